@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// The one test command (`npm test`). Runs every *.test.ts under src/ and test/ with
+// Node's own test runner on the embedded database (PGlite), then runs the database
+// tests again on a PostgreSQL server when one is reachable, then the browser
+// journeys in Chromium when it is installed.
+//   --no-browser   skip test/browser
+//   --no-postgres  skip the second pass on a PostgreSQL server
+//   any other argument is a path filter (substring) on the test files
+import { readdirSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const args = process.argv.slice(2);
+const flags = new Set(args.filter((a) => a.startsWith('--')));
+const filters = args.filter((a) => !a.startsWith('--'));
+
+function findTests(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'node_modules' ? [] : findTests(path);
+    return name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+const all = [...findTests('src'), ...findTests('test')]
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .sort();
+const browser = all.filter((f) => f.startsWith(join('test', 'browser')));
+const rest = all.filter((f) => !browser.includes(f));
+
+function run(label, files, env = {}) {
+  if (files.length === 0) return 0;
+  console.log(`\n# ${label}: ${files.length} test files`);
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-concurrency=2', ...files],
+    { stdio: 'inherit', env: { ...process.env, ...env } },
+  );
+  return result.status ?? 1;
+}
+
+let failed = 0;
+failed |= run('PGlite (embedded)', rest, { TEST_DATABASE_URL: '' });
+
+const postgresUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+if (!flags.has('--no-postgres')) {
+  const ready = spawnSync('pg_isready', ['-d', postgresUrl, '-t', '3']);
+  if (ready.status === 0) {
+    // Only the files that open a database need the second engine.
+    const dbFiles = rest.filter((f) => !f.includes('.unit.'));
+    failed |= run('PostgreSQL server', dbFiles, { TEST_DATABASE_URL: postgresUrl });
+  } else {
+    console.log('\n# PostgreSQL server not reachable: database tests ran on PGlite only');
+  }
+}
+
+if (!flags.has('--no-browser')) {
+  if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) failed |= run('Chromium journeys', browser);
+  else console.log('\n# Chromium not installed (/usr/bin/chromium): browser journeys skipped');
+}
+process.exit(failed ? 1 : 0);
