@@ -1,0 +1,85 @@
+import yauzl from 'yauzl';
+import mammoth from 'mammoth';
+import { ExtractionError, type ExtractionLimits } from './types.ts';
+import { htmlToText } from './html.ts';
+
+function openZip(bytes: Uint8Array): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) =>
+    yauzl.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { lazyEntries: true, validateEntrySizes: true, strictFileNames: false }, (err, zip) =>
+      err || !zip ? reject(err ?? new Error('no zip')) : resolve(zip),
+    ),
+  );
+}
+
+/**
+ * Checks a Word package before anything inflates it for real: the declared sizes
+ * first, then the actual inflated sizes (yauzl refuses an entry that inflates past
+ * what it declares), stopping as soon as a limit is passed. Answers whether the
+ * package holds a Word document body.
+ */
+async function inspectPackage(bytes: Uint8Array, fileName: string, limits: ExtractionLimits): Promise<boolean> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await openZip(bytes);
+  } catch (error) {
+    throw new ExtractionError('truncated', fileName, `the file looks like a Word document (.docx) but its zip structure is broken or cut short (${(error as Error).message})`);
+  }
+  return new Promise<boolean>((resolve, reject) => {
+    let entries = 0;
+    let declared = 0;
+    let inflated = 0;
+    let hasBody = false;
+    let settled = false;
+    const fail = (error: ExtractionError) => {
+      if (settled) return;
+      settled = true;
+      zip.close();
+      reject(error);
+    };
+    zip.on('error', (err: Error) => fail(new ExtractionError('corrupt', fileName, `the Word document's zip structure is damaged (${err.message})`)));
+    zip.on('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve(hasBody);
+    });
+    zip.on('entry', (entry: yauzl.Entry) => {
+      entries++;
+      declared += entry.uncompressedSize;
+      if (entries > limits.maxZipEntries) return fail(new ExtractionError('zip-bomb', fileName, `the Word package holds more than ${limits.maxZipEntries} parts; refused`));
+      if (declared > limits.maxUnzippedBytes)
+        return fail(new ExtractionError('zip-bomb', fileName, `the Word package would unpack to more than ${Math.round(limits.maxUnzippedBytes / 1048576)} MB; refused`));
+      if (entry.uncompressedSize > 1_000_000 && entry.uncompressedSize > entry.compressedSize * limits.maxCompressionRatio)
+        return fail(new ExtractionError('zip-bomb', fileName, `part ${entry.fileName} is compressed ${Math.round(entry.uncompressedSize / Math.max(1, entry.compressedSize))} to 1, which only a zip bomb does; refused`));
+      if (entry.fileName === 'word/document.xml') hasBody = true;
+      if (entry.fileName.endsWith('/')) return zip.readEntry();
+      zip.openReadStream(entry, (err, stream) => {
+        if (err || !stream) return fail(new ExtractionError('corrupt', fileName, `part ${entry.fileName} cannot be read (${err?.message ?? 'no data'})`));
+        stream.on('data', (chunk: Buffer) => {
+          inflated += chunk.length;
+          if (inflated > limits.maxUnzippedBytes) {
+            stream.destroy();
+            fail(new ExtractionError('zip-bomb', fileName, 'the Word package unpacks to more than its limit; refused'));
+          }
+        });
+        stream.on('error', (e: Error) => fail(new ExtractionError('corrupt', fileName, `part ${entry.fileName} is damaged (${e.message})`)));
+        stream.on('end', () => {
+          if (!settled) zip.readEntry();
+        });
+      });
+    });
+    zip.readEntry();
+  });
+}
+
+export async function docxToText(bytes: Uint8Array, fileName: string, limits: ExtractionLimits): Promise<string> {
+  const hasBody = await inspectPackage(bytes, fileName, limits);
+  if (!hasBody) throw new ExtractionError('unsupported-format', fileName, 'the file is a zip archive but not a Word document (no word/document.xml)');
+  let html: string;
+  try {
+    const result = await mammoth.convertToHtml({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+    html = result.value;
+  } catch (error) {
+    throw new ExtractionError('corrupt', fileName, `the Word document is damaged and cannot be read (${String((error as Error).message ?? error).slice(0, 120)})`);
+  }
+  return htmlToText(html, limits.maxDepth);
+}

@@ -1,0 +1,97 @@
+import { parse, NodeType, type HTMLElement, type Node } from 'node-html-parser';
+
+// Renders HTML (a web page, or what mammoth makes of a Word file) into the
+// Markdown-like text the reader expects. The walk is iterative because pages
+// can nest deeper than the call stack allows.
+
+const SKIP = new Set(['script', 'style', 'noscript', 'template', 'head', 'nav', 'footer', 'svg', 'iframe', 'object', 'button', 'select', 'form', 'input']);
+const BLOCK = new Set([
+  'p', 'div', 'section', 'article', 'main', 'aside', 'header', 'blockquote', 'pre', 'address', 'figure', 'figcaption',
+  'ul', 'ol', 'dl', 'dt', 'dd', 'table', 'thead', 'tbody', 'tfoot', 'caption', 'hr', 'body', 'html', 'center', 'fieldset',
+]);
+
+interface Frame {
+  node: Node;
+  exit: boolean;
+}
+
+export function htmlToText(html: string, maxDepth: number): string {
+  const root = parse(html, { comment: false, blockTextElements: { script: false, style: false, noscript: false, pre: true } });
+  const out: string[] = [];
+  let line = '';
+  let row: string[] | null = null;
+  let cell: string | null = null;
+  const lists: { ordered: boolean; n: number }[] = [];
+  let linePrefix = '';
+
+  const flush = () => {
+    const text = line.replace(/\s+/g, ' ').trim();
+    if (cell !== null) {
+      cell = (cell + ' ' + text).trim();
+    } else if (text) {
+      out.push(linePrefix + text, '');
+    }
+    line = '';
+    linePrefix = '';
+  };
+
+  const stack: Frame[] = [{ node: root, exit: false }];
+  while (stack.length) {
+    const frame = stack.pop()!;
+    const node = frame.node;
+    if (node.nodeType === NodeType.TEXT_NODE) {
+      line += node.text.replace(/&nbsp;/g, ' ');
+      continue;
+    }
+    if (node.nodeType !== NodeType.ELEMENT_NODE) continue;
+    const el = node as HTMLElement;
+    const tag = (el.rawTagName ?? '').toLowerCase();
+    if (!frame.exit) {
+      if (SKIP.has(tag) || el.getAttribute?.('role') === 'navigation' || el.getAttribute?.('aria-hidden') === 'true') continue;
+      if (tag === 'br') {
+        if (cell !== null) line += ' ';
+        else flush();
+        continue;
+      }
+      if (/^h[1-6]$/.test(tag) || tag === 'li' || tag === 'tr' || tag === 'td' || tag === 'th' || BLOCK.has(tag)) flush();
+      if (/^h[1-6]$/.test(tag)) linePrefix = '#'.repeat(Number(tag[1])) + ' ';
+      if (tag === 'ul' || tag === 'ol') lists.push({ ordered: tag === 'ol', n: Number(el.getAttribute('start') ?? '1') || 1 });
+      if (tag === 'li') {
+        const list = lists[lists.length - 1];
+        // Nesting beyond a few levels adds nothing a reader uses, and unbounded indents would cost memory.
+        const indent = '  '.repeat(Math.min(Math.max(0, lists.length - 1), Math.min(maxDepth, 6)));
+        if (list?.ordered) linePrefix = `${indent}${list.n++}. `;
+        else linePrefix = `${indent}- `;
+      }
+      if (tag === 'tr') row = [];
+      if ((tag === 'td' || tag === 'th') && row) cell = '';
+      stack.push({ node, exit: true });
+      const children = el.childNodes;
+      for (let i = children.length - 1; i >= 0; i--) {
+        stack.push({ node: children[i]!, exit: false });
+      }
+    } else {
+      if (tag === 'td' || tag === 'th') {
+        flush();
+        if (row && cell !== null) row.push(cell.replace(/\|/g, '/'));
+        cell = null;
+      } else if (tag === 'tr') {
+        flush();
+        if (row && row.some((c) => c)) out.push('| ' + row.join(' | ') + ' |', '');
+        row = null;
+      } else if (tag === 'ul' || tag === 'ol') {
+        flush();
+        lists.pop();
+      } else if (/^h[1-6]$/.test(tag) || tag === 'li' || BLOCK.has(tag)) {
+        flush();
+      }
+    }
+  }
+  flush();
+  return out.join('\n');
+}
+
+/** True when the page carries the marks of a ModernGov site. */
+export function looksLikeModernGov(html: string): boolean {
+  return /\bmg[A-Z][A-Za-z]+(?:Txt|Table|Cell|Link)\b|ieListDocuments|mgMeetingAttendance|modern\.gov|moderngov/i.test(html.slice(0, 200_000));
+}
