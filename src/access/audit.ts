@@ -1,0 +1,81 @@
+// The audit log: every change (who, when, what, before and after) and every read of
+// restricted content. The table refuses updates and deletes (see migration 001).
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { Actor } from './policy.ts';
+
+export interface AuditEntry {
+  action: 'create' | 'update' | 'delete' | 'read' | 'sign-in' | 'sign-out' | 'sign-in-refused' | string;
+  recordType: string;
+  recordId: string;
+  summary?: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export async function recordAudit(db: Kysely<DB> | Transaction<DB>, actor: Actor, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      partnership_id: actor.partnershipId,
+      actor_user_id: actor.kind === 'user' ? actor.userId : null,
+      actor_label: actor.kind === 'user' ? actor.displayName : 'public',
+      action: entry.action,
+      record_type: entry.recordType,
+      record_id: entry.recordId,
+      summary: entry.summary ?? null,
+      before: entry.before === undefined ? null : JSON.stringify(entry.before),
+      after: entry.after === undefined ? null : JSON.stringify(entry.after),
+    })
+    .execute();
+}
+
+export interface HistoryRow {
+  id: number;
+  at: Date;
+  actorLabel: string;
+  action: string;
+  summary: string | null;
+  changes: { field: string; before: unknown; after: unknown }[];
+}
+
+/** The history of one record, oldest first, with the fields each change touched. */
+export async function recordHistory(db: Kysely<DB>, partnershipId: string, recordType: string, recordId: string): Promise<HistoryRow[]> {
+  const rows = await db
+    .selectFrom('audit_log')
+    .select(['id', 'at', 'actor_label', 'action', 'summary', 'before', 'after'])
+    .where('partnership_id', '=', partnershipId)
+    .where('record_type', '=', recordType)
+    .where('record_id', '=', recordId)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    at: r.at,
+    actorLabel: r.actor_label,
+    action: r.action,
+    summary: r.summary,
+    changes: diffFields(asObject(r.before), asObject(r.after)),
+  }));
+}
+
+function asObject(v: unknown): Record<string, unknown> {
+  if (typeof v === 'string') {
+    try {
+      return JSON.parse(v) as Record<string, unknown>;
+    } catch {
+      return {};
+    }
+  }
+  return v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+}
+
+const unchangingFields = new Set(['partnership_id', 'id', 'created_at', 'updated_at']);
+
+export function diffFields(before: Record<string, unknown>, after: Record<string, unknown>) {
+  const fields = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...fields]
+    .filter((f) => !unchangingFields.has(f))
+    .filter((f) => JSON.stringify(before[f] ?? null) !== JSON.stringify(after[f] ?? null))
+    .map((field) => ({ field, before: before[field] ?? null, after: after[field] ?? null }));
+}

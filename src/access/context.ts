@@ -1,0 +1,16 @@
+// What every command receives: the database and who is acting.
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { Actor } from './policy.ts';
+
+export interface Context {
+  db: Kysely<DB>;
+  actor: Actor;
+}
+
+export type Tx = Transaction<DB>;
+
+/** Runs a change in one transaction: either all of it is written, or none. */
+export function inTransaction<T>(ctx: Context, work: (trx: Tx) => Promise<T>): Promise<T> {
+  return ctx.db.transaction().execute(work);
+}

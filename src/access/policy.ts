@@ -1,0 +1,84 @@
+// The one place that decides who may do what. Every path (pages, API, search, feeds,
+// exports, PDFs) asks `can` or `authorize`; nothing else inspects roles.
+// docs/permissions.md is the same matrix in words; keep the two in step.
+import { ForbiddenError, NotFoundError } from '../web/errors.ts';
+
+export type Role = 'administrator' | 'officer' | 'member';
+
+export interface Grant {
+  scopeKind: 'body' | 'case';
+  scopeId: string;
+}
+
+export type Actor =
+  | { kind: 'public'; partnershipId: string }
+  | {
+      kind: 'user';
+      partnershipId: string;
+      userId: string;
+      displayName: string;
+      role: Role;
+      personId: string | null;
+      grants: Grant[];
+    };
+
+export type Action = 'read' | 'create' | 'update' | 'delete' | 'read-history' | 'administer';
+
+/**
+ * What is being acted on. `restricted` marks content held without press and public;
+ * `bodyId` and `caseId` say which body or case it belongs to, for scoped grants.
+ */
+export interface Resource {
+  type: string;
+  restricted?: boolean;
+  bodyId?: string | null;
+  caseId?: string | null;
+  /** Unpublished records (a draft agenda) are for the partnership's own people. */
+  published?: boolean;
+}
+
+export function can(actor: Actor, action: Action, resource: Resource): boolean {
+  const role = actor.kind === 'user' ? actor.role : null;
+
+  if (action === 'administer') return role === 'administrator';
+  if (action === 'read-history') return role === 'administrator' || role === 'officer';
+
+  if (action === 'read') {
+    if (resource.caseId) {
+      // A review case: its panel, and officers, and no one else.
+      if (role === 'administrator' || role === 'officer') return true;
+      return hasGrant(actor, 'case', resource.caseId);
+    }
+    if (resource.restricted) {
+      if (role === 'administrator' || role === 'officer') return true;
+      return resource.bodyId ? hasGrant(actor, 'body', resource.bodyId) : false;
+    }
+    if (resource.published === false) return role !== null;
+    return true;
+  }
+
+  // create, update, delete: the clerk's team keeps the record; members read it.
+  // Restricted or case-scoped records still need the read right first.
+  if (role !== 'administrator' && role !== 'officer') return false;
+  return resource.caseId ? can(actor, 'read', resource) : true;
+}
+
+function hasGrant(actor: Actor, scopeKind: Grant['scopeKind'], scopeId: string): boolean {
+  return actor.kind === 'user' && actor.grants.some((g) => g.scopeKind === scopeKind && g.scopeId === scopeId);
+}
+
+/**
+ * Throws when the actor may not act. A restricted record the actor may not read
+ * answers 404, not 403, so that even its existence does not leak.
+ */
+export function authorize(actor: Actor, action: Action, resource: Resource): void {
+  if (can(actor, action, resource)) return;
+  if (action === 'read' && (resource.restricted || resource.caseId || resource.published === false)) {
+    throw new NotFoundError();
+  }
+  throw new ForbiddenError(actor.kind === 'public' ? 'sign-in' : 'role');
+}
+
+export const isSignedIn = (actor: Actor): actor is Extract<Actor, { kind: 'user' }> => actor.kind === 'user';
+export const isStaff = (actor: Actor): boolean =>
+  actor.kind === 'user' && (actor.role === 'officer' || actor.role === 'administrator');

@@ -1,0 +1,132 @@
+// Builds the Fastify app: plugins, the request's partnership and actor, modules, errors.
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseQuery } from 'node:querystring';
+import type { Kysely } from 'kysely';
+import type { DB } from './db/schema.ts';
+import type { Config } from './config.ts';
+import type { Actor } from './access/policy.ts';
+import { createNunjucks, govukAssets, govukBundle } from './web/nunjucks.ts';
+import { registerRendering } from './web/render.ts';
+import { registerCsrf } from './web/csrf.ts';
+import { registerErrorHandling } from './web/errorHandler.ts';
+import { actorForSession, SESSION_COOKIE } from './access/sessions.ts';
+import { accessRoutes } from './access/routes.ts';
+import { partnershipRoutes } from './modules/partnership/routes.ts';
+import { homeRoutes } from './modules/home/routes.ts';
+
+export interface Partnership {
+  id: string;
+  slug: string;
+  name: string;
+  short_name: string;
+  hostname: string | null;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Kysely<DB>;
+    config: Config;
+  }
+  interface FastifyRequest {
+    partnership: Partnership;
+    actor: Actor;
+  }
+}
+
+export interface AppOptions {
+  db: Kysely<DB>;
+  config: Config;
+  logger?: boolean;
+}
+
+export async function buildApp({ db, config, logger }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger === false ? false : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+  });
+  app.decorate('db', db);
+  app.decorate('config', config);
+
+  await app.register(cookie);
+  // Form fields keep their names; repeated fields become arrays.
+  await app.register(formbody, { parser: (body) => parseQuery(body) });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Partnership Hub API', version: '0.1.0', description: 'The same resources as the pages, as JSON. Sign in through /sign-in; changes are sent as application/json.' },
+    },
+  });
+  await app.register(fastifyStatic, { root: govukAssets, prefix: '/assets/', decorateReply: false });
+  await app.register(fastifyStatic, { root: join(dirname(fileURLToPath(import.meta.url)), 'web', 'static'), prefix: '/static/', decorateReply: false });
+  for (const file of ['govuk-frontend.min.css', 'govuk-frontend.min.js']) {
+    app.get(`/assets/${file}`, { schema: { hide: true } }, (_req, reply) =>
+      reply.type(file.endsWith('.css') ? 'text/css' : 'text/javascript').header('cache-control', 'public, max-age=86400')
+        .send(readAsset(join(govukBundle, file))),
+    );
+  }
+  // Only the API is described in the OpenAPI document.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/')) route.schema = { ...(route.schema ?? {}), hide: true };
+  });
+
+  const partnerships = partnershipResolver(db, config.defaultPartnership);
+  app.decorateRequest('partnership', null as unknown as { getter: () => Partnership });
+  app.decorateRequest('actor', null as unknown as { getter: () => Actor });
+  app.addHook('onRequest', async (req) => {
+    if (req.url.startsWith('/assets/') || req.url.startsWith('/static/')) return;
+    const partnership = await partnerships(req.hostname);
+    if (!partnership) return; // no partnership yet: routes answer 404 through the error handler
+    req.partnership = partnership;
+    const token = req.cookies[SESSION_COOKIE];
+    req.actor = (token && (await actorForSession(db, token, partnership.id))) || { kind: 'public', partnershipId: partnership.id };
+  });
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'same-origin');
+    reply.header('content-security-policy', "default-src 'self'; script-src 'self' 'sha256-GUQ5ad8JK5KmEWmROf3LZd9ge94daqNvd8xy9YS1iDw='; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; form-action 'self'");
+  });
+
+  const nunjucks = createNunjucks();
+  registerRendering(app, nunjucks, config.secureCookies);
+  registerCsrf(app, config.sessionSecret, config.secureCookies);
+  registerErrorHandling(app);
+
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(homeRoutes);
+  await app.register(accessRoutes);
+  await app.register(partnershipRoutes);
+  return app;
+}
+
+const assetCache = new Map<string, Buffer>();
+import { readFileSync } from 'node:fs';
+function readAsset(path: string): Buffer {
+  let b = assetCache.get(path);
+  if (!b) assetCache.set(path, (b = readFileSync(path)));
+  return b;
+}
+
+/** The partnership a request is for: by host name, else the default, cached briefly. */
+function partnershipResolver(db: Kysely<DB>, defaultSlug: string | undefined) {
+  let cache: { at: number; rows: Partnership[] } | null = null;
+  return async (hostname: string): Promise<Partnership | undefined> => {
+    if (!cache || Date.now() - cache.at > 10_000) {
+      const rows = await db.selectFrom('partnerships').select(['id', 'slug', 'name', 'short_name', 'hostname']).orderBy('created_at').execute();
+      cache = { at: Date.now(), rows };
+    }
+    const host = hostname.replace(/:\d+$/, '').toLowerCase();
+    return cache.rows.find((p) => p.hostname === host)
+      ?? cache.rows.find((p) => p.slug === defaultSlug)
+      ?? cache.rows[0];
+  };
+}

@@ -1,0 +1,72 @@
+// The only reader of the environment. Every problem is reported at once, at start-up.
+import { resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** PostgreSQL server URL; when absent the embedded PGlite database is used. */
+  databaseUrl: string | undefined;
+  /** Folder that holds the embedded database; ignored with databaseUrl. */
+  dataDir: string;
+  /** Secret for CSRF tokens; random per process when not set (forms then expire on restart). */
+  sessionSecret: string;
+  /** Load the demo partnership when the database holds no partnership yet. */
+  loadDemo: boolean;
+  /** Slug of the partnership served when the Host header names none. */
+  defaultPartnership: string | undefined;
+  secureCookies: boolean;
+  sessionHours: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return n;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+    if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+    problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  };
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  const production = env.NODE_ENV === 'production';
+  const sessionSecret = env.SESSION_SECRET || randomBytes(32).toString('hex');
+  if (production && !env.SESSION_SECRET) problems.push('SESSION_SECRET must be set in production');
+  if (env.SESSION_SECRET && env.SESSION_SECRET.length < 32) problems.push('SESSION_SECRET must be at least 32 characters');
+
+  const config: Config = {
+    port: int('PORT', 3000, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    databaseUrl,
+    dataDir: resolve(env.DATA_DIR || 'data'),
+    sessionSecret,
+    loadDemo: bool('LOAD_DEMO', true),
+    defaultPartnership: env.DEFAULT_PARTNERSHIP || undefined,
+    secureCookies: bool('SECURE_COOKIES', production),
+    sessionHours: int('SESSION_HOURS', 12, 1, 24 * 30),
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM || 'Partnership Hub <no-reply@localhost>',
+    logLevel: env.LOG_LEVEL || (production ? 'info' : 'warn'),
+  };
+  if (problems.length) throw new ConfigError(`Configuration problems:\n- ${problems.join('\n- ')}`);
+  return config;
+}

@@ -1,0 +1,184 @@
+// Table types for Kysely. One interface per table in migrations/; keep them in step.
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** 'YYYY-MM-DD': dates are read back as strings, never shifted by time zones. */
+type DateString = string;
+
+export interface PartnershipsTable {
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  short_name: string;
+  hostname: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  display_name: string;
+  password_hash: string;
+  created_at: Generated<Date>;
+  disabled_at: Date | null;
+}
+
+export interface PartnershipUsersTable {
+  partnership_id: string;
+  user_id: string;
+  role: 'administrator' | 'officer' | 'member';
+  person_id: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface AccessGrantsTable {
+  partnership_id: string;
+  id: Generated<string>;
+  user_id: string;
+  scope_kind: 'body' | 'case';
+  scope_id: string;
+  granted_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  partnership_id: string;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+}
+
+export interface SignInAttemptsTable {
+  key: string;
+  at: Generated<Date>;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  partnership_id: string;
+  at: Generated<Date>;
+  actor_user_id: string | null;
+  actor_label: string;
+  action: string;
+  record_type: string;
+  record_id: string;
+  summary: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+export interface OrganisationsTable {
+  partnership_id: string;
+  id: Generated<string>;
+  name: string;
+  short_name: string | null;
+  kind: string;
+  statutory: boolean;
+  website: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface PeopleTable {
+  partnership_id: string;
+  id: Generated<string>;
+  honorific: string | null;
+  given_name: string | null;
+  family_name: string;
+  honours: string | null;
+  job_title: string | null;
+  organisation_id: string | null;
+  email: string | null;
+  phone: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface BodiesTable {
+  partnership_id: string;
+  id: Generated<string>;
+  name: string;
+  short_name: string | null;
+  kind: 'board' | 'subgroup' | 'panel';
+  parent_id: string | null;
+  description: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface MembershipsTable {
+  partnership_id: string;
+  id: Generated<string>;
+  person_id: string;
+  body_id: string;
+  role: 'chair' | 'vice-chair' | 'member' | 'substitute' | 'adviser' | 'officer';
+  organisation_id: string | null;
+  starts_on: DateString;
+  ends_on: DateString | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ElectionsTable {
+  partnership_id: string;
+  id: Generated<string>;
+  body_id: string;
+  role: 'chair' | 'vice-chair';
+  nominee_id: string;
+  mover_id: string | null;
+  seconder_id: string | null;
+  meeting_id: string | null;
+  held_on: DateString;
+  result: 'elected' | 'not elected';
+  membership_id: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface TermsOfReferenceTable {
+  partnership_id: string;
+  id: Generated<string>;
+  body_id: string;
+  version: number;
+  agreed_on: DateString;
+  review_due_on: DateString;
+  summary: string;
+  created_at: Generated<Date>;
+}
+
+export interface SharingAgreementsTable {
+  partnership_id: string;
+  id: Generated<string>;
+  title: string;
+  version: string;
+  effective_on: DateString;
+  created_at: Generated<Date>;
+}
+
+export interface SharingAgreementSignaturesTable {
+  partnership_id: string;
+  id: Generated<string>;
+  agreement_id: string;
+  organisation_id: string;
+  signed_on: DateString;
+  signed_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface DB {
+  partnerships: PartnershipsTable;
+  users: UsersTable;
+  partnership_users: PartnershipUsersTable;
+  access_grants: AccessGrantsTable;
+  sessions: SessionsTable;
+  sign_in_attempts: SignInAttemptsTable;
+  audit_log: AuditLogTable;
+  organisations: OrganisationsTable;
+  people: PeopleTable;
+  bodies: BodiesTable;
+  memberships: MembershipsTable;
+  elections: ElectionsTable;
+  terms_of_reference: TermsOfReferenceTable;
+  sharing_agreements: SharingAgreementsTable;
+  sharing_agreement_signatures: SharingAgreementSignaturesTable;
+}

@@ -1,0 +1,35 @@
+// Starts Partnership Hub: config, database, migrations, demo data on first run, HTTP.
+import { loadConfig, ConfigError } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { migrate } from './db/migrate.ts';
+import { buildApp } from './app.ts';
+import { loadDemoIfEmpty } from './demo/seed.ts';
+
+async function main() {
+  const config = loadConfig();
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await migrate(database);
+  if (config.loadDemo) {
+    const loaded = await loadDemoIfEmpty(database.db);
+    if (loaded) console.log(`Loaded the demo partnership. Sign in as ${loaded.officerEmail} with password ${loaded.password}`);
+  }
+  const app = await buildApp({ db: database.db, config });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping`);
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  const address = await app.listen({ port: config.port, host: config.host });
+  console.log(`Partnership Hub is serving ${config.databaseUrl ? 'from PostgreSQL' : `from ${config.dataDir}`} at ${address.replace('0.0.0.0', 'localhost')}`);
+}
+
+main().catch((e) => {
+  console.error(e instanceof ConfigError ? e.message : e);
+  process.exit(1);
+});

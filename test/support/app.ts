@@ -1,0 +1,98 @@
+// Builds the whole app on a fresh test database, with the demo partnership loaded,
+// and helpers to act as a signed-in user through real HTTP requests (app.inject).
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { seedDemoPartnership, DEMO_PASSWORD } from '../../src/demo/seed.ts';
+import { createTestDatabase } from './database.ts';
+import type { Database } from '../../src/db/database.ts';
+
+export interface TestApp {
+  app: FastifyInstance;
+  database: Database;
+  partnershipId: string;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const demo = await seedDemoPartnership(database.db, { slug: 'northshire', name: 'Northshire Community Safety Partnership', shortName: 'Northshire CSP' });
+  const config = loadConfig({ SESSION_SECRET: 'test-secret-test-secret-test-secret-00', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
+  const app = await buildApp({ db: database.db, config, logger: false });
+  await app.ready();
+  return {
+    app, database, partnershipId: demo.partnershipId,
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+export const demoUsers = {
+  administrator: 'admin@northshire.example',
+  officer: 'officer@northshire.example',
+  member: 'member@northshire.example',
+  panel: 'panel@northshire.example',
+} as const;
+
+/** A browser-like client: keeps cookies, reads CSRF tokens from forms and sends them. */
+export class Client {
+  private cookies = new Map<string, string>();
+  private csrf = '';
+  constructor(private readonly app: FastifyInstance, private readonly host = 'localhost') {}
+
+  private remember(res: LightMyRequestResponse) {
+    for (const c of res.cookies) {
+      if (c.value === '' || (c.maxAge !== undefined && c.maxAge <= 0) || (c.expires && c.expires.getTime() < Date.now())) this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
+    const m = /name="_csrf" value="([^"]+)"/.exec(res.body);
+    if (m) this.csrf = m[1]!;
+  }
+
+  private cookieHeader() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  async get(url: string, headers: Record<string, string> = {}) {
+    const res = await this.app.inject({ method: 'GET', url, headers: { host: this.host, cookie: this.cookieHeader(), ...headers } });
+    this.remember(res);
+    return res;
+  }
+
+  /** Posts a form as a browser would, with the CSRF token of the last page fetched. */
+  async post(url: string, form: Record<string, string | string[]>, opts: { csrf?: boolean } = {}) {
+    if (opts.csrf !== false && !this.csrf) await this.get('/sign-in');
+    const params = new URLSearchParams();
+    if (opts.csrf !== false) params.append('_csrf', this.csrf);
+    for (const [k, v] of Object.entries(form)) for (const x of Array.isArray(v) ? v : [v]) params.append(k, x);
+    const res = await this.app.inject({
+      method: 'POST', url, payload: params.toString(),
+      headers: { host: this.host, cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    this.remember(res);
+    return res;
+  }
+
+  async json(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown) {
+    const res = await this.app.inject({
+      method, url, headers: { host: this.host, cookie: this.cookieHeader(), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+    });
+    this.remember(res);
+    return res;
+  }
+
+  async signIn(email: string, password = DEMO_PASSWORD) {
+    await this.get('/sign-in');
+    const res = await this.post('/sign-in', { email, password });
+    if (res.statusCode !== 303) throw new Error(`sign-in as ${email} failed: ${res.statusCode}`);
+    return this;
+  }
+}
+
+/** The text a person would read on a page: tags removed, white space folded. */
+export function pageText(html: string): string {
+  return html.replace(/<script[\s\S]*?<\/script>/g, ' ').replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim();
+}
