@@ -5,6 +5,7 @@ import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import { join, dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseQuery } from 'node:querystring';
 import type { Kysely } from 'kysely';
@@ -19,6 +20,9 @@ import { actorForSession, SESSION_COOKIE } from './access/sessions.ts';
 import { accessRoutes } from './access/routes.ts';
 import { partnershipRoutes } from './modules/partnership/routes.ts';
 import { homeRoutes } from './modules/home/routes.ts';
+import { userAdminRoutes } from './access/users.routes.ts';
+import { meetingsRoutes } from './modules/meetings/routes.ts';
+import { actionsRoutes } from './modules/actions/routes.ts';
 
 export interface Partnership {
   id: string;
@@ -104,12 +108,14 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
 
   await app.register(homeRoutes);
   await app.register(accessRoutes);
+  await app.register(userAdminRoutes);
   await app.register(partnershipRoutes);
+  await app.register(meetingsRoutes);
+  await app.register(actionsRoutes);
   return app;
 }
 
 const assetCache = new Map<string, Buffer>();
-import { readFileSync } from 'node:fs';
 function readAsset(path: string): Buffer {
   let b = assetCache.get(path);
   if (!b) assetCache.set(path, (b = readFileSync(path)));

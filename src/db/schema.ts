@@ -1,9 +1,11 @@
 // Table types for Kysely. One interface per table in migrations/; keep them in step.
 import type { ColumnType, Generated } from 'kysely';
+import type { MeetingsTables } from '../modules/meetings/tables.ts';
+import type { ActionsTables } from '../modules/actions/tables.ts';
 
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** 'YYYY-MM-DD': dates are read back as strings, never shifted by time zones. */
-type DateString = string;
+export type DateString = string;
 
 export interface PartnershipsTable {
   id: Generated<string>;
@@ -165,7 +167,8 @@ export interface SharingAgreementSignaturesTable {
   created_at: Generated<Date>;
 }
 
-export interface DB {
+/** Every table. Modules keep their own table types in their tables.ts. */
+export interface DB extends MeetingsTables, ActionsTables {
   partnerships: PartnershipsTable;
   users: UsersTable;
   partnership_users: PartnershipUsersTable;

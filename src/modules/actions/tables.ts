@@ -1,0 +1,2 @@
+// Table types of the actions module (migrations/003_actions.sql).
+export interface ActionsTables {}

@@ -1,0 +1,2 @@
+// Table types of the meetings module (migrations/002_meetings.sql).
+export interface MeetingsTables {}
