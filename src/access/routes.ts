@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import {
-  clearFailedSignIns, createSession, endSession, recordFailedSignIn, SESSION_COOKIE, signInAllowed, SIGN_IN_LIMIT,
+  clearFailedSignIns, createSession, signInKeys, endSession, recordFailedSignIn, SESSION_COOKIE, signInAllowed, SIGN_IN_LIMIT,
 } from './sessions.ts';
 import { recordAudit, recordHistory } from './audit.ts';
 import { authorize, type Actor } from './policy.ts';
@@ -32,7 +32,7 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
     const email = input.text('email', 'Enter your email address', 320).toLowerCase();
     const password = input.text('password', 'Enter your password', 256);
     input.check();
-    const keys = [`email:${email}`, `ip:${req.ip}`];
+    const keys = signInKeys(email, req.ip);
     if (!(await signInAllowed(db, keys))) {
       throw new TooManyRequestsError(`Too many attempts to sign in. Wait ${SIGN_IN_LIMIT.windowMinutes} minutes, then try again.`);
     }
@@ -50,7 +50,7 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
       await recordFailedSignIn(db, keys);
       throw ValidationError.single('email', 'Enter a correct email address and password');
     }
-    await clearFailedSignIns(db, [`email:${email}`]);
+    await clearFailedSignIns(db, keys);
     const token = await createSession(db, user.id, req.partnership.id, config.sessionHours);
     const actor: Actor = {
       kind: 'user', partnershipId: req.partnership.id, userId: user.id, displayName: user.display_name,

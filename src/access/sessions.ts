@@ -55,28 +55,28 @@ export async function loadUserActor(
   };
 }
 
-// Sign-in attempts are limited per e-mail address and per client address, in the
-// database, so the limit holds across restarts and across processes.
-export const SIGN_IN_LIMIT = { attempts: 5, windowMinutes: 15 };
+// Sign-in attempts are limited per e-mail address and, more loosely, per client
+// address (an office behind one address has many people), in the database, so the
+// limit holds across restarts and across processes.
+export const SIGN_IN_LIMIT = { attempts: 5, attemptsPerAddress: 50, windowMinutes: 15 };
 
-export async function signInAllowed(db: Kysely<DB>, keys: string[]): Promise<boolean> {
+export const signInKeys = (email: string, ip: string) => ({ account: `email:${email.toLowerCase()}`, address: `ip:${ip}` });
+
+export async function signInAllowed(db: Kysely<DB>, keys: { account: string; address: string }): Promise<boolean> {
   const since = new Date(Date.now() - SIGN_IN_LIMIT.windowMinutes * 60_000);
-  for (const key of keys) {
-    const row = await db
-      .selectFrom('sign_in_attempts')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('key', '=', key)
-      .where('at', '>', since)
-      .executeTakeFirstOrThrow();
-    if (Number(row.n) >= SIGN_IN_LIMIT.attempts) return false;
-  }
-  return true;
+  const count = async (key: string) => Number((await db
+    .selectFrom('sign_in_attempts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('key', '=', key)
+    .where('at', '>', since)
+    .executeTakeFirstOrThrow()).n);
+  return (await count(keys.account)) < SIGN_IN_LIMIT.attempts && (await count(keys.address)) < SIGN_IN_LIMIT.attemptsPerAddress;
 }
 
-export async function recordFailedSignIn(db: Kysely<DB>, keys: string[]): Promise<void> {
-  await db.insertInto('sign_in_attempts').values(keys.map((key) => ({ key }))).execute();
+export async function recordFailedSignIn(db: Kysely<DB>, keys: { account: string; address: string }): Promise<void> {
+  await db.insertInto('sign_in_attempts').values([{ key: keys.account }, { key: keys.address }]).execute();
 }
 
-export async function clearFailedSignIns(db: Kysely<DB>, keys: string[]): Promise<void> {
-  await db.deleteFrom('sign_in_attempts').where('key', 'in', keys).execute();
+export async function clearFailedSignIns(db: Kysely<DB>, keys: { account: string }): Promise<void> {
+  await db.deleteFrom('sign_in_attempts').where('key', '=', keys.account).execute();
 }

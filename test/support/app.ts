@@ -51,7 +51,8 @@ export class Client {
     if (m) this.csrf = m[1]!;
   }
 
-  private cookieHeader() {
+  /** The Cookie header this client sends, e.g. to replay it after signing out. */
+  cookieHeader() {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
