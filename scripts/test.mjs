@@ -29,14 +29,23 @@ const all = [...findTests('src'), ...findTests('test')]
 const browser = all.filter((f) => f.startsWith(join('test', 'browser')));
 const rest = all.filter((f) => !browser.includes(f));
 
+const totals = { passed: 0, failed: 0, skipped: 0 };
+
 function run(label, files, env = {}) {
   if (files.length === 0) return 0;
   console.log(`\n# ${label}: ${files.length} test files`);
   const result = spawnSync(
     process.execPath,
     ['--import', 'tsx', '--test', '--test-concurrency=2', ...files],
-    { stdio: 'inherit', env: { ...process.env, ...env } },
+    { stdio: ['inherit', 'pipe', 'inherit'], env: { ...process.env, ...env }, maxBuffer: 512 * 1024 * 1024 },
   );
+  const out = result.stdout?.toString() ?? '';
+  process.stdout.write(out);
+  // Node's runner closes with "# pass N" and "# fail N"; add them up over the passes.
+  const count = (word) => Number(new RegExp(`^# ${word} (\\d+)$`, 'm').exec(out)?.[1] ?? 0);
+  totals.passed += count('pass');
+  totals.failed += count('fail') + count('cancelled');
+  totals.skipped += count('skipped');
   return result.status ?? 1;
 }
 
@@ -59,4 +68,5 @@ if (!flags.has('--no-browser')) {
   if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) failed |= run('Chromium journeys', browser);
   else console.log('\n# Chromium not installed (/usr/bin/chromium): browser journeys skipped');
 }
+console.log(`\ntotal: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(failed ? 1 : 0);
