@@ -1,0 +1,48 @@
+// Outgoing e-mail through SMTP (SMTP_URL, MAIL_FROM in config.ts). One small interface so
+// that commands send mail without knowing the transport, and tests use a real local server.
+import nodemailer from 'nodemailer';
+import type { Config } from '../config.ts';
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+  close(): void;
+}
+
+/** Raised when mail is asked for but SMTP_URL is not set: the message says what to do. */
+export class MailNotConfiguredError extends Error {
+  constructor() {
+    super('E-mail is not set up: set SMTP_URL (for example smtp://user:password@mail.example.org:587) and restart');
+  }
+}
+
+/** A mailer for the configured SMTP server, or null when none is configured. */
+export function mailerFromConfig(config: Pick<Config, 'smtpUrl' | 'mailFrom'>): Mailer | null {
+  if (!config.smtpUrl) return null;
+  const transport = nodemailer.createTransport({
+    url: config.smtpUrl,
+    // A slow or absent server must not hold a page for minutes.
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+  }, { from: config.mailFrom });
+  return {
+    async send(message) {
+      await transport.sendMail({ to: message.to, subject: message.subject, text: message.text });
+    },
+    close() {
+      transport.close();
+    },
+  };
+}
+
+export function requireMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom'>): Mailer {
+  const mailer = mailerFromConfig(config);
+  if (!mailer) throw new MailNotConfiguredError();
+  return mailer;
+}
