@@ -23,6 +23,7 @@ import { homeRoutes } from './modules/home/routes.ts';
 import { userAdminRoutes } from './access/users.routes.ts';
 import { meetingsRoutes } from './modules/meetings/routes.ts';
 import { actionsRoutes } from './modules/actions/routes.ts';
+import { searchRoutes } from './modules/search/routes.ts';
 
 export interface Partnership {
   id: string;
@@ -112,6 +113,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   await app.register(partnershipRoutes);
   await app.register(meetingsRoutes);
   await app.register(actionsRoutes);
+  await app.register(searchRoutes);
   return app;
 }
 

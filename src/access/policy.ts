@@ -35,6 +35,10 @@ export interface Resource {
   caseId?: string | null;
   /** Unpublished records (a draft agenda) are for the partnership's own people. */
   published?: boolean;
+  /** An action's owner, when a person: they may add updates to it (see `can`). */
+  ownerPersonId?: string | null;
+  /** The clerk's working views (the governance overview): officers and administrators only. */
+  staffOnly?: boolean;
 }
 
 export function can(actor: Actor, action: Action, resource: Resource): boolean {
@@ -53,12 +57,17 @@ export function can(actor: Actor, action: Action, resource: Resource): boolean {
       if (role === 'administrator' || role === 'officer') return true;
       return resource.bodyId ? hasGrant(actor, 'body', resource.bodyId) : false;
     }
+    if (resource.staffOnly) return role === 'administrator' || role === 'officer';
     if (resource.published === false) return role !== null;
     return true;
   }
 
   // create, update, delete: the clerk's team keeps the record; members read it.
   // Restricted or case-scoped records still need the read right first.
+  // A member whose account is linked to a person may add updates to the actions that
+  // person owns (and can read); creating and changing actions stays with the clerk's team.
+  if (action === 'update' && resource.type === 'action' && resource.ownerPersonId && actor.kind === 'user'
+    && actor.personId === resource.ownerPersonId && can(actor, 'read', resource)) return true;
   if (role !== 'administrator' && role !== 'officer') return false;
   return resource.caseId ? can(actor, 'read', resource) : true;
 }
@@ -77,6 +86,25 @@ export function authorize(actor: Actor, action: Action, resource: Resource): voi
     throw new NotFoundError();
   }
   throw new ForbiddenError(actor.kind === 'public' ? 'sign-in' : 'role');
+}
+
+/**
+ * What a list or search across many records may include for this actor, as data the
+ * query can apply in SQL. It says the same as `can(actor, 'read', ...)` per record.
+ */
+export type ReadScope =
+  | { kind: 'everything' }
+  | { kind: 'public-only' }
+  | { kind: 'members'; restrictedBodyIds: string[]; caseIds: string[] };
+
+export function readScope(actor: Actor): ReadScope {
+  if (actor.kind === 'public') return { kind: 'public-only' };
+  if (actor.role === 'administrator' || actor.role === 'officer') return { kind: 'everything' };
+  return {
+    kind: 'members',
+    restrictedBodyIds: actor.grants.filter((g) => g.scopeKind === 'body').map((g) => g.scopeId),
+    caseIds: actor.grants.filter((g) => g.scopeKind === 'case').map((g) => g.scopeId),
+  };
 }
 
 export const isSignedIn = (actor: Actor): actor is Extract<Actor, { kind: 'user' }> => actor.kind === 'user';

@@ -1,0 +1,82 @@
+// The search page and API: everything the reader may see, nothing else.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { readScope } from '../../access/policy.ts';
+import { recordAudit } from '../../access/audit.ts';
+import { Input } from '../../web/validate.ts';
+import { ValidationError } from '../../web/errors.ts';
+import { cleanQuery, SEARCH_KINDS, searchKindValues, searchKindLabel, PAGE_SIZE } from './domain.ts';
+import { searchEntries, type SearchQuery } from './store.ts';
+
+function readQuery(raw: unknown): SearchQuery {
+  const query = (raw ?? {}) as Record<string, unknown>;
+  const input = new Input(query);
+  const kinds = ([] as unknown[]).concat(query.kind ?? []).map(String).filter(Boolean);
+  if (kinds.some((k) => !searchKindValues.includes(k))) input.fail('kind', 'Select kinds of record from the list');
+  const bodyId = input.optionalId('body', 'Select a body from the list');
+  const from = input.optionalDate('from', 'The from date');
+  const to = input.optionalDate('to', 'The to date');
+  if (from && to && from > to) input.fail('to', 'The to date must be the same as or after the from date');
+  const page = input.optionalInteger('page', 'Page', 1, 50) ?? 1;
+  input.check();
+  return { q: cleanQuery(String(query.q ?? '')), kinds, bodyId, from, to, page };
+}
+
+export async function searchRoutes(app: FastifyInstance): Promise<void> {
+  const { db } = app;
+
+  async function run(req: FastifyRequest, query: SearchQuery) {
+    const answer = await searchEntries(db, req.partnership.id, readScope(req.actor), query);
+    // Every read of restricted content is in the audit log, search snippets included.
+    for (const r of answer.results.filter((x) => x.restricted)) {
+      await recordAudit(db, req.actor, { action: 'read', recordType: r.kind, recordId: r.recordId, summary: 'shown in search results' });
+    }
+    return answer;
+  }
+
+  app.get('/search', async (req, reply) => {
+    const bodies = await db.selectFrom('bodies').select(['id as value', 'name as text']).where('partnership_id', '=', req.partnership.id).orderBy('name').execute();
+    const values = (req.query ?? {}) as Record<string, unknown>;
+    const common = { title: 'Search', section: 'search', values, bodies, kinds: SEARCH_KINDS, kindLabel: searchKindLabel,
+      selectedKinds: ([] as unknown[]).concat(values.kind ?? []).map(String) };
+    let query: SearchQuery;
+    try {
+      query = readQuery(req.query);
+    } catch (e) {
+      if (e instanceof ValidationError) return reply.code(400).view('search/views/search.njk', { ...common, errors: e.errors });
+      throw e;
+    }
+    if (!query.q) return reply.view('search/views/search.njk', common);
+    const answer = await run(req, query);
+    const pages = Math.ceil(answer.total / PAGE_SIZE);
+    const link = (page: number) => {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(values)) for (const x of ([] as unknown[]).concat(v)) if (k !== 'page') params.append(k, String(x));
+      params.set('page', String(page));
+      return `/search?${params.toString()}`;
+    };
+    const pagination = pages > 1 ? {
+      previous: query.page > 1 ? { href: link(query.page - 1) } : undefined,
+      next: query.page < Math.min(pages, 50) ? { href: link(query.page + 1) } : undefined,
+      items: Array.from({ length: Math.min(pages, 50) }, (_, i) => i + 1)
+        .filter((n) => n === 1 || n === pages || Math.abs(n - query.page) <= 2)
+        .map((n) => ({ number: n, href: link(n), current: n === query.page })),
+    } : undefined;
+    return reply.view('search/views/search.njk', { ...common, query, answer, pagination });
+  });
+
+  app.get('/api/search', {
+    schema: {
+      tags: ['search'], summary: 'Full-text search over what the reader may see',
+      description: 'q takes words, "quoted phrases" and -excluded words. Filters: kind (repeatable), body, from, to (YYYY-MM-DD), page.',
+      querystring: Type.Object({
+        q: Type.String({ maxLength: 1000 }), kind: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())])),
+        body: Type.Optional(Type.String()), from: Type.Optional(Type.String()), to: Type.Optional(Type.String()), page: Type.Optional(Type.String()),
+      }),
+    },
+  }, async (req) => {
+    const query = readQuery(req.query);
+    const answer = await run(req, query);
+    return { query: query.q, page: query.page, pageSize: PAGE_SIZE, total: answer.total, more: answer.more, results: answer.results };
+  });
+}

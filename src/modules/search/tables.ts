@@ -1,0 +1,22 @@
+// Table types of the search module (migrations/004_search.sql).
+import type { ColumnType, Generated } from 'kysely';
+
+export interface SearchEntriesTable {
+  partnership_id: string;
+  kind: string;
+  record_id: string;
+  body_id: string | null;
+  meeting_id: string | null;
+  occurred_on: string | null;
+  title: string;
+  content: string;
+  url: string;
+  restricted: boolean;
+  public: boolean;
+  search: ColumnType<string, never, never>;
+  updated_at: Generated<Date>;
+}
+
+export interface SearchTables {
+  search_entries: SearchEntriesTable;
+}
