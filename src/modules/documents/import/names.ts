@@ -1,0 +1,136 @@
+// People's names as printed in minutes: lists of attendees, and mentions in the text.
+
+import type { Attendee } from './types.ts';
+import type { Vocabulary } from './vocabulary.ts';
+import { escapeRe } from './text.ts';
+
+export interface NameTools {
+  /** Matches an honorific at the start of a string. */
+  leading: RegExp;
+  /** Finds honorific + name mentions in prose ("Mr Peerbux", "DI James Ross"). */
+  mention: RegExp;
+  honours: Set<string>;
+  isHonorific(word: string): boolean;
+  titleOf(name: string): string | null;
+}
+
+export function nameTools(vocab: Vocabulary): NameTools {
+  const titles = [...vocab.honorifics].sort((a, b) => b.length - a.length).map((t) => escapeRe(t).replace(/\\\./g, '\\.?').replace(/ /g, '\\s*'));
+  const alt = titles.join('|');
+  const leading = new RegExp(`^(?:${alt})\\.?(?=\\s|$)`, '');
+  const word = "[A-Z][A-Za-z'’\\-]+";
+  const mention = new RegExp(`(?<![A-Za-z])(?:${alt})\\.?\\s+(?:[A-Z]\\.?\\s+){0,3}(?:${word}\\s+)?${word}`, 'g');
+  const honorificSet = new Set(vocab.honorifics.map((h) => h.toLowerCase().replace(/\./g, '')));
+  return {
+    leading,
+    mention,
+    honours: new Set(vocab.honours.map((h) => h.toUpperCase())),
+    isHonorific: (w) => honorificSet.has(w.toLowerCase().replace(/\./g, '')),
+    titleOf: (name) => leading.exec(name)?.[0]?.replace(/\.$/, '') ?? null,
+  };
+}
+
+/** Splits at commas and semicolons that are not inside brackets. */
+function splitOutsideBrackets(s: string, separators: RegExp): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let last = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth = Math.max(0, depth - 1);
+    else if (depth === 0) {
+      separators.lastIndex = i;
+      const m = separators.exec(s);
+      if (m && m.index === i) {
+        out.push(s.slice(last, i));
+        last = i + m[0].length;
+        i = last - 1;
+      }
+    }
+  }
+  out.push(s.slice(last));
+  return out;
+}
+
+export interface ParsedList {
+  attendees: Attendee[];
+  /** Pieces that held two people with no comma between them. */
+  joined: string[];
+}
+
+/** Reads "Mr A Smith (Chair), Ms B Jones, OBE and Cllr C Brown" into people. */
+export function parseNameList(text: string, tools: NameTools): ParsedList {
+  const cleaned = text
+    .replace(/^[:\-–\s]+/, '')
+    .replace(/[.;,\s]+$/, '')
+    .replace(/\s+/g, ' ');
+  const joined: string[] = [];
+  if (!cleaned || /^(none|nil|n\/a|no apologies.*|none received|-)$/i.test(cleaned)) return { attendees: [], joined };
+  const pieces = splitOutsideBrackets(cleaned, /\s*[,;]\s*|\s+and\s+|\s+&\s+/y);
+  const attendees: Attendee[] = [];
+  for (let piece of pieces) {
+    piece = piece.trim().replace(/^(?:and|&)\s+/i, '').trim();
+    if (!piece) continue;
+    let role: string | null = null;
+    const r = /\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*$/.exec(piece);
+    if (r) {
+      role = r[1]!.trim() || null;
+      piece = piece.slice(0, r.index).trim();
+    }
+    // Honours after the name belong to the person before, and are not a person.
+    const words = piece.split(' ');
+    while (words.length && tools.honours.has(words[words.length - 1]!.replace(/[.,]/g, '').toUpperCase())) words.pop();
+    if (!words.length) {
+      const prev = attendees[attendees.length - 1];
+      if (prev && role && !prev.role) prev.role = role;
+      continue;
+    }
+    // Two people run together: a second title in the middle, after a name.
+    const people: string[][] = [[]];
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i]!;
+      const current = people[people.length - 1]!;
+      const rest = words.slice(i).join(' ');
+      const startsTitle = tools.leading.test(rest);
+      if (startsTitle && current.length >= 2 && !tools.isHonorific(current[current.length - 1]!) && /^[A-Z]/.test(w)) {
+        people.push([w]);
+      } else current.push(w);
+    }
+    if (people.length > 1) joined.push(piece);
+    people.forEach((p, i) => {
+      const name = p.join(' ').replace(/[,.]+$/, '').trim();
+      if (name) attendees.push({ name, role: i === people.length - 1 ? role : null });
+    });
+  }
+  return { attendees, joined };
+}
+
+/** Reads one person per line ("Cllr A Smith (Chair)", "Cllr A Smith - Chair", "| Cllr A Smith | Chair |"). */
+export function parsePersonLine(text: string, cells: string[] | null, tools: NameTools): Attendee | null {
+  if (cells && cells.length) {
+    const [first, second] = cells;
+    if (!first || /^(name|member|attendee|organisation|role)$/i.test(first)) return null;
+    const parsed = parseNameList(first, tools).attendees[0];
+    return parsed ? { name: parsed.name, role: parsed.role ?? (second?.trim() || null) } : null;
+  }
+  const dash = /^(.+?)\s+[-–—]\s+(.+)$/.exec(text);
+  if (dash) return { name: dash[1]!.trim(), role: dash[2]!.trim() };
+  const list = parseNameList(text, tools).attendees;
+  if (list.length === 2 && !list[1]!.role && !tools.leading.test(list[1]!.name) && tools.leading.test(list[0]!.name) && !/\s&\s|\sand\s/.test(text))
+    return { name: list[0]!.name, role: list[1]!.name };
+  return list[0] ?? null;
+}
+
+/** The surname: the last word of a name, or the word before a bracket. */
+export function surnameOf(name: string): string {
+  const words = name.replace(/\(.*?\)/g, '').trim().split(/\s+/);
+  return words[words.length - 1] ?? '';
+}
+
+/** Initials and first names between the title and the surname. */
+export function givenOf(name: string, tools: NameTools): string[] {
+  const title = tools.titleOf(name);
+  const rest = (title ? name.slice(title.length) : name).trim().split(/\s+/);
+  return rest.slice(0, -1).map((w) => w.replace(/\./g, ''));
+}

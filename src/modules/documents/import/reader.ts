@@ -1,0 +1,688 @@
+// Reads normalised document text into a draft meeting record (SCHEMA.md).
+// Structure comes from layout and numbering; words come from the vocabulary.
+
+import type { Attendance, Attendee, DocumentKind, DocumentReading, ItemReading, MeetingReading, MeetingRole, ReportReading } from './types.ts';
+import { defaultVocabulary, type Vocabulary } from './vocabulary.ts';
+import { abbreviationSet, escapeRe, findDates, findTime, joinBroken, sentences, titleCase, toLines, type Line } from './text.ts';
+import { buildBlocks, resolutionMarker, type Block } from './blocks.ts';
+import { nameTools, parseNameList, parsePersonLine, type NameTools } from './names.ts';
+import { ActionFinder } from './actions.ts';
+import { assignReportCodes, findReportRegions, readReport } from './reports.ts';
+import { attendanceWarnings, nameWarnings, numberingWarnings, type ItemTrace } from './warnings.ts';
+
+export interface ReadOptions {
+  vocabulary?: Vocabulary;
+  /** The text came from a ModernGov page or web service. */
+  moderngov?: boolean;
+}
+
+interface Ctx {
+  vocab: Vocabulary;
+  tools: NameTools;
+  abbreviations: Set<string>;
+  lines: Line[];
+  warnings: string[];
+  restrictedLetters: Set<string>;
+  openLetters: Set<string>;
+  resolutionRe: RegExp;
+}
+
+const DAY = '(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day';
+const ITEM_CODE = /\(\s*(?:Agenda\s+)?Item\s+(?:No\.?\s*)?([A-Z]{0,2}\d{1,3}[a-z]?(?:\.\d+)?)\s*\)/i;
+const ITEM_CODE_LINE = /^\(?\s*(?:Agenda\s+)?Item\s+(?:No\.?\s*)?([A-Z]{0,2}\d{1,3}[a-z]?(?:\.\d+)?)\s*\)?\.?$/i;
+const PAGES = /\(\s*Pages?\s+(\d+)\s*(?:(?:-|–|to)\s*(\d+))?\s*\)/i;
+const MINUTE_HEAD = /^(?:Minute\s+(?:No\.?\s*)?)?((?:[A-Z]{1,4}\s?)?\d{1,4}(?:\/\d{1,4}){0,2}[a-z]?)(?:\.|:|\)|\s[-–])?\s+(\S.*)$/;
+const VERBISH = /\b(was|were|is|are|had|has|have|said|explained|noted|advised|confirmed|reported|asked|agreed|provided|gave|informed|highlighted|thanked|updated|received|presented|introduced|outlined|stated|would|will|could|should|did)\b/i;
+
+function clean(s: string, vocab: Vocabulary): string {
+  return s.replace(vocab.attachmentNoise, '').replace(/\s+/g, ' ').trim();
+}
+
+function markerOf(text: string, vocab: Vocabulary): 'restricted' | 'open' | null {
+  const lower = ` ${text.toLowerCase()} `;
+  if (text.split(/\s+/).length > 18) return null;
+  if (/\bnot\s+open\s+to\b|\bnot\s+for\s+publication\b|\bexcluded\b|\bexempt\b/.test(lower) && !/\bunrestricted\b/.test(lower)) return 'restricted';
+  if (vocab.openPhrases.some((p) => lower.includes(` ${p.trim()} `) || lower.includes(p))) return 'open';
+  if (vocab.restrictedPhrases.some((p) => lower.includes(p))) return 'restricted';
+  return null;
+}
+
+function isSectionMarkerLine(line: Line, vocab: Vocabulary): 'restricted' | 'open' | null {
+  const t = line.text;
+  const headingish = line.heading > 0 || (t === t.toUpperCase() && /[A-Z]{3}/.test(t)) || /^[A-Z]\s*[.\-–:]/.test(t) || /^\(.*\)$/.test(t) || /^part\s+(?:[12]|i{1,2}|[ab])\b/i.test(t) || /^(meeting|items?)\b.*\b(press|public)\b/i.test(t);
+  return headingish ? markerOf(t, vocab) : null;
+}
+
+function titleLike(text: string): boolean {
+  const t = text.trim();
+  const words = t.split(/\s+/);
+  if (!t || words.length > 18 || t.length > 160) return false;
+  if (!/^[A-Z0-9"'‘“(]/.test(t)) return false;
+  if (/[.;,:]$/.test(t) && !/\b(?:etc|Ltd|Inc|No)\.$/.test(t)) return false;
+  if (/@|https?:|www\./i.test(t)) return false;
+  return !VERBISH.test(t) || words.length <= 6;
+}
+
+// ---------------------------------------------------------------- headings
+
+interface Heading {
+  line: number;
+  /** First line of the item's text. */
+  bodyStart: number;
+  minuteNumber: string | null;
+  agendaCode: string | null;
+  title: string;
+  pages: string | null;
+}
+
+function codeNear(lines: Line[], from: number, to: number, maxSteps = 3): { code: string; line: number; between: string[] } | null {
+  const between: string[] = [];
+  let steps = 0;
+  for (let i = from; i < to && steps < maxSteps; i++) {
+    const l = lines[i]!;
+    if (l.blank) continue;
+    steps++;
+    const m = ITEM_CODE_LINE.exec(l.text);
+    if (m) return { code: m[1]!.replace(/\s+/g, ''), line: i, between };
+    if (MINUTE_HEAD.test(l.text) || l.heading || l.bullet || l.text.length > 90) return null;
+    between.push(l.text);
+  }
+  return null;
+}
+
+function pagesOf(text: string): string | null {
+  const m = PAGES.exec(text);
+  return m ? (m[2] ? `${m[1]}-${m[2]}` : m[1]!) : null;
+}
+
+function tidyTitle(text: string, ctx: Ctx): string {
+  return clean(text.replace(ITEM_CODE, '').replace(PAGES, '').replace(/\(\s*Pages?\s+[\d\s\-–]*$/i, ''), ctx.vocab)
+    .replace(/^[\s:.\-–]+|[\s:\-–]+$/g, '')
+    .trim();
+}
+
+function findHeadings(ctx: Ctx, start: number, end: number, pageMode: boolean): Heading[] {
+  const { lines, vocab } = ctx;
+  const strong: Heading[] = [];
+  const weak: (Heading & { num: number | null })[] = [];
+  for (let i = start; i < end; i++) {
+    const line = lines[i]!;
+    if (line.blank || line.bullet) continue;
+    const text = line.text;
+    let m = MINUTE_HEAD.exec(text);
+    if (line.cells && line.cells.length >= 2 && /^\d{1,4}\.?$/.test(line.cells[0]!.trim())) m = MINUTE_HEAD.exec(`${line.cells[0]!.replace(/\.$/, '')}. ${line.cells.slice(1).join(' ')}`);
+    if (!m || line.indent > 12) continue;
+    const number = m[1]!.replace(/\s+/g, '');
+    if (/^\d{4}$/.test(number) && !/[.:)]/.test(text.slice(4, 5))) continue;
+    if (!/\d/.test(number)) continue;
+    if (/^[A-Z]/.test(number) && !/^[A-Z]{1,4}\s?\d/.test(number)) continue;
+    let title = m[2]!;
+    const sameLineCode = ITEM_CODE.exec(title)?.[1];
+    let code = sameLineCode ?? null;
+    let bodyStart = i + 1;
+    if (!code) {
+      const near = codeNear(lines, i + 1, end);
+      if (near) {
+        code = near.code;
+        title = [title, ...near.between].join(' ');
+        bodyStart = near.line + 1;
+      }
+    }
+    // A title broken over two lines: "(Pages 17 -" waits for its end.
+    if (/\(\s*Pages?\s+[\d\s\-–]*$/i.test(title) && lines[bodyStart]) {
+      title = joinBroken(title, lines[bodyStart]!.text);
+      bodyStart++;
+    }
+    const heading: Heading = { line: i, bodyStart, minuteNumber: number, agendaCode: code ? code.toUpperCase() : null, title: tidyTitle(title, ctx), pages: pagesOf(title) };
+    if (!heading.title) continue;
+    if (code || line.heading) strong.push(heading);
+    else if (titleLike(clean(title, vocab)) && !(lines[i + 1] && !lines[i + 1]!.blank && /^[a-z]/.test(lines[i + 1]!.text)))
+      weak.push({ ...heading, num: /^\d+$/.test(number) ? Number(number) : null });
+  }
+  let headings: Heading[];
+  if (strong.length >= 2) {
+    // Numbered paragraphs look like headings; only ones that continue the minute numbering are kept.
+    const nums = strong.map((h) => Number(h.minuteNumber)).filter((n) => Number.isFinite(n));
+    const min = Math.min(...nums);
+    headings = [...strong, ...weak.filter((w) => w.num !== null && w.num > min && !strong.some((s) => s.minuteNumber === w.minuteNumber) && nums.includes(w.num - 1))];
+  } else {
+    headings = [...strong];
+    let last = -Infinity;
+    for (const w of weak) {
+      if (w.num !== null && w.num < last) continue;
+      headings.push(w);
+      if (w.num !== null) last = w.num;
+    }
+  }
+  headings.sort((a, b) => a.line - b.line);
+  if (headings.length > 0 || !pageMode) return headings.length > 0 ? headings : unnumberedHeadings(ctx, start, end, false);
+  return unnumberedHeadings(ctx, start, end, true);
+}
+
+/** Headings without numbers: Markdown headings, or (on a published page) titles standing alone between blank lines. */
+function unnumberedHeadings(ctx: Ctx, start: number, end: number, standalone: boolean): Heading[] {
+  const { lines, vocab } = ctx;
+  const out: Heading[] = [];
+  const labels = attendanceLabelRe(vocab);
+  for (let i = start; i < end; i++) {
+    const line = lines[i]!;
+    if (line.blank || line.bullet || line.cells) continue;
+    const raw = line.text;
+    const text = clean(raw, vocab);
+    if (labels.test(text) || ctx.resolutionRe.test(text) || isSectionMarkerLine(line, vocab)) continue;
+    if (/^(minutes|notes|agenda)\b/i.test(text) && line.heading) continue;
+    const hadAttachment = text !== raw.replace(/\s+/g, ' ').trim();
+    const prevBlank = i === 0 || lines[i - 1]!.blank;
+    const nextBlank = i + 1 >= lines.length || lines[i + 1]!.blank || lines[i + 1]!.heading > 0;
+    const isHeading = line.heading > 0 ? titleLike(text) || text.split(' ').length <= 12 : standalone && titleLike(text) && prevBlank && nextBlank && (hadAttachment || text.split(/\s+/).length <= 14);
+    if (!isHeading) continue;
+    const code = ITEM_CODE.exec(text)?.[1] ?? null;
+    out.push({ line: i, bodyStart: i + 1, minuteNumber: null, agendaCode: code, title: tidyTitle(text, ctx), pages: pagesOf(text) });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- attendance
+
+function attendanceLabelRe(vocab: Vocabulary): RegExp {
+  const all = Object.values(vocab.attendanceLabels).flat().sort((a, b) => b.length - a.length).map(escapeRe);
+  return new RegExp(`^(${all.join('|')})(?:\\s*[:\\-–]\\s*|\\s*$)`, 'i');
+}
+
+function kindOfLabel(label: string, vocab: Vocabulary): keyof Attendance {
+  const l = label.toLowerCase().trim();
+  const order: (keyof Attendance)[] = ['alsoPresent', 'inAttendance', 'apologies', 'present'];
+  for (const k of order) if (vocab.attendanceLabels[k].includes(l)) return k;
+  return 'present';
+}
+
+interface AttendanceRead {
+  attendance: Attendance;
+  joined: { kind: keyof Attendance; piece: string }[];
+  lastLine: number;
+}
+
+function readAttendance(ctx: Ctx, start: number, end: number, stopAt: Set<number>): AttendanceRead {
+  const { lines, vocab, tools } = ctx;
+  const attendance: Attendance = { present: [], alsoPresent: [], inAttendance: [], apologies: [] };
+  const joined: { kind: keyof Attendance; piece: string }[] = [];
+  const re = attendanceLabelRe(vocab);
+  let lastLine = -1;
+  for (let i = start; i < end; i++) {
+    const line = lines[i]!;
+    if (stopAt.has(i)) break;
+    if (line.blank || line.bullet) continue;
+    const m = re.exec(line.text);
+    if (!m) continue;
+    // "Present" in capitals, with a colon, or as a heading; not the word in a sentence.
+    const hasColon = /[:\-–]/.test(line.text.slice(m[1]!.length, m[0].length));
+    if (!hasColon && !line.heading && m[1] !== m[1]!.toUpperCase() && line.text.trim() !== m[1]) continue;
+    const kind = kindOfLabel(m[1]!, vocab);
+    let rest = line.text.slice(m[0].length).trim();
+    const people: Attendee[] = [];
+    let j = i + 1;
+    if (rest) {
+      // Inline list, perhaps over several lines.
+      for (; j < end; j++) {
+        const next = lines[j]!;
+        if (stopAt.has(j) || re.test(next.text) || next.heading) break;
+        if (next.blank) {
+          if (/(,|\band)$/.test(rest)) continue;
+          break;
+        }
+        if (ctx.resolutionRe.test(next.text) || MINUTE_HEAD.test(next.text) && !/,$/.test(rest)) break;
+        rest = joinBroken(rest, next.text);
+      }
+      const parsed = parseNameList(rest, tools);
+      people.push(...parsed.attendees);
+      joined.push(...parsed.joined.map((piece) => ({ kind, piece })));
+    } else {
+      // One person per line (a list or a table under a label).
+      let seen = false;
+      for (; j < end; j++) {
+        const next = lines[j]!;
+        if (stopAt.has(j) || next.heading || (re.test(next.text) && !next.bullet && !next.cells)) break;
+        if (next.blank) {
+          const after = lines.slice(j + 1, end).find((l) => !l.blank);
+          if (seen && !(after && (after.bullet || after.cells))) break;
+          continue;
+        }
+        if (ctx.resolutionRe.test(next.text) || (MINUTE_HEAD.test(next.text) && !next.bullet)) break;
+        const person = parsePersonLine(next.text, next.cells, tools);
+        if (person) people.push(person);
+        seen = true;
+      }
+    }
+    attendance[kind].push(...people);
+    lastLine = Math.max(lastLine, j - 1);
+    i = j - 1;
+  }
+  return { attendance, joined, lastLine };
+}
+
+// ---------------------------------------------------------------- items
+
+interface ItemBuild {
+  item: ItemReading;
+  trace: ItemTrace;
+}
+
+function leadOwner(lead: string): string | null {
+  const m = /^that\s+(?:the\s+)?(?:members\s+of\s+the\s+|members\s+of\s+)?(.+?)\s*:?\s*$/i.exec(lead.trim());
+  if (!m) return null;
+  const owner = m[1]!.replace(/\s+(?:be\s+)?(?:asked|invited|requested)\s+to$/i, '').trim();
+  return owner.split(/\s+/).length <= 10 ? owner : null;
+}
+
+function readItem(ctx: Ctx, heading: Heading, end: number, restricted: boolean | null, meetingYear: number | undefined): ItemBuild {
+  const { lines, vocab } = ctx;
+  const body = lines.slice(heading.bodyStart, end);
+  const truncated = body.find((l) => vocab.truncationMarkers.some((m) => l.text.toLowerCase().includes(m)));
+  const cleaned = body.map((l) => {
+    const lower = l.text.toLowerCase();
+    const marker = vocab.truncationMarkers.find((m) => lower.includes(m));
+    if (!marker) return l;
+    const cut = l.text.slice(0, lower.indexOf(marker)).replace(/\s*(?:\.\.\.|…)\s*$/, '').trim();
+    return { ...l, text: cut, blank: cut === '' };
+  });
+  const blocks = buildBlocks(cleaned, vocab);
+  const finder = new ActionFinder({ vocab, tools: ctx.tools, abbreviations: ctx.abbreviations, meetingYear });
+  const resolutions: string[] = [];
+  const paragraphNumbers: number[] = [];
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i]!;
+    if (b.kind === 'numbered' && b.indent <= 4) paragraphNumbers.push(Number(b.num));
+    if (b.kind === 'table') {
+      readActionTableRow(b, blocks, i, finder);
+      continue;
+    }
+    if (b.kind !== 'resolved') {
+      finder.readParagraph(b.text);
+      continue;
+    }
+    const text = b.text.replace(ctx.resolutionRe, '').trim();
+    const listFollows = (text === '' || /:\s*$/.test(text)) && blocks[i + 1] && ['bullet', 'lettered', 'numbered'].includes(blocks[i + 1]!.kind);
+    const inline = /^(.*?):?\s*\(([a-z]|i{1,3})\)\s+/.exec(text);
+    if (listFollows) {
+      const owner = leadOwner(text);
+      const entries: string[] = [];
+      const base = blocks[i + 1]!.indent;
+      const baseKind = blocks[i + 1]!.kind;
+      let j = i + 1;
+      for (; j < blocks.length; j++) {
+        const e = blocks[j]!;
+        if (!['bullet', 'lettered', 'numbered'].includes(e.kind)) break;
+        if ((e.indent > base || (e.kind !== baseKind && e.indent >= base && entries.length)) && entries.length) entries[entries.length - 1] = `${entries[entries.length - 1]} ${e.text}`;
+        else entries.push(e.text);
+      }
+      for (const entry of entries) {
+        resolutions.push(entry.trim());
+        finder.readResolutionClause(entry, owner);
+      }
+      i = j - 1;
+    } else if (inline) {
+      const owner = leadOwner(inline[1]!);
+      const parts = text.slice(inline[1]!.length).split(/\s*\((?:[a-z]|i{1,3}|iv|v)\)\s+/).map((p) => p.replace(/[;,]?\s*(?:and)?\s*$/, '').trim()).filter(Boolean);
+      for (const part of parts) {
+        resolutions.push(part);
+        finder.readResolutionClause(part, owner);
+      }
+    } else if (text) {
+      const [first, ...rest] = sentences(text, ctx.abbreviations);
+      if (first) {
+        resolutions.push(first);
+        const clauses = first.split(/,?\s+and\s+(?=to\s)/i);
+        for (const clause of clauses.slice(1)) finder.readResolutionClause(clause, null);
+      }
+      if (rest.length) finder.readParagraph(rest.join(' '));
+    }
+  }
+  const item: ItemReading = {
+    minuteNumber: heading.minuteNumber,
+    agendaCode: heading.agendaCode,
+    title: heading.title,
+    restricted,
+    pages: heading.pages,
+    resolutions,
+    actions: finder.actions,
+  };
+  const text = blocks.map((b) => b.text).join('\n');
+  return { item, trace: { item, paragraphNumbers, text, truncatedAt: truncated ? truncated.text.trim() : null, line: heading.line } };
+}
+
+/** A row of an actions table ("| Action | Owner | Due |"). */
+function readActionTableRow(row: Block, blocks: Block[], i: number, finder: ActionFinder): void {
+  let header: string[] | null = null;
+  for (let k = i - 1; k >= 0 && blocks[k]!.kind === 'table'; k--) header = blocks[k]!.cells;
+  const cells = row.cells ?? [];
+  if (!header || header === cells) return;
+  const col = (re: RegExp) => header!.findIndex((h) => re.test(h));
+  const a = col(/action|task/i);
+  const o = col(/owner|lead|who|by whom|responsib/i);
+  const d = col(/due|date|deadline|when|by when/i);
+  if (a < 0) return;
+  const text = cells[a]?.trim();
+  if (!text || /^(action|task)s?$/i.test(text)) return;
+  const due = d >= 0 ? cells[d] ?? '' : '';
+  finder.readParagraph(`ACTION: ${o >= 0 && cells[o] ? `${cells[o]} to ` : ''}${text}${due ? ` by ${due}` : ''}`);
+}
+
+function itemRestriction(ctx: Ctx, code: string | null, state: 'restricted' | 'open' | null): boolean | null {
+  const letter = code && /^[A-Z]/.test(code) ? code[0]! : null;
+  if (letter) {
+    if (ctx.restrictedLetters.has(letter)) return true;
+    if (ctx.openLetters.has(letter)) return state === 'restricted' ? true : false;
+    if (ctx.vocab.restrictedSectionLetters.includes(letter) && !ctx.openLetters.has(letter)) return true;
+    return state === 'restricted' ? true : false;
+  }
+  return state === null ? null : state === 'restricted';
+}
+
+// ---------------------------------------------------------------- meetings
+
+interface Segment {
+  role: MeetingRole;
+  start: number;
+  end: number;
+  /** Line of "NOTES of a meeting ..." where there is one. */
+  opening: number | null;
+}
+
+function headerInfo(ctx: Ctx, seg: Segment, headerEnd: number): { date: string | null; startTime: string | null; venue: string | null; blankVenue: string | null } {
+  const { lines, vocab } = ctx;
+  const from = seg.opening ?? seg.start;
+  const headerLines = lines.slice(seg.start, Math.max(headerEnd, from + 1));
+  const joined = headerLines.filter((l) => !l.blank).map((l) => l.text).join(' ');
+  const openingText = seg.opening !== null ? lines.slice(seg.opening, Math.min(headerEnd, seg.opening + 4)).filter((l) => !l.blank).map((l) => l.text).join(' ') : '';
+  let date: string | null = null;
+  let venue: string | null = null;
+  let blankVenue: string | null = null;
+  const remote = vocab.remoteVenues.map(escapeRe).join('|');
+  const held = new RegExp(`\\bheld\\s+(?:(${remote})\\b|(?:in|at)\\s+(.*?))(?:,)?\\s+on\\s+(?=${DAY}|\\d)`, 'i').exec(openingText || joined);
+  if (held) {
+    if (held[1]) venue = held[1];
+    else {
+      const place = (held[2] ?? '').trim();
+      if (!place || /^(the|a)$/i.test(place)) blankVenue = `'${(openingText || joined).slice(held.index, held.index + held[0].length + 40).replace(/\s+/g, ' ').replace(/[.,]?\s*$/, '').replace(/(\d{4}).*$/, '$1')}'`;
+      else venue = place;
+    }
+  }
+  const source = openingText || joined;
+  const dates = findDates(source).filter((d) => d.precision === 'day');
+  const afterHeld = held ? dates.find((d) => d.at >= held.index) : undefined;
+  date = (afterHeld ?? dates[0])?.iso ?? findDates(joined).find((d) => d.precision === 'day')?.iso ?? null;
+  const startTime = findTime(source) ?? (openingText ? findTime(joined) : null);
+  if (!venue) {
+    for (const l of headerLines) {
+      const m = /^(?:venue|location|place|where)\s*:\s*(.+)$/i.exec(l.text);
+      if (m) {
+        venue = m[1]!.trim();
+        break;
+      }
+    }
+  }
+  if (!venue && !blankVenue && seg.role === 'agenda') {
+    const words = new RegExp(`\\b(${vocab.venueWords.map(escapeRe).join('|')})\\b`, 'i');
+    const line = headerLines.find((l) => !l.blank && !/[:@]/.test(l.text) && l.text.split(/\s+/).length <= 10 && words.test(l.text) && !/\d{4}/.test(l.text) && !new RegExp(`\\b(${vocab.bodyWords.map(escapeRe).join('|')})$`, 'i').test(l.text));
+    if (line) venue = line.text.trim();
+  }
+  return { date, startTime, venue, blankVenue };
+}
+
+function readMeeting(ctx: Ctx, seg: Segment, pageMode: boolean, traces: ItemTrace[], meetingLabel: string): { meeting: MeetingReading; attendanceJoined: { kind: keyof Attendance; piece: string }[] } {
+  const { lines, vocab } = ctx;
+  if (seg.role === 'agenda') return { meeting: readAgenda(ctx, seg), attendanceJoined: [] };
+  const headings = findHeadings(ctx, seg.opening !== null ? seg.opening + 1 : seg.start, seg.end, pageMode);
+  const firstHeading = headings[0]?.line ?? seg.end;
+  const stopAt = new Set(headings.map((h) => h.line));
+  const att = readAttendance(ctx, seg.start, firstHeading, stopAt);
+  // Apologies are often minuted as the first item rather than listed above it.
+  if (att.attendance.apologies.length === 0) {
+    for (let i = seg.start; i < seg.end; i++) {
+      const m = /\bapologies(?:\s+for\s+absence)?\s+(?:were|was|had\s+been)\s+(?:received|submitted|given|noted|tendered|reported)\s+(?:from|by|on\s+behalf\s+of)\s*:?\s*(.+)$/i.exec(lines[i]!.text);
+      if (!m) continue;
+      let text = m[1]!;
+      for (let j = i + 1; j < seg.end && !/\.\s*$/.test(text); j++) {
+        if (lines[j]!.blank || stopAt.has(j)) break;
+        text = joinBroken(text, lines[j]!.text);
+      }
+      const first = sentences(text, ctx.abbreviations)[0] ?? text;
+      att.attendance.apologies.push(...parseNameList(first, ctx.tools).attendees);
+      break;
+    }
+  }
+  const header = headerInfo(ctx, seg, firstHeading);
+  if (header.blankVenue) ctx.warnings.push(`venue is blank: ${header.blankVenue} (no place between 'in the' and 'on')`);
+  const year = header.date ? Number(header.date.slice(0, 4)) : undefined;
+  const items: ItemReading[] = [];
+  let state: 'restricted' | 'open' | null = null;
+  let stateLine = seg.start;
+  const advanceState = (upTo: number) => {
+    for (; stateLine < upTo; stateLine++) {
+      const mark = isSectionMarkerLine(lines[stateLine]!, vocab);
+      if (mark && !stopAt.has(stateLine)) state = mark;
+    }
+  };
+  headings.forEach((h, k) => {
+    advanceState(h.line);
+    let end = headings[k + 1]?.line ?? seg.end;
+    // A section marker between items closes the item before it.
+    for (let i = h.bodyStart; i < end; i++) if (isSectionMarkerLine(lines[i]!, vocab)) { end = i; break; }
+    const built = readItem(ctx, h, end, itemRestriction(ctx, h.agendaCode, state), year);
+    if (vocab.exclusionTitles.some((t) => h.title.toLowerCase().includes(t))) state = 'restricted';
+    items.push(built.item);
+    traces.push({ ...built.trace, meetingLabel });
+  });
+  const role: MeetingRole = pageMode && !items.some((i) => i.resolutions.length) ? 'agenda' : 'minutes';
+  return {
+    meeting: { role, date: header.date, startTime: header.startTime, venue: header.venue, attendance: att.attendance, items },
+    attendanceJoined: att.joined,
+  };
+}
+
+function readAgenda(ctx: Ctx, seg: Segment): MeetingReading {
+  const { lines, vocab } = ctx;
+  const items: ItemReading[] = [];
+  const nonItem = new RegExp(`\\b(${vocab.nonItemPhrases.map(escapeRe).join('|')})\\b`, 'i');
+  let state: 'restricted' | 'open' | null = null;
+  let sectionLetter: string | null = null;
+  let firstItemLine = seg.end;
+  const numbered = lines.slice(seg.start, seg.end).some((l) => /^[A-Z]\s?\d{1,2}[a-z]?\b/.test(l.text));
+  for (let i = seg.start; i < seg.end; i++) {
+    const line = lines[i]!;
+    if (line.blank) continue;
+    const t = line.text;
+    const section = /^([A-Z])\s*[.\-–:]\s*(\S.*)$/.exec(t);
+    const mark = isSectionMarkerLine(line, vocab) ?? (section ? markerOf(section[2]!, vocab) : null);
+    if (section && !/^[A-Z]\s?\d/.test(t) && section[2]!.split(/\s+/).length <= 12) {
+      sectionLetter = section[1]!;
+      let sectionMark = mark;
+      // The line under a section heading often says whether the public may stay.
+      const next = lines.slice(i + 1, i + 4).find((l) => !l.blank);
+      if (!sectionMark && next) sectionMark = markerOf(next.text, vocab);
+      if (sectionMark === 'restricted') ctx.restrictedLetters.add(sectionLetter);
+      else ctx.openLetters.add(sectionLetter);
+      if (sectionMark) state = sectionMark;
+      continue;
+    }
+    if (mark) {
+      state = mark;
+      continue;
+    }
+    let code: string | null = null;
+    let title = '';
+    let m = /^([A-Z])\s?(\d{1,2}[a-z]?)\.?(?:\s+(.*))?$/.exec(t);
+    if (m && numbered) {
+      code = `${m[1]}${m[2]}`;
+      title = m[3] ?? '';
+    } else if (!numbered && (m = /^(?:Item\s+)?(\d{1,2}[a-z]?)[.):]?\s+(\S.*)$/i.exec(t)) && titleLike(clean(m[2]!, vocab).replace(PAGES, '').trim() || 'x')) {
+      code = m[1]!;
+      title = m[2]!;
+    } else if (line.heading && !numbered && items.length + 1 && titleLike(t) && !/^(agenda|minutes)\b/i.test(t) && i > seg.start + 1) {
+      title = t;
+    } else continue;
+    let j = i + 1;
+    if (!title.trim()) {
+      while (j < seg.end && lines[j]!.blank) j++;
+      if (j >= seg.end) continue;
+      title = lines[j]!.text;
+      j++;
+    }
+    if (/\(\s*Pages?\s+[\d\s\-–]*$/i.test(title) && j < seg.end) {
+      title = joinBroken(title, lines[j]!.text);
+      j++;
+    }
+    if (nonItem.test(title)) continue;
+    firstItemLine = Math.min(firstItemLine, i);
+    const letter = code && /^[A-Z]/.test(code) ? code[0]! : sectionLetter;
+    items.push({
+      minuteNumber: null,
+      agendaCode: code,
+      title: tidyTitle(title, ctx),
+      restricted: letter && code && /^[A-Z]/.test(code) ? itemRestriction(ctx, code, state) : state === null ? null : state === 'restricted',
+      pages: pagesOf(title),
+      resolutions: [],
+      actions: [],
+    });
+    i = j - 1;
+  }
+  // Decide restriction again now that every section heading has been seen.
+  for (const item of items) if (item.agendaCode && /^[A-Z]/.test(item.agendaCode) && ctx.restrictedLetters.has(item.agendaCode[0]!)) item.restricted = true;
+  const header = headerInfo(ctx, seg, firstItemLine === seg.end ? seg.start + 12 : firstItemLine);
+  return { role: 'agenda', date: header.date, startTime: header.startTime, venue: header.venue, attendance: { present: [], alsoPresent: [], inAttendance: [], apologies: [] }, items };
+}
+
+// ---------------------------------------------------------------- document
+
+function findBody(ctx: Ctx, segments: Segment[], pageTitle: string | null): string | null {
+  const { lines, vocab } = ctx;
+  const bodyWord = new RegExp(`\\b(${vocab.bodyWords.map(escapeRe).join('|')})s?\\b`, 'i');
+  let fromOpening: string | null = null;
+  for (const seg of segments) {
+    if (seg.opening === null) continue;
+    const text = lines.slice(seg.opening, seg.opening + 3).filter((l) => !l.blank).map((l) => l.text).join(' ');
+    const m = new RegExp(`\\bmeeting\\s+of\\s+(?:the\\s+)?(.+?)(?:\\s+held\\b|\\s+on\\s+${DAY}|\\s+on\\s+\\d|,|\\.\\s|\\s+at\\s|$)`, 'i').exec(text);
+    if (m && bodyWord.test(m[1]!)) {
+      fromOpening = m[1]!.trim();
+      break;
+    }
+  }
+  const top: string[] = [];
+  for (const l of lines.slice(0, 40)) {
+    if (l.blank) continue;
+    const t = clean(l.text, vocab);
+    if (t.split(/\s+/).length <= 12 && bodyWord.test(t) && !/[:@]/.test(t) && !/^(minutes|notes|agenda)\b/i.test(t) && titleLike(t)) top.push(t.replace(/\s+[-–]\s+.*$/, ''));
+    if (top.length > 6) break;
+  }
+  if (fromOpening) {
+    const longer = top.find((t) => t.toLowerCase().endsWith(fromOpening!.toLowerCase()) && t.length > fromOpening!.length);
+    return titleCase(longer ?? fromOpening);
+  }
+  if (pageTitle) return titleCase(pageTitle);
+  const candidates = top.filter((t) => !/\b(county|district|borough|city|metropolitan)\s+council$/i.test(t) || top.length === 1);
+  const pick = candidates[candidates.length - 1] ?? top[0];
+  return pick ? titleCase(pick.replace(/^(?:minutes|notes|agenda)\s+(?:of|for)\s+(?:the\s+)?/i, '')) : null;
+}
+
+export function readDocument(text: string, source: string, options: ReadOptions = {}): DocumentReading {
+  const vocab = options.vocabulary ?? defaultVocabulary;
+  const lines = toLines(text);
+  const ctx: Ctx = {
+    vocab,
+    tools: nameTools(vocab),
+    abbreviations: abbreviationSet(vocab),
+    lines,
+    warnings: [],
+    restrictedLetters: new Set(),
+    openLetters: new Set(),
+    resolutionRe: resolutionMarker(vocab),
+  };
+  const regions = findReportRegions(lines, vocab);
+  const contentEnd = regions[0]?.start ?? lines.length;
+
+  const firstLine = lines.find((l) => !l.blank);
+  const page = firstLine ? new RegExp(`^(.+?)\\s+[-–]\\s+(${DAY},?\\s+\\d{1,2}(?:st|nd|rd|th)?\\s+\\w+,?\\s+\\d{4}.*)$`, 'i').exec(firstLine.text) : null;
+  const pageMode = Boolean(page) || Boolean(options.moderngov && !lines.some((l) => /^(minutes|notes)\s+of\s+(a|the)\b/i.test(l.text)));
+
+  const minutesWords = vocab.minutesWords.map(escapeRe).join('|');
+  const openingRe = new RegExp(`^(?:${minutesWords})\\s+(?:of|from)\\s+(?:a|the|an)\\s+(?:\\w+\\s+){0,4}?meeting\\b|^(?:${minutesWords})\\s+of\\s+(?:the\\s+)?.{3,80}?\\s+(?:held|meeting)\\b`, 'i');
+  const agendaRe = new RegExp(`^(?:${vocab.agendaWords.map(escapeRe).join('|')})$`, 'i');
+  const starts: Segment[] = [];
+  for (let i = 0; i < contentEnd; i++) {
+    const l = lines[i]!;
+    if (l.blank) continue;
+    if (openingRe.test(l.text)) starts.push({ role: 'minutes', start: i, end: contentEnd, opening: i });
+    else if (agendaRe.test(l.text.replace(/[:.]$/, '')) && !starts.some((s) => s.role === 'agenda')) starts.push({ role: 'agenda', start: i, end: contentEnd, opening: null });
+  }
+  let segments: Segment[];
+  if (pageMode || starts.length === 0) {
+    const hasCodesOnly = !lines.some((l) => ctx.resolutionRe.test(l.text)) && lines.some((l) => /^[A-Z]\d{1,2}\b/.test(l.text));
+    segments = [{ role: hasCodesOnly && !pageMode ? 'agenda' : 'minutes', start: 0, end: contentEnd, opening: null }];
+  } else {
+    segments = starts;
+    // Letterhead above the first opening line belongs to that meeting.
+    segments[0]!.start = 0;
+    segments.forEach((s, i) => (s.end = segments[i + 1]?.start ?? contentEnd));
+    // Letterhead lines just above a later opening belong to it, not to the meeting before.
+    for (let i = 1; i < segments.length; i++) {
+      const s = segments[i]!;
+      let k = s.start - 1;
+      let taken = 0;
+      while (k > segments[i - 1]!.start && taken < 6 && (lines[k]!.blank || (lines[k]!.text === lines[k]!.text.toUpperCase() && lines[k]!.text.split(/\s+/).length <= 8))) {
+        if (!lines[k]!.blank) taken++;
+        k--;
+      }
+      if (taken) {
+        s.start = k + 1;
+        segments[i - 1]!.end = s.start;
+      }
+    }
+  }
+
+  const traces: ItemTrace[] = [];
+  const meetings: MeetingReading[] = [];
+  const joins: { label: string; kind: keyof Attendance; piece: string }[] = [];
+  for (const seg of segments) {
+    const label = segments.length > 1 ? `meeting ${meetings.length + 1}` : '';
+    const { meeting, attendanceJoined } = readMeeting(ctx, seg, pageMode, traces, label);
+    if (pageMode && page && !meeting.date) meeting.date = findDates(page[2]!)[0]?.iso ?? null;
+    if (pageMode && page && !meeting.startTime) meeting.startTime = findTime(page[2]!);
+    meetings.push(meeting);
+    for (const j of attendanceJoined) joins.push({ label: meeting.date ?? '', ...j });
+  }
+  // Label items in warnings with the meeting date when a document holds several meetings.
+  if (meetings.length > 1) for (const t of traces) t.meetingLabel = meetings.find((m) => m.items.includes(t.item))?.date ?? t.meetingLabel;
+
+  const reports: ReportReading[] = regions.map((r) => readReport(lines, r, vocab)).filter((r) => r.title);
+  const agenda = meetings.find((m) => m.role === 'agenda');
+  if (agenda) assignReportCodes(reports, agenda.items);
+
+  const documentKind: DocumentKind = pageMode ? 'meeting-page' : meetings.some((m) => m.role === 'agenda') ? 'agenda-pack' : 'minutes';
+  const body = findBody(ctx, segments, page ? page[1]!.trim() : null);
+
+  const warnings = [...ctx.warnings];
+  const multi = meetings.length > 1;
+  for (const meeting of meetings) {
+    const prefix = multi && meeting.date ? `${meeting.date} ` : '';
+    warnings.push(...attendanceWarnings(meeting.attendance, ctx.tools, prefix, joins.filter((j) => j.label === (meeting.date ?? '')), vocab));
+    const meetingTraces = traces.filter((t) => meeting.items.includes(t.item));
+    warnings.push(...numberingWarnings(meetingTraces, prefix));
+    warnings.push(...nameWarnings(meeting.attendance, meetingTraces, ctx.tools, vocab));
+  }
+  warnings.push(...placeholderWarnings(ctx, traces));
+  return { source, documentKind, body, meetings, reports, warnings: [...new Set(warnings)] };
+}
+
+function placeholderWarnings(ctx: Ctx, traces: ItemTrace[]): string[] {
+  const found: { line: number; text: string }[] = [];
+  for (const l of ctx.lines) {
+    const raw = l.raw.trim().replace(/^[-*+]\s+/, '');
+    if (ctx.vocab.placeholderPatterns.some((p) => p.test(raw))) found.push({ line: l.index, text: raw.length > 80 ? raw.slice(0, 77) + '...' : raw });
+  }
+  if (!found.length) return [];
+  const before = [...traces].filter((t) => t.line < found[0]!.line).pop();
+  const where = before ? ` after minute ${before.item.minuteNumber ?? `'${before.item.title}'`}` : '';
+  const list = found.slice(0, 6).map((f) => `'${f.text}'`);
+  const printed = list.length > 1 ? `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}` : list[0];
+  return [`leftover template placeholders${where}: ${printed}`];
+}
