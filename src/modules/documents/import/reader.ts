@@ -617,7 +617,7 @@ export function readDocument(text: string, source: string, options: ReadOptions 
   let segments: Segment[];
   if (pageMode || starts.length === 0) {
     const hasCodesOnly = !lines.some((l) => ctx.resolutionRe.test(l.text)) && lines.some((l) => /^[A-Z]\d{1,2}\b/.test(l.text));
-    segments = [{ role: hasCodesOnly && !pageMode ? 'agenda' : 'minutes', start: 0, end: contentEnd, opening: null }];
+    segments = [{ role: hasCodesOnly && !pageMode ? 'agenda' : 'minutes', start: 0, end: contentEnd, opening: page && firstLine ? firstLine.index : null }];
   } else {
     segments = starts;
     // Letterhead above the first opening line belongs to that meeting.

@@ -58,20 +58,34 @@ export function findReportRegions(lines: Line[], vocab: Vocabulary): ReportRegio
 }
 
 /** Value of a label and the lines that continue it, up to the next label or a blank after text. */
-function labelText(lines: Line[], at: number, first: string, stop: RegExp): string {
-  let text = first;
+function labelText(lines: Line[], at: number, first: string, stop: RegExp, acrossBlanks: boolean): string {
+  const parts = [first];
+  let blank = false;
   for (let i = at + 1; i < lines.length && i < at + 6; i++) {
     const line = lines[i]!;
-    if (line.blank) continue;
-    if (stop.test(line.text)) break;
-    text = joinBroken(text, line.text) + '\n';
+    if (line.blank) {
+      blank = true;
+      if (!acrossBlanks && parts.join('').trim()) break;
+      continue;
+    }
+    if (stop.test(line.text) || /^[A-Z][A-Za-z ()/]{1,30}:/.test(line.text)) break;
+    parts.push(line.text);
   }
-  return text;
+  void blank;
+  return parts.join('\n');
 }
 
 function authorsOf(text: string): string[] {
   const out: string[] = [];
-  for (const part of text.split('\n')) {
+  // A line is another author when it, or the line before, has the "Name - role" shape; otherwise it continues the line before.
+  const dash = /\s[-–—]\s/;
+  const rows: string[] = [];
+  for (const line of text.split('\n').map((l) => l.trim()).filter(Boolean)) {
+    const prev = rows[rows.length - 1];
+    if (prev !== undefined && !dash.test(line) && !dash.test(prev)) rows[rows.length - 1] = `${prev} ${line}`;
+    else rows.push(line);
+  }
+  for (const part of rows) {
     let p = part.trim();
     if (!p) continue;
     const dash = /^(.+?)\s+[-–—]\s+/.exec(p);
@@ -89,15 +103,15 @@ export function readReport(lines: Line[], region: ReportRegion, vocab: Vocabular
   const anyLabel = new RegExp(`^(${Object.values(vocab.reportLabels).flat().map(escapeRe).join('|')})\\s*:`, 'i');
   const get = (k: string) => region.labels.get(k);
   const subject = get('subject');
-  const title = subject ? labelText(lines, subject.line, subject.value, anyLabel).replace(/\n/g, ' ').trim() : '';
+  const title = subject ? labelText(lines, subject.line, subject.value, anyLabel, false).replace(/\n/g, ' ').trim() : '';
   const author = get('author');
-  const authors = author ? authorsOf(labelText(lines, author.line, author.value + '\n', anyLabel)) : [];
+  const authors = author ? authorsOf(labelText(lines, author.line, author.value, anyLabel, true)) : [];
   const dateSource = get('date')?.value ?? get('to')?.value ?? '';
   const date = findDates(dateSource).find((d) => d.precision === 'day')?.iso ?? null;
   const classification = get('classification')?.value.trim() || null;
 
   const recommendations: string[] = [];
-  const recHead = new RegExp(`^(?:(\\d+)(?:\\.0)?\\.?\\s+)?(?:${vocab.reportLabels.recommendations.map(escapeRe).join('|')})\\s*:?\\s*(.*)$`, 'i');
+  const recHead = new RegExp(`^(?:(\\d+)(?:\\.0)?\\.?\\s+)?(?:${vocab.reportLabels.recommendations.map(escapeRe).join('|')})(?:\\s*:\\s*(.*)|\\s*)$`, 'i');
   const endRe = new RegExp(`^(?:${vocab.reportLabels.end.map(escapeRe).join('|')})\\b`, 'i');
   for (let i = region.start; i < region.end; i++) {
     const m = recHead.exec(lines[i]!.text);

@@ -60,6 +60,8 @@ export interface Vocabulary {
     subject: string[];
     date: string[];
     classification: string[];
+    /** Labels after the cover block that end it. */
+    summary: string[];
     recommendations: string[];
     end: string[];
   };
@@ -107,7 +109,7 @@ export const defaultVocabulary: Vocabulary = {
     'follow up': 'followed up', 'feed back': 'fed back', 'write to': 'written to', write: 'written', investigate: 'investigated',
     'liaise': 'liaised', 'look into': 'looked into', 'forward': 'forwarded', 'distribute': 'distributed', 'submit': 'submitted',
     'email': 'emailed', 'e-mail': 'e-mailed', 'chase': 'chased', 'raise': 'raised', 'organise': 'organised', 'prepare': 'prepared', 'draft': 'drafted',
-    'check': 'checked', 'obtain': 'obtained', 'seek': 'sought', 'confirm': 'confirmed', 'publish': 'published', 'assess': 'assessed',
+    'check': 'checked', 'obtain': 'obtained', 'confirm': 'confirmed',
   },
   decisionVerbs: ['note', 'endorse', 'approve', 'accept', 'receive', 'agree', 'support', 'recommend', 'adopt', 'ratify', 'welcome', 'defer', 'consider'],
   hedgeWords: ['hoped', 'hope', 'hopes', 'expected', 'expects', 'anticipated', 'anticipates', 'unclear', 'whether', 'if', 'might', 'could', 'asked how', 'asked whether', 'questioned', 'wondered', 'unless'],
@@ -130,6 +132,7 @@ export const defaultVocabulary: Vocabulary = {
     subject: ['subject', 'title', 'report title', 'title of report'],
     date: ['date', 'meeting date', 'date of meeting'],
     classification: ['classification', 'status', 'report status'],
+    summary: ['summary', 'purpose', 'purpose of report', 'executive summary', 'key decision', 'electoral division', 'division'],
     recommendations: ['recommendation', 'recommendations', 'recommendation(s)'],
     end: ['for further information', 'further information', 'contact', 'background documents', 'appendices', 'appendix'],
   },
