@@ -16,7 +16,7 @@ interface Frame {
 }
 
 export function htmlToText(html: string, maxDepth: number): string {
-  const root = parse(html, { comment: false, blockTextElements: { script: false, style: false, noscript: false, pre: true } });
+  const root = parse(html.replace(/<!DOCTYPE[^>]*>/gi, '').replace(/<\?xml[^>]*\?>/gi, ''), { comment: false, blockTextElements: { script: false, style: false, noscript: false, pre: true } });
   const out: string[] = [];
   let line = '';
   let row: string[] | null = null;

@@ -116,7 +116,7 @@ export function moderngovXmlToText(xml: string, fileName: string, limits: Extrac
     if (!name) continue;
     const role = fieldText(a, /^(role|roledescription|position|title)$/i);
     const status = fieldText(a, /attendance|status|type|attended/i).toLowerCase();
-    const group = /apolog|absent|sent/.test(status) ? 'APOLOGIES' : /attendance|officer|in attendance/.test(status) ? 'IN ATTENDANCE' : /also/.test(status) ? 'ALSO PRESENT' : 'PRESENT';
+    const group = /apolog|absent|not present|did not attend/.test(status) ? 'APOLOGIES' : /attendance|officer|in attendance/.test(status) ? 'IN ATTENDANCE' : /also/.test(status) ? 'ALSO PRESENT' : 'PRESENT';
     const list = groups.get(group) ?? [];
     list.push(role && !/^(member|attendee)$/i.test(role) ? `${name} (${role})` : name);
     groups.set(group, list);

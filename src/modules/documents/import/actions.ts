@@ -114,6 +114,9 @@ export class ActionFinder {
       const owner = this.owner(subject, sentence);
       if (owner || PRONOUNS.test(subject)) return this.add(owner, m[2]! + m[3]!, sentence);
     }
+    // "asks the Director to report back ..." - a named doer asked to act.
+    m = /\b(?:asks?|asked|requests?|requested|instructs?|instructed|invites?|invited)\s+((?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of|for|and|the|[A-Z][\w'’-]*))*?)\s+to\s+(\w+)(.*)$/.exec(sentence);
+    if (m && (this.isCommitment(m[2]!) || findDates(m[3]!, this.ctx.meetingYear).length) && !vocab.decisionVerbs.includes(m[2]!.toLowerCase())) return this.add(m[1]!, m[2]! + m[3]!, sentence);
     // "X were invited to provide ... by 31 July" - a request with a deadline.
     m = /^(.*?)\b(?:were|was|are|is)\s+(?:invited|asked|requested|reminded|encouraged|requested)\s+to\s+(.+)$/i.exec(sentence);
     if (m && findDates(m[2]!, this.ctx.meetingYear).length) {
@@ -142,12 +145,19 @@ export class ActionFinder {
     }
   }
 
+  private isCommitment(word: string): boolean {
+    return new RegExp(`^(?:${this.verbs})$`, 'i').test(word) || Object.keys(this.ctx.vocab.commitmentVerbs).some((v) => v.split(' ')[0] === word.toLowerCase());
+  }
+
   /** A resolution clause that asks someone to do something ("to provide an update ..."). */
   readResolutionClause(clause: string, owner: string | null): void {
     const verbs = ['provide', 'report back', 'report', 'circulate', 'submit', 'send', 'bring back', 'present', 'feed back', 'write to'];
     const text = clause.replace(/^(?:that\s+)?to\s+/i, '').trim();
     const first = verbs.find((v) => new RegExp(`^${escapeRe(v)}\\b`, 'i').test(text));
-    if (!first) return;
+    if (!first) {
+      if (/^(?:asks?|requests?|instructs?|invites?)\s/i.test(text)) this.readParagraph(text);
+      return;
+    }
     if (/^present\b/i.test(text) && !findDates(text, this.ctx.meetingYear).length) return;
     this.add(owner, text.charAt(0).toLowerCase() + text.slice(1), clause);
   }

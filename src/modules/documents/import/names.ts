@@ -10,6 +10,7 @@ export interface NameTools {
   /** Finds honorific + name mentions in prose ("Mr Peerbux", "DI James Ross"). */
   mention: RegExp;
   honours: Set<string>;
+  notPerson: RegExp;
   isHonorific(word: string): boolean;
   titleOf(name: string): string | null;
 }
@@ -25,6 +26,7 @@ export function nameTools(vocab: Vocabulary): NameTools {
     leading,
     mention,
     honours: new Set(vocab.honours.map((h) => h.toUpperCase())),
+    notPerson: new RegExp(`^(?:\\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|some|a few|a number of|many|no)?\\s*(?:other\\s+)?(?:${vocab.notPeople.map(escapeRe).join('|')})$`, 'i'),
     isHonorific: (w) => honorificSet.has(w.toLowerCase().replace(/\./g, '')),
     titleOf: (name) => leading.exec(name)?.[0]?.replace(/\.$/, '') ?? null,
   };
@@ -97,6 +99,7 @@ export function parseNameList(text: string, tools: NameTools): ParsedList {
         people.push([w]);
       } else current.push(w);
     }
+    if (people.length === 1 && tools.notPerson.test(piece)) continue;
     if (people.length > 1) joined.push(piece);
     people.forEach((p, i) => {
       const name = p.join(' ').replace(/[,.]+$/, '').trim();

@@ -111,7 +111,7 @@ function findHeadings(ctx: Ctx, start: number, end: number, pageMode: boolean): 
     const text = line.text;
     let m = MINUTE_HEAD.exec(text);
     if (line.cells && line.cells.length >= 2 && /^\d{1,4}\.?$/.test(line.cells[0]!.trim())) m = MINUTE_HEAD.exec(`${line.cells[0]!.replace(/\.$/, '')}. ${line.cells.slice(1).join(' ')}`);
-    if (!m || line.indent > 12) continue;
+    if (!m || line.indent > 12 || isSectionMarkerLine(line, vocab)) continue;
     const number = m[1]!.replace(/\s+/g, '');
     if (/^\d{4}$/.test(number) && !/[.:)]/.test(text.slice(4, 5))) continue;
     if (!/\d/.test(number)) continue;
@@ -170,7 +170,7 @@ function unnumberedHeadings(ctx: Ctx, start: number, end: number, standalone: bo
     const raw = line.text;
     const text = clean(raw, vocab);
     if (labels.test(text) || ctx.resolutionRe.test(text) || isSectionMarkerLine(line, vocab)) continue;
-    if (/^(minutes|notes|agenda)\b/i.test(text) && line.heading) continue;
+    if (/^(minutes|notes|agenda|agenda and minutes|decisions|agenda items?)$/i.test(text) && line.heading) continue;
     const hadAttachment = text !== raw.replace(/\s+/g, ' ').trim();
     const prevBlank = i === 0 || lines[i - 1]!.blank;
     const nextBlank = i + 1 >= lines.length || lines[i + 1]!.blank || lines[i + 1]!.heading > 0;
@@ -473,6 +473,9 @@ function readMeeting(ctx: Ctx, seg: Segment, pageMode: boolean, traces: ItemTrac
     items.push(built.item);
     traces.push({ ...built.trace, meetingLabel });
   });
+  // Items before the first private item of a meeting that marks one are open.
+  const firstPrivate = items.findIndex((i) => i.restricted === true);
+  if (firstPrivate > 0 && state !== null) for (const i of items.slice(0, firstPrivate)) if (i.restricted === null) i.restricted = false;
   const role: MeetingRole = pageMode && !items.some((i) => i.resolutions.length) ? 'agenda' : 'minutes';
   return {
     meeting: { role, date: header.date, startTime: header.startTime, venue: header.venue, attendance: att.attendance, items },
@@ -605,7 +608,7 @@ export function readDocument(text: string, source: string, options: ReadOptions 
   const pageMode = Boolean(page) || Boolean(options.moderngov && !lines.some((l) => /^(minutes|notes)\s+of\s+(a|the)\b/i.test(l.text)));
 
   const minutesWords = vocab.minutesWords.map(escapeRe).join('|');
-  const openingRe = new RegExp(`^(?:${minutesWords})\\s+(?:of|from)\\s+(?:a|the|an)\\s+(?:\\w+\\s+){0,4}?meeting\\b|^(?:${minutesWords})\\s+of\\s+(?:the\\s+)?.{3,80}?\\s+(?:held|meeting)\\b`, 'i');
+  const openingRe = new RegExp(`^(?:${minutesWords})\\s+(?:of|from)\\s+(?:a|the|an)\\s+(?!(?:previous|last|prior|earlier)\\b)(?:\\w+\\s+){0,4}?meeting\\b|^(?:${minutesWords})\\s+of\\s+(?:the\\s+)?.{3,80}?\\s+(?:held|meeting)\\b`, 'i');
   const agendaRe = new RegExp(`^(?:${vocab.agendaWords.map(escapeRe).join('|')})$`, 'i');
   const starts: Segment[] = [];
   for (let i = 0; i < contentEnd; i++) {
@@ -645,7 +648,7 @@ export function readDocument(text: string, source: string, options: ReadOptions 
   for (const seg of segments) {
     const label = segments.length > 1 ? `meeting ${meetings.length + 1}` : '';
     const { meeting, attendanceJoined } = readMeeting(ctx, seg, pageMode, traces, label);
-    if (pageMode && page && !meeting.date) meeting.date = findDates(page[2]!)[0]?.iso ?? null;
+    if (pageMode && page) meeting.date = findDates(page[2]!)[0]?.iso ?? meeting.date;
     if (pageMode && page && !meeting.startTime) meeting.startTime = findTime(page[2]!);
     meetings.push(meeting);
     for (const j of attendanceJoined) joins.push({ label: meeting.date ?? '', ...j });

@@ -10,6 +10,8 @@ export interface Vocabulary {
   femaleTitles: string[];
   /** Honours printed after a name (", OBE"); dropped from the name. */
   honours: string[];
+  /** Entries in an attendance list that are not named people ("two members of the public"). */
+  notPeople: string[];
   /** Labels that open attendance lists. */
   attendanceLabels: {
     present: string[];
@@ -80,6 +82,7 @@ export const defaultVocabulary: Vocabulary = {
   maleTitles: ['Mr', 'Sir', 'Lord'],
   femaleTitles: ['Mrs', 'Ms', 'Miss', 'Dame', 'Lady'],
   honours: ['OBE', 'MBE', 'CBE', 'KBE', 'DBE', 'BEM', 'QPM', 'KPM', 'QFSM', 'KFSM', 'JP', 'DL', 'MP', 'MEP', 'QC', 'KC', 'FRCP', 'FRCS', 'PhD', 'MSc', 'BA', 'MA', 'CVO', 'LVO', 'MVO', 'GM'],
+  notPeople: ['member of the public', 'members of the public', 'resident', 'residents', 'the press', 'press', 'observer', 'observers', 'public'],
   attendanceLabels: {
     present: ['present', 'members present', 'attendees', 'attending', 'board members present', 'voting members present', 'councillors present', 'in the chair'],
     alsoPresent: ['also present', 'others present', 'also attending'],
