@@ -1,7 +1,7 @@
 // Records as the API shows them: camelCase, no partnership ids or timestamps.
 import type { Selectable } from 'kysely';
 import type { OrganisationsTable, PeopleTable, BodiesTable, MembershipsTable, ElectionsTable, TermsOfReferenceTable, SharingAgreementsTable } from '../../db/schema.ts';
-import { displayName } from './domain.ts';
+import { displayName, membershipPeriod, type PersonName } from './domain.ts';
 
 export const presentOrganisation = (o: Selectable<OrganisationsTable>) => ({
   id: o.id, name: o.name, shortName: o.short_name, kind: o.kind, statutory: o.statutory, website: o.website,
@@ -32,6 +32,18 @@ export const presentTermsOfReference = (t: Selectable<TermsOfReferenceTable>) =>
 
 export const presentSharingAgreement = (a: Selectable<SharingAgreementsTable>) => ({
   id: a.id, title: a.title, version: a.version, effectiveOn: a.effective_on,
+});
+
+/** Contact details are for signed-in users (see the people routes); others get nulls. */
+export const presentPersonFor = (p: Selectable<PeopleTable>, showContact: boolean) =>
+  (showContact ? presentPerson(p) : { ...presentPerson(p), email: null, phone: null });
+
+export const presentMembershipOfPerson = (m: Selectable<MembershipsTable> & { body_name: string; organisation_name: string | null }, today: string) => ({
+  ...presentMembership(m), bodyName: m.body_name, organisationName: m.organisation_name, period: membershipPeriod(m, today),
+});
+
+export const presentMembershipOfBody = (m: Selectable<MembershipsTable> & PersonName & { organisation_name: string | null }, today: string) => ({
+  ...presentMembership(m), personName: displayName(m), organisationName: m.organisation_name, period: membershipPeriod(m, today),
 });
 
 /** API bodies arrive in camelCase; commands read the form's snake_case field names. */

@@ -68,3 +68,23 @@ export const SharingAgreementInput = Type.Object({ title: Type.String(), version
 export const SignatureInput = Type.Object({ organisationId: Type.String(), signedOn: Type.String(), signedBy: Type.Optional(Nullable(Type.String())) });
 
 export const ListOf = <T extends TSchema>(t: T) => Type.Object({ items: Type.Array(t) });
+
+// People, bodies, memberships and elections: the shapes with their related records.
+export const PeopleQuery = Type.Object({
+  organisationId: Type.Optional(Type.String({ description: 'Only the people of this organisation' })),
+  sort: Type.Optional(Type.String({ description: 'family-name (default), family-name-desc or organisation' })),
+});
+const MembershipPeriod = Type.String({ description: 'current, upcoming or past, as of today' });
+export const MembershipOfPerson = Type.Composite([Membership, Type.Object({
+  bodyName: Type.String(), organisationName: Nullable(Type.String()), period: MembershipPeriod,
+})]);
+export const MembershipOfBody = Type.Composite([Membership, Type.Object({
+  personName: Type.String(), organisationName: Nullable(Type.String()), period: MembershipPeriod,
+})]);
+export const PersonWithMemberships = Type.Composite([Person, Type.Object({
+  organisationName: Nullable(Type.String()), memberships: Type.Array(MembershipOfPerson),
+})]);
+export const BodyWithMembers = Type.Composite([Body, Type.Object({
+  subgroupIds: Type.Array(Id), members: Type.Array(MembershipOfBody),
+})]);
+export const MembershipEndInput = Type.Object({ endsOn: Type.String({ description: 'YYYY-MM-DD: the last day the membership is held' }) });
