@@ -163,6 +163,7 @@ export async function seedDemoPartnership(
         await trx.insertInto('access_grants').values({ partnership_id: pid, user_id: u.id, scope_kind: 'body', scope_id: reviews.id }).execute();
       }
     }
+    await (await import('../modules/actions/demo.ts')).seedActionsDemo(trx, pid, today);
     await trx.insertInto('audit_log').values({ partnership_id: pid, actor_label: 'system', action: 'create', record_type: 'partnership', record_id: pid, summary: 'Demo partnership loaded' }).execute();
     return { partnershipId: pid, officerEmail: `officer@${domain}`, password: DEMO_PASSWORD };
   });

@@ -149,3 +149,45 @@ export function dueWording(dueOn: string, today: string): string {
   if (d > 1) return `due in ${d} days`;
   return d === -1 ? '1 day overdue' : `${-d} days overdue`;
 }
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+/** "2026-03-03" -> "3 March 2026". */
+export function longDate(iso: string): string {
+  const [y, m, d] = iso.split('-').map(Number);
+  return y && m && d ? `${d} ${MONTHS[m - 1]} ${y}` : iso;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * The reminder one owner receives: plain text that reads well in any mail client,
+ * overdue actions first, with a link to each when the site's address is known.
+ */
+export function reminderMessage(
+  batch: ReminderBatch<ReminderCandidate & { description: string; body_name: string; restricted: boolean }>,
+  opts: { partnershipName: string; today: string; baseUrl?: string | null | undefined },
+): { to: string; subject: string; text: string } {
+  const parts = [
+    batch.overdue.length ? `${plural(batch.overdue.length, 'action', 'actions')} overdue` : null,
+    batch.dueSoon.length ? `${batch.overdue.length ? batch.dueSoon.length : plural(batch.dueSoon.length, 'action', 'actions')} due soon` : null,
+  ].filter(Boolean);
+  const item = (a: ReminderCandidate & { description: string; body_name: string; restricted: boolean }) => [
+    // Restricted business never travels by e-mail: the owner signs in to read it.
+    `- ${a.restricted ? 'A restricted action (sign in to read it)' : a.description}`,
+    `  ${a.body_name}. Due ${longDate(a.due_on)} (${dueWording(a.due_on, opts.today)}).`,
+    ...(opts.baseUrl ? [`  ${opts.baseUrl.replace(/\/$/, '')}/actions/${a.id}`] : []),
+  ].join('\n');
+  const sections = [
+    batch.overdue.length ? `Overdue\n\n${batch.overdue.map(item).join('\n\n')}` : null,
+    batch.dueSoon.length ? `Due in the next ${REMINDER_WINDOW_DAYS} days\n\n${batch.dueSoon.map(item).join('\n\n')}` : null,
+  ].filter(Boolean);
+  const text = [
+    `Dear ${batch.name},`,
+    `You own ${batch.overdue.length + batch.dueSoon.length === 1 ? 'this action' : 'these actions'} of ${opts.partnershipName}. ` +
+      'Please add an update: what has been done, or a new status.',
+    ...sections,
+    `To add an update, sign in to Partnership Hub and go to Actions, then My actions.`,
+    `You get this reminder at most once a day for each action while it is due soon or overdue.`,
+  ].join('\n\n');
+  return { to: batch.to, subject: `${opts.partnershipName}: ${parts.join(' and ')}`, text: `${text}\n` };
+}
