@@ -170,6 +170,7 @@ function unnumberedHeadings(ctx: Ctx, start: number, end: number, standalone: bo
     const raw = line.text;
     const text = clean(raw, vocab);
     if (labels.test(text) || ctx.resolutionRe.test(text) || isSectionMarkerLine(line, vocab)) continue;
+    if (/^(?:venue|location|place|where|contact|contact officer|date|time|meeting date|published|attendance details|chair|clerk|members|media)\s*:/i.test(text)) continue;
     if (/^(minutes|notes|agenda|agenda and minutes|decisions|agenda items?)$/i.test(text) && line.heading) continue;
     const hadAttachment = text !== raw.replace(/\s+/g, ' ').trim();
     const prevBlank = i === 0 || lines[i - 1]!.blank;
@@ -574,7 +575,7 @@ function findBody(ctx: Ctx, segments: Segment[], pageTitle: string | null): stri
   for (const l of lines.slice(0, 40)) {
     if (l.blank) continue;
     const t = clean(l.text, vocab);
-    if (t.split(/\s+/).length <= 12 && bodyWord.test(t) && !/[:@]/.test(t) && !/^(minutes|notes|agenda)\b/i.test(t) && titleLike(t)) top.push(t.replace(/\s+[-–]\s+.*$/, ''));
+    if (t.split(/\s+/).length <= 12 && bodyWord.test(t.replace(/\s+[-–]\s+.*$/, '').split(/\s+/).slice(-1).join(' ')) && !/[:@]/.test(t) && !/^(minutes|notes|agenda)\b/i.test(t) && titleLike(t)) top.push(t.replace(/\s+[-–]\s+.*$/, ''));
     if (top.length > 6) break;
   }
   if (fromOpening) {

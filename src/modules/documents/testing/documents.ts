@@ -215,3 +215,17 @@ export async function scannedPdf(): Promise<Uint8Array> {
   page.drawRectangle({ x: 40, y: 40, width: 500, height: 700, borderWidth: 2 });
   return new Uint8Array(await doc.save());
 }
+
+/** A PDF that claims to be encrypted with a password nobody gave us. */
+export async function encryptedPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  doc.addPage().drawText('Confidential minutes', { x: 50, y: 700, size: 12, font });
+  const text = new TextDecoder('latin1').decode(await doc.save({ useObjectStreams: false }));
+  const hex = (seed: number) => Array.from({ length: 32 }, (_, i) => ((i * 37 + seed) % 256).toString(16).padStart(2, '0')).join('');
+  const encrypt = `/Encrypt << /Filter /Standard /V 1 /R 2 /O <${hex(11)}> /U <${hex(97)}> /P -44 >>\n/ID [<${hex(5).slice(0, 32)}> <${hex(5).slice(0, 32)}>]\n`;
+  const patched = text.replace(/trailer\s*<<\s*/, (m) => m + encrypt);
+  const out = new Uint8Array(patched.length);
+  for (let i = 0; i < patched.length; i++) out[i] = patched.charCodeAt(i) & 0xff;
+  return out;
+}
