@@ -229,3 +229,14 @@ export async function encryptedPdf(): Promise<Uint8Array> {
   for (let i = 0; i < patched.length; i++) out[i] = patched.charCodeAt(i) & 0xff;
   return out;
 }
+
+/** Builds a zip from named parts, for Word packages that are broken on purpose. */
+export async function zipOf(parts: Record<string, Uint8Array | string>): Promise<Uint8Array> {
+  const { ZipFile } = await import('yazl');
+  const zip = new ZipFile();
+  for (const [name, data] of Object.entries(parts)) zip.addBuffer(Buffer.from(typeof data === 'string' ? new TextEncoder().encode(data) : data), name, { compress: true });
+  zip.end();
+  const chunks: Buffer[] = [];
+  for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
+  return new Uint8Array(Buffer.concat(chunks));
+}
