@@ -26,7 +26,9 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     mkdirSync(dataDir, { recursive: true });
     release = lockDataDir(dataDir);
   }
-  const pglite = new PGlite(dataDir, {
+  // Options go in one object: PGlite drops the options argument when the data folder is undefined (in memory).
+  const pglite = new PGlite({
+    ...(dataDir ? { dataDir } : {}),
     parsers: { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v) },
   });
   await pglite.waitReady;
