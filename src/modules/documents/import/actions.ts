@@ -86,7 +86,9 @@ export class ActionFinder {
     }
   }
 
-  private readSentence(sentence: string): void {
+  private readSentence(whole: string): void {
+    // Commitments are short; a run-on "sentence" from a broken file is not read past this, which keeps every pattern linear.
+    const sentence = whole.length > 1200 ? whole.slice(0, 1200) : whole;
     const vocab = this.ctx.vocab;
     const hedge = new RegExp(`\\b(${vocab.hedgeWords.map(escapeRe).join('|')})\\b`, 'i');
     const speaker = this.firstPerson(sentence) ?? this.lastPerson;
