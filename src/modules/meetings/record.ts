@@ -1,0 +1,134 @@
+// One meeting's record as one reader may see it. Restricted items (and their papers,
+// minutes and declarations) are kept only when the policy says this reader may read
+// them; the agenda and the minutes only once published, for the public. Pages, the API
+// and (later) the agenda pack all start from this, so no path shows more than another.
+import type { Actor } from '../../access/policy.ts';
+import { isStaff } from '../../access/policy.ts';
+import { mayReadAgenda, mayReadMinutes, mayReadRecord } from './access.ts';
+import {
+  ATTENDANCE_KINDS, editProblem, formatTime, futureDatesText, meetingStatusLabel, minuteRange, minutesLocked, resolutionLabel, whereText,
+} from './domain.ts';
+import type {
+  AgendaItemInOrder, AmendmentRow, AttendanceRow, DeclarationRow, MeetingRecord, PaperMeta, ParagraphRow, ResolutionRow, SectionRow,
+} from './store.ts';
+
+export interface ItemView extends AgendaItemInOrder {
+  presenter: string | null;
+  papers: PaperMeta[];
+  paragraphs: (ParagraphRow & { number: number })[];
+  resolutions: (ResolutionRow & { label: string })[];
+  declarations: (DeclarationRow & { personName: string })[];
+  /** The "dates of future meetings" item's words, worked out from the schedule. */
+  generatedText: string | null;
+}
+
+export interface SectionView extends SectionRow {
+  items: ItemView[];
+}
+
+export interface AttendeeView extends AttendanceRow {
+  displayName: string;
+  substituteFor: string | null;
+}
+
+export interface MeetingView {
+  meeting: MeetingRecord['meeting'];
+  statusLabel: string;
+  when: string;
+  where: string;
+  contactName: string | null;
+  /** The agenda may be shown to this reader (published, or the reader is one of the partnership's people). */
+  agendaVisible: boolean;
+  minutesVisible: boolean;
+  /** Minutes not yet approved as a correct record: shown marked as a draft. */
+  minutesDraft: boolean;
+  minutesLocked: boolean;
+  minuteRange: string;
+  sections: SectionView[];
+  items: ItemView[];
+  attendance: { kind: string; heading: string; people: AttendeeView[] }[];
+  amendments: AmendmentRow[];
+  /** Whether the reader may change the record now, and if not why. */
+  canEdit: boolean;
+  editProblem: string | null;
+  /** Restricted records this view contains: each read is audited. */
+  restrictedShown: { recordType: string; id: string; summary: string }[];
+}
+
+export interface ViewExtras {
+  /** Later meetings of the body, for the "dates of future meetings" item. */
+  laterMeetings?: { meets_on: string; starts_at: string }[];
+}
+
+export function buildMeetingView(record: MeetingRecord, actor: Actor, extras: ViewExtras = {}): MeetingView {
+  const { meeting, names } = record;
+  const bodyId = meeting.body_id;
+  const agendaVisible = mayReadAgenda(actor, meeting);
+  const minutesVisible = mayReadMinutes(actor, meeting) && (meeting.status === 'minutes-draft' || meeting.status === 'minutes-approved');
+  const restrictedShown: MeetingView['restrictedShown'] = [];
+
+  // Attendance and declarations are part of the minutes: the public sees them once published.
+  const showAttendance = minutesVisible || actor.kind === 'user';
+  const items: ItemView[] = [];
+  if (agendaVisible) {
+    for (const item of record.items) {
+      if (!mayReadRecord(actor, item, bodyId)) continue;
+      if (item.restricted) restrictedShown.push({ recordType: 'agenda-item', id: item.id, summary: `Read restricted item ${item.code}` });
+      const papers = record.papers.filter((p) => p.agenda_item_id === item.id && mayReadRecord(actor, p, bodyId) && mayReadRecord(actor, item, bodyId));
+      const paragraphs = minutesVisible
+        ? record.paragraphs.filter((p) => p.agenda_item_id === item.id).sort((a, b) => a.position - b.position).map((p, i) => ({ ...p, number: i + 1 }))
+        : [];
+      const itemResolutions = minutesVisible ? record.resolutions.filter((r) => r.agenda_item_id === item.id).sort((a, b) => a.position - b.position) : [];
+      const resolutions = itemResolutions.map((r, i) => ({ ...r, label: resolutionLabel(i, itemResolutions.length) }));
+      const declarations = record.declarations.filter((d) => showAttendance && d.agenda_item_id === item.id)
+        .map((d) => ({ ...d, personName: names.get(d.person_id) ?? 'Unknown person' }));
+      items.push({
+        ...item,
+        presenter: item.presenter_person_id ? names.get(item.presenter_person_id) ?? item.presenter_name : item.presenter_name,
+        papers, paragraphs, resolutions, declarations,
+        generatedText: item.kind === 'future-dates' ? futureDatesText(extras.laterMeetings ?? [], meeting.body_name) : null,
+      });
+    }
+  }
+  // A restricted section is left out altogether for a reader who sees none of its items.
+  const sections = record.sections
+    .map((s) => ({ ...s, items: items.filter((i) => i.section_id === s.id) }))
+    .filter((s) => !s.restricted || (agendaVisible && mayReadRecord(actor, s, bodyId)));
+
+  const attendance = showAttendance
+    ? ATTENDANCE_KINDS.map((k) => ({
+      kind: k.value as string,
+      heading: k.heading,
+      people: record.attendance.filter((a) => a.kind === k.value).map((a) => ({
+        ...a,
+        displayName: a.person_id ? names.get(a.person_id) ?? a.name ?? 'Unknown person' : a.name ?? '',
+        substituteFor: a.substitute_for_person_id ? names.get(a.substitute_for_person_id) ?? null : null,
+      })),
+    })).filter((g) => g.people.length)
+    : [];
+
+  // Amendments of restricted records stay with those records.
+  const visibleIds = new Set([...items.flatMap((i) => [...i.paragraphs.map((p) => p.id), ...i.resolutions.map((r) => r.id)])]);
+  const amendments = minutesVisible ? record.amendments.filter((a) => visibleIds.has(a.record_id)) : [];
+
+  const problem = editProblem(meeting);
+  return {
+    meeting,
+    statusLabel: meetingStatusLabel(meeting.status),
+    when: `${formatTime(meeting.starts_at)}${meeting.ends_at ? ` to ${formatTime(meeting.ends_at)}` : ''}`,
+    where: whereText(meeting),
+    contactName: meeting.contact_person_id ? names.get(meeting.contact_person_id) ?? null : null,
+    agendaVisible,
+    minutesVisible,
+    minutesDraft: meeting.status !== 'minutes-approved',
+    minutesLocked: minutesLocked(meeting),
+    minuteRange: minuteRange(items.map((i) => i.minute_number)),
+    sections,
+    items,
+    attendance,
+    amendments,
+    canEdit: isStaff(actor) && problem === null,
+    editProblem: problem,
+    restrictedShown,
+  };
+}

@@ -1,0 +1,335 @@
+// SQL of the meetings module. Every query is scoped by partnership_id. Other modules
+// (actions, the agenda pack PDF, calendar feeds, the public site) read meetings through
+// the functions exported here, never through the tables.
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import { displayName } from '../partnership/domain.ts';
+import type {
+  AgendaItemsTable, MeetingAttendanceTable, MeetingSectionsTable, MeetingsTable, MinuteParagraphsTable, PapersTable, ResolutionsTable,
+  DeclarationsOfInterestTable, MinuteAmendmentsTable, StandingItemsTable, AgendaSectionDefaultsTable,
+} from './tables.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+export type MeetingRow = Selectable<MeetingsTable>;
+export type SectionRow = Selectable<MeetingSectionsTable>;
+export type AgendaItemRow = Selectable<AgendaItemsTable>;
+export type PaperMeta = Omit<Selectable<PapersTable>, 'content'>;
+export type AttendanceRow = Selectable<MeetingAttendanceTable>;
+export type DeclarationRow = Selectable<DeclarationsOfInterestTable>;
+export type ParagraphRow = Selectable<MinuteParagraphsTable>;
+export type ResolutionRow = Selectable<ResolutionsTable>;
+export type AmendmentRow = Selectable<MinuteAmendmentsTable>;
+export type StandingItemRow = Selectable<StandingItemsTable>;
+export type SectionDefaultRow = Selectable<AgendaSectionDefaultsTable>;
+
+/** A meeting with the name of its body. */
+export type MeetingSummary = MeetingRow & { body_name: string };
+
+// ------------------------------------------------------------------ meetings
+
+export function findMeeting(db: Db, partnershipId: string, id: string) {
+  return db.selectFrom('meetings').selectAll().where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirst();
+}
+
+/** Holds the meeting's row until the transaction ends: one change to a meeting at a time. */
+export function lockMeeting(trx: Transaction<DB>, partnershipId: string, id: string) {
+  return trx.selectFrom('meetings').selectAll().where('partnership_id', '=', partnershipId).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+function meetingsWithBody(db: Db, partnershipId: string) {
+  return db.selectFrom('meetings')
+    .innerJoin('bodies', (j) => j.onRef('bodies.partnership_id', '=', 'meetings.partnership_id').onRef('bodies.id', '=', 'meetings.body_id'))
+    .selectAll('meetings')
+    .select('bodies.name as body_name')
+    .where('meetings.partnership_id', '=', partnershipId);
+}
+
+export function findMeetingSummary(db: Db, partnershipId: string, id: string): Promise<MeetingSummary | undefined> {
+  return meetingsWithBody(db, partnershipId).where('meetings.id', '=', id).executeTakeFirst();
+}
+
+export interface MeetingListOptions {
+  bodyId?: string | null;
+  /** Meetings on or after this date ('YYYY-MM-DD'), soonest first. */
+  from?: string | null;
+  /** Meetings before this date, latest first. */
+  before?: string | null;
+  includeCancelled?: boolean;
+  limit?: number;
+}
+
+/** Meetings across the partnership (or one body): upcoming soonest first, past latest first. */
+export function listMeetings(db: Db, partnershipId: string, opts: MeetingListOptions = {}): Promise<MeetingSummary[]> {
+  let q = meetingsWithBody(db, partnershipId);
+  if (opts.bodyId) q = q.where('meetings.body_id', '=', opts.bodyId);
+  if (opts.from) q = q.where('meetings.meets_on', '>=', opts.from);
+  if (opts.before) q = q.where('meetings.meets_on', '<', opts.before);
+  if (!opts.includeCancelled) q = q.where('meetings.status', '!=', 'cancelled');
+  const direction = opts.before && !opts.from ? 'desc' : 'asc';
+  q = q.orderBy('meetings.meets_on', direction).orderBy('meetings.starts_at', direction).orderBy('meetings.id');
+  if (opts.limit) q = q.limit(opts.limit);
+  return q.execute();
+}
+
+/**
+ * For other modules: every meeting of a body, oldest first, cancelled ones included
+ * (their status says so). The calendar feed and the body's page use this.
+ */
+export function listMeetingsForBody(db: Db, partnershipId: string, bodyId: string): Promise<MeetingSummary[]> {
+  return listMeetings(db, partnershipId, { bodyId, includeCancelled: true });
+}
+
+/** The body's last meeting before this one (not cancelled): the one whose notes come next. */
+export function previousMeetingOf(db: Db, partnershipId: string, m: { body_id: string; meets_on: string; starts_at: string; id?: string }) {
+  let q = db.selectFrom('meetings').selectAll().where('partnership_id', '=', partnershipId).where('body_id', '=', m.body_id)
+    .where('status', '!=', 'cancelled')
+    .where((eb) => eb.or([eb('meets_on', '<', m.meets_on), eb.and([eb('meets_on', '=', m.meets_on), eb('starts_at', '<', m.starts_at)])]));
+  if (m.id) q = q.where('id', '!=', m.id);
+  return q.orderBy('meets_on', 'desc').orderBy('starts_at', 'desc').limit(1).executeTakeFirst();
+}
+
+/** The body's meetings after a date, not cancelled, soonest first. */
+export function laterMeetingsOf(db: Db, partnershipId: string, bodyId: string, after: string) {
+  return db.selectFrom('meetings').select(['id', 'meets_on', 'starts_at']).where('partnership_id', '=', partnershipId).where('body_id', '=', bodyId)
+    .where('status', '!=', 'cancelled').where('meets_on', '>', after).orderBy('meets_on').orderBy('starts_at').execute();
+}
+
+// ------------------------------------------------------------------ sections
+
+export function listSectionDefaults(db: Db, partnershipId: string) {
+  return db.selectFrom('agenda_section_defaults').selectAll().where('partnership_id', '=', partnershipId).orderBy('position').orderBy('code').execute();
+}
+
+export function findSectionDefault(db: Db, partnershipId: string, id: string) {
+  return db.selectFrom('agenda_section_defaults').selectAll().where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirst();
+}
+
+export function listSections(db: Db, partnershipId: string, meetingId: string) {
+  return db.selectFrom('meeting_sections').selectAll().where('partnership_id', '=', partnershipId).where('meeting_id', '=', meetingId)
+    .orderBy('position').orderBy('code').execute();
+}
+
+// ------------------------------------------------------------------ agenda items
+
+/** The agenda in order: sections in their order, items in theirs. */
+export function listAgendaItems(db: Db, partnershipId: string, meetingId: string) {
+  return db.selectFrom('agenda_items')
+    .innerJoin('meeting_sections as s', (j) => j.onRef('s.partnership_id', '=', 'agenda_items.partnership_id').onRef('s.id', '=', 'agenda_items.section_id'))
+    .selectAll('agenda_items')
+    .select(['s.code as section_code', 's.position as section_position'])
+    .where('agenda_items.partnership_id', '=', partnershipId)
+    .where('agenda_items.meeting_id', '=', meetingId)
+    .orderBy('s.position').orderBy('agenda_items.position').orderBy('agenda_items.code')
+    .execute();
+}
+export type AgendaItemInOrder = Awaited<ReturnType<typeof listAgendaItems>>[number];
+
+export function findAgendaItem(db: Db, partnershipId: string, meetingId: string, id: string) {
+  return db.selectFrom('agenda_items').selectAll().where('partnership_id', '=', partnershipId).where('meeting_id', '=', meetingId).where('id', '=', id).executeTakeFirst();
+}
+
+/** The highest minute number the body used at meetings before this one; null when none. */
+export async function highestMinuteNumberBefore(db: Db, partnershipId: string, m: { body_id: string; meets_on: string; starts_at: string; id: string }): Promise<number | null> {
+  const row = await db.selectFrom('agenda_items')
+    .innerJoin('meetings', (j) => j.onRef('meetings.partnership_id', '=', 'agenda_items.partnership_id').onRef('meetings.id', '=', 'agenda_items.meeting_id'))
+    .select((eb) => eb.fn.max('agenda_items.minute_number').as('highest'))
+    .where('agenda_items.partnership_id', '=', partnershipId)
+    .where('agenda_items.body_id', '=', m.body_id)
+    .where('agenda_items.meeting_id', '!=', m.id)
+    .where((eb) => eb.or([eb('meetings.meets_on', '<', m.meets_on), eb.and([eb('meetings.meets_on', '=', m.meets_on), eb('meetings.starts_at', '<', m.starts_at)])]))
+    .executeTakeFirst();
+  return row?.highest === null || row?.highest === undefined ? null : Number(row.highest);
+}
+
+/** Who already holds a minute number of this body: the item and its meeting's date. */
+export function minuteNumberHolders(db: Db, partnershipId: string, bodyId: string, numbers: number[], exceptMeetingId?: string) {
+  if (!numbers.length) return Promise.resolve([]);
+  let q = db.selectFrom('agenda_items')
+    .innerJoin('meetings', (j) => j.onRef('meetings.partnership_id', '=', 'agenda_items.partnership_id').onRef('meetings.id', '=', 'agenda_items.meeting_id'))
+    .select(['agenda_items.id', 'agenda_items.minute_number', 'agenda_items.code', 'agenda_items.meeting_id', 'meetings.meets_on'])
+    .where('agenda_items.partnership_id', '=', partnershipId)
+    .where('agenda_items.body_id', '=', bodyId)
+    .where('agenda_items.minute_number', 'in', numbers);
+  if (exceptMeetingId) q = q.where('agenda_items.meeting_id', '!=', exceptMeetingId);
+  return q.orderBy('agenda_items.minute_number').execute();
+}
+
+// ------------------------------------------------------------------ papers
+
+const paperMetaColumns = [
+  'partnership_id', 'id', 'meeting_id', 'agenda_item_id', 'title', 'file_name', 'media_type', 'byte_size', 'sha256', 'page_count', 'restricted', 'uploaded_by', 'created_at',
+] as const;
+
+/** The meeting's papers without their bytes, in agenda order then upload order. */
+export function listPapers(db: Db, partnershipId: string, meetingId: string): Promise<PaperMeta[]> {
+  return db.selectFrom('papers').select(paperMetaColumns).where('partnership_id', '=', partnershipId).where('meeting_id', '=', meetingId)
+    .orderBy('created_at').orderBy('id').execute();
+}
+
+export function findPaperMeta(db: Db, partnershipId: string, meetingId: string, id: string): Promise<PaperMeta | undefined> {
+  return db.selectFrom('papers').select(paperMetaColumns).where('partnership_id', '=', partnershipId).where('meeting_id', '=', meetingId).where('id', '=', id).executeTakeFirst();
+}
+
+/** The paper's original bytes, for a download that the caller has authorised. */
+export async function readPaperContent(db: Db, partnershipId: string, id: string): Promise<Buffer | null> {
+  const row = await db.selectFrom('papers').select('content').where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirst();
+  if (!row) return null;
+  const c = row.content;
+  return Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+}
+
+// ------------------------------------------------------------------ attendance, minutes
+
+export function listAttendance(db: Db, partnershipId: string, meetingId: string) {
+  return db.selectFrom('meeting_attendance').selectAll().where('partnership_id', '=', partnershipId).where('meeting_id', '=', meetingId)
+    .orderBy('created_at').orderBy('id').execute();
+}
+
+export function listDeclarations(db: Db, partnershipId: string, meetingId: string) {
+  return db.selectFrom('declarations_of_interest').selectAll().where('partnership_id', '=', partnershipId).where('meeting_id', '=', meetingId)
+    .orderBy('created_at').orderBy('id').execute();
+}
+
+export function listParagraphs(db: Db, partnershipId: string, meetingId: string) {
+  return db.selectFrom('minute_paragraphs').selectAll().where('partnership_id', '=', partnershipId).where('meeting_id', '=', meetingId)
+    .orderBy('agenda_item_id').orderBy('position').execute();
+}
+
+export function listResolutions(db: Db, partnershipId: string, meetingId: string) {
+  return db.selectFrom('resolutions').selectAll().where('partnership_id', '=', partnershipId).where('meeting_id', '=', meetingId)
+    .orderBy('agenda_item_id').orderBy('position').execute();
+}
+
+export function listAmendments(db: Db, partnershipId: string, meetingId: string) {
+  return db.selectFrom('minute_amendments').selectAll().where('partnership_id', '=', partnershipId).where('meeting_id', '=', meetingId)
+    .orderBy('amended_at').orderBy('id').execute();
+}
+
+export function findParagraph(db: Db, partnershipId: string, meetingId: string, id: string) {
+  return db.selectFrom('minute_paragraphs').selectAll().where('partnership_id', '=', partnershipId).where('meeting_id', '=', meetingId).where('id', '=', id).executeTakeFirst();
+}
+
+export function findResolution(db: Db, partnershipId: string, meetingId: string, id: string) {
+  return db.selectFrom('resolutions').selectAll().where('partnership_id', '=', partnershipId).where('meeting_id', '=', meetingId).where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * For the actions module: a minute paragraph or resolution with what an action made from
+ * it needs (its meeting, body, words, and whether it is restricted).
+ */
+export async function findMinuteSource(db: Db, partnershipId: string, kind: 'minute-paragraph' | 'resolution', id: string) {
+  const table = kind === 'resolution' ? 'resolutions' : 'minute_paragraphs';
+  return db.selectFrom(table)
+    .innerJoin('agenda_items as i', (j) => j.onRef('i.partnership_id', '=', `${table}.partnership_id`).onRef('i.id', '=', `${table}.agenda_item_id`))
+    .innerJoin('meetings as m', (j) => j.onRef('m.partnership_id', '=', 'i.partnership_id').onRef('m.id', '=', 'i.meeting_id'))
+    .select([`${table}.id as id`, `${table}.text as text`, 'i.id as agenda_item_id', 'i.code as item_code', 'i.title as item_title', 'i.restricted as restricted', 'm.id as meeting_id', 'm.body_id as body_id', 'm.meets_on as meets_on'])
+    .where(`${table}.partnership_id`, '=', partnershipId)
+    .where(`${table}.id`, '=', id)
+    .executeTakeFirst();
+}
+
+// ------------------------------------------------------------------ per body
+
+export function findBodyMeetingSettings(db: Db, partnershipId: string, bodyId: string) {
+  return db.selectFrom('body_meeting_settings').selectAll().where('partnership_id', '=', partnershipId).where('body_id', '=', bodyId).executeTakeFirst();
+}
+
+export function listStandingItems(db: Db, partnershipId: string, bodyId: string) {
+  return db.selectFrom('standing_items').selectAll().where('partnership_id', '=', partnershipId).where('body_id', '=', bodyId)
+    .orderBy('section_code').orderBy('position').orderBy('created_at').execute();
+}
+
+export function findBodyRow(db: Db, partnershipId: string, id: string) {
+  return db.selectFrom('bodies').select(['id', 'name', 'short_name', 'kind']).where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirst();
+}
+
+export function bodyOptions(db: Db, partnershipId: string) {
+  return db.selectFrom('bodies').select(['id as value', 'name as text']).where('partnership_id', '=', partnershipId).orderBy('name').execute();
+}
+
+/** People as choices in a form: "Ms Priya Ramaswamy (Northshire County Council)". */
+export async function personOptions(db: Db, partnershipId: string) {
+  const rows = await db.selectFrom('people')
+    .leftJoin('organisations as o', (j) => j.onRef('o.partnership_id', '=', 'people.partnership_id').onRef('o.id', '=', 'people.organisation_id'))
+    .select(['people.id', 'people.honorific', 'people.given_name', 'people.family_name', 'people.honours', 'o.short_name as org'])
+    .where('people.partnership_id', '=', partnershipId)
+    .orderBy('people.family_name').orderBy('people.given_name').execute();
+  return rows.map((p) => ({ value: p.id, text: `${displayName(p)}${p.org ? ` (${p.org})` : ''}` }));
+}
+
+/** Display names of people by id, for whichever of a record's people columns are set. */
+export async function peopleNames(db: Db, partnershipId: string, ids: (string | null | undefined)[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((x): x is string => !!x))];
+  if (!wanted.length) return new Map();
+  const rows = await db.selectFrom('people').select(['id', 'honorific', 'given_name', 'family_name', 'honours', 'job_title'])
+    .where('partnership_id', '=', partnershipId).where('id', 'in', wanted).execute();
+  return new Map(rows.map((p) => [p.id, displayName(p)]));
+}
+
+export function existingPeople(db: Db, partnershipId: string, ids: string[]) {
+  if (!ids.length) return Promise.resolve(new Set<string>());
+  return db.selectFrom('people').select('id').where('partnership_id', '=', partnershipId).where('id', 'in', ids).execute()
+    .then((rows) => new Set(rows.map((r) => r.id)));
+}
+
+/** Elections of the body that a meeting's item may record: at this meeting, or on its day. */
+export function electionsForMeeting(db: Db, partnershipId: string, m: { id: string; body_id: string; meets_on: string }) {
+  return db.selectFrom('elections').selectAll().where('partnership_id', '=', partnershipId).where('body_id', '=', m.body_id)
+    .where((eb) => eb.or([eb('meeting_id', '=', m.id), eb.and([eb('meeting_id', 'is', null), eb('held_on', '=', m.meets_on)])]))
+    .orderBy('created_at').execute();
+}
+
+export function findElection(db: Db, partnershipId: string, id: string) {
+  return db.selectFrom('elections').selectAll().where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirst();
+}
+
+// ------------------------------------------------------------------ the whole record
+
+export interface MeetingRecord {
+  meeting: MeetingSummary;
+  sections: SectionRow[];
+  items: AgendaItemInOrder[];
+  papers: PaperMeta[];
+  attendance: AttendanceRow[];
+  declarations: DeclarationRow[];
+  paragraphs: ParagraphRow[];
+  resolutions: ResolutionRow[];
+  amendments: AmendmentRow[];
+  /** Display names of every person the record mentions. */
+  names: Map<string, string>;
+}
+
+/**
+ * Everything recorded about one meeting, unfiltered. Callers filter it for the reader
+ * (see filterRecord in record.ts) before showing any of it.
+ */
+export async function loadMeetingRecord(db: Db, partnershipId: string, meetingId: string): Promise<MeetingRecord | undefined> {
+  const meeting = await findMeetingSummary(db, partnershipId, meetingId);
+  if (!meeting) return undefined;
+  const [sections, items, papers, attendance, declarations, paragraphs, resolutions, amendments] = await Promise.all([
+    listSections(db, partnershipId, meetingId),
+    listAgendaItems(db, partnershipId, meetingId),
+    listPapers(db, partnershipId, meetingId),
+    listAttendance(db, partnershipId, meetingId),
+    listDeclarations(db, partnershipId, meetingId),
+    listParagraphs(db, partnershipId, meetingId),
+    listResolutions(db, partnershipId, meetingId),
+    listAmendments(db, partnershipId, meetingId),
+  ]);
+  const names = await peopleNames(db, partnershipId, [
+    meeting.contact_person_id,
+    ...items.map((i) => i.presenter_person_id),
+    ...attendance.flatMap((a) => [a.person_id, a.substitute_for_person_id]),
+    ...declarations.map((d) => d.person_id),
+  ]);
+  return { meeting, sections, items, papers, attendance, declarations, paragraphs, resolutions, amendments, names };
+}
+
+/** Counts of each meeting's agenda items, for lists. */
+export async function itemCounts(db: Db, partnershipId: string, meetingIds: string[]): Promise<Map<string, number>> {
+  if (!meetingIds.length) return new Map();
+  const rows = await db.selectFrom('agenda_items').select(['meeting_id', sql<number>`count(*)::int`.as('n')])
+    .where('partnership_id', '=', partnershipId).where('meeting_id', 'in', meetingIds).groupBy('meeting_id').execute();
+  return new Map(rows.map((r) => [r.meeting_id, Number(r.n)]));
+}
