@@ -21,4 +21,5 @@ create table search_entries (
   primary key (partnership_id, kind, record_id)
 );
 create index search_entries_search on search_entries using gin (search);
-create index search_entries_date on search_entries (partnership_id, occurred_on);
+-- Newest first: searches take their candidates from the most recent matches.
+create index search_entries_recent on search_entries (partnership_id, occurred_on desc nulls last);
