@@ -13,7 +13,6 @@ import {
 import { lockBody } from './bodies.store.ts';
 import { findPerson } from './people.store.ts';
 import { membershipRowsOfBody } from './memberships.store.ts';
-import { clashError } from './memberships.commands.ts';
 
 function readElection(input: Input) {
   const role = input.oneOf<ElectedRole>('role', ELECTED_ROLES, 'Select whether this was an election of the chair or the vice-chair');
@@ -72,7 +71,14 @@ export async function recordElection(ctx: Context, bodyId: string, body: unknown
         const candidate = { person_id: values.nominee_id, role: values.role, starts_on: values.held_on, ends_on: null };
         // A holder recorded from a later date: elections must be recorded in the order they were held.
         const clash = membershipClash(candidate, afterEnds);
-        if (clash) throw await clashError(trx, partnershipId, bodyRow, clash, 'held_on');
+        if (clash) {
+          const holder = await findPerson(trx, partnershipId, clash.membership.person_id);
+          throw new ConflictError(
+            `${holder ? displayName(holder) : 'Someone'} is recorded as ${roleLabel} of ${bodyRow.name} from ${formatDate(clash.membership.starts_on)}, after this election. `
+            + 'Record elections in the order they were held, or change that membership first',
+            'held_on',
+          );
+        }
       }
       for (const m of ending) {
         const after = await trx.updateTable('memberships').set({ ends_on: effect.endOn, updated_at: new Date() })

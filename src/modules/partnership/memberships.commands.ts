@@ -28,7 +28,7 @@ function readMembership(input: Input) {
 const period = (m: DateRange) => (m.ends_on ? `from ${formatDate(m.starts_on)} to ${formatDate(m.ends_on)}` : `from ${formatDate(m.starts_on)}`);
 
 /** Says what clashes and what to do instead, naming the person already recorded. */
-export async function clashError(trx: Tx, partnershipId: string, body: BodyRow, clash: MembershipClash<MembershipRow>, field: string): Promise<ConflictError> {
+async function clashError(trx: Tx, partnershipId: string, body: BodyRow, clash: MembershipClash<MembershipRow>, field: string): Promise<ConflictError> {
   const m = clash.membership;
   const holder = await findPerson(trx, partnershipId, m.person_id);
   const name = holder ? displayName(holder) : 'Someone';
