@@ -172,7 +172,7 @@ export function findTime(text: string): string | null {
   return null;
 }
 
-/** "KENT COMMUNITY SAFETY PARTNERSHIP" -> "Kent Community Safety Partnership"; mixed case is left alone. */
+/** "NORTHSHIRE COMMUNITY SAFETY PARTNERSHIP" -> "Northshire Community Safety Partnership"; mixed case is left alone. */
 export function titleCase(s: string): string {
   if (/[a-z]/.test(s)) return s;
   const small = new Set(['and', 'of', 'the', 'for', 'in', 'on', 'at', 'to', 'a', 'an', 'with', 'by']);
