@@ -20,10 +20,10 @@ import {
 export async function recordTermsOfReference(ctx: Context, bodyId: string, body: unknown) {
   authorize(ctx.actor, 'create', { type: 'terms-of-reference', bodyId });
   const input = new Input(body);
-  const agreed_on = input.date('agreed_on', 'Date agreed');
+  const agreed_on = input.date('agreed_on', 'The date agreed');
   const summary = input.text('summary', 'Enter a summary of what the terms of reference say or what changed', 4000);
   const today = todayIso();
-  if (agreed_on && agreed_on > today) input.fail('agreed_on', 'Date agreed must be today or in the past');
+  if (agreed_on && agreed_on > today) input.fail('agreed_on', 'The date agreed must be today or in the past');
   input.check();
   const partnershipId = ctx.actor.partnershipId;
   return inTransaction(ctx, async (trx) => {
@@ -31,7 +31,7 @@ export async function recordTermsOfReference(ctx: Context, bodyId: string, body:
     const current = await latestTermsOfReference(trx, partnershipId, bodyId);
     // Versions run in date order, so "current" is always the most recently agreed.
     if (current && agreed_on < current.agreed_on) {
-      throw ValidationError.single('agreed_on', `Date agreed must be on or after ${formatDate(current.agreed_on)}, when version ${current.version} was agreed`);
+      throw ValidationError.single('agreed_on', `The date agreed must be on or after ${formatDate(current.agreed_on)}, when version ${current.version} was agreed`);
     }
     const row = await trx.insertInto('terms_of_reference').values({
       partnership_id: partnershipId, body_id: bodyId, version: (current?.version ?? 0) + 1,
@@ -52,7 +52,7 @@ export async function createSharingAgreement(ctx: Context, body: unknown) {
   const title = input.text('title', 'Enter the title of the agreement', 200);
   const version = input.text('version', 'Enter the version of the agreement, for example 4.0', 40);
   // An agreement may be recorded before it takes effect, so a future date is allowed.
-  const effective_on = input.date('effective_on', 'Date it takes effect');
+  const effective_on = input.date('effective_on', 'The date it takes effect');
   input.check();
   const partnershipId = ctx.actor.partnershipId;
   return inTransaction(ctx, async (trx) => {
@@ -71,9 +71,9 @@ export async function recordSignature(ctx: Context, agreementId: string, body: u
   authorize(ctx.actor, 'update', { type: 'sharing-agreement' });
   const input = new Input(body);
   const organisation_id = input.id('organisation_id', 'Select the organisation that signed');
-  const signed_on = input.date('signed_on', 'Date signed');
+  const signed_on = input.date('signed_on', 'The date signed');
   const signed_by = input.optionalText('signed_by', 'Name of the person who signed', 200);
-  if (signed_on && signed_on > todayIso()) input.fail('signed_on', 'Date signed must be today or in the past');
+  if (signed_on && signed_on > todayIso()) input.fail('signed_on', 'The date signed must be today or in the past');
   input.check();
   const partnershipId = ctx.actor.partnershipId;
   return inTransaction(ctx, async (trx) => {
@@ -83,7 +83,7 @@ export async function recordSignature(ctx: Context, agreementId: string, body: u
     if (!organisation) throw ValidationError.single('organisation_id', 'Select the organisation that signed');
     // A signature dated before the version took effect is almost always the wrong version picked.
     if (signed_on < agreement.effective_on) {
-      throw ValidationError.single('signed_on', `Date signed must be on or after ${formatDate(agreement.effective_on)}, when version ${agreement.version} took effect`);
+      throw ValidationError.single('signed_on', `The date signed must be on or after ${formatDate(agreement.effective_on)}, when version ${agreement.version} took effect`);
     }
     const existing = await findSignature(trx, partnershipId, agreementId, organisation_id);
     if (existing) {

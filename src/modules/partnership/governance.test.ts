@@ -85,7 +85,7 @@ test('a version with no date or summary comes back with an error summary, and no
   assert.equal(res.statusCode, 400);
   const text = pageText(res.body);
   assert.match(text, /There is a problem/);
-  assert.match(text, /Enter date agreed/);
+  assert.match(text, /Enter the date agreed/);
   assert.match(text, /Enter a summary of what the terms of reference say or what changed/);
   assert.equal(await count('terms_of_reference'), before);
 });
@@ -96,15 +96,15 @@ test('a date agreed that is not real, in the future, or before the current versi
   await officer.get(`/bodies/${reviewGroup}/terms-of-reference/new`);
   const unreal = await officer.post(`/bodies/${reviewGroup}/terms-of-reference/new`, { 'agreed_on-day': '31', 'agreed_on-month': '2', 'agreed_on-year': '2025', summary: 'x' });
   assert.equal(unreal.statusCode, 400);
-  assert.match(pageText(unreal.body), /Date agreed must be a real date/);
+  assert.match(pageText(unreal.body), /The date agreed must be a real date/);
   const future = await officer.post(`/bodies/${reviewGroup}/terms-of-reference/new`, { ...dateParts(addDays(todayIso(), 3), 'agreed_on'), summary: 'x' });
   assert.equal(future.statusCode, 400);
-  assert.match(pageText(future.body), /Date agreed must be today or in the past/);
+  assert.match(pageText(future.body), /The date agreed must be today or in the past/);
   // The form keeps what was typed.
   assert.match(future.body, /name="summary"[^>]*>x<\/textarea>/);
   const earlier = await officer.post(`/bodies/${reviewGroup}/terms-of-reference/new`, { ...dateParts(addDays(todayIso(), -400), 'agreed_on'), summary: 'x' });
   assert.equal(earlier.statusCode, 400);
-  assert.match(pageText(earlier.body), new RegExp(`Date agreed must be on or after ${formatDate(addDays(todayIso(), -300))}, when version 1 was agreed`));
+  assert.match(pageText(earlier.body), new RegExp(`The date agreed must be on or after ${formatDate(addDays(todayIso(), -300))}, when version 1 was agreed`));
   assert.equal(await count('terms_of_reference'), before);
 });
 
@@ -179,7 +179,7 @@ test('an officer adds an agreement version; a version already in the register is
   const text = pageText(blank.body);
   assert.match(text, /Enter the title of the agreement/);
   assert.match(text, /Enter the version of the agreement, for example 4.0/);
-  assert.match(text, /Date it takes effect must include a month/);
+  assert.match(text, /The date it takes effect must include a month/);
   assert.equal(await count('sharing_agreements'), before);
 
   const res = await officer.post('/governance/sharing-agreements/new', { title: 'Northshire Information Sharing Agreement', version: '4.1', ...dateParts(addDays(todayIso(), -10), 'effective_on') });
@@ -203,14 +203,14 @@ test('an officer records a signature; a second signature and a date before the v
   const before = await count('sharing_agreement_signatures');
   const early = await officer.post(`/governance/sharing-agreements/${isa4}/signatures/new`, { organisation_id: nva, ...dateParts(addDays(todayIso(), -91), 'signed_on'), signed_by: 'Hugo Carver' });
   assert.equal(early.statusCode, 400);
-  assert.match(pageText(early.body), new RegExp(`Date signed must be on or after ${formatDate(addDays(todayIso(), -90))}, when version 4.0 took effect`));
+  assert.match(pageText(early.body), new RegExp(`The date signed must be on or after ${formatDate(addDays(todayIso(), -90))}, when version 4.0 took effect`));
   const future = await officer.post(`/governance/sharing-agreements/${isa4}/signatures/new`, { organisation_id: nva, ...dateParts(addDays(todayIso(), 1), 'signed_on') });
   assert.equal(future.statusCode, 400);
-  assert.match(pageText(future.body), /Date signed must be today or in the past/);
+  assert.match(pageText(future.body), /The date signed must be today or in the past/);
   const missing = await officer.post(`/governance/sharing-agreements/${isa4}/signatures/new`, { organisation_id: '' });
   assert.equal(missing.statusCode, 400);
   assert.match(pageText(missing.body), /Select the organisation that signed/);
-  assert.match(pageText(missing.body), /Enter date signed/);
+  assert.match(pageText(missing.body), /Enter the date signed/);
   assert.equal(await count('sharing_agreement_signatures'), before);
 
   const res = await officer.post(`/governance/sharing-agreements/${isa4}/signatures/new`, { organisation_id: nva, ...dateParts(todayIso(), 'signed_on'), signed_by: 'Hugo Carver, Chief Officer' });

@@ -1,0 +1,79 @@
+// SQL for the users of a partnership, their roles and their grants. A user is global
+// (one e-mail address, one password); their role and grants belong to one partnership,
+// and every query here is scoped by it.
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+
+function usersOf(db: Kysely<DB>, partnershipId: string) {
+  return db.selectFrom('partnership_users as pu')
+    .innerJoin('users as u', 'u.id', 'pu.user_id')
+    .leftJoin('people as p', (j) => j.onRef('p.id', '=', 'pu.person_id').onRef('p.partnership_id', '=', 'pu.partnership_id'))
+    .select([
+      'u.id', 'u.email', 'u.display_name', 'u.disabled_at', 'u.created_at', 'pu.role', 'pu.person_id',
+      'p.honorific as person_honorific', 'p.given_name as person_given_name', 'p.family_name as person_family_name', 'p.honours as person_honours',
+    ])
+    .select((eb) => eb.selectFrom('access_grants as g').select(eb.fn.countAll<number>().as('n'))
+      .whereRef('g.user_id', '=', 'u.id').whereRef('g.partnership_id', '=', 'pu.partnership_id').as('grant_count'))
+    .where('pu.partnership_id', '=', partnershipId);
+}
+
+export type UserRow = Awaited<ReturnType<typeof findUser>> & {};
+
+export function listUsers(db: Kysely<DB>, partnershipId: string) {
+  return usersOf(db, partnershipId).orderBy('u.display_name').orderBy('u.email').execute();
+}
+
+export function findUser(db: Kysely<DB>, partnershipId: string, userId: string) {
+  return usersOf(db, partnershipId).where('u.id', '=', userId).executeTakeFirst();
+}
+
+/** Any account with this address, in any partnership: addresses are unique across the deployment. */
+export function emailTaken(db: Kysely<DB>, email: string) {
+  return db.selectFrom('users').select('id').where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase())).executeTakeFirst().then(Boolean);
+}
+
+/** The user of this partnership already linked to a person, if any. */
+export function userLinkedToPerson(db: Kysely<DB>, partnershipId: string, personId: string) {
+  return db.selectFrom('partnership_users as pu').innerJoin('users as u', 'u.id', 'pu.user_id')
+    .select(['u.id', 'u.display_name']).where('pu.partnership_id', '=', partnershipId).where('pu.person_id', '=', personId)
+    .executeTakeFirst();
+}
+
+export function findPerson(db: Kysely<DB>, partnershipId: string, id: string) {
+  return db.selectFrom('people').select(['id', 'honorific', 'given_name', 'family_name', 'honours'])
+    .where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirst();
+}
+
+export function listPeople(db: Kysely<DB>, partnershipId: string) {
+  return db.selectFrom('people').select(['id', 'honorific', 'given_name', 'family_name', 'honours', 'job_title'])
+    .where('partnership_id', '=', partnershipId).orderBy('family_name').orderBy('given_name').execute();
+}
+
+export function findBodyName(db: Kysely<DB>, partnershipId: string, id: string) {
+  return db.selectFrom('bodies').select(['id', 'name']).where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirst();
+}
+
+export function listBodyNames(db: Kysely<DB>, partnershipId: string) {
+  return db.selectFrom('bodies').select(['id', 'name']).where('partnership_id', '=', partnershipId).orderBy('name').execute();
+}
+
+/** One user's grants, with the name of the body a body grant is for. */
+export function listGrants(db: Kysely<DB>, partnershipId: string, userId: string) {
+  return db.selectFrom('access_grants as g')
+    .leftJoin('bodies as b', (j) => j.onRef('b.id', '=', 'g.scope_id').onRef('b.partnership_id', '=', 'g.partnership_id').on('g.scope_kind', '=', 'body'))
+    .leftJoin('users as granter', 'granter.id', 'g.granted_by')
+    .select(['g.id', 'g.user_id', 'g.scope_kind', 'g.scope_id', 'g.granted_by', 'g.created_at', 'b.name as body_name', 'granter.display_name as granted_by_name'])
+    .where('g.partnership_id', '=', partnershipId).where('g.user_id', '=', userId)
+    .orderBy('g.scope_kind').orderBy('b.name').orderBy('g.created_at').execute();
+}
+
+export function findGrant(db: Kysely<DB>, partnershipId: string, userId: string, grantId: string) {
+  return db.selectFrom('access_grants').selectAll()
+    .where('partnership_id', '=', partnershipId).where('user_id', '=', userId).where('id', '=', grantId).executeTakeFirst();
+}
+
+export function grantExists(db: Kysely<DB>, partnershipId: string, userId: string, scopeKind: 'body' | 'case', scopeId: string) {
+  return db.selectFrom('access_grants').select('id')
+    .where('partnership_id', '=', partnershipId).where('user_id', '=', userId)
+    .where('scope_kind', '=', scopeKind).where('scope_id', '=', scopeId).executeTakeFirst().then(Boolean);
+}
