@@ -1,0 +1,109 @@
+// Checks src/access/policy.ts against the permission matrix in docs/permissions.md: the
+// table is read from the document itself, and every cell is one assertion, so the code
+// and the document cannot say different things.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { can, authorize, type Action, type Actor, type Resource } from './policy.ts';
+import { ForbiddenError, NotFoundError } from '../web/errors.ts';
+
+const PARTNERSHIP = '00000000-0000-4000-8000-000000000001';
+const BODY_B = '00000000-0000-4000-8000-0000000000b1';
+const OTHER_BODY = '00000000-0000-4000-8000-0000000000b2';
+const CASE_C = '00000000-0000-4000-8000-0000000000c1';
+const OTHER_CASE = '00000000-0000-4000-8000-0000000000c2';
+const OWNER = '00000000-0000-4000-8000-0000000000a1';
+const SOMEONE_ELSE = '00000000-0000-4000-8000-0000000000a2';
+
+const user = (role: 'administrator' | 'officer' | 'member', grants: Extract<Actor, { kind: 'user' }>['grants'] = [], personId: string | null = null): Actor => ({
+  kind: 'user', partnershipId: PARTNERSHIP, userId: `user-${role}`, displayName: role, role, personId, grants,
+});
+
+/** The matrix's columns, in its order, as actors. Members are linked to the person who owns the actions. */
+const COLUMNS: [string, Actor][] = [
+  ['Public', { kind: 'public', partnershipId: PARTNERSHIP }],
+  ['Member', user('member', [], OWNER)],
+  ['Member with a grant for body B', user('member', [{ scopeKind: 'body', scopeId: BODY_B }], OWNER)],
+  ['Member with a grant for case C', user('member', [{ scopeKind: 'case', scopeId: CASE_C }], OWNER)],
+  ['Officer', user('officer')],
+  ['Administrator', user('administrator')],
+];
+
+const CHANGES: Action[] = ['create', 'update', 'delete'];
+
+/** The matrix's rows: what each one asks of the policy. A row with several actions holds only when every one does. */
+const ROWS: Record<string, { actions: Action[]; resource: Resource }> = {
+  'Read a published record (organisation, person, body, terms of reference, published agenda or minutes)': { actions: ['read'], resource: { type: 'organisation' } },
+  'Read an unpublished record (draft agenda, sharing agreement register, own account)': { actions: ['read'], resource: { type: 'sharing-agreement', published: false } },
+  'Read the governance overview': { actions: ['read'], resource: { type: 'governance-overview', staffOnly: true } },
+  'Read restricted business of body B': { actions: ['read'], resource: { type: 'agenda-item', restricted: true, bodyId: BODY_B } },
+  'Read restricted business of another body': { actions: ['read'], resource: { type: 'agenda-item', restricted: true, bodyId: OTHER_BODY } },
+  'Read restricted content that belongs to no body': { actions: ['read'], resource: { type: 'paper', restricted: true } },
+  'Read review case C': { actions: ['read'], resource: { type: 'review-case', restricted: true, caseId: CASE_C } },
+  'Read another review case': { actions: ['read'], resource: { type: 'review-case', restricted: true, caseId: OTHER_CASE } },
+  'Create, change or delete a record': { actions: CHANGES, resource: { type: 'organisation' } },
+  'Create, change or delete restricted business of body B': { actions: CHANGES, resource: { type: 'agenda-item', restricted: true, bodyId: BODY_B } },
+  'Create, change or delete within review case C': { actions: CHANGES, resource: { type: 'review-case', restricted: true, caseId: CASE_C } },
+  'Update an action they own': { actions: ['update'], resource: { type: 'action', ownerPersonId: OWNER } },
+  'Update an action they own from restricted business of body B': { actions: ['update'], resource: { type: 'action', ownerPersonId: OWNER, restricted: true, bodyId: BODY_B } },
+  'Update an action someone else owns': { actions: ['update'], resource: { type: 'action', ownerPersonId: SOMEONE_ELSE } },
+  'Read the history of a record': { actions: ['read-history'], resource: { type: 'history' } },
+  'Add users, change roles, disable users, give and take away grants': { actions: ['administer'], resource: { type: 'user' } },
+};
+
+/** The table under "## The matrix" in docs/permissions.md, as header cells and rows of cells. */
+function readMatrix(): { header: string[]; rows: string[][] } {
+  const doc = readFileSync(fileURLToPath(new URL('../../docs/permissions.md', import.meta.url)), 'utf8');
+  const section = doc.slice(doc.indexOf('## The matrix'));
+  const lines = section.split('\n').filter((l) => l.startsWith('|'));
+  const cells = (l: string) => l.slice(1, l.endsWith('|') ? -1 : undefined).split('|').map((c) => c.trim());
+  const [header, , ...rows] = lines.map(cells);
+  return { header: header ?? [], rows };
+}
+
+const matrix = readMatrix();
+
+test('the matrix has a column for each kind of actor, in order', () => {
+  assert.deepEqual(matrix.header, ['What', ...COLUMNS.map(([name]) => name)]);
+});
+
+test('every row of the matrix is checked, and every checked case is in the matrix', () => {
+  assert.deepEqual(matrix.rows.map((r) => r[0]).sort(), Object.keys(ROWS).sort());
+});
+
+for (const row of matrix.rows) {
+  const [label, ...answers] = row as [string, ...string[]];
+  test(`policy: ${label}`, () => {
+    const rule = ROWS[label];
+    assert.ok(rule, `no case for the row "${label}"`);
+    assert.equal(answers.length, COLUMNS.length, `"${label}" has a cell for each column`);
+    COLUMNS.forEach(([column, actor], i) => {
+      const expected = answers[i];
+      assert.ok(expected === 'Yes' || expected === 'No', `"${label}" / ${column}: cells say Yes or No`);
+      const allowed = rule.actions.every((action) => can(actor, action, rule.resource));
+      assert.equal(allowed, expected === 'Yes', `${column}: ${label} should be ${expected}`);
+    });
+  });
+}
+
+// How a refusal looks, as the document's "What a refusal looks like" says.
+test('a restricted, case-scoped or unpublished record that may not be read is not found', () => {
+  const [, publicActor] = COLUMNS[0]!;
+  const [, member] = COLUMNS[1]!;
+  assert.throws(() => authorize(member, 'read', { type: 'agenda-item', restricted: true, bodyId: BODY_B }), NotFoundError);
+  assert.throws(() => authorize(member, 'read', { type: 'review-case', caseId: CASE_C }), NotFoundError);
+  assert.throws(() => authorize(publicActor, 'read', { type: 'agenda', published: false }), NotFoundError);
+});
+
+test('anything else refused sends the public to sign in and refuses a signed-in user', () => {
+  const [, publicActor] = COLUMNS[0]!;
+  const [, member] = COLUMNS[1]!;
+  const signIn = (e: unknown) => e instanceof ForbiddenError && e.reason === 'sign-in';
+  const role = (e: unknown) => e instanceof ForbiddenError && e.reason === 'role';
+  assert.throws(() => authorize(publicActor, 'create', { type: 'organisation' }), signIn);
+  assert.throws(() => authorize(publicActor, 'read', { type: 'governance-overview', staffOnly: true }), signIn);
+  assert.throws(() => authorize(member, 'read', { type: 'governance-overview', staffOnly: true }), role);
+  assert.throws(() => authorize(member, 'administer', { type: 'user' }), role);
+  assert.throws(() => authorize(user('officer'), 'administer', { type: 'user' }), role);
+});
