@@ -99,8 +99,7 @@ test('an officer adds an action from a resolution, and it shows the words of the
   const [y, m, d] = due.split('-');
   const res = await officer.post('/actions/new', {
     body_id: ids.board, meeting_id: meetingId, source_kind: 'resolution', source_id: resolutionId, source_text: quote,
-    description: 'Report back on the Safer Streets evaluation', owner_kind: 'organisation', owner_organisation_id: ids.police,
-    owner_person_id: ids.chen, // ignored: the clerk chose an organisation
+    description: 'Report back on the Safer Streets evaluation', owner_person_id: '', owner_organisation_id: ids.police,
     'due_on-day': String(Number(d)), 'due_on-month': String(Number(m)), 'due_on-year': y!,
   });
   assert.equal(res.statusCode, 303);
@@ -132,11 +131,11 @@ test('a due date in the past, a missing owner and a missing description come bac
   const text = pageText(res.body);
   assert.match(text, /There is a problem/);
   assert.match(text, /Enter what is to be done/);
-  assert.match(text, /Select who owns the action: a person or an organisation/);
+  assert.match(text, /Select a person or an organisation who owns the action/);
   assert.match(text, /The due date must be today or in the future/);
   // The form keeps what was typed.
   assert.match(res.body, /name="due_on-year"[^>]*value="2020"/);
-  const missingDate = await officer.post('/actions/new', { body_id: ids.board, description: 'x', owner_kind: 'person', owner_person_id: ids.chen, 'due_on-day': '31', 'due_on-month': '2', 'due_on-year': '2031' });
+  const missingDate = await officer.post('/actions/new', { body_id: ids.board, description: 'x', owner_person_id: ids.chen, 'due_on-day': '31', 'due_on-month': '2', 'due_on-year': '2031' });
   assert.match(pageText(missingDate.body), /The due date must be a real date/);
   assert.equal(await countActions(), before);
 });
@@ -264,7 +263,7 @@ test('the API adds an action from a minute paragraph, refusing bad input with a 
   assert.equal(bad.statusCode, 400);
   assert.equal(bad.headers['content-type'], 'application/problem+json; charset=utf-8');
   const fields = Object.fromEntries((bad.json().errors as { field: string; message: string }[]).map((e) => [e.field, e.message]));
-  assert.equal(fields.ownerKind, 'Select a person or an organisation to own the action, not both');
+  assert.equal(fields.ownerPersonId, 'Select a person or an organisation to own the action, not both');
   assert.equal(fields.dueOn, 'The due date must be today or in the future');
   assert.equal(fields.sourceId, 'Give the resolution the action comes from');
   const unknownOwner = await officer.json('POST', '/api/actions', { bodyId: ids.working, description: 'x', ownerPersonId: '00000000-0000-4000-8000-000000000000', dueOn: addDays(today, 1) });

@@ -22,17 +22,11 @@ function readNewAction(body: unknown, today: string) {
   const body_id = input.id('body_id', 'Select the body that agreed the action');
   const description = input.text('description', 'Enter what is to be done', 2000);
 
-  // The owner: a person or an organisation, exactly one. The page says which with
-  // `owner_kind`; the API simply sends one of the two ids.
-  const ownerKind = input.optionalOneOf('owner_kind', ['person', 'organisation'] as const, 'Select whether a person or an organisation owns the action');
-  let owner_person_id = input.optionalId('owner_person_id', 'Select the person who owns the action');
-  let owner_organisation_id = input.optionalId('owner_organisation_id', 'Select the organisation that owns the action');
-  if (ownerKind === 'person') owner_organisation_id = null;
-  if (ownerKind === 'organisation') owner_person_id = null;
-  if (ownerKind === 'person' && !owner_person_id) input.fail('owner_person_id', 'Select the person who owns the action');
-  else if (ownerKind === 'organisation' && !owner_organisation_id) input.fail('owner_organisation_id', 'Select the organisation that owns the action');
-  else if (!ownerKind && !owner_person_id && !owner_organisation_id) input.fail('owner_kind', 'Select who owns the action: a person or an organisation');
-  else if (owner_person_id && owner_organisation_id) input.fail('owner_kind', 'Select a person or an organisation to own the action, not both');
+  // The owner: a person or an organisation, exactly one.
+  const owner_person_id = input.optionalId('owner_person_id', 'Select the person who owns the action');
+  const owner_organisation_id = input.optionalId('owner_organisation_id', 'Select the organisation that owns the action');
+  if (!owner_person_id && !owner_organisation_id) input.fail('owner_person_id', 'Select a person or an organisation who owns the action');
+  else if (owner_person_id && owner_organisation_id) input.fail('owner_person_id', 'Select a person or an organisation to own the action, not both');
 
   const due_on = input.date('due_on', 'The due date');
   if (due_on && due_on < today) input.fail('due_on', 'The due date must be today or in the future');

@@ -24,7 +24,7 @@ import type { ActionStatus } from './tables.ts';
 
 /** The list's status filter: outstanding (open and in progress) unless asked otherwise. */
 const STATUS_FILTERS = [
-  { value: 'outstanding', text: 'Outstanding (open and in progress)' },
+  { value: 'outstanding', text: 'Open or in progress' },
   { value: 'overdue', text: 'Overdue' },
   ...ACTION_STATUSES,
   { value: 'all', text: 'All' },
