@@ -165,6 +165,7 @@ export async function seedDemoPartnership(
     }
     await (await import('../modules/actions/demo.ts')).seedActionsDemo(trx, pid, today);
     await trx.insertInto('audit_log').values({ partnership_id: pid, actor_label: 'system', action: 'create', record_type: 'partnership', record_id: pid, summary: 'Demo partnership loaded' }).execute();
+    await (await import('../modules/meetings/demo.ts')).seedMeetingsDemo(trx, pid, today);
     return { partnershipId: pid, officerEmail: `officer@${domain}`, password: DEMO_PASSWORD };
   });
 }

@@ -1,4 +1,17 @@
-// Pages and API of the meetings module.
+// Pages and API of the meetings module. Paper uploads arrive as multipart/form-data,
+// read only on the upload routes (upload.ts) with the size limit of papers.ts.
 import type { FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
+import { PAPER_SIZE_LIMIT } from './papers.ts';
+import { meetingPages } from './pages.routes.ts';
+import { meetingApi } from './api.routes.ts';
 
-export async function meetingsRoutes(_app: FastifyInstance): Promise<void> {}
+export async function meetingsRoutes(app: FastifyInstance): Promise<void> {
+  // Registered inside this plugin, so only the meetings routes accept multipart bodies.
+  await app.register(multipart, { limits: { fileSize: PAPER_SIZE_LIMIT, files: 1, fields: 20, fieldSize: 100_000, parts: 30 } });
+  app.decorateRequest('paperUpload', null);
+  await meetingPages(app);
+  await meetingApi(app);
+}
+
+export { listMeetingsForBody } from './store.ts';

@@ -333,3 +333,18 @@ export async function itemCounts(db: Db, partnershipId: string, meetingIds: stri
     .where('partnership_id', '=', partnershipId).where('meeting_id', 'in', meetingIds).groupBy('meeting_id').execute();
   return new Map(rows.map((r) => [r.meeting_id, Number(r.n)]));
 }
+
+/** The body's members (chair, vice-chair, members, substitutes, advisers) on a date, for the register. */
+export async function membersOnDate(db: Db, partnershipId: string, bodyId: string, date: string) {
+  const rows = await db.selectFrom('memberships')
+    .innerJoin('people', (j) => j.onRef('people.partnership_id', '=', 'memberships.partnership_id').onRef('people.id', '=', 'memberships.person_id'))
+    .select(['people.id', 'people.honorific', 'people.given_name', 'people.family_name', 'people.honours', 'memberships.role'])
+    .where('memberships.partnership_id', '=', partnershipId)
+    .where('memberships.body_id', '=', bodyId)
+    .where('memberships.role', '!=', 'officer')
+    .where('memberships.starts_on', '<=', date)
+    .where((eb) => eb.or([eb('memberships.ends_on', 'is', null), eb('memberships.ends_on', '>=', date)]))
+    .orderBy('people.family_name').orderBy('people.given_name').execute();
+  const seen = new Set<string>();
+  return rows.filter((r) => !seen.has(r.id) && seen.add(r.id)).map((r) => ({ id: r.id, name: displayName(r), role: r.role }));
+}

@@ -1,0 +1,51 @@
+// Reading a meeting for one request: the record filtered for the reader (record.ts),
+// with every restricted record shown audited, and paper downloads. Shared by the pages
+// and the API so both answer the same.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import { NotFoundError } from '../../web/errors.ts';
+import { isUuid } from '../../web/forms.ts';
+import { findPaperMeta, laterMeetingsOf, loadMeetingRecord, readPaperContent } from './store.ts';
+import { buildMeetingView } from './record.ts';
+import { auditRestrictedReads, authorizeRecord } from './access.ts';
+import { safeFileName } from './papers.ts';
+
+/** The meeting as this reader may see it; each restricted record shown is audited unless `audit` is false. */
+export async function readMeeting(db: Kysely<DB>, req: FastifyRequest, id: string | undefined, opts: { audit?: boolean } = {}) {
+  if (!id || !isUuid(id)) throw new NotFoundError();
+  const record = await loadMeetingRecord(db, req.partnership.id, id);
+  if (!record) throw new NotFoundError();
+  const later = await laterMeetingsOf(db, req.partnership.id, record.meeting.body_id, record.meeting.meets_on);
+  const view = buildMeetingView(record, req.actor, { laterMeetings: later });
+  if (opts.audit !== false) await auditRestrictedReads(db, req.actor, view.restrictedShown);
+  return { record, view };
+}
+
+/**
+ * A paper's original bytes. The agenda must be readable by this reader (published, or
+ * one of the partnership's people), then the paper itself: a restricted paper only for
+ * readers the policy entitles, and that read is audited. Anything else is not found.
+ */
+export async function sendPaper(db: Kysely<DB>, req: FastifyRequest, reply: FastifyReply, meetingId: string | undefined, paperId: string | undefined) {
+  if (!meetingId || !paperId || !isUuid(meetingId) || !isUuid(paperId)) throw new NotFoundError();
+  const paper = await findPaperMeta(db, req.partnership.id, meetingId, paperId);
+  if (!paper) throw new NotFoundError();
+  const { view } = await readMeeting(db, req, meetingId, { audit: false });
+  if (!view.agendaVisible) throw new NotFoundError();
+  authorizeRecord(req.actor, paper, view.meeting.body_id);
+  const item = view.items.find((i) => i.id === paper.agenda_item_id);
+  if (!item) throw new NotFoundError();
+  const content = await readPaperContent(db, req.partnership.id, paper.id);
+  if (!content) throw new NotFoundError();
+  const restricted = paper.restricted || item.restricted;
+  if (restricted) {
+    await auditRestrictedReads(db, req.actor, [{ recordType: 'paper', id: paper.id, summary: `Downloaded restricted paper “${paper.title}” (item ${item.code})` }]);
+  }
+  return reply
+    .type(paper.media_type)
+    .header('content-disposition', `attachment; filename="${safeFileName(paper.file_name, paper.media_type)}"`)
+    .header('cache-control', restricted ? 'private, no-store' : 'private, max-age=300')
+    .header('x-content-sha256', paper.sha256)
+    .send(content);
+}

@@ -1,0 +1,43 @@
+// Reads a paper upload (multipart/form-data) before the request's other checks run, so
+// the form's CSRF token is in req.body as for any form, and a file over the size limit
+// becomes a message on the same form rather than a bare error page.
+import type { FastifyRequest } from 'fastify';
+import type {} from '@fastify/multipart';
+import type { Upload } from './agenda.commands.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    paperUpload: Upload | null;
+  }
+}
+
+export async function readUpload(req: FastifyRequest): Promise<void> {
+  if (!req.isMultipart()) return;
+  const fields: Record<string, unknown> = {};
+  let fileName: string | null = null;
+  let bytes: Uint8Array | null = null;
+  let tooLarge = false;
+  for await (const part of req.parts()) {
+    if (part.type !== 'file') {
+      fields[part.fieldname] = part.value;
+      continue;
+    }
+    if (part.fieldname !== 'file' || bytes || tooLarge) {
+      part.file.resume(); // only one file is read; any other is drained and ignored
+      continue;
+    }
+    try {
+      const buffer = await part.toBuffer();
+      // A browser sends an empty part with no name when no file was chosen.
+      if (buffer.length || part.filename) {
+        bytes = buffer;
+        fileName = part.filename || 'paper';
+      }
+    } catch (error) {
+      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') tooLarge = true;
+      else throw error;
+    }
+  }
+  req.body = fields;
+  req.paperUpload = { fileName, bytes, tooLarge, fields };
+}
