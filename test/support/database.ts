@@ -27,7 +27,18 @@ export async function createTestDatabase(): Promise<Database> {
       await database.close();
       const c = new pg.Client({ connectionString: serverUrl });
       await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
+      // pg's pool.end() resolves before its sockets have closed; dropping "with (force)" at
+      // once kills those closing connections and the pool throws an uncaught error. Wait
+      // for them to go, and force only if they never do.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await c.query(`drop database if exists ${name}${attempt >= 20 ? ' with (force)' : ''}`);
+          break;
+        } catch (e) {
+          if (attempt >= 20 || (e as { code?: string }).code !== '55006') throw e; // 55006: still in use
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
       await c.end();
     },
   };
