@@ -17,7 +17,8 @@ export async function readUpload(req: FastifyRequest): Promise<void> {
   let fileName: string | null = null;
   let bytes: Uint8Array | null = null;
   let tooLarge = false;
-  for await (const part of req.parts()) {
+  // The size limit is checked here, so an oversized file is a message, not an error page.
+  for await (const part of req.parts({ throwFileSizeLimit: false })) {
     if (part.type !== 'file') {
       fields[part.fieldname] = part.value;
       continue;
@@ -26,16 +27,15 @@ export async function readUpload(req: FastifyRequest): Promise<void> {
       part.file.resume(); // only one file is read; any other is drained and ignored
       continue;
     }
-    try {
-      const buffer = await part.toBuffer();
-      // A browser sends an empty part with no name when no file was chosen.
-      if (buffer.length || part.filename) {
-        bytes = buffer;
-        fileName = part.filename || 'paper';
-      }
-    } catch (error) {
-      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') tooLarge = true;
-      else throw error;
+    const buffer = await part.toBuffer();
+    if (part.file.truncated) {
+      tooLarge = true;
+      continue;
+    }
+    // A browser sends an empty part with no name when no file was chosen.
+    if (buffer.length || part.filename) {
+      bytes = buffer;
+      fileName = part.filename || 'paper';
     }
   }
   req.body = fields;
