@@ -8,7 +8,7 @@ import { meetingApi } from './api.routes.ts';
 
 export async function meetingsRoutes(app: FastifyInstance): Promise<void> {
   // Registered inside this plugin, so only the meetings routes accept multipart bodies.
-  await app.register(multipart, { limits: { fileSize: PAPER_SIZE_LIMIT, files: 1, fields: 20, fieldSize: 100_000, parts: 30 } });
+  await app.register(multipart, { throwFileSizeLimit: false, limits: { fileSize: PAPER_SIZE_LIMIT, files: 1, fields: 20, fieldSize: 100_000, parts: 30 } });
   app.decorateRequest('paperUpload', null);
   await meetingPages(app);
   await meetingApi(app);

@@ -17,8 +17,8 @@ export async function readUpload(req: FastifyRequest): Promise<void> {
   let fileName: string | null = null;
   let bytes: Uint8Array | null = null;
   let tooLarge = false;
-  // The size limit is checked here, so an oversized file is a message, not an error page.
-  for await (const part of req.parts({ throwFileSizeLimit: false })) {
+  // The size limit is checked here (throwFileSizeLimit is off), so an oversized file is a message, not an error page.
+  for await (const part of req.parts()) {
     if (part.type !== 'file') {
       fields[part.fieldname] = part.value;
       continue;
