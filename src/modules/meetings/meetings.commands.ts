@@ -35,11 +35,10 @@ function readMeeting(body: unknown) {
   let venue = input.optionalText('venue', 'Venue', 300);
   // Pages ask how the meeting is held; the API may simply send `online`.
   const format = input.optionalOneOf('format', MEETING_FORMATS, 'Select whether the meeting is in person, online or both');
-  let online = format ? format !== 'in-person' : input.boolean('online');
+  const online = format ? format !== 'in-person' : input.boolean('online');
   if (format === 'online') venue = null;
   if ((format === 'in-person' || format === 'hybrid') && !venue) input.fail('venue', 'Enter the venue, for example Council Chamber, County Hall');
   if (!format && !venue && !online) input.fail('venue', 'Enter the venue, or say that the meeting is held online');
-  if (!format && !input.has('online') && !venue) online = true;
   const contact_person_id = input.optionalId('contact_person_id', 'Select the contact officer from the list');
   return { input, values: { meets_on, starts_at: starts_at ?? '', ends_at, venue, online, contact_person_id } };
 }
