@@ -1,0 +1,195 @@
+// Every page a person can reach by following links from the home page, first as the
+// public and then as an officer, checked with axe (WCAG 2.2 AA) in a real Chromium.
+// One form of each kind is also submitted empty and its error state checked, since the error
+// summary and inline messages are where accessibility most often breaks.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { startBrowserHarness, signIn, axeProblemsQuick, describeProblems, demoUsers, type BrowserHarness } from './support.ts';
+
+// Enough for every page of the demo partnership; a bound keeps a link loop from running away.
+const MAX_PAGES = 300;
+// Pages reached by following links that are not pages to check: signing out ends the
+// crawl's session, and files and the API are not HTML.
+const SKIP_PREFIXES = ['/sign-out', '/assets/', '/static/', '/api/', '/api'];
+const SKIP_EXTENSIONS = /\.(pdf|ics|csv|json|docx?|xlsx?|zip|xml|txt|rss|atom)$/i;
+
+let h: BrowserHarness;
+before(async () => { h = await startBrowserHarness(); });
+after(async () => { await h?.close(); });
+
+/**
+ * The page's address as the crawler keys it: path and query, without the fragment or
+ * `next` (the sign-in page's return address, which changes nothing on the page).
+ */
+function key(url: URL) {
+  const u = new URL(url);
+  u.hash = '';
+  u.searchParams.delete('next');
+  return u.pathname + u.search;
+}
+
+/** The route a page belongs to: ids and the query left out. */
+function routeOf(path: string) {
+  return path.replace(/\?.*$/, '').replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, ':id');
+}
+
+function worthVisiting(url: URL, origin: string): boolean {
+  if (url.origin !== origin) return false;
+  if (SKIP_PREFIXES.some((p) => url.pathname === p.replace(/\/$/, '') || url.pathname.startsWith(p))) return false;
+  return !SKIP_EXTENSIONS.test(url.pathname);
+}
+
+interface CrawlResult { pages: string[]; forms: string[]; problems: string[]; errors: string[] }
+
+// Two tabs share the queue: axe runs inside Chromium, so the second tab keeps the
+// second core busy while the first waits for the server.
+const TABS = 2;
+
+/** Breadth first from the home page; every page checked once, every form page noted. */
+async function crawl(pages: Page[], label: string): Promise<CrawlResult> {
+  const origin = new URL(h.baseUrl).origin;
+  const queue = ['/'];
+  const seen = new Set(queue);
+  const checked = new Set<string>();
+  const formKinds = new Set<string>();
+  const result: CrawlResult = { pages: [], forms: [], problems: [], errors: [] };
+  let busy = 0;
+
+  async function visit(page: Page, path: string) {
+    const response = await page.goto(path);
+    const status = response?.status() ?? 0;
+    const type = response?.headers()['content-type'] ?? '';
+    if (!type.startsWith('text/html')) return;
+    // A link that leads to a server error is a fault worth reporting; a 403 or 404 is
+    // an honest answer for a page this visitor may not see.
+    if (status >= 500) result.errors.push(`${label} ${path}: answered ${status}`);
+    const landed = key(new URL(page.url()));
+    // Several links may redirect to one page (sign-in, for instance): check it once.
+    // Refusals (404, 403) are one template whatever the address: one of each route.
+    const checkAs = status >= 400 ? `${status} ${routeOf(landed)}` : landed;
+    if (checked.has(checkAs)) return;
+    checked.add(checkAs);
+    result.pages.push(landed);
+    if (process.env.CRAWL_DEBUG) console.log(label, status, landed);
+    const problems = await axeProblemsQuick(page);
+    if (problems.length) result.problems.push(describeProblems(`${label} ${landed}`, problems));
+    // One form of each kind is submitted empty: the 26 forms to change a person share
+    // one template and one set of messages.
+    const kind = routeOf(landed);
+    if (!formKinds.has(kind) && (await page.locator('main form[method="post" i]').count())) {
+      formKinds.add(kind);
+      result.forms.push(landed);
+    }
+
+    const hrefs = await page.locator('a[href]').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+    for (const href of hrefs) {
+      const url = new URL(href);
+      if (!worthVisiting(url, origin)) continue;
+      const k = key(url);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      queue.push(k);
+    }
+  }
+
+  // A tab finding the queue empty waits while another tab may still add links to it.
+  async function worker(page: Page) {
+    for (;;) {
+      if (result.pages.length >= MAX_PAGES) return;
+      const path = queue.shift();
+      if (path === undefined) {
+        if (busy === 0) return;
+        await new Promise((r) => setTimeout(r, 20));
+        continue;
+      }
+      busy++;
+      try {
+        await visit(page, path);
+      } finally {
+        busy--;
+      }
+    }
+  }
+  await Promise.all(pages.map(worker));
+  return result;
+}
+
+/**
+ * Submits each form found empty (text fields cleared, choices left as they are) and
+ * checks the page that comes back, which should be the form with its error summary.
+ */
+async function submitFormsEmpty(pages: Page[], forms: string[], label: string): Promise<{ checked: number; problems: string[] }> {
+  const problems: string[] = [];
+  const queue = [...forms];
+  let checked = 0;
+  async function submit(page: Page, path: string) {
+    await page.goto(path);
+    const form = page.locator('main form[method="post" i]').first();
+    // Forms that only confirm an action (no fields to fill) are skipped: submitting them
+    // empty is not an error state but the action itself.
+    const fields = form.locator('input:not([type="hidden"]):not([type="submit"]):not([type="button"]), textarea, select');
+    if ((await fields.count()) === 0) return;
+    for (const input of await form.locator('input[type="text"], input[type="email"], input[type="url"], input[type="tel"], input[type="number"], input[type="password"], input:not([type]), textarea').all()) {
+      await input.fill('');
+    }
+    for (const select of await form.locator('select').all()) {
+      const first = await select.locator('option').first().getAttribute('value');
+      if (first === '' || first === null) await select.selectOption({ index: 0 }).catch(() => {});
+    }
+    const button = form.locator('button[type="submit"], button:not([type]), input[type="submit"]').first();
+    const posted = page.waitForResponse((r) => r.request().method() === 'POST' && r.request().resourceType() === 'document');
+    await button.click();
+    await posted;
+    await page.waitForLoadState('load');
+    checked++;
+    const found = await axeProblemsQuick(page);
+    if (found.length) problems.push(describeProblems(`${label} ${path} (submitted empty)`, found));
+  }
+  await Promise.all(pages.map(async (page) => {
+    for (let path = queue.shift(); path !== undefined; path = queue.shift()) await submit(page, path);
+  }));
+  return { checked, problems };
+}
+
+/** Tabs in one browser context, so they share the sign-in. */
+async function tabs(signedInAs?: string): Promise<Page[]> {
+  const context = await h.newContext();
+  const first = await context.newPage();
+  if (signedInAs) await signIn(first, signedInAs);
+  const rest = await Promise.all(Array.from({ length: TABS - 1 }, () => context.newPage()));
+  return [first, ...rest];
+}
+
+test('the checker itself reports a known violation', async () => {
+  // Guards the quick path: if axe were missing from the page, every page would pass.
+  const [page] = await tabs();
+  await page!.goto('/accessibility');
+  await page!.evaluate(() => document.querySelector('main')!.insertAdjacentHTML('beforeend', '<img src="/static/none.png">'));
+  const found = await axeProblemsQuick(page!);
+  assert.deepEqual(found.map((p) => p.id), ['image-alt']);
+  await page!.context().close();
+});
+
+test('every page the public can reach passes axe, and so does each form submitted empty', { timeout: 240_000 }, async () => {
+  const pages = await tabs();
+  const result = await crawl(pages, 'public');
+  const forms = await submitFormsEmpty(pages, result.forms, 'public');
+  console.log(`# public: ${result.pages.length} pages checked with axe, ${forms.checked} forms checked in their error state`);
+  assert.ok(result.pages.length >= 4, `the crawl should reach the home, organisations, sign-in and accessibility pages; it reached ${result.pages.join(', ')}`);
+  assert.deepEqual(result.errors, []);
+  assert.equal([...result.problems, ...forms.problems].length, 0, [...result.problems, ...forms.problems].join('\n'));
+});
+
+test('every page an officer can reach passes axe, and so does each form submitted empty', { timeout: 360_000 }, async () => {
+  const pages = await tabs(demoUsers.officer);
+  const result = await crawl(pages, 'officer');
+  const forms = await submitFormsEmpty(pages, result.forms, 'officer');
+  console.log(`# officer: ${result.pages.length} pages checked with axe, ${forms.checked} forms checked in their error state`);
+  assert.ok(result.pages.some((p) => p === '/organisations/new'), 'an officer reaches the form to add an organisation');
+  // Still signed in at the end: the crawl must not have signed itself out.
+  await pages[0]!.goto('/');
+  assert.match(await pages[0]!.locator('.govuk-service-navigation').innerText(), /Gwen Abernethy/);
+  assert.deepEqual(result.errors, []);
+  assert.equal([...result.problems, ...forms.problems].length, 0, [...result.problems, ...forms.problems].join('\n'));
+});
