@@ -259,6 +259,8 @@ export async function meetingPages(app: FastifyInstance): Promise<void> {
   });
 
   app.get('/meetings/:id/papers/:paperId', async (req, reply) => sendPaper(db, req, reply, params(req).id, params(req).paperId));
+  // The same, with the file name at the end (the address the pages link to).
+  app.get('/meetings/:id/papers/:paperId/:fileName', async (req, reply) => sendPaper(db, req, reply, params(req).id, params(req).paperId));
 
   app.post('/meetings/:id/papers/:paperId/remove', async (req, reply) => {
     const { id, paperId } = params(req);

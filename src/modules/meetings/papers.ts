@@ -92,3 +92,7 @@ export function safeFileName(name: string, mediaType: PaperMediaType): string {
   const ext = mediaType === PDF ? '.pdf' : '.docx';
   return base.toLowerCase().endsWith(ext) ? base : `${base}${ext}`;
 }
+
+/** The paper's address ends in its file name, so a browser saves it under that name. */
+export const paperUrl = (p: { meeting_id: string; id: string; file_name: string; media_type: PaperMediaType }) =>
+  `/meetings/${p.meeting_id}/papers/${p.id}/${encodeURIComponent(safeFileName(p.file_name, p.media_type))}`;

@@ -1,13 +1,14 @@
 // Meetings as the API shows them: camelCase, no partnership ids, already filtered for the
 // reader (record.ts decides what a reader may see; these only shape it).
 import { meetingStatusLabel } from './domain.ts';
+import { paperUrl } from './papers.ts';
 import type { MeetingView } from './record.ts';
 import type { MeetingSummary, PaperMeta, SectionDefaultRow, StandingItemRow } from './store.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export const meetingUrl = (id: string) => `/meetings/${id}`;
-export const paperUrl = (meetingId: string, paperId: string) => `/meetings/${meetingId}/papers/${paperId}`;
+export { paperUrl } from './papers.ts';
 
 export const presentMeetingSummary = (m: MeetingSummary) => ({
   id: m.id, bodyId: m.body_id, bodyName: m.body_name, date: m.meets_on, startTime: m.starts_at, endTime: m.ends_at, venue: m.venue, online: m.online,
@@ -17,7 +18,7 @@ export const presentMeetingSummary = (m: MeetingSummary) => ({
 
 export const presentPaper = (p: PaperMeta) => ({
   id: p.id, title: p.title, fileName: p.file_name, mediaType: p.media_type, byteSize: p.byte_size, sha256: p.sha256, pageCount: p.page_count,
-  restricted: p.restricted, url: paperUrl(p.meeting_id, p.id),
+  restricted: p.restricted, url: paperUrl(p),
 });
 
 export function presentMeetingDetail(view: MeetingView) {

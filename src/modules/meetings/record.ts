@@ -8,13 +8,14 @@ import { mayReadAgenda, mayReadMinutes, mayReadRecord } from './access.ts';
 import {
   ATTENDANCE_KINDS, editProblem, formatTime, futureDatesText, meetingStatusLabel, minuteRange, minutesLocked, resolutionLabel, whereText,
 } from './domain.ts';
+import { paperUrl } from './papers.ts';
 import type {
   AgendaItemInOrder, AmendmentRow, AttendanceRow, DeclarationRow, MeetingRecord, PaperMeta, ParagraphRow, ResolutionRow, SectionRow,
 } from './store.ts';
 
 export interface ItemView extends AgendaItemInOrder {
   presenter: string | null;
-  papers: PaperMeta[];
+  papers: (PaperMeta & { url: string })[];
   paragraphs: (ParagraphRow & { number: number })[];
   resolutions: (ResolutionRow & { label: string })[];
   declarations: (DeclarationRow & { personName: string })[];
@@ -74,7 +75,8 @@ export function buildMeetingView(record: MeetingRecord, actor: Actor, extras: Vi
     for (const item of record.items) {
       if (!mayReadRecord(actor, item, bodyId)) continue;
       if (item.restricted) restrictedShown.push({ recordType: 'agenda-item', id: item.id, summary: `Read restricted item ${item.code}` });
-      const papers = record.papers.filter((p) => p.agenda_item_id === item.id && mayReadRecord(actor, p, bodyId) && mayReadRecord(actor, item, bodyId));
+      const papers = record.papers.filter((p) => p.agenda_item_id === item.id && mayReadRecord(actor, p, bodyId) && mayReadRecord(actor, item, bodyId))
+        .map((p) => ({ ...p, url: paperUrl(p) }));
       const paragraphs = minutesVisible
         ? record.paragraphs.filter((p) => p.agenda_item_id === item.id).sort((a, b) => a.position - b.position).map((p, i) => ({ ...p, number: i + 1 }))
         : [];
