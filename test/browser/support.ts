@@ -21,12 +21,7 @@ const axeSource = readFileSync(createRequire(createRequire(import.meta.url).reso
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export const demoUsers = {
-  administrator: 'admin@northshire.example',
-  officer: 'officer@northshire.example',
-  member: 'member@northshire.example',
-  panel: 'panel@northshire.example',
-} as const;
+export { demoUsers } from '../support/app.ts';
 
 export interface BrowserHarness {
   app: FastifyInstance;
