@@ -4,6 +4,8 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { hashPassword } from '../access/passwords.ts';
 import { addDays, addYears, reviewDueOn, todayIso } from '../modules/partnership/domain.ts';
+import { seedMeetingsDemo } from '../modules/meetings/demo.ts';
+import { seedActionsDemo } from '../modules/actions/demo.ts';
 
 export const DEMO_PASSWORD = 'northshire-demo-2026';
 
@@ -163,9 +165,10 @@ export async function seedDemoPartnership(
         await trx.insertInto('access_grants').values({ partnership_id: pid, user_id: u.id, scope_kind: 'body', scope_id: reviews.id }).execute();
       }
     }
-    await (await import('../modules/actions/demo.ts')).seedActionsDemo(trx, pid, today);
     await trx.insertInto('audit_log').values({ partnership_id: pid, actor_label: 'system', action: 'create', record_type: 'partnership', record_id: pid, summary: 'Demo partnership loaded' }).execute();
-    await (await import('../modules/meetings/demo.ts')).seedMeetingsDemo(trx, pid, today);
+    // Each module adds its own demo records, through ids only.
+    await seedMeetingsDemo(trx, pid, today);
+    await seedActionsDemo(trx, pid, today);
     return { partnershipId: pid, officerEmail: `officer@${domain}`, password: DEMO_PASSWORD };
   });
 }
