@@ -57,9 +57,10 @@ export async function seedMeetingsDemo(trx: Trx, partnershipId: string, today = 
       await trx.insertInto('standing_items').values({ ...s, partnership_id: pid, body_id: body, position }).execute();
     }
   }
-  await trx.insertInto('standing_items').values({
-    partnership_id: pid, body_id: board.id, section_code: 'B', title: 'Working Group update', kind: 'business', position: 1,
-  }).execute();
+  await trx.insertInto('standing_items').values([
+    { partnership_id: pid, body_id: board.id, section_code: 'A', title: 'Matters arising', kind: 'matters-arising', position: 5 },
+    { partnership_id: pid, body_id: board.id, section_code: 'B', title: 'Working Group update', kind: 'business', position: 1 },
+  ]).execute();
 
   const nextMinute = new Map<string, number>([[board.id, 101], [working.id, 1]]);
   const made: { id: string; on: string; bodyId: string; notesItemId: string | null }[] = [];
@@ -196,6 +197,7 @@ export async function seedMeetingsDemo(trx: Trx, partnershipId: string, today = 
     bodyId: board.id, on: addDays(today, 40), at: '10:00', venue: 'Council Chamber, County Hall, Northtown', online: true, status: 'agenda-published', agendaPublished: true, minutesPublished: false,
     items: [
       ...boardOpening(),
+      { section: 'A', title: 'Matters arising', kind: 'matters-arising' },
       { section: 'B', title: 'Working Group update', presenter: 'Lindqvist', paper: { title: 'Working Group report', lines: ['Northshire Working Group report to the Partnership.', 'Progress of the grant projects for the year.'] } },
       { section: 'B', title: 'Strategic assessment: partner data', presenter: 'Fairweather',
         paper: { title: 'Strategic assessment data request', lines: ['Partners are asked for their data for the annual strategic assessment.', 'Returns are due six weeks before the assessment workshop.'] } },
@@ -206,7 +208,7 @@ export async function seedMeetingsDemo(trx: Trx, partnershipId: string, today = 
   });
   await makeMeeting({
     bodyId: board.id, on: addDays(today, 220), at: '14:00', venue: null, online: true, status: 'scheduled', agendaPublished: false, minutesPublished: false,
-    items: [...boardOpening(), { section: 'B', title: 'Working Group update' }, { section: 'C', title: 'Dates of future meetings', kind: 'future-dates' }],
+    items: [...boardOpening(), { section: 'A', title: 'Matters arising', kind: 'matters-arising' }, { section: 'B', title: 'Working Group update' }, { section: 'C', title: 'Dates of future meetings', kind: 'future-dates' }],
   });
 
   // The Working Group: two meetings held, one to come.

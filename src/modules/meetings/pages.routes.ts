@@ -15,7 +15,7 @@ import {
   findSectionDefault,
 } from './store.ts';
 import type { MeetingView } from './record.ts';
-import { readMeeting, sendPaper } from './reading.ts';
+import { mattersArisingFor, readMeeting, sendPaper } from './reading.ts';
 import {
   addStandingItem, bodySettings, createSectionDefault, scheduleMeeting, sectionDefaults, takeMeetingStep, updateBodySettings, updateMeeting,
   updateSectionDefault, removeStandingItem,
@@ -61,7 +61,7 @@ export async function meetingPages(app: FastifyInstance): Promise<void> {
     const { view } = await loadView(req, id);
     const m = view.meeting;
     return reply.view(V('show'), {
-      title: `${m.body_name}: ${formatDate(m.meets_on)}`, section: 'meetings', view, m, steps: stepsFor(req, view),
+      title: `${m.body_name}: ${formatDate(m.meets_on)}`, section: 'meetings', view, m, steps: stepsFor(req, view), mattersArising: await mattersArisingFor(db, req, view),
       staff: isStaff(req.actor), canCancel: isStaff(req.actor) && stepProblem(m, 'cancel', todayIso()) === null, ...extra,
     });
   }
@@ -80,6 +80,7 @@ export async function meetingPages(app: FastifyInstance): Promise<void> {
     const previous = item.previous_meeting_id ? await findMeeting(db, req.partnership.id, item.previous_meeting_id) : undefined;
     return reply.view(V('item'), {
       title: `${item.code} ${item.title}`, section: 'meetings', view, m: view.meeting, item, staff, people,
+      mattersArising: item.kind === 'matters-arising' ? await mattersArisingFor(db, req, view) : [],
       electionOptions: elections.map((e) => ({ value: e.id, text: describe(e) })), linkedElection: linked ? describe(linked) : null,
       previous, previousStatus: previous ? meetingStatusLabel(previous.status) : null,
       kindLabel: AGENDA_ITEM_KINDS.find((k) => k.value === item.kind)?.text ?? item.kind, sizeLimit: PAPER_SIZE_LIMIT_TEXT, values: {}, ...extra,

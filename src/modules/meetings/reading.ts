@@ -10,6 +10,10 @@ import { findPaperMeta, laterMeetingsOf, loadMeetingRecord, readPaperContent } f
 import { buildMeetingView } from './record.ts';
 import { auditRestrictedReads, authorizeRecord } from './access.ts';
 import { safeFileName } from './papers.ts';
+import { can } from '../../access/policy.ts';
+import { listMattersArising } from '../actions/mattersArising.ts';
+import type { PresentedAction } from '../actions/presenters.ts';
+import type { MeetingView } from './record.ts';
 
 /** The meeting as this reader may see it; each restricted record shown is audited unless `audit` is false. */
 export async function readMeeting(db: Kysely<DB>, req: FastifyRequest, id: string | undefined, opts: { audit?: boolean } = {}) {
@@ -48,4 +52,17 @@ export async function sendPaper(db: Kysely<DB>, req: FastifyRequest, reply: Fast
     .header('cache-control', restricted ? 'private, no-store' : 'private, max-age=300')
     .header('x-content-sha256', paper.sha256)
     .send(content);
+}
+
+/**
+ * The actions the body's agenda carries as matters arising (from the actions module),
+ * for a meeting with a "matters arising" item. Actions are the partnership's working
+ * record: signed-in readers only, restricted ones as the policy allows, reads audited.
+ */
+export async function mattersArisingFor(db: Kysely<DB>, req: FastifyRequest, view: MeetingView): Promise<PresentedAction[]> {
+  if (req.actor.kind !== 'user' || !view.items.some((i) => i.kind === 'matters-arising')) return [];
+  const actions = await listMattersArising(db, req.partnership.id, view.meeting.body_id, view.meeting.meets_on);
+  const readable = actions.filter((a) => can(req.actor, 'read', { type: 'action', published: false, restricted: a.restricted, bodyId: a.bodyId }));
+  await auditRestrictedReads(db, req.actor, readable.filter((a) => a.restricted).map((a) => ({ recordType: 'action', id: a.id, summary: 'Read as a matter arising' })));
+  return readable;
 }

@@ -192,7 +192,12 @@ test('the demo has past meetings with approved minutes and meetings to come, wit
   const pub = pageText((await new Client(t.app).get(`/meetings/${upcoming.id}`)).body);
   assert.match(pub, /Working Group update/);
   assert.doesNotMatch(pub, /Alder 2025/);
-  assert.match(pageText((await officer.get(`/meetings/${upcoming.id}`)).body), /D1 Review of the death of "Alder 2025": panel progress/);
+  const staffPage = await officer.get(`/meetings/${upcoming.id}`);
+  assert.match(pageText(staffPage.body), /D1 Review of the death of "Alder 2025": panel progress/);
+  // Open actions of the board come forward under the matters arising item, for signed-in readers only.
+  assert.match(pageText(staffPage.body), /A5 Matters arising/);
+  assert.match(staffPage.body, /href="\/actions\/[0-9a-f-]{36}"/);
+  assert.doesNotMatch((await new Client(t.app).get(`/meetings/${upcoming.id}`)).body, /href="\/actions\//);
   const approved = meetings.find((m) => m.status === 'minutes-approved')!;
   const text = pageText((await new Client(t.app).get(`/meetings/${approved.id}`)).body);
   assert.match(text, /Minutes approved/);

@@ -1,0 +1,92 @@
+// Downloads of a meeting as PDF: the agenda pack and the minutes, on a page's address and
+// under /api. Each is built from the meeting as this reader may see it (readMeeting), so
+// the public gets the public pack and a reader entitled to restricted business gets the
+// members' pack; every restricted record included is audited as a read.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { NotFoundError } from '../../../web/errors.ts';
+import { readMeeting } from '../reading.ts';
+import { auditRestrictedReads, mayReadRestricted } from '../access.ts';
+import { buildMeetingView, type MeetingView } from '../record.ts';
+import { loadMeetingRecord, previousMeetingOf, readPaperContent } from '../store.ts';
+import { IdParams } from '../schemas.ts';
+import { buildAgendaPack, buildMinutesPdf, type PackResult } from './pack.ts';
+
+const tags = ['meetings'];
+const pdfResponse = {
+  200: { description: 'A PDF document', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } },
+};
+
+/** The agenda pack's address, for links from the meeting's page. */
+export const agendaPackUrl = (meetingId: string) => `/meetings/${meetingId}/agenda-pack.pdf`;
+export const minutesPdfUrl = (meetingId: string) => `/meetings/${meetingId}/minutes.pdf`;
+
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'meeting';
+
+function sendPdf(reply: FastifyReply, result: PackResult, fileName: string, restricted: boolean) {
+  return reply
+    .type('application/pdf')
+    .header('content-disposition', `inline; filename="${fileName}"`)
+    // A copy with restricted business is never kept by a browser or a proxy.
+    .header('cache-control', restricted ? 'private, no-store' : 'no-cache')
+    .header('x-pack-pages', String(result.pageCount))
+    .send(Buffer.from(result.bytes));
+}
+
+/**
+ * The previous meeting's minutes for the "notes of the last meeting" item, as this reader
+ * may see them: none when the agenda has no such item or the minutes are not visible.
+ */
+async function previousMinutes(app: FastifyInstance, req: FastifyRequest, view: MeetingView) {
+  const item = view.items.find((i) => i.kind === 'previous-minutes');
+  if (!item) return null;
+  const pid = req.partnership.id;
+  const previousId = item.previous_meeting_id ?? (await previousMeetingOf(app.db, pid, view.meeting))?.id;
+  if (!previousId) return null;
+  const record = await loadMeetingRecord(app.db, pid, previousId);
+  if (!record) return null;
+  const previous = buildMeetingView(record, req.actor);
+  return previous.minutesVisible ? { view: previous, itemId: item.id } : null;
+}
+
+export async function packRoutes(app: FastifyInstance): Promise<void> {
+  const { db } = app;
+
+  async function agendaPack(req: FastifyRequest, reply: FastifyReply) {
+    const { id } = req.params as { id?: string };
+    const { view } = await readMeeting(db, req, id, { audit: false });
+    if (!view.agendaVisible) throw new NotFoundError();
+    const membersPack = mayReadRestricted(req.actor, view.meeting.body_id);
+    const result = await buildAgendaPack({
+      partnershipName: req.partnership.name,
+      view,
+      membersPack,
+      previousMinutes: await previousMinutes(app, req, view),
+      readPaper: (paperId) => readPaperContent(db, req.partnership.id, paperId),
+    });
+    await auditRestrictedReads(db, req.actor, result.restrictedIncluded);
+    const name = `${slug(view.meeting.body_name)}-${view.meeting.meets_on}-agenda-pack${membersPack ? '-members' : ''}.pdf`;
+    return sendPdf(reply, result, name, result.restrictedIncluded.length > 0);
+  }
+
+  async function minutes(req: FastifyRequest, reply: FastifyReply) {
+    const { id } = req.params as { id?: string };
+    const { view } = await readMeeting(db, req, id, { audit: false });
+    if (!view.minutesVisible) throw new NotFoundError();
+    const result = await buildMinutesPdf({ partnershipName: req.partnership.name, view });
+    await auditRestrictedReads(db, req.actor, result.restrictedIncluded);
+    const name = `${slug(view.meeting.body_name)}-${view.meeting.meets_on}-${view.minutesDraft ? 'draft-minutes' : 'minutes'}.pdf`;
+    return sendPdf(reply, result, name, result.restrictedIncluded.length > 0);
+  }
+
+  app.get('/meetings/:id/agenda-pack.pdf', agendaPack);
+  app.get('/meetings/:id/minutes.pdf', minutes);
+  app.get('/api/meetings/:id/agenda-pack.pdf', {
+    schema: {
+      tags, params: IdParams, response: pdfResponse,
+      summary: 'The agenda pack as PDF: cover, agenda with page ranges, previous minutes, papers. Restricted items only for readers entitled to them',
+    },
+  }, agendaPack);
+  app.get('/api/meetings/:id/minutes.pdf', {
+    schema: { tags, params: IdParams, response: pdfResponse, summary: 'The minutes as PDF, marked DRAFT until approved; once published for the public' },
+  }, minutes);
+}
