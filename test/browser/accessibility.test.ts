@@ -13,7 +13,7 @@ import { startBrowserHarness, signIn, axeProblemsQuick, describeProblems, demoUs
 const MAX_PAGES = 300;
 // Pages reached by following links that are not pages to check: signing out ends the
 // crawl's session, and files and the API are not HTML.
-const SKIP_PREFIXES = ['/sign-out', '/assets/', '/static/', '/api/', '/api'];
+const SKIP_PREFIXES = ['/sign-out', '/assets/', '/static/', '/api/'];
 const SKIP_EXTENSIONS = /\.(pdf|ics|csv|json|docx?|xlsx?|zip|xml|txt|rss|atom)$/i;
 
 let h: BrowserHarness;
