@@ -58,7 +58,6 @@ export function minutesBlocks(view: MeetingView, opts: MinutesOptions = {}): Blo
   for (const item of minutedItems(view)) {
     if (item.restricted && !restrictedHeadingDone) {
       blocks.push({ kind: 'heading', level: 2, text: 'Restricted items' });
-      blocks.push({ kind: 'text', text: RESTRICTED_MARK, font: 'bold' });
       restrictedHeadingDone = true;
     }
     const number = item.minute_number !== null ? `${item.minute_number}. ` : '';

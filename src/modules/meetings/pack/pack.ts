@@ -111,7 +111,7 @@ async function planPaper(
     ...base, problem, pageCount: pages.length, draw: (doc) => { paintPages(doc, fonts, pages); },
   });
   const unreadable = (why: string) => textPart(layout([
-    { kind: 'text', text: `Item ${item.code}`, font: 'italic', size: 10 },
+    { kind: 'text', text: `Item ${item.code}: ${item.title}`, font: 'italic', size: 10 },
     { kind: 'heading', level: 2, text: paper.title },
     { kind: 'text', text: `This paper could not be included in the pack (${why}). It can be downloaded from the meeting’s page.` },
   ], measure), why);
@@ -142,7 +142,7 @@ async function planPaper(
     return unreadable('the Word document cannot be read');
   }
   return textPart(layout([
-    { kind: 'text', text: `Item ${item.code}`, font: 'italic', size: 10 },
+    { kind: 'text', text: `Item ${item.code}: ${item.title}`, font: 'italic', size: 10 },
     { kind: 'heading', level: 1, text: paper.title },
     ...documentTextBlocks(text),
   ], measure), null);
