@@ -265,3 +265,12 @@ test('the API accepts a paper as multipart or as base64 JSON, with the same chec
   const refused = await member.json('POST', `/api/meetings/${meetingId}/items/${openItem}/papers`, { fileName: 'm.pdf', contentBase64: Buffer.from(openPaper).toString('base64') });
   assert.equal(refused.statusCode, 403);
 });
+
+test('an upload from someone who may not change meetings is refused before the file is read', async () => {
+  const member = await new Client(t.app).signIn(demoUsers.member);
+  const res = await upload(member, meetingId, openItem, {}, { name: 'm.pdf', type: 'application/pdf', bytes: openPaper });
+  assert.equal(res.statusCode, 403);
+  const pub = await upload(new Client(t.app), meetingId, openItem, {}, { name: 'p.pdf', type: 'application/pdf', bytes: openPaper });
+  assert.equal(pub.statusCode, 302);
+  assert.match(String(pub.headers.location), /^\/sign-in/);
+});

@@ -4,6 +4,7 @@
 import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import type { Upload } from './agenda.commands.ts';
+import { authorize } from '../../access/policy.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -13,6 +14,9 @@ declare module 'fastify' {
 
 export async function readUpload(req: FastifyRequest): Promise<void> {
   if (!req.isMultipart()) return;
+  // Refused before reading: nobody who may not change meetings gets 20MB buffered.
+  // (The command asks the policy again, about the meeting's own body.)
+  authorize(req.actor, 'update', { type: 'meeting' });
   const fields: Record<string, unknown> = {};
   let fileName: string | null = null;
   let bytes: Uint8Array | null = null;
