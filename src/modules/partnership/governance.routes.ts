@@ -53,7 +53,7 @@ async function agreementRecord(db: Kysely<DB>, partnershipId: string, id: string
   return { agreement, signatures, unsigned: unsignedOrganisations(organisations, signatures), latest: latest ?? agreement, isLatest: latest?.id === agreement.id };
 }
 
-async function governanceOverview(db: Kysely<DB>, partnershipId: string, today: string) {
+export async function governanceOverview(db: Kysely<DB>, partnershipId: string, today: string) {
   const register = await termsOfReferenceRegister(db, partnershipId, today);
   const count = (s: ReviewStatus) => register.filter((r) => r.status === s).length;
   const latest = await latestSharingAgreement(db, partnershipId);
