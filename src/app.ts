@@ -24,6 +24,7 @@ import { userAdminRoutes } from './access/users.routes.ts';
 import { meetingsRoutes } from './modules/meetings/routes.ts';
 import { actionsRoutes } from './modules/actions/routes.ts';
 import { searchRoutes } from './modules/search/routes.ts';
+import { publicRoutes } from './modules/public/routes.ts';
 
 export interface Partnership {
   id: string;
@@ -116,6 +117,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   await app.register((await import('./modules/meetings/calendar/routes.ts')).calendarRoutes);
   await app.register(actionsRoutes);
   await app.register(searchRoutes);
+  await app.register(publicRoutes);
   return app;
 }
 
