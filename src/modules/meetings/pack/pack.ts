@@ -12,7 +12,7 @@ import { PDFDocument } from 'pdf-lib';
 import type { MeetingView } from '../record.ts';
 import { extractDocument } from '../../documents/extract/index.ts';
 import { PDF } from '../papers.ts';
-import { layout, type Block, type LaidOutPage } from './layout.ts';
+import { A4, layout, type Block, type LaidOutPage } from './layout.ts';
 import { embedFonts, measureWith, paintPages, stampHeader, stampPageNumbers, type Fonts } from './paint.ts';
 import { agendaBlocks, coverBlocks } from './agenda.ts';
 import { DRAFT_MARK, longDate, minutesBlocks, RESTRICTED_MARK } from './minutes.ts';
@@ -125,12 +125,29 @@ async function planPaper(
       const encrypted = /encrypt/i.test(String((error as Error)?.message));
       return unreadable(encrypted ? 'the PDF is protected by a password' : 'the PDF cannot be read');
     }
-    const count = source.getPageCount();
+    // pdf-lib opens some damaged files without complaint and fails on their page tree.
+    let count: number;
+    try {
+      count = source.getPageCount();
+      source.getPages();
+    } catch {
+      return unreadable('the PDF cannot be read');
+    }
     if (count < 1) return unreadable('the PDF has no pages');
     return {
       ...base, problem: null, pageCount: count,
       draw: async (doc) => {
-        const pages = await doc.copyPages(source, source.getPageIndices());
+        let pages;
+        try {
+          pages = await doc.copyPages(source, source.getPageIndices());
+        } catch {
+          // Too late to renumber: the same number of pages, the first saying why.
+          const note = unreadable('the PDF cannot be copied').draw;
+          const before = doc.getPageCount();
+          await note(doc);
+          while (doc.getPageCount() - before < count) doc.addPage([A4.width, A4.height]);
+          return;
+        }
         for (const p of pages) doc.addPage(p);
       },
     };
