@@ -114,6 +114,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   await app.register(partnershipRoutes);
   await app.register(meetingsRoutes);
   await app.register((await import('./modules/meetings/pack/routes.ts')).packRoutes);
+  await app.register((await import('./modules/meetings/calendar/routes.ts')).calendarRoutes);
   await app.register(actionsRoutes);
   await app.register(searchRoutes);
   await app.register(publicRoutes);
