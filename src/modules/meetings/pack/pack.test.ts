@@ -270,3 +270,15 @@ test('once the next meeting approves them, the minutes PDF is no longer marked D
   assert.match(text, /Approved as a correct record on/);
   assert.match(text, /JULY-MINUTES-TEXT/);
 });
+
+test('the meeting page links the downloads the reader may have', async () => {
+  const pub = new Client(t.app);
+  const nov = (await pub.get(`/meetings/${november}`)).body;
+  assert.ok(nov.includes(`href="/meetings/${november}/agenda-pack.pdf"`));
+  assert.ok(nov.includes(`href="/bodies/${bodyId}/meetings.ics"`));
+  const jul = (await pub.get(`/meetings/${july}`)).body;
+  assert.ok(jul.includes(`href="/meetings/${july}/minutes.pdf"`));
+  const draft = (await pub.get(`/meetings/${draftMeeting}`)).body;
+  assert.ok(!draft.includes('agenda-pack.pdf'), 'no pack before the agenda is published');
+  assert.ok(!draft.includes('minutes.pdf'));
+});
