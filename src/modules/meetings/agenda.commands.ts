@@ -12,7 +12,8 @@ import {
   type MeetingRow,
 } from './store.ts';
 import { authorizeRecord } from './access.ts';
-import { checkPaper, PAPER_SIZE_LIMIT_TEXT } from './papers.ts';
+import { indexPaper, reindexMeeting, unindexPaper } from './search.ts';
+import { checkPaper, PAPER_SIZE_LIMIT_TEXT, paperText } from './papers.ts';
 import type { AgendaItemKind } from './tables.ts';
 
 /** Works out every item's code again and writes the ones that changed. */
@@ -107,6 +108,7 @@ export async function addAgendaItem(ctx: Context, meetingId: string, body: unkno
     await renumberCodes(trx, partnershipId, meeting);
     const after = await findAgendaItem(trx, partnershipId, meeting.id, row.id);
     await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'agenda-item', recordId: row.id, after, summary: `Item ${after!.code} added` });
+    await reindexMeeting(trx, partnershipId, meeting.id);
     return after!;
   });
 }
@@ -167,6 +169,7 @@ export async function updateAgendaItem(ctx: Context, meetingId: string, itemId: 
     await renumberCodes(trx, partnershipId, meeting);
     const after = await findAgendaItem(trx, partnershipId, meeting.id, itemId);
     await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'agenda-item', recordId: itemId, before, after });
+    await reindexMeeting(trx, partnershipId, meeting.id);
     return after!;
   });
 }
@@ -189,6 +192,7 @@ export async function moveAgendaItem(ctx: Context, meetingId: string, itemId: st
     await renumberCodes(trx, partnershipId, meeting);
     const after = await findAgendaItem(trx, partnershipId, meeting.id, itemId);
     await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'agenda-item', recordId: itemId, before, after, summary: `Moved ${direction}` });
+    await reindexMeeting(trx, partnershipId, meeting.id);
     return after!;
   });
 }
@@ -206,6 +210,7 @@ export async function removeAgendaItem(ctx: Context, meetingId: string, itemId: 
     await trx.deleteFrom('agenda_items').where('partnership_id', '=', partnershipId).where('id', '=', itemId).execute();
     await renumberCodes(trx, partnershipId, meeting);
     await recordAudit(trx, ctx.actor, { action: 'delete', recordType: 'agenda-item', recordId: itemId, before, summary: `Item ${before.code} removed` });
+    await reindexMeeting(trx, partnershipId, meeting.id);
     return before;
   });
 }
@@ -229,6 +234,8 @@ export async function attachPaper(ctx: Context, meetingId: string, itemId: strin
   input.check();
   const check = await checkPaper(upload.bytes!);
   if (!check.ok) throw ValidationError.single('file', check.message);
+  // Read before the transaction, so no lock is held while a long paper is read.
+  const text = await paperText(upload.bytes!, upload.fileName!);
   const partnershipId = ctx.actor.partnershipId;
   return inTransaction(ctx, async (trx) => {
     const meeting = await meetingForChange(ctx, trx, meetingId);
@@ -242,6 +249,8 @@ export async function attachPaper(ctx: Context, meetingId: string, itemId: strin
     }).returning(['id', 'meeting_id', 'agenda_item_id', 'title', 'file_name', 'media_type', 'byte_size', 'sha256', 'page_count', 'restricted', 'created_at'])
       .executeTakeFirstOrThrow();
     await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'paper', recordId: row.id, after: row, summary: `Paper for item ${item.code}` });
+    await indexPaper(trx, partnershipId, row, meeting.body_id, meeting.meets_on, text);
+    await reindexMeeting(trx, partnershipId, meeting.id);
     return row;
   });
 }
@@ -256,6 +265,7 @@ export async function removePaper(ctx: Context, meetingId: string, paperId: stri
     authorizeRecord(ctx.actor, before, meeting.body_id);
     await trx.deleteFrom('papers').where('partnership_id', '=', partnershipId).where('id', '=', paperId).execute();
     await recordAudit(trx, ctx.actor, { action: 'delete', recordType: 'paper', recordId: paperId, before });
+    await unindexPaper(trx, partnershipId, paperId);
     return before;
   });
 }

@@ -8,6 +8,7 @@ import type { DB } from '../../db/schema.ts';
 import { addDays, todayIso } from '../partnership/domain.ts';
 import { DEFAULT_SECTIONS, DEFAULT_STANDING_ITEMS, correctRecordText, previousMinutesTitle } from './domain.ts';
 import { PDF, sha256Hex } from './papers.ts';
+import { indexPaper, reindexMeeting } from './search.ts';
 import type { AgendaItemKind, AttendanceKind, MeetingStatus } from './tables.ts';
 
 type Trx = Transaction<DB>;
@@ -102,10 +103,11 @@ export async function seedMeetingsDemo(trx: Trx, partnershipId: string, today = 
       if (isNotes) notesItemId = row.id;
       if (item.paper) {
         const bytes = await demoPdf(item.paper.title, item.paper.lines);
-        await trx.insertInto('papers').values({
+        const paper = await trx.insertInto('papers').values({
           partnership_id: pid, meeting_id: meeting.id, agenda_item_id: row.id, title: item.paper.title, file_name: `${item.paper.title.replace(/[^\w]+/g, '-').toLowerCase()}.pdf`,
           media_type: PDF, byte_size: bytes.length, sha256: sha256Hex(bytes), page_count: 1, content: bytes, restricted: section.restricted, uploaded_by: null,
-        }).execute();
+        }).returning(['id', 'meeting_id', 'title', 'file_name', 'media_type', 'restricted']).executeTakeFirstOrThrow();
+        await indexPaper(trx, pid, paper, spec.bodyId, spec.on, item.paper.lines.join('\n'));
       }
       if (minuting) {
         for (const [i, text] of (item.paragraphs ?? []).entries()) {
@@ -155,7 +157,7 @@ export async function seedMeetingsDemo(trx: Trx, partnershipId: string, today = 
     items: [
       ...boardOpening().filter((i) => i.kind !== 'previous-minutes'),
       { section: 'B', title: 'Community Safety Agreement refresh', presenter: 'Ramaswamy',
-        paragraphs: ['Ms Ramaswamy introduced the refreshed agreement and its four priorities: domestic abuse, serious violence, anti-social behaviour and road safety.', 'Members asked that the action plan name a lead organisation for each action.'],
+        paragraphs: ['Ms Ramaswamy introduced the refreshed agreement and its four priorities: violence against women and girls, serious violence, anti-social behaviour and road safety.', 'Members asked that the action plan name a lead organisation for each action.'],
         resolutions: ['to note the refreshed Community Safety Agreement and endorse its priorities.'] },
       { section: 'C', title: 'Dates of future meetings', kind: 'future-dates', resolutions: ['that the dates of future meetings be noted.'] },
     ],
@@ -243,6 +245,9 @@ export async function seedMeetingsDemo(trx: Trx, partnershipId: string, today = 
     bodyId: working.id, on: addDays(today, 25), at: '09:30', venue: null, online: true, status: 'scheduled', agendaPublished: false, minutesPublished: false,
     items: [...wgOpening(), { section: 'B', title: 'Action plan monitoring' }, { section: 'C', title: 'Dates of future meetings', kind: 'future-dates' }],
   });
+
+  // Search finds the demo meetings as it finds any other.
+  for (const m of made) await reindexMeeting(trx, pid, m.id);
 }
 
 async function demoPdf(title: string, lines: string[]): Promise<Uint8Array> {

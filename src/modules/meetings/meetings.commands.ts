@@ -18,6 +18,7 @@ import {
   listStandingItems, lockMeeting, minuteNumberHolders, previousMeetingOf, type MeetingRow,
 } from './store.ts';
 import { renumberCodes } from './agenda.commands.ts';
+import { reindexMeeting } from './search.ts';
 import type { AgendaItemKind } from './tables.ts';
 
 const MEETING_FORMATS = ['in-person', 'online', 'hybrid'] as const;
@@ -91,6 +92,7 @@ export async function scheduleMeeting(ctx: Context, bodyId: string, body: unknow
       }).execute();
     }
     await renumberCodes(trx, partnershipId, meeting);
+    await reindexMeeting(trx, partnershipId, meeting.id);
     return meeting;
   });
 }
@@ -111,6 +113,7 @@ export async function updateMeeting(ctx: Context, meetingId: string, body: unkno
     const after = await trx.updateTable('meetings').set({ ...values, updated_at: new Date() })
       .where('partnership_id', '=', partnershipId).where('id', '=', meetingId).returningAll().executeTakeFirstOrThrow();
     await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'meeting', recordId: meetingId, before, after });
+    await reindexMeeting(trx, partnershipId, meetingId);
     return after;
   });
 }
@@ -144,6 +147,7 @@ export async function takeMeetingStep(ctx: Context, meetingId: string, step: Mee
     const after = await trx.updateTable('meetings').set(changes)
       .where('partnership_id', '=', partnershipId).where('id', '=', meetingId).returningAll().executeTakeFirstOrThrow();
     await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'meeting', recordId: meetingId, before, after, summary: STEP_SUMMARIES[step] });
+    await reindexMeeting(trx, partnershipId, meetingId);
     return after;
   });
 }

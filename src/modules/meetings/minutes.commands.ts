@@ -12,6 +12,7 @@ import {
 } from './domain.ts';
 import { existingPeople, findAgendaItem, findParagraph, findResolution, lockMeeting, peopleNames, type MeetingRow } from './store.ts';
 import { authorizeRecord } from './access.ts';
+import { reindexMeeting } from './search.ts';
 import type { AttendanceKind, AttendanceMode } from './tables.ts';
 
 async function meetingFor(ctx: Context, trx: Tx, meetingId: string, rule: 'record' | 'minutes') {
@@ -195,6 +196,7 @@ export async function addParagraphs(ctx: Context, meetingId: string, itemId: str
       await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'minute-paragraph', recordId: row.id, after: row, summary: `Paragraph ${position} of item ${item.code}` });
       rows.push(row);
     }
+    await reindexMeeting(trx, partnershipId, meeting.id);
     return rows;
   });
 }
@@ -212,6 +214,7 @@ export async function updateParagraph(ctx: Context, meetingId: string, paragraph
     const after = await trx.updateTable('minute_paragraphs').set({ text: text.replace(/\s*\n\s*/g, ' '), updated_at: new Date() })
       .where('partnership_id', '=', partnershipId).where('id', '=', paragraphId).returningAll().executeTakeFirstOrThrow();
     await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'minute-paragraph', recordId: paragraphId, before, after });
+    await reindexMeeting(trx, partnershipId, meeting.id);
     return after;
   });
 }
@@ -225,6 +228,7 @@ export async function removeParagraph(ctx: Context, meetingId: string, paragraph
     await itemFor(ctx, trx, meeting, before.agenda_item_id);
     await trx.deleteFrom('minute_paragraphs').where('partnership_id', '=', partnershipId).where('id', '=', paragraphId).execute();
     await recordAudit(trx, ctx.actor, { action: 'delete', recordType: 'minute-paragraph', recordId: paragraphId, before });
+    await reindexMeeting(trx, partnershipId, meeting.id);
     return before;
   });
 }
@@ -241,6 +245,7 @@ export async function addResolution(ctx: Context, meetingId: string, itemId: str
     const item = await itemFor(ctx, trx, meeting, itemId);
     const row = await insertResolution(trx, partnershipId, meeting.id, item.id, text, null);
     await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'resolution', recordId: row.id, after: row, summary: `Resolution on item ${item.code}` });
+    await reindexMeeting(trx, partnershipId, meeting.id);
     return row;
   });
 }
@@ -267,6 +272,7 @@ export async function updateResolution(ctx: Context, meetingId: string, resoluti
     const after = await trx.updateTable('resolutions').set({ text: resolutionWords(raw), updated_at: new Date() })
       .where('partnership_id', '=', partnershipId).where('id', '=', resolutionId).returningAll().executeTakeFirstOrThrow();
     await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'resolution', recordId: resolutionId, before, after });
+    await reindexMeeting(trx, partnershipId, meeting.id);
     return after;
   });
 }
@@ -281,6 +287,7 @@ export async function removeResolution(ctx: Context, meetingId: string, resoluti
     if (before.confirms_meeting_id) throw new ConflictError('This resolution approved the minutes of another meeting and cannot be removed');
     await trx.deleteFrom('resolutions').where('partnership_id', '=', partnershipId).where('id', '=', resolutionId).execute();
     await recordAudit(trx, ctx.actor, { action: 'delete', recordType: 'resolution', recordId: resolutionId, before });
+    await reindexMeeting(trx, partnershipId, meeting.id);
     return before;
   });
 }
@@ -315,6 +322,7 @@ export async function confirmPreviousMinutes(ctx: Context, meetingId: string, it
       action: 'update', recordType: 'meeting', recordId: before.id, before, after: approved,
       summary: `Minutes approved as a correct record at the meeting on ${formatDate(meeting.meets_on)}, and locked`,
     });
+    await reindexMeeting(trx, partnershipId, meeting.id);
     return { resolution, approvedMeeting: approved };
   });
 }
@@ -352,6 +360,7 @@ export async function amendApprovedMinutes(ctx: Context, meetingId: string, body
     }).returningAll().executeTakeFirstOrThrow();
     await recordAudit(trx, ctx.actor, { action: 'amend', recordType: record_type, recordId: record_id, before, after, summary: `Amended after approval: ${reason}` });
     await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'minute-amendment', recordId: amendment.id, after: amendment });
+    await reindexMeeting(trx, partnershipId, meeting.id);
     return amendment;
   });
 }

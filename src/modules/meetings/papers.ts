@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import yauzl from 'yauzl';
 import { getDocumentProxy } from 'unpdf';
 import type { PaperMediaType } from './tables.ts';
+import { extractDocument } from '../documents/extract/index.ts';
 
 export const PAPER_SIZE_LIMIT = 20 * 1024 * 1024;
 export const PAPER_SIZE_LIMIT_TEXT = '20MB';
@@ -96,3 +97,12 @@ export function safeFileName(name: string, mediaType: PaperMediaType): string {
 /** The paper's address ends in its file name, so a browser saves it under that name. */
 export const paperUrl = (p: { meeting_id: string; id: string; file_name: string; media_type: PaperMediaType }) =>
   `/meetings/${p.meeting_id}/papers/${p.id}/${encodeURIComponent(safeFileName(p.file_name, p.media_type))}`;
+
+/** The paper's text for search; a paper whose text cannot be read is found by its title only. */
+export async function paperText(bytes: Uint8Array, fileName: string): Promise<string> {
+  try {
+    return (await extractDocument(bytes, fileName)).text;
+  } catch {
+    return '';
+  }
+}

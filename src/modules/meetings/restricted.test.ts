@@ -274,3 +274,19 @@ test('an upload from someone who may not change meetings is refused before the f
   assert.equal(pub.statusCode, 302);
   assert.match(String(pub.headers.location), /^\/sign-in/);
 });
+
+test('search finds the published meeting’s business and never its restricted business, except for readers entitled to it', async () => {
+  const search = async (client: Client, q: string) => (await client.json('GET', `/api/search?q=${encodeURIComponent(q)}`)).json();
+  const pub = new Client(t.app);
+  const open = await search(pub, 'casualties');
+  assert.ok(open.results.some((r: { kind: string; url: string }) => r.kind === 'minute-paragraph' && r.url === `/meetings/${meetingId}/items/${openItem}`), JSON.stringify(open));
+  assert.ok(open.results.some((r: { kind: string }) => r.kind === 'paper'), 'the paper’s text is searchable');
+  for (const q of ['Kestrel', 'chronologies', 'KESTREL-PAPER-TEXT']) {
+    assert.equal((await search(pub, q)).total, 0, q);
+    assert.equal((await search(await new Client(t.app).signIn(demoUsers.member), q)).total, 0, q);
+  }
+  const panel = await new Client(t.app).signIn(demoUsers.panel);
+  const found = await search(panel, 'Kestrel');
+  assert.ok(found.total > 0);
+  assert.ok(found.results.every((r: { restricted: boolean }) => r.restricted));
+});
