@@ -3,6 +3,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { MeetingsTables } from '../modules/meetings/tables.ts';
 import type { ActionsTables } from '../modules/actions/tables.ts';
 import type { SearchTables } from '../modules/search/tables.ts';
+import type { DocumentsTables } from '../modules/documents/tables.ts';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** 'YYYY-MM-DD': dates are read back as strings, never shifted by time zones. */
@@ -169,7 +170,7 @@ export interface SharingAgreementSignaturesTable {
 }
 
 /** Every table. Modules keep their own table types in their tables.ts. */
-export interface DB extends MeetingsTables, ActionsTables, SearchTables {
+export interface DB extends MeetingsTables, ActionsTables, SearchTables, DocumentsTables {
   partnerships: PartnershipsTable;
   users: UsersTable;
   partnership_users: PartnershipUsersTable;

@@ -14,6 +14,11 @@ export interface ReadOptions {
   vocabulary?: Vocabulary;
   /** The text came from a ModernGov page or web service. */
   moderngov?: boolean;
+  /**
+   * Where given, receives each minuted item's paragraphs other than its resolutions, for
+   * the draft a clerk reviews. Not part of the reading (SCHEMA.md).
+   */
+  paragraphs?: Map<ItemReading, string[]>;
 }
 
 interface Ctx {
@@ -25,6 +30,7 @@ interface Ctx {
   restrictedLetters: Set<string>;
   openLetters: Set<string>;
   resolutionRe: RegExp;
+  paragraphs?: Map<ItemReading, string[]>;
 }
 
 const DAY = '(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day';
@@ -289,6 +295,7 @@ function readItem(ctx: Ctx, heading: Heading, end: number, restricted: boolean |
   const blocks = buildBlocks(cleaned, vocab);
   const finder = new ActionFinder({ vocab, tools: ctx.tools, abbreviations: ctx.abbreviations, meetingYear });
   const resolutions: string[] = [];
+  const paras: string[] = [];
   const paragraphNumbers: number[] = [];
   for (let i = 0; i < blocks.length; i++) {
     const b = blocks[i]!;
@@ -299,6 +306,7 @@ function readItem(ctx: Ctx, heading: Heading, end: number, restricted: boolean |
     }
     if (b.kind !== 'resolved') {
       finder.readParagraph(b.text);
+      if (b.text.trim()) paras.push(b.text.trim());
       continue;
     }
     const text = b.text.replace(ctx.resolutionRe, '').trim();
@@ -335,7 +343,10 @@ function readItem(ctx: Ctx, heading: Heading, end: number, restricted: boolean |
         const clauses = first.split(/,?\s+and\s+(?=to\s)/i);
         for (const clause of clauses.slice(1)) finder.readResolutionClause(clause, null);
       }
-      if (rest.length) finder.readParagraph(rest.join(' '));
+      if (rest.length) {
+        finder.readParagraph(rest.join(' '));
+        paras.push(rest.join(' '));
+      }
     }
   }
   const item: ItemReading = {
@@ -347,6 +358,7 @@ function readItem(ctx: Ctx, heading: Heading, end: number, restricted: boolean |
     resolutions,
     actions: finder.actions,
   };
+  ctx.paragraphs?.set(item, paras);
   const text = blocks.map((b) => b.text).join('\n');
   return { item, trace: { item, paragraphNumbers, text, truncatedAt: truncated ? truncated.text.trim() : null, line: heading.line } };
 }
@@ -600,6 +612,7 @@ export function readDocument(text: string, source: string, options: ReadOptions 
     restrictedLetters: new Set(),
     openLetters: new Set(),
     resolutionRe: resolutionMarker(vocab),
+    paragraphs: options.paragraphs,
   };
   const regions = findReportRegions(lines, vocab);
   const contentEnd = regions[0]?.start ?? lines.length;

@@ -1,0 +1,228 @@
+// Import jobs: files are queued with their bytes, then read one by one outside the
+// request path by a runner in this process (a worker thread does the reading). Each
+// file's result and the job's counters are written in one transaction, so a job that
+// stops (a restart) resumes where it was: files already read are never read again.
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import type { Tx } from '../../access/context.ts';
+import { ReadingThread, type ThreadLimits, type ReadOutcome } from './readingThread.ts';
+import { claimNextFile, closeJobIfDone, finishFile, findBySha256, releaseFile, type ClaimedFile } from './documents.store.ts';
+import { buildDraft } from './draft.ts';
+import { matchBody } from './matching.ts';
+import { formatDate } from '../../web/nunjucks.ts';
+
+export interface JobCreator {
+  userId: string | null;
+  /** The person's name, or "Command line". */
+  label: string;
+}
+
+export interface NewFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** An audit entry written on behalf of whoever started the job (the runner has no request). */
+export async function auditForJob(trx: Tx, partnershipId: string, who: JobCreator, entry: { action: string; recordType: string; recordId: string; summary?: string; after?: unknown }) {
+  await trx.insertInto('audit_log').values({
+    partnership_id: partnershipId, actor_user_id: who.userId, actor_label: who.label, action: entry.action, record_type: entry.recordType,
+    record_id: entry.recordId, summary: entry.summary ?? null, before: null, after: entry.after === undefined ? null : JSON.stringify(entry.after),
+  }).execute();
+}
+
+const duplicateMessage = (name: string, earlier: { file_name: string; uploaded_at: Date; uploaded_by_label: string }) =>
+  `${name}: this file was imported before (${earlier.file_name}, on ${formatDate(earlier.uploaded_at)} by ${earlier.uploaded_by_label}); it is not imported again`;
+
+/**
+ * Queues files for reading, in the caller's transaction. A file whose bytes were
+ * imported before, or that appears twice in this upload, is recorded as a duplicate and
+ * not queued; entries already refused (from a zip) are recorded as failed.
+ */
+export async function queueImportJob(trx: Tx, partnershipId: string, who: JobCreator, title: string, files: NewFile[], refused: { name: string; message: string }[] = []) {
+  const hashed = files.map((f) => ({ ...f, sha: sha256(f.bytes) }));
+  const earlier = new Map((await findBySha256(trx, partnershipId, [...new Set(hashed.map((f) => f.sha))])).map((d) => [d.sha256, d]));
+  const seen = new Map<string, string>();
+  const rows: { file_name: string; byte_size: number; sha256: string; content: Uint8Array | null; status: 'queued' | 'failed' | 'duplicate'; error_code: string | null; message: string | null; duplicate_of: string | null }[] = [];
+  for (const f of hashed) {
+    const before = earlier.get(f.sha);
+    if (before) {
+      rows.push({ file_name: f.name, byte_size: f.bytes.length, sha256: f.sha, content: null, status: 'duplicate', error_code: null, message: duplicateMessage(f.name, before), duplicate_of: before.import_id });
+    } else if (seen.has(f.sha)) {
+      rows.push({ file_name: f.name, byte_size: f.bytes.length, sha256: f.sha, content: null, status: 'duplicate', error_code: null, message: `${f.name}: the same file as ${seen.get(f.sha)} in this upload; it is imported once`, duplicate_of: null });
+    } else {
+      seen.set(f.sha, f.name);
+      rows.push({ file_name: f.name, byte_size: f.bytes.length, sha256: f.sha, content: f.bytes, status: 'queued', error_code: null, message: null, duplicate_of: null });
+    }
+  }
+  for (const r of refused) rows.push({ file_name: r.name, byte_size: 0, sha256: sha256(new Uint8Array()), content: null, status: 'failed', error_code: 'refused', message: r.message, duplicate_of: null });
+  const job = await trx.insertInto('jobs').values({
+    partnership_id: partnershipId, kind: 'import', title, total: rows.length, created_by: who.userId, created_by_label: who.label, started_at: null, finished_at: null,
+    read_count: 0, failed_count: rows.filter((r) => r.status === 'failed').length, duplicate_count: rows.filter((r) => r.status === 'duplicate').length,
+  }).returningAll().executeTakeFirstOrThrow();
+  for (const [i, r] of rows.entries()) {
+    await trx.insertInto('job_files').values({ ...r, partnership_id: partnershipId, job_id: job.id, position: i + 1, import_id: null, claimed_at: null, finished_at: r.status === 'queued' ? null : new Date() }).execute();
+  }
+  await closeJobIfDone(trx, partnershipId, job.id);
+  return job;
+}
+
+const mediaTypes: Record<string, string> = {
+  pdf: 'application/pdf', docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', html: 'text/html',
+  'moderngov-xml': 'application/xml', markdown: 'text/markdown', text: 'text/plain',
+};
+
+export interface RunnerOptions {
+  thread?: Partial<ThreadLimits>;
+  /** How often to look for work another process queued. */
+  pollMs?: number;
+  /** How long a file may stay claimed before another runner takes it over (its reader stopped). */
+  leaseMs?: number;
+  /** Claims of one file before it is given up as one that stops the reader. */
+  maxAttempts?: number;
+  /** Told of each file as it is finished (the command line's progress bar). */
+  onFile?: (file: ClaimedFile, status: 'read' | 'failed' | 'duplicate', message: string | null) => void;
+  log?: (message: string, error?: unknown) => void;
+}
+
+export class JobRunner {
+  private readonly thread: ReadingThread;
+  private readonly pollMs: number;
+  private readonly leaseMs: number;
+  private readonly maxAttempts: number;
+  private stopping = false;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private current: ClaimedFile | null = null;
+
+  constructor(private readonly db: Kysely<DB>, private readonly options: RunnerOptions = {}) {
+    this.thread = new ReadingThread(options.thread);
+    this.pollMs = options.pollMs ?? 2000;
+    this.maxAttempts = options.maxAttempts ?? 3;
+    this.leaseMs = options.leaseMs ?? (options.thread?.timeoutMs ?? 30_000) + 30_000;
+  }
+
+  /** Starts looking for work in the background. */
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.loop = this.run();
+  }
+
+  /** New work was queued: look now rather than at the next poll. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /**
+   * Stops: a file being read is put back in the queue untouched, to be read again by
+   * the next runner, and the reading thread is ended.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    await this.thread.close();
+    await this.loop;
+    this.loop = null;
+  }
+
+  /** Reads files until none is waiting (the command line, and tests). */
+  async drain(): Promise<number> {
+    let n = 0;
+    while (!this.stopping && (await this.runOnce())) n++;
+    return n;
+  }
+
+  /** Reads one waiting file; false when there was none. */
+  async runOnce(): Promise<boolean> {
+    const file = await claimNextFile(this.db, this.leaseMs);
+    if (!file) return false;
+    this.current = file;
+    try {
+      await this.process(file);
+    } finally {
+      this.current = null;
+    }
+    return true;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      let worked = false;
+      try {
+        worked = await this.runOnce();
+      } catch (error) {
+        this.options.log?.('import job runner: a file could not be recorded', error);
+      }
+      if (!worked && !this.stopping) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.pollMs);
+          timer.unref();
+          this.wakeUp = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wakeUp = null;
+      }
+    }
+  }
+
+  private async process(file: ClaimedFile): Promise<void> {
+    const who: JobCreator = { userId: file.created_by, label: file.created_by_label };
+    const base = file.file_name.split('/').pop() ?? file.file_name;
+    let outcome: ReadOutcome;
+    if (file.attempts > this.maxAttempts) {
+      outcome = { ok: false, code: 'stopped', message: `${base}: reading stopped ${this.maxAttempts} times before it finished (the file may be too large or damaged); it was not read` };
+    } else if (!file.content) {
+      outcome = { ok: false, code: 'lost', message: `${base}: the file's bytes were not kept; upload it again` };
+    } else {
+      outcome = await this.thread.read(file.content, base);
+    }
+    if (this.stopping) {
+      // Stopped mid-file: leave it for the next runner, as if it had not been taken.
+      await releaseFile(this.db, file.partnership_id, file.id);
+      return;
+    }
+    // Messages name the file as it was given (its path inside a zip), not only its base name.
+    const named = (message: string) => (file.file_name !== base && message.startsWith(`${base}:`) ? `${file.file_name}${message.slice(base.length)}` : message);
+    if (!outcome.ok) {
+      const message = named(outcome.message);
+      await this.db.transaction().execute((trx) => finishFile(trx, file, { status: 'failed', code: outcome.code, message }));
+      this.options.onFile?.(file, 'failed', message);
+      return;
+    }
+    const { result } = outcome;
+    const status = await this.db.transaction().execute(async (trx): Promise<{ status: 'read' | 'duplicate'; message: string | null }> => {
+      const doc = await trx.insertInto('documents').values({
+        partnership_id: file.partnership_id, file_name: file.file_name, media_type: mediaTypes[result.format] ?? 'application/octet-stream',
+        byte_size: file.byte_size, sha256: file.sha256, content: file.content!, uploaded_by: who.userId, uploaded_by_label: who.label,
+      }).onConflict((oc) => oc.columns(['partnership_id', 'sha256']).doNothing()).returning(['id', 'file_name', 'sha256']).executeTakeFirst();
+      if (!doc) {
+        // The same bytes were read by another job meanwhile.
+        const [earlier] = await findBySha256(trx, file.partnership_id, [file.sha256]);
+        const message = earlier ? duplicateMessage(file.file_name, earlier) : `${file.file_name}: this file was imported before; it is not imported again`;
+        await finishFile(trx, file, { status: 'duplicate', of: earlier?.import_id ?? null, message });
+        return { status: 'duplicate', message };
+      }
+      const bodies = await trx.selectFrom('bodies').select(['id', 'name', 'short_name']).where('partnership_id', '=', file.partnership_id).execute();
+      const draft = buildDraft(result.reading, result.paragraphs, matchBody(result.reading.body, bodies)?.id ?? null);
+      const imp = await trx.insertInto('imports').values({
+        partnership_id: file.partnership_id, document_id: doc.id, job_id: file.job_id, format: result.format, page_count: result.pages, text: result.text,
+        reading: JSON.stringify(result.reading), draft: JSON.stringify(draft), accepted_by: null, accepted_at: null,
+      }).returning('id').executeTakeFirstOrThrow();
+      await finishFile(trx, file, { status: 'read', importId: imp.id });
+      await auditForJob(trx, file.partnership_id, who, {
+        action: 'create', recordType: 'document', recordId: doc.id, summary: `${file.file_name} kept (SHA-256 ${file.sha256.slice(0, 12)}…) and read into a draft`,
+        after: { file_name: file.file_name, byte_size: file.byte_size, sha256: file.sha256, import_id: imp.id },
+      });
+      return { status: 'read', message: null };
+    });
+    this.options.onFile?.(file, status.status, status.message);
+  }
+}
+
+/** The runner serving each database, so tests (and the command line) can reach it. */
+export const runners = new WeakMap<Kysely<DB>, JobRunner>();

@@ -1,0 +1,28 @@
+// Runs in a worker thread (see readingThread.ts): turns one file's bytes into text and
+// a reading. A file that loops or eats memory takes down this thread, not the server.
+import { parentPort } from 'node:worker_threads';
+import { extractDocument, ExtractionError } from './extract/index.ts';
+import { readDocument } from './import/reader.ts';
+import type { ItemReading } from './import/types.ts';
+import type { ReadRequest, ReadResponse } from './readingThread.ts';
+
+parentPort?.on('message', async (req: ReadRequest) => {
+  let res: ReadResponse;
+  try {
+    const extracted = await extractDocument(req.bytes, req.fileName, req.limits);
+    const paragraphs = new Map<ItemReading, string[]>();
+    const reading = readDocument(extracted.text, extracted.fileName, { moderngov: extracted.moderngov, paragraphs });
+    res = {
+      id: req.id, ok: true,
+      result: {
+        format: extracted.format, pages: extracted.pages, text: extracted.text, reading,
+        paragraphs: reading.meetings.map((m) => m.items.map((i) => paragraphs.get(i) ?? [])),
+      },
+    };
+  } catch (error) {
+    res = error instanceof ExtractionError
+      ? { id: req.id, ok: false, code: error.code, message: error.message }
+      : { id: req.id, ok: false, code: 'corrupt', message: `${req.fileName}: the file could not be read (${String((error as Error)?.message ?? error).slice(0, 160)})` };
+  }
+  parentPort?.postMessage(res);
+});

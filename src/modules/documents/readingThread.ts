@@ -1,0 +1,167 @@
+// Reading a document happens in a worker thread with a time limit and memory limits,
+// so a hostile file (a loop in a PDF, a zip bomb, deep nesting) can stall or exhaust
+// only that thread: it is stopped and replaced, and the file gets a clear message.
+// One thread is kept warm between files, since starting one costs about a second.
+import { Worker } from 'node:worker_threads';
+import type { ExtractionLimits } from './extract/types.ts';
+import type { DocumentReading } from './import/types.ts';
+
+export interface ReadRequest {
+  id: number;
+  bytes: Uint8Array;
+  fileName: string;
+  limits: Partial<ExtractionLimits>;
+}
+
+export interface ReadResult {
+  format: string;
+  pages: number | null;
+  text: string;
+  reading: DocumentReading;
+  /** Per meeting, per item: the item's minute paragraphs other than resolutions. */
+  paragraphs: string[][][];
+}
+
+export type ReadResponse =
+  | { id: number; ok: true; result: ReadResult }
+  | { id: number; ok: false; code: string; message: string };
+
+export type ReadOutcome = { ok: true; result: ReadResult } | { ok: false; code: string; message: string };
+
+export interface ThreadLimits {
+  /** Time allowed for one file, after which the thread is stopped. */
+  timeoutMs: number;
+  /** Heap allowed to the thread. */
+  memoryMb: number;
+  /** Limits handed to the extractor itself. */
+  extraction: Partial<ExtractionLimits>;
+}
+
+export const defaultThreadLimits: ThreadLimits = { timeoutMs: 30_000, memoryMb: 512, extraction: {} };
+
+const workerUrl = new URL('./reading.worker.ts', import.meta.url).href;
+// The worker is TypeScript: register tsx's loader in the thread first when it is there.
+const boot = `
+const { parentPort } = require('node:worker_threads');
+import('tsx/esm/api').then((api) => api.register(), () => {})
+  .then(() => import(${JSON.stringify(workerUrl)}))
+  .then(() => parentPort.postMessage({ ready: true }));
+`;
+
+export class ReadingThread {
+  private worker: Worker | null = null;
+  private ready: Promise<void> | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private nextId = 1;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private readonly limits: ThreadLimits;
+
+  constructor(limits: Partial<ThreadLimits> = {}, private readonly idleMs = 60_000) {
+    this.limits = { ...defaultThreadLimits, ...limits };
+  }
+
+  /** Reads one file; files are read one after another. Never throws. */
+  read(bytes: Uint8Array, fileName: string): Promise<ReadOutcome> {
+    const run = this.queue.then(() => this.readNow(bytes, fileName));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    const w = this.worker;
+    this.worker = null;
+    this.ready = null;
+    if (w) await w.terminate();
+  }
+
+  private start(): Promise<void> {
+    if (this.ready && this.worker) return this.ready;
+    const worker = new Worker(boot, {
+      eval: true,
+      resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb, maxYoungGenerationSizeMb: 64, stackSizeMb: 8 },
+      stdout: false,
+      stderr: false,
+    });
+    worker.unref();
+    this.worker = worker;
+    this.ready = new Promise<void>((resolve, reject) => {
+      const onMessage = (m: { ready?: boolean }) => {
+        if (!m?.ready) return;
+        worker.off('error', onError);
+        worker.off('message', onMessage);
+        resolve();
+      };
+      const onError = (e: Error) => reject(e);
+      worker.on('message', onMessage);
+      worker.once('error', onError);
+    });
+    // A failure before any file is read still says what happened.
+    this.ready.catch(() => {
+      if (this.worker === worker) {
+        this.worker = null;
+        this.ready = null;
+      }
+    });
+    return this.ready;
+  }
+
+  private async readNow(bytes: Uint8Array, fileName: string): Promise<ReadOutcome> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    try {
+      await this.start();
+    } catch (error) {
+      return { ok: false, code: 'reader-unavailable', message: `${fileName}: the reader could not start (${(error as Error).message})` };
+    }
+    const worker = this.worker!;
+    const id = this.nextId++;
+    const seconds = Math.round(this.limits.timeoutMs / 1000);
+    const outcome = await new Promise<ReadOutcome>((resolve) => {
+      let settled = false;
+      const finish = (o: ReadOutcome, stop: boolean) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        if (stop) void this.replace(worker);
+        resolve(o);
+      };
+      const onMessage = (m: ReadResponse) => {
+        if (m.id !== id) return;
+        finish(m.ok ? { ok: true, result: m.result } : { ok: false, code: m.code, message: m.message }, false);
+      };
+      const onError = (e: Error & { code?: string }) => {
+        const memory = e.code === 'ERR_WORKER_OUT_OF_MEMORY' || /memory/i.test(e.message);
+        finish(memory
+          ? { ok: false, code: 'too-large', message: `${fileName}: reading it needed more than ${this.limits.memoryMb} MB of memory; stopped` }
+          : { ok: false, code: 'corrupt', message: `${fileName}: the reader stopped on this file (${e.message.slice(0, 160)})` }, true);
+      };
+      const onExit = () => finish({ ok: false, code: 'corrupt', message: `${fileName}: the reader stopped on this file` }, true);
+      const timer = setTimeout(
+        () => finish({ ok: false, code: 'timeout', message: `${fileName}: reading took longer than ${seconds} seconds; stopped` }, true),
+        this.limits.timeoutMs,
+      );
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      // The extractor's own limit comes first, so its message (naming the stage) wins when it can.
+      const request: ReadRequest = { id, bytes, fileName, limits: { timeoutMs: Math.max(1000, this.limits.timeoutMs - 2000), ...this.limits.extraction } };
+      worker.postMessage(request);
+    });
+    if (this.worker) {
+      this.idleTimer = setTimeout(() => void this.close(), this.idleMs);
+      this.idleTimer.unref();
+    }
+    return outcome;
+  }
+
+  private async replace(worker: Worker) {
+    if (this.worker === worker) {
+      this.worker = null;
+      this.ready = null;
+    }
+    await worker.terminate().catch(() => undefined);
+  }
+}
