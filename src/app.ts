@@ -24,6 +24,8 @@ import { userAdminRoutes } from './access/users.routes.ts';
 import { meetingsRoutes } from './modules/meetings/routes.ts';
 import { actionsRoutes } from './modules/actions/routes.ts';
 import { searchRoutes } from './modules/search/routes.ts';
+import { packRoutes } from './modules/meetings/pack/routes.ts';
+import { calendarRoutes } from './modules/meetings/calendar/routes.ts';
 import { publicRoutes } from './modules/public/routes.ts';
 
 export interface Partnership {
@@ -113,10 +115,11 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   await app.register(userAdminRoutes);
   await app.register(partnershipRoutes);
   await app.register(meetingsRoutes);
-  await app.register((await import('./modules/meetings/pack/routes.ts')).packRoutes);
-  await app.register((await import('./modules/meetings/calendar/routes.ts')).calendarRoutes);
+  await app.register(packRoutes);
+  await app.register(calendarRoutes);
   await app.register(actionsRoutes);
   await app.register(searchRoutes);
+  await app.register((await import('./modules/documents/imports.routes.ts')).importRoutes);
   await app.register(publicRoutes);
   return app;
 }
