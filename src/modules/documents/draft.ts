@@ -115,6 +115,7 @@ export function buildDraft(reading: DocumentReading, paragraphs: string[][][], b
       ...m.attendance.apologies.map((a) => ({ ...a, kind: 'apologies' as const })),
     ].map((a) => ({ include: true, name: a.name, role: a.role, kind: a.kind }));
     let unknownRestriction = 0;
+    const unnumbered: string[] = [];
     const items = m.items.map((item, ii): DraftItem => {
       let code = item.agendaCode ? normaliseCode(item.agendaCode) : null;
       if (code && !CODE.test(code)) {
@@ -123,7 +124,7 @@ export function buildDraft(reading: DocumentReading, paragraphs: string[][][], b
       }
       let minuteNumber = item.minuteNumber;
       if (minuteNumber && !/^\d{1,6}$/.test(minuteNumber)) {
-        notes.push(`Item '${item.title}': minute number '${item.minuteNumber}' is not a whole number, so it is left blank; enter a number if the minutes should keep one`);
+        unnumbered.push(minuteNumber);
         minuteNumber = null;
       }
       if (item.restricted === null) unknownRestriction++;
@@ -136,6 +137,10 @@ export function buildDraft(reading: DocumentReading, paragraphs: string[][][], b
         description: report ? reportText(report) : null,
       };
     });
+    if (unnumbered.length) {
+      const shown = unnumbered.slice(0, 3).map((n) => `'${n}'`).join(', ');
+      notes.push(`${unnumbered.length === 1 ? `Minute number ${shown} is` : `Minute numbers such as ${shown} are`} not whole numbers, so ${unnumbered.length === 1 ? 'it is' : `${unnumbered.length} items are`} left unnumbered; enter a number where the minutes should keep one`);
+    }
     if (unknownRestriction) {
       notes.push(`${unknownRestriction} item${unknownRestriction === 1 ? '' : 's'}${m.date ? ` of ${formatDate(m.date)}` : ''} do not say whether they were held in private; they are marked open. Tick "Held in private" where they were`);
     }
