@@ -1,6 +1,7 @@
 // Changes to actions: check permission, validate, write and audit in one transaction.
 import { authorize, type Actor, type Resource } from '../../access/policy.ts';
 import { recordAudit } from '../../access/audit.ts';
+import { indexActions } from './search.ts';
 import { inTransaction, type Context } from '../../access/context.ts';
 import { Input } from '../../web/validate.ts';
 import { NotFoundError, ValidationError } from '../../web/errors.ts';
@@ -74,6 +75,7 @@ export async function createAction(ctx: Context, body: unknown, today = todayIso
       author_label: authorLabel(ctx.actor), note: null, from_status: null, to_status: row.status, from_due_on: null, to_due_on: row.due_on,
     }).execute();
     await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'action', recordId: row.id, after: row });
+    await indexActions(trx, [row]);
     return row;
   });
 }

@@ -1,6 +1,7 @@
 // Demo actions for the fictional Northshire partnership: some open, some overdue, some
 // done or dropped, owned by demo people and organisations. Dates are relative to the
 // day the demo is loaded, so there is always something overdue and something due soon.
+import { indexActions } from './search.ts';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { ActionStatus } from './tables.ts';
@@ -95,7 +96,8 @@ export async function seedActionsDemo(trx: Transaction<DB>, partnershipId: strin
       owner_person_id: personId ?? null, owner_organisation_id: organisationId ?? null, due_on: dueOn, status,
       source_kind: 'manual', source_text: a.quote ?? null, restricted: a.restricted ?? false,
       created_by: clerk?.id ?? null, created_at: daysAgo(a.agreed), updated_at: daysAgo(a.agreed),
-    }).returning('id').executeTakeFirstOrThrow();
+    }).returningAll().executeTakeFirstOrThrow();
+    await indexActions(trx, [row]);
     const author = { author_user_id: clerk?.id ?? null, author_label: clerk?.display_name ?? 'system' };
     await trx.insertInto('action_updates').values({
       partnership_id: partnershipId, action_id: row.id, ...author, at: daysAgo(a.agreed),
