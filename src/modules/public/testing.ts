@@ -8,6 +8,7 @@ import { buildPdf, itemId, multipartBody, redirectedId, sectionsOf } from '../me
 export interface ItemSpec {
   section: 'A' | 'B' | 'C' | 'D';
   title: string;
+  description?: string;
   kind?: string;
   presenterId?: string;
   paragraphs?: string[];
@@ -62,6 +63,7 @@ export async function holdMeeting(t: TestApp, officer: Client, bodyId: string, s
   for (const item of spec.items) {
     expectRedirect(await officer.post(`/meetings/${id}/items/new`, {
       section_id: sections[item.section]!, title: item.title, kind: item.kind ?? 'business', ...(item.presenterId ? { presenter_person_id: item.presenterId } : {}),
+      ...(item.description ? { description: item.description } : {}),
     }), `item ${item.title}`);
     const rows = await t.database.db.selectFrom('agenda_items').select(['id', 'code']).where('meeting_id', '=', id).where('title', '=', item.title).execute();
     items[item.title] = await itemId(t, id, rows[0]!.code);

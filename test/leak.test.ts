@@ -1,0 +1,283 @@
+// Never leak. Restricted items, restricted papers and actions are seeded with marker
+// words found nowhere else (in titles, descriptions, minutes, resolutions, declarations,
+// paper text and file names, action descriptions and notes). The meeting is published.
+// Then every GET route the app has (read from the router itself, ids of the seeded
+// records put in), every feed and export, a search for each marker and every API answer
+// is requested as the public and as a signed-in member without a grant, and no marker
+// may appear: not in the body, not in a header, not in the text of a PDF. An officer
+// makes the same requests and must see every marker somewhere, so the markers are known
+// to be reachable and the test would notice a leak.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { extractText, getDocumentProxy } from 'unpdf';
+import type { LightMyRequestResponse } from 'fastify';
+import { createTestApp, Client, demoUsers, type TestApp } from './support/app.ts';
+import { buildBody, personId } from '../src/modules/meetings/testing.ts';
+import { addDays, todayIso } from '../src/modules/partnership/domain.ts';
+import { holdMeeting, type HeldMeeting } from '../src/modules/public/testing.ts';
+
+/**
+ * Words that exist only in content the role may not read. Each is capitalised where it
+ * is stored; searches send it in lower case, so a page that repeats the query back
+ * (the search box) is not mistaken for a leak.
+ */
+const RESTRICTED = {
+  itemTitle: 'Zorbalind',
+  itemDescription: 'Quenthrax',
+  paragraph: 'Vellumdrake',
+  resolution: 'Trimbleroot',
+  declaration: 'Fennimulch',
+  paperTitle: 'Glossenwick',
+  paperText: 'Brandlewisp',
+  paperFileName: 'Yarrowmint',
+  unpublishedRestrictedItem: 'Quarrelwick',
+  restrictedAction: 'Plonkavist',
+  restrictedActionNote: 'Gristlewhorl',
+} as const;
+
+/** Content for the partnership's own people but never the public. */
+const UNPUBLISHED = {
+  draftAgendaItem: 'Scrimshander',
+  draftAgendaPaper: 'Pendleberry',
+  unpublishedMinutes: 'Hollowquince',
+  action: 'Wobbleshank',
+  actionNote: 'Dunkelquay',
+} as const;
+
+let t: TestApp;
+let officer: Client;
+let bodyId: string;
+let presenter: string;
+let published: HeldMeeting;
+let draft: HeldMeeting;
+let unpublishedMinutes: HeldMeeting;
+const ids: Record<string, string> = {};
+
+before(async () => {
+  t = await createTestApp();
+  officer = await new Client(t.app).signIn(demoUsers.officer);
+  bodyId = await buildBody(t, 'Leakwater Partnership Board');
+  presenter = await personId(t, 'Lindqvist');
+  const member = await personId(t, 'Macrae');
+  await t.database.db.insertInto('memberships').values({ partnership_id: t.partnershipId, body_id: bodyId, person_id: presenter, role: 'chair', starts_on: '2020-01-01' }).execute();
+
+  published = await holdMeeting(t, officer, bodyId, {
+    on: '2023-02-09', stage: 'minutes',
+    items: [
+      { section: 'B', title: 'Road safety update', presenterId: presenter, paragraphs: ['Casualties fell by a tenth.'], resolutions: ['to note the road safety update.'],
+        paper: { title: 'Road safety report', fileName: 'road-safety.pdf', lines: ['Road safety: casualties fell by a tenth.'] } },
+      { section: 'D', title: `Review of the death of ${RESTRICTED.itemTitle} 2021`, description: `Briefing on the ${RESTRICTED.itemDescription} case.`, presenterId: presenter,
+        paragraphs: [`Chronologies from the ${RESTRICTED.paragraph} agencies were discussed.`],
+        resolutions: [`that the ${RESTRICTED.resolution} findings be accepted.`],
+        declaration: { personId: member, interest: `Sits on the ${RESTRICTED.declaration} panel` },
+        paper: { title: `${RESTRICTED.paperTitle} chronology`, fileName: `${RESTRICTED.paperFileName}-chronology.pdf`, lines: [`PAPER TEXT ${RESTRICTED.paperText}: chronologies and panel findings.`] } },
+    ],
+    attendance: [{ personId: presenter, kind: 'present', capacity: 'Chair' }, { personId: member, kind: 'apologies' }],
+  });
+  unpublishedMinutes = await holdMeeting(t, officer, bodyId, {
+    on: '2023-05-11', stage: 'minutes-unpublished',
+    items: [
+      { section: 'B', title: 'Night-time economy', paragraphs: [`The ${UNPUBLISHED.unpublishedMinutes} licensing scheme was discussed.`], resolutions: ['to adopt the charter.'] },
+      { section: 'D', title: `Exploitation group: ${RESTRICTED.unpublishedRestrictedItem}`, presenterId: presenter },
+    ],
+  });
+  draft = await holdMeeting(t, officer, bodyId, {
+    on: addDays(todayIso(), 30), stage: 'scheduled',
+    items: [{ section: 'B', title: `${UNPUBLISHED.draftAgendaItem} bridges and underpasses`, presenterId: presenter,
+      paper: { title: `${UNPUBLISHED.draftAgendaPaper} plan`, fileName: 'bridges.pdf', lines: ['Bridges.'] } }],
+  });
+
+  // Actions: never public; the restricted one only for those granted the body.
+  await officer.get('/actions/new');
+  const due = addDays(todayIso(), 20);
+  const action = async (description: string, restricted: boolean, note: string) => {
+    const res = await officer.post('/actions/new', {
+      body_id: bodyId, description, owner_person_id: presenter, due_on: due, meeting_id: published.id, ...(restricted ? { restricted: 'yes' } : {}),
+    });
+    assert.equal(res.statusCode, 303, res.body.slice(0, 300));
+    const id = /\/actions\/([0-9a-f-]{36})/.exec(String(res.headers.location))![1]!;
+    assert.equal((await officer.post(`/actions/${id}/updates`, { note })).statusCode, 303);
+    return id;
+  };
+  ids.restrictedAction = await action(`Share the ${RESTRICTED.restrictedAction} chronology with the panel`, true, `Waiting for the ${RESTRICTED.restrictedActionNote} records`);
+  ids.openAction = await action(`Report ${UNPUBLISHED.action} outcomes to the board`, false, `Asked the ${UNPUBLISHED.actionNote} team`);
+
+  const db = t.database.db;
+  const restrictedItem = published.items[`Review of the death of ${RESTRICTED.itemTitle} 2021`]!;
+  ids.restrictedItem = restrictedItem;
+  ids.restrictedPaper = published.papers[`${RESTRICTED.paperTitle} chronology`]!;
+  ids.restrictedParagraph = (await db.selectFrom('minute_paragraphs').select('id').where('agenda_item_id', '=', restrictedItem).executeTakeFirstOrThrow()).id;
+  ids.restrictedResolution = (await db.selectFrom('resolutions').select('id').where('agenda_item_id', '=', restrictedItem).executeTakeFirstOrThrow()).id;
+  ids.restrictedDeclaration = (await db.selectFrom('declarations_of_interest').select('id').where('agenda_item_id', '=', restrictedItem).executeTakeFirstOrThrow()).id;
+  ids.unpublishedRestrictedItem = unpublishedMinutes.items[`Exploitation group: ${RESTRICTED.unpublishedRestrictedItem}`]!;
+  ids.draftItem = draft.items[`${UNPUBLISHED.draftAgendaItem} bridges and underpasses`]!;
+  ids.draftPaper = draft.papers[`${UNPUBLISHED.draftAgendaPaper} plan`]!;
+  ids.openItem = published.items['Road safety update']!;
+  ids.openPaper = published.papers['Road safety report']!;
+  ids.unpublishedParagraph = (await db.selectFrom('minute_paragraphs').select('id').where('meeting_id', '=', unpublishedMinutes.id).executeTakeFirstOrThrow()).id;
+  ids.attendance = (await db.selectFrom('meeting_attendance').select('id').where('meeting_id', '=', published.id).executeTakeFirstOrThrow()).id;
+});
+after(async () => { await t?.close(); });
+
+// ---------------------------------------------------------------- the app's routes
+
+/** Every route and its methods, read from the router's own printout (and checked against it). */
+function appRoutes(): { path: string; methods: string[] }[] {
+  const lines = t.app.printRoutes({ commonPrefix: false }).split('\n').filter((l) => l.trim());
+  const stack: string[] = [''];
+  const routes: { path: string; methods: string[] }[] = [];
+  for (const line of lines) {
+    const m = /^([\s│├└─]*)(.+?)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!m) throw new Error(`unreadable route line: ${line}`);
+    const depth = m[1]!.length / 4;
+    const path = (stack[depth - 1] ?? '') + m[2]!;
+    stack[depth] = path;
+    stack.length = depth + 1;
+    if (m[3]) routes.push({ path, methods: m[3].split(', ') });
+  }
+  return routes;
+}
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
+
+/** The ids a route's parameter is tried with: the seeded records, restricted ones first. */
+async function candidates(route: string, param: string): Promise<string[]> {
+  const db = t.database.db;
+  const first = async (table: 'memberships' | 'users' | 'sharing_agreements' | 'agenda_section_defaults' | 'access_grants') =>
+    ((await db.selectFrom(table).select('id').limit(1).executeTakeFirst()) as { id: string } | undefined)?.id ?? '00000000-0000-4000-8000-000000000000';
+  switch (param) {
+    case 'itemId': return [ids.restrictedItem!, ids.unpublishedRestrictedItem!, ids.draftItem!, ids.openItem!];
+    case 'paperId': return [ids.restrictedPaper!, ids.draftPaper!, ids.openPaper!];
+    // The route ignores the file name; a plain one keeps markers out of the address.
+    case 'fileName': return ['paper.pdf'];
+    case 'recordId': return [ids.restrictedParagraph!, ids.restrictedResolution!, ids.restrictedDeclaration!, ids.unpublishedParagraph!, ids.attendance!];
+    case 'recordType': return ['agenda-item', 'paper', 'minute-paragraph', 'resolution', 'declaration', 'action', 'meeting'];
+    case 'grantId': return [await first('access_grants')];
+  }
+  const segment = route.replace(/^\/api\//, '/').split('/')[1];
+  switch (segment) {
+    case 'meetings': return [published.id, unpublishedMinutes.id, draft.id];
+    case 'bodies': return [bodyId];
+    case 'people': return [presenter];
+    case 'organisations': {
+      const p = await db.selectFrom('people').select('organisation_id').where('id', '=', presenter).executeTakeFirstOrThrow();
+      return [p.organisation_id!];
+    }
+    case 'actions': return [ids.restrictedAction!, ids.openAction!];
+    case 'memberships': return [await first('memberships')];
+    case 'admin': case 'users': return [await first('users')];
+    case 'governance': case 'sharing-agreements': return [await first('sharing_agreements')];
+    case 'agenda-sections': return [await first('agenda_section_defaults')];
+    default: return [published.id, bodyId, ids.restrictedItem!, ids.restrictedAction!];
+  }
+}
+
+/** Searches and filters that take words: one request per marker, sent in lower case. */
+const WORD_ROUTES = ['/search', '/api/search', '/decisions', '/api/decisions', '/open-data/decisions.csv'];
+
+async function addresses(): Promise<{ routes: string[]; urls: string[] }> {
+  const all = appRoutes();
+  const gets = all.filter((r) => r.methods.includes('GET'))
+    // Files of GOV.UK Frontend and our own stylesheet hold no records.
+    .filter((r) => !r.path.startsWith('/assets/') && !r.path.startsWith('/static/') && r.path !== '/*' && !r.path.endsWith('*'));
+  for (const r of gets) assert.ok(t.app.hasRoute({ method: 'GET', url: r.path }), `the router printout names ${r.path}`);
+  const markers = [...Object.values(RESTRICTED), ...Object.values(UNPUBLISHED)];
+  const urls: string[] = [];
+  for (const { path } of gets) {
+    const params = [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+    let filled = [path];
+    for (const p of params) {
+      const values = await candidates(path, p);
+      filled = filled.flatMap((u) => values.map((v) => u.replace(`:${p}`, v)));
+    }
+    urls.push(...filled.slice(0, 60));
+    if (WORD_ROUTES.includes(path)) urls.push(...markers.map((m) => `${path}?q=${encodeURIComponent(m.toLowerCase())}`));
+  }
+  urls.push(`/calendar?body=${bodyId}&year=2023`, `/calendar?body=${bodyId}`, '/open-data/events.json?year=2023', `/meetings?body=${bodyId}`,
+    '/actions?status=all', `/decisions?body=${bodyId}`, `/open-data/decisions.csv?body=${bodyId}`);
+  return { routes: gets.map((r) => r.path), urls: [...new Set(urls)] };
+}
+
+// ---------------------------------------------------------------- reading a response
+
+async function readable(res: LightMyRequestResponse): Promise<string> {
+  const headers = Object.entries(res.headers).filter(([k]) => k !== 'set-cookie').map(([k, v]) => `${k}: ${String(v)}`).join('\n');
+  let text = res.body;
+  if (String(res.headers['content-type'] ?? '').startsWith('application/pdf') && res.statusCode === 200) {
+    const pdf = await getDocumentProxy(new Uint8Array(res.rawPayload));
+    text += '\n' + (await extractText(pdf, { mergePages: true })).text;
+  }
+  return `${headers}\n${text}`;
+}
+
+interface Crawl { seen: Map<string, string[]>; serverErrors: string[]; pdfs: number }
+
+async function crawl(client: Client, urls: string[], markers: string[], idMarkers: Record<string, string>): Promise<Crawl> {
+  const seen = new Map<string, string[]>();
+  const serverErrors: string[] = [];
+  let pdfs = 0;
+  for (const url of urls) {
+    const res = await client.get(url);
+    if (res.statusCode >= 500) serverErrors.push(`${url}: ${res.statusCode}`);
+    if (String(res.headers['content-type'] ?? '').startsWith('application/pdf') && res.statusCode === 200) pdfs++;
+    const text = await readable(res);
+    for (const m of markers) if (text.includes(m)) seen.set(m, [...(seen.get(m) ?? []), url]);
+    // A record's id counts as a leak too, unless the address asked for it.
+    for (const [name, id] of Object.entries(idMarkers)) if (!url.includes(id) && text.includes(id)) seen.set(name, [...(seen.get(name) ?? []), url]);
+  }
+  return { seen, serverErrors, pdfs };
+}
+
+const restrictedIds = () => ({
+  'id of the restricted item': ids.restrictedItem!, 'id of the restricted paper': ids.restrictedPaper!, 'id of the restricted paragraph': ids.restrictedParagraph!,
+  'id of the restricted resolution': ids.restrictedResolution!, 'id of the restricted declaration': ids.restrictedDeclaration!,
+  'id of the restricted item of unpublished minutes': ids.unpublishedRestrictedItem!, 'id of the restricted action': ids.restrictedAction!,
+});
+const unpublishedIds = () => ({ 'id of the draft agenda item': ids.draftItem!, 'id of the draft paper': ids.draftPaper!, 'id of the open action': ids.openAction! });
+
+test('no marker of restricted or unpublished content reaches the public or a member without a grant, on any route', async (ctx) => {
+  const { routes, urls } = await addresses();
+  assert.ok(routes.length > 50, `only ${routes.length} routes found`);
+  for (const must of ['/public', '/calendar', '/decisions', '/feeds/published.atom', '/open-data/events.json', '/open-data/decisions.csv', '/open-data/attendance.csv', '/search', '/api/search', '/meetings/:id', '/api/meetings/:id']) {
+    assert.ok(routes.includes(must), `${must} is among the routes requested`);
+  }
+  const restrictedMarkers = Object.values(RESTRICTED) as string[];
+  const unpublishedMarkers = Object.values(UNPUBLISHED) as string[];
+
+  // The officer sees every marker somewhere: the markers are real and reachable.
+  const staff = await crawl(officer, urls, [...restrictedMarkers, ...unpublishedMarkers], {});
+  for (const m of [...restrictedMarkers, ...unpublishedMarkers]) assert.ok(staff.seen.has(m), `the officer never saw ${m}: the test could not notice its leak`);
+
+  const roles = [
+    { name: 'public', client: new Client(t.app), markers: [...restrictedMarkers, ...unpublishedMarkers], idMarkers: { ...restrictedIds(), ...unpublishedIds() } },
+    { name: 'member without a grant', client: await new Client(t.app).signIn(demoUsers.member), markers: restrictedMarkers, idMarkers: restrictedIds() },
+  ];
+  let checks = 0;
+  const leaks: string[] = [];
+  const errors: string[] = [...staff.serverErrors.map((e) => `officer ${e}`)];
+  let pdfs = staff.pdfs;
+  for (const role of roles) {
+    const result = await crawl(role.client, urls, role.markers, role.idMarkers);
+    checks += urls.length * (role.markers.length + Object.keys(role.idMarkers).length);
+    pdfs += result.pdfs;
+    for (const [marker, where] of result.seen) leaks.push(`${role.name} saw ${marker} at ${where.slice(0, 5).join(', ')}`);
+    errors.push(...result.serverErrors.map((e) => `${role.name} ${e}`));
+  }
+  const markerCount = restrictedMarkers.length + unpublishedMarkers.length;
+  const idCount = Object.keys({ ...restrictedIds(), ...unpublishedIds() }).length;
+  const summary = `leak test: ${routes.length} GET routes requested at ${urls.length} addresses (ids of the seeded records put in, one search per marker), `
+    + `${markerCount} marker words (${restrictedMarkers.length} restricted, ${unpublishedMarkers.length} unpublished) and ${idCount} record ids, `
+    + `${roles.length} roles (public; member without a grant), ${pdfs} PDFs read as text: ${checks} checks, ${leaks.length} leaks`;
+  ctx.diagnostic(summary);
+  assert.deepEqual(leaks, []);
+  assert.deepEqual(errors, [], 'no route answers with a server error');
+});
+
+test('the member without a grant does see the partnership’s own unpublished work: the check above is about restriction, not sign-in', async () => {
+  const member = await new Client(t.app).signIn(demoUsers.member);
+  assert.match((await member.get(`/actions/${ids.openAction}`)).body, new RegExp(UNPUBLISHED.action));
+  assert.match((await member.get(`/meetings/${draft.id}`)).body, new RegExp(UNPUBLISHED.draftAgendaItem));
+  assert.equal((await member.get(`/actions/${ids.restrictedAction}`)).statusCode, 404);
+  assert.equal((await member.get(`/meetings/${published.id}/items/${ids.restrictedItem}`)).statusCode, 404);
+  assert.ok(UUID.test(ids.restrictedItem!));
+});
