@@ -207,7 +207,7 @@ export class JobRunner {
         await finishFile(trx, file, { status: 'duplicate', of: earlier?.import_id ?? null, message });
         return { status: 'duplicate', message };
       }
-      const bodies = await trx.selectFrom('bodies').select(['id', 'name', 'short_name']).where('partnership_id', '=', file.partnership_id).execute();
+      const bodies = await trx.selectFrom('bodies').select(['id', 'name', 'short_name', 'parent_id']).where('partnership_id', '=', file.partnership_id).execute();
       const draft = buildDraft(result.reading, result.paragraphs, matchBody(result.reading.body, bodies)?.id ?? null);
       const imp = await trx.insertInto('imports').values({
         partnership_id: file.partnership_id, document_id: doc.id, job_id: file.job_id, format: result.format, page_count: result.pages, text: result.text,

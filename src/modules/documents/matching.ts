@@ -25,6 +25,7 @@ export interface KnownBody {
   id: string;
   name: string;
   short_name: string | null;
+  parent_id?: string | null;
 }
 
 /** Lower case, accents and punctuation gone, one space between words. */
@@ -112,24 +113,22 @@ export function matchOrganisation(printed: string, organisations: readonly Known
 }
 
 /**
- * The body a document is of. Exact names first, then the name that shares the most
- * words with what is printed, when it is clearly the best.
+ * The body a document is of: a body whose every word the document's name holds
+ * ("Northshire CSP Working Group" holds "Working Group"). Where a body and its subgroup
+ * both fit, the subgroup is meant. Anything less certain is left to the clerk.
  */
 export function matchBody(printed: string | null, bodies: readonly KnownBody[]): KnownBody | null {
   if (!printed) return null;
   const name = strip(printed);
   const exact = bodies.filter((b) => strip(b.name) === name || (b.short_name && strip(b.short_name) === name));
   if (exact.length === 1) return exact[0]!;
-  const words = new Set(name.split(' ').filter((w) => w.length > 2));
-  const scored = bodies.map((b) => {
-    const theirs = strip(b.name).split(' ').filter((w) => w.length > 2);
-    const shared = theirs.filter((w) => words.has(w)).length;
-    return { b, score: theirs.length ? shared / Math.max(theirs.length, words.size) : 0 };
-  }).sort((x, y) => y.score - x.score);
-  const best = scored[0];
-  if (!best || best.score < 0.75) return null;
-  if (scored[1] && scored[1].score === best.score) return null;
-  return best.b;
+  const words = new Set(name.split(' '));
+  const fits = bodies.filter((b) => {
+    const theirs = strip(b.name).split(' ').filter((w) => w.length > 2 && w !== 'and');
+    return theirs.length > 0 && theirs.every((w) => words.has(w));
+  });
+  const specific = fits.filter((b) => !fits.some((other) => other.parent_id === b.id));
+  return specific.length === 1 ? specific[0]! : null;
 }
 
 /** The key under which one printed name is confirmed as a new person (same spelling, any honorific). */

@@ -151,6 +151,14 @@ function findHeadings(ctx: Ctx, start: number, end: number, pageMode: boolean): 
     const nums = strong.map((h) => Number(h.minuteNumber)).filter((n) => Number.isFinite(n));
     const min = Math.min(...nums);
     headings = [...strong, ...weak.filter((w) => w.num !== null && w.num > min && !strong.some((s) => s.minuteNumber === w.minuteNumber) && nums.includes(w.num - 1))];
+    // Items without an agenda code that lead up to the first coded one (201, 202, then 203 (Item B1)).
+    const firstLine = Math.min(...strong.map((h) => h.line));
+    let next = min;
+    for (const w of [...weak].filter((x) => x.line < firstLine && x.num !== null && x.num < min).sort((a, b) => b.num! - a.num!)) {
+      if (w.num !== next - 1) break;
+      headings.push(w);
+      next = w.num;
+    }
   } else {
     headings = [...strong];
     let last = -Infinity;

@@ -91,3 +91,51 @@ export function formOf(html: string, formAction: string): Record<string, string 
   }
   return out;
 }
+
+/**
+ * Minutes of the demo partnership's Working Group, written for these tests: people of
+ * the demo register under other honorifics, one person not in it, an organisation as an
+ * action's owner, a private part, and the approval of the last meeting's notes.
+ */
+export const workingGroupMinutes = `NORTHSHIRE COMMUNITY SAFETY PARTNERSHIP WORKING GROUP
+
+Minutes of the meeting of the Working Group held in Committee Room 3, County Hall, Northtown on Wednesday 12 March 2025 at 9.30am.
+
+Present: Ms P Ramaswamy (Chair), Superintendent D Osei, Mr T Lindqvist, Ms E Stroud, Mr J Adeyemi and Mr O Pendleford (Ashby Vale Youth Trust)
+
+In attendance: Mrs Gwen Abernethy (Partnership Clerk)
+
+Apologies: Dr F Whitlock
+
+201. Apologies and substitutes
+
+Apologies were noted as above.
+
+202. Notes of the last meeting
+
+RESOLVED that the notes of the meeting held on 15 January 2025 be agreed as a correct record.
+
+203. Night-time economy patrols (Item B1)
+
+1. Superintendent Osei described the new patrol pattern for Brackenford town centre on Friday and Saturday nights.
+
+2. Mr Pendleford agreed to share the youth outreach timetable with the group by 31 March 2025.
+
+RESOLVED to endorse the patrol pattern for a three month trial.
+
+204. Shop theft partnership scheme (Item B2)
+
+1. Ms Stroud reported that twelve retailers had joined the scheme.
+
+ACTION: Northshire Police to report the first quarter's figures by 30 June 2025.
+
+RESOLVED to note the report.
+
+PART 2 - ITEMS NOT OPEN TO THE PRESS AND PUBLIC
+
+205. Exploitation subgroup update (Item D1)
+
+1. Mr Lindqvist gave a confidential update on two cases.
+
+RESOLVED to note the update.
+`;
