@@ -286,6 +286,12 @@ test('events are valid Open Civic Data events, with the public agenda items in o
   assert.equal(paper.statusCode, 200);
   assert.equal(paper.headers['content-type'], 'application/pdf');
   assert.deepEqual(ev.documents.map((d: { note: string }) => d.note), ['Agenda', 'Minutes']);
+  // When the app makes agenda packs and minutes as PDF, the documents link to them, and the links work.
+  for (const [route, doc] of [['/meetings/:id/agenda-pack.pdf', ev.documents[0]], ['/meetings/:id/minutes.pdf', ev.documents[1]]] as const) {
+    const pdf = (doc.links as { media_type: string; url: string }[]).find((l) => l.media_type === 'application/pdf');
+    assert.equal(Boolean(pdf), t.app.hasRoute({ method: 'GET', url: route }), route);
+    if (pdf) assert.equal((await pub.get(new URL(pdf.url).pathname)).headers['content-type'], 'application/pdf');
+  }
   const juneEvent = events.json.events.find((e: { id: string }) => e.id === `ocd-event/${june.id}`);
   assert.equal(juneEvent.documents[1].note, 'Minutes (draft, not yet approved)');
   // British Summer Time in June.

@@ -75,6 +75,9 @@ const decisionView = (d: DecisionRow) => ({
 
 export async function publicRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app;
+  // Files other modules serve (the agenda pack PDF, calendar feeds) are linked when the
+  // app has them, so these pages never point at an address that is not there.
+  const served = (url: string) => app.hasRoute({ method: 'GET', url });
 
   const bodyOptions = async (pid: string) => (await partnershipBodies(db, pid)).map((b) => ({ value: b.id, text: b.name }));
 
@@ -134,6 +137,7 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
       title: year ? `Meetings in ${year}` : 'Calendar of meetings', section: 'public', bodies, bodyId, body, year, groups,
       years: years.map((y) => ({ year: y, href: yearLink(y), current: y === year })),
       allHref: bodyId ? `/calendar?body=${bodyId}` : '/calendar',
+      icalHref: bodyId ? (served('/bodies/:id/meetings.ics') ? `/bodies/${bodyId}/meetings.ics` : null) : (served('/meetings.ics') ? '/meetings.ics' : null),
     });
   });
 
@@ -264,7 +268,12 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
 
   // ---------------------------------------------------------------- open data
 
-  app.get('/open-data', async (req, reply) => reply.view(V('open-data'), { title: 'Open data', section: 'public', origin: originOf(req) }));
+  app.get('/open-data', async (req, reply) => {
+    const bodies = served('/bodies/:id/meetings.ics') ? (await bodyOptions(req.partnership.id)).map((b) => ({ ...b, href: `/bodies/${b.value}/meetings.ics` })) : [];
+    return reply.view(V('open-data'), {
+      title: 'Open data', section: 'public', origin: originOf(req), icalHref: served('/meetings.ics') ? '/meetings.ics' : null, icalBodies: bodies,
+    });
+  });
 
   const sendJson = (reply: import('fastify').FastifyReply, name: string, data: unknown) =>
     reply.type('application/json; charset=utf-8').header('cache-control', 'public, max-age=300')
@@ -317,7 +326,11 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
       if (!record) continue;
       // The public's view of the meeting: the same filter as its public page.
       const view = buildMeetingView(record, reader, { laterMeetings: await laterMeetingsOf(db, pid, m.body_id, m.meets_on) });
-      events.push(ocdEvent(view, { page: `${origin}/meetings/${m.id}`, absolute: (path) => `${origin}${path}` }, today));
+      events.push(ocdEvent(view, {
+        page: `${origin}/meetings/${m.id}`, absolute: (path) => `${origin}${path}`,
+        agendaPackPdf: served('/meetings/:id/agenda-pack.pdf') ? `${origin}/meetings/${m.id}/agenda-pack.pdf` : null,
+        minutesPdf: served('/meetings/:id/minutes.pdf') ? `${origin}/meetings/${m.id}/minutes.pdf` : null,
+      }, today));
     }
     return sendJson(reply, 'events.json', { meta: meta(req.partnership.name, `${origin}/open-data/events.json`), events });
   });
