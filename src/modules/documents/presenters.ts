@@ -2,7 +2,7 @@
 // printed name's link to the record, and the API's JSON.
 import { displayName } from '../partnership/domain.ts';
 import { f, type Draft } from './draft.ts';
-import { matchOrganisation, matchPerson, personKey, type KnownOrganisation, type KnownPerson } from './matching.ts';
+import { matchOrganisation, matchPerson, nameParts, personKey, type KnownOrganisation, type KnownPerson } from './matching.ts';
 import type { ImportRow, JobFileRow, JobRow } from './documents.store.ts';
 
 /** The draft as the values of its form (field name -> value), the shape a submitted form has. */
@@ -67,29 +67,37 @@ export function nameLinks(draft: Draft, people: readonly (KnownPerson & { honour
   const attendees: Record<string, NameLink> = {};
   const owners: Record<string, NameLink> = {};
   const unknown = new Map<string, { key: string; name: string; uses: string[] }>();
+  // Names not in the record, as pseudo-people, so "Ms Ferrand" later is the "Ms W Ferrand" listed earlier.
+  const pending: (KnownPerson & { key: string })[] = [];
+  const note = (name: string, use: string) => {
+    const same = matchPerson(name, pending);
+    const key = same.kind === 'person' ? (same.person as KnownPerson & { key: string }).key : personKey(name);
+    if (!key) return;
+    if (same.kind !== 'person') {
+      const parts = nameParts(name);
+      pending.push({ id: key, key, honorific: parts.honorific, given_name: parts.given.join(' ') || null, family_name: parts.family });
+    }
+    const entry = unknown.get(key) ?? { key, name: name.trim(), uses: [] };
+    if (!entry.uses.includes(use)) entry.uses.push(use);
+    unknown.set(key, entry);
+  };
   draft.meetings.forEach((m, mi) => {
     m.attendees.forEach((a, ai) => {
       if (!a.name.trim()) return;
       const l = link(a.name, false);
       attendees[f.attendee(mi, ai, 'name')] = l;
-      if (l.kind === 'new' || l.kind === 'several') addUnknown(unknown, a.name, 'attendee');
+      if (l.kind === 'new' || l.kind === 'several') note(a.name, 'attendee');
     });
+  });
+  draft.meetings.forEach((m, mi) => {
     m.items.forEach((item, ii) => item.actions.forEach((a, xi) => {
       if (!a.owner.trim()) return;
       const l = link(a.owner, true);
       owners[f.action(mi, ii, xi, 'owner')] = l;
-      if (l.kind === 'new' || l.kind === 'several') addUnknown(unknown, a.owner, 'action owner');
+      if (l.kind === 'new' || l.kind === 'several') note(a.owner.replace(/^the\s+/i, ''), 'action owner');
     }));
   });
   return { attendees, owners, unknown: [...unknown.values()].map((u) => ({ ...u, confirmed: draft.newPeople.includes(u.key) })) };
-}
-
-function addUnknown(map: Map<string, { key: string; name: string; uses: string[] }>, name: string, use: string) {
-  const key = personKey(name);
-  if (!key) return;
-  const entry = map.get(key) ?? { key, name: name.trim(), uses: [] };
-  if (!entry.uses.includes(use)) entry.uses.push(use);
-  map.set(key, entry);
 }
 
 export function presentJob(job: JobRow, files: JobFileRow[]) {
