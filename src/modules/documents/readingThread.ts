@@ -86,15 +86,28 @@ export class ReadingThread {
     worker.unref();
     this.worker = worker;
     this.ready = new Promise<void>((resolve, reject) => {
+      const done = () => {
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        worker.off('message', onMessage);
+      };
       const onMessage = (m: { ready?: boolean }) => {
         if (!m?.ready) return;
-        worker.off('error', onError);
-        worker.off('message', onMessage);
+        done();
         resolve();
       };
-      const onError = (e: Error) => reject(e);
+      const onError = (e: Error) => {
+        done();
+        reject(e);
+      };
+      // Stopped while starting (the runner is closing).
+      const onExit = () => {
+        done();
+        reject(new Error('the reader was stopped'));
+      };
       worker.on('message', onMessage);
-      worker.once('error', onError);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
     });
     // A failure before any file is read still says what happened.
     this.ready.catch(() => {
@@ -115,7 +128,7 @@ export class ReadingThread {
     }
     const worker = this.worker!;
     const id = this.nextId++;
-    const seconds = Math.round(this.limits.timeoutMs / 1000);
+    const limit = this.limits.timeoutMs >= 2000 ? `${Math.round(this.limits.timeoutMs / 1000)} seconds` : `${this.limits.timeoutMs} ms`;
     const outcome = await new Promise<ReadOutcome>((resolve) => {
       let settled = false;
       const finish = (o: ReadOutcome, stop: boolean) => {
@@ -140,7 +153,7 @@ export class ReadingThread {
       };
       const onExit = () => finish({ ok: false, code: 'corrupt', message: `${fileName}: the reader stopped on this file` }, true);
       const timer = setTimeout(
-        () => finish({ ok: false, code: 'timeout', message: `${fileName}: reading took longer than ${seconds} seconds; stopped` }, true),
+        () => finish({ ok: false, code: 'timeout', message: `${fileName}: reading took longer than ${limit}; stopped` }, true),
         this.limits.timeoutMs,
       );
       worker.on('message', onMessage);
