@@ -1,6 +1,8 @@
 // Sign in, sign out, the account page and the history of any record.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import {
   clearFailedSignIns, createSession, signInKeys, endSession, recordFailedSignIn, SESSION_COOKIE, signInAllowed, SIGN_IN_LIMIT,
@@ -13,6 +15,20 @@ import { NotFoundError, TooManyRequestsError, ValidationError } from '../web/err
 // Verifying against a real hash when the e-mail is unknown keeps the answer's timing
 // from telling which addresses have accounts.
 let dummyHash: Promise<string> | null = null;
+
+// The tables behind the record types that pages link to the history of.
+const historyTables: Record<string, string> = {
+  organisation: 'organisations', person: 'people', body: 'bodies', membership: 'memberships', election: 'elections',
+  'terms-of-reference': 'terms_of_reference', 'sharing-agreement': 'sharing_agreements', meeting: 'meetings',
+  'agenda-item': 'agenda_items', action: 'actions',
+};
+
+async function recordExists(db: Kysely<DB>, partnershipId: string, recordType: string, id: string): Promise<boolean> {
+  const table = historyTables[recordType];
+  if (!table) return false;
+  const row = await sql<{ one: number }>`select 1 as one from ${sql.table(table)} where partnership_id = ${partnershipId} and id = ${id}`.execute(db);
+  return row.rows.length > 0;
+}
 
 /** Only paths on this site: never an open redirect. */
 export function safeNext(next: unknown): string {
@@ -120,10 +136,12 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
   app.get('/history/:recordType/:recordId', async (req, reply) => {
     authorize(req.actor, 'read-history', { type: 'history' });
     const { recordType, recordId } = req.params as { recordType: string; recordId: string };
-    // Officers only; an empty history is shown as such (records loaded in bulk, such as
-    // the demo or an import's, start with one entry for the whole load, not per record).
     if (!/^[a-z-]{1,40}$/.test(recordType) || !isUuid(recordId)) throw new NotFoundError();
     const rows = await recordHistory(db, req.partnership.id, recordType, recordId);
+    // Records loaded in bulk (the demo) have one entry for the whole load, not one each:
+    // a record of this partnership with no entries shows an empty history; an id this
+    // partnership does not hold is not found.
+    if (!rows.length && !(await recordExists(db, req.partnership.id, recordType, recordId))) throw new NotFoundError();
     return reply.view('views/history.njk', { title: `History of this ${recordType.replace(/-/g, ' ')}`, rows, recordType, recordId });
   });
   app.get('/api/history/:recordType/:recordId', { schema: { tags: ['access'], summary: 'The audit history of one record' } }, async (req) => {

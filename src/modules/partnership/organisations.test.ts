@@ -97,3 +97,12 @@ test('an unknown organisation is not found', async () => {
   assert.equal(res.statusCode, 404);
   assert.equal((await new Client(t.app).get('/organisations/not-an-id')).statusCode, 404);
 });
+
+test('a demo organisation with no recorded changes has an empty history, not a missing page', async () => {
+  const officer = await new Client(t.app).signIn(demoUsers.officer);
+  const org = await t.database.db.selectFrom('organisations').select('id').where('partnership_id', '=', t.partnershipId).where('short_name', '=', 'NFRS').executeTakeFirstOrThrow();
+  const res = await officer.get(`/history/organisation/${org.id}`);
+  assert.equal(res.statusCode, 200);
+  assert.match(pageText(res.body), /No changes have been recorded for this organisation/);
+  assert.equal((await officer.get('/history/organisation/00000000-0000-0000-0000-000000000000')).statusCode, 404);
+});
