@@ -1,6 +1,10 @@
 // npm run import -- FILE...          a human summary of each document
 // npm run --silent import -- --json FILE   the reading of one document as JSON (SCHEMA.md)
-import { readFile } from 'node:fs/promises';
+// npm run import -- FOLDER | ARCHIVE.zip ...   a bulk import into the database (src/modules/documents/bulkImport.ts):
+//   every document becomes a draft to check and accept in the app, with a progress bar
+//   on standard error and, at the end, what failed and why. Options: --partnership SLUG.
+// npm run import -- --resume JOBID   carries on with a bulk import that was stopped
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { importBytes } from '../src/modules/documents/import/importer.ts';
 import { ExtractionError } from '../src/modules/documents/extract/index.ts';
@@ -28,6 +32,7 @@ function summary(file: string, r: DocumentReading): string {
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
+  if (args.includes('--resume') || (!args.includes('--json') && (await anyBulk(args)))) return (await import('../src/modules/documents/bulkImport.ts')).bulkImport(args, { handleSignals: true });
   const json = args.includes('--json');
   const files = args.filter((a) => a !== '--json');
   if (!files.length) {
@@ -57,6 +62,16 @@ async function main(): Promise<number> {
     }
   }
   return failed ? 1 : 0;
+}
+
+/** A folder or a .zip among the arguments makes the run a bulk import. */
+async function anyBulk(args: string[]): Promise<boolean> {
+  for (const a of args) {
+    if (a.startsWith('--')) continue;
+    if (/\.zip$/i.test(a)) return true;
+    if (await stat(a).then((s) => s.isDirectory(), () => false)) return true;
+  }
+  return false;
 }
 
 process.exitCode = await main();

@@ -66,12 +66,13 @@ export type ClaimedFile = JobFileRow & { content: Uint8Array | null; created_by:
  * one whose reader stopped (a restart) and whose claim is older than the lease.
  * Two runners never take the same file.
  */
-export async function claimNextFile(db: Kysely<DB>, leaseMs: number): Promise<ClaimedFile | null> {
+export async function claimNextFile(db: Kysely<DB>, leaseMs: number, jobId?: string): Promise<ClaimedFile | null> {
   const result = await sql<ClaimedFile>`
     with next as (
       select f.partnership_id, f.id from job_files f
       join jobs j on j.partnership_id = f.partnership_id and j.id = f.job_id
-      where f.status = 'queued' or (f.status = 'reading' and f.claimed_at < now() - (${Math.max(0, Math.round(leaseMs))}::integer * interval '1 millisecond'))
+      where (f.status = 'queued' or (f.status = 'reading' and f.claimed_at < now() - (${Math.max(0, Math.round(leaseMs))}::integer * interval '1 millisecond')))
+        and (${jobId ?? null}::uuid is null or f.job_id = ${jobId ?? null}::uuid)
       order by j.created_at, f.position
       limit 1
       for update of f skip locked

@@ -39,34 +39,43 @@ const duplicateMessage = (name: string, earlier: { file_name: string; uploaded_a
 /**
  * Queues files for reading, in the caller's transaction. A file whose bytes were
  * imported before, or that appears twice in this upload, is recorded as a duplicate and
- * not queued; entries already refused (from a zip) are recorded as failed.
+ * not queued; entries already refused (from a zip) are recorded as failed. Files may
+ * come one at a time (a folder read from disk), so only one is held at once.
  */
-export async function queueImportJob(trx: Tx, partnershipId: string, who: JobCreator, title: string, files: NewFile[], refused: { name: string; message: string }[] = []) {
-  const hashed = files.map((f) => ({ ...f, sha: sha256(f.bytes) }));
-  const earlier = new Map((await findBySha256(trx, partnershipId, [...new Set(hashed.map((f) => f.sha))])).map((d) => [d.sha256, d]));
+export async function queueImportJob(
+  trx: Tx, partnershipId: string, who: JobCreator, title: string,
+  files: Iterable<NewFile> | AsyncIterable<NewFile>, refused: { name: string; message: string }[] = [],
+) {
+  const job = await trx.insertInto('jobs').values({
+    partnership_id: partnershipId, kind: 'import', title, total: 0, created_by: who.userId, created_by_label: who.label, started_at: null, finished_at: null,
+  }).returningAll().executeTakeFirstOrThrow();
   const seen = new Map<string, string>();
-  const rows: { file_name: string; byte_size: number; sha256: string; content: Uint8Array | null; status: 'queued' | 'failed' | 'duplicate'; error_code: string | null; message: string | null; duplicate_of: string | null }[] = [];
-  for (const f of hashed) {
-    const before = earlier.get(f.sha);
-    if (before) {
-      rows.push({ file_name: f.name, byte_size: f.bytes.length, sha256: f.sha, content: null, status: 'duplicate', error_code: null, message: duplicateMessage(f.name, before), duplicate_of: before.import_id });
-    } else if (seen.has(f.sha)) {
-      rows.push({ file_name: f.name, byte_size: f.bytes.length, sha256: f.sha, content: null, status: 'duplicate', error_code: null, message: `${f.name}: the same file as ${seen.get(f.sha)} in this upload; it is imported once`, duplicate_of: null });
-    } else {
-      seen.set(f.sha, f.name);
-      rows.push({ file_name: f.name, byte_size: f.bytes.length, sha256: f.sha, content: f.bytes, status: 'queued', error_code: null, message: null, duplicate_of: null });
+  const counts = { total: 0, failed: 0, duplicate: 0 };
+  const add = async (row: { file_name: string; byte_size: number; sha256: string; content: Uint8Array | null; status: 'queued' | 'failed' | 'duplicate'; error_code?: string; message?: string; duplicate_of?: string | null }) => {
+    counts.total++;
+    if (row.status === 'failed') counts.failed++;
+    if (row.status === 'duplicate') counts.duplicate++;
+    await trx.insertInto('job_files').values({
+      error_code: null, message: null, duplicate_of: null, ...row, partnership_id: partnershipId, job_id: job.id, position: counts.total, import_id: null,
+      claimed_at: null, finished_at: row.status === 'queued' ? null : new Date(),
+    }).execute();
+  };
+  for await (const f of files) {
+    const sha = sha256(f.bytes);
+    const [before] = await findBySha256(trx, partnershipId, [sha]);
+    const base = { file_name: f.name, byte_size: f.bytes.length, sha256: sha };
+    if (before) await add({ ...base, content: null, status: 'duplicate', message: duplicateMessage(f.name, before), duplicate_of: before.import_id });
+    else if (seen.has(sha)) await add({ ...base, content: null, status: 'duplicate', message: `${f.name}: the same file as ${seen.get(sha)} in this upload; it is imported once` });
+    else {
+      seen.set(sha, f.name);
+      await add({ ...base, content: f.bytes, status: 'queued' });
     }
   }
-  for (const r of refused) rows.push({ file_name: r.name, byte_size: 0, sha256: sha256(new Uint8Array()), content: null, status: 'failed', error_code: 'refused', message: r.message, duplicate_of: null });
-  const job = await trx.insertInto('jobs').values({
-    partnership_id: partnershipId, kind: 'import', title, total: rows.length, created_by: who.userId, created_by_label: who.label, started_at: null, finished_at: null,
-    read_count: 0, failed_count: rows.filter((r) => r.status === 'failed').length, duplicate_count: rows.filter((r) => r.status === 'duplicate').length,
-  }).returningAll().executeTakeFirstOrThrow();
-  for (const [i, r] of rows.entries()) {
-    await trx.insertInto('job_files').values({ ...r, partnership_id: partnershipId, job_id: job.id, position: i + 1, import_id: null, claimed_at: null, finished_at: r.status === 'queued' ? null : new Date() }).execute();
-  }
+  for (const r of refused) await add({ file_name: r.name, byte_size: 0, sha256: sha256(new Uint8Array()), content: null, status: 'failed', error_code: 'refused', message: r.message });
+  const queued = await trx.updateTable('jobs').set({ total: counts.total, failed_count: counts.failed, duplicate_count: counts.duplicate })
+    .where('partnership_id', '=', partnershipId).where('id', '=', job.id).returningAll().executeTakeFirstOrThrow();
   await closeJobIfDone(trx, partnershipId, job.id);
-  return job;
+  return queued;
 }
 
 const mediaTypes: Record<string, string> = {
@@ -82,6 +91,8 @@ export interface RunnerOptions {
   leaseMs?: number;
   /** Claims of one file before it is given up as one that stops the reader. */
   maxAttempts?: number;
+  /** Only this job's files (the command line reads its own job, not the server's queue). */
+  jobId?: string;
   /** Told of each file as it is finished (the command line's progress bar). */
   onFile?: (file: ClaimedFile, status: 'read' | 'failed' | 'duplicate', message: string | null) => void;
   log?: (message: string, error?: unknown) => void;
@@ -137,7 +148,7 @@ export class JobRunner {
 
   /** Reads one waiting file; false when there was none. */
   async runOnce(): Promise<boolean> {
-    const file = await claimNextFile(this.db, this.leaseMs);
+    const file = await claimNextFile(this.db, this.leaseMs, this.options.jobId);
     if (!file) return false;
     this.current = file;
     try {
