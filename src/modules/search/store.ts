@@ -34,7 +34,8 @@ export interface SearchAnswer {
   empty: boolean;
 }
 
-const COUNT_LIMIT = 1000;
+// Counting stops where ranking stops: past that a reader refines the search, not pages on.
+const COUNT_LIMIT = 500;
 /** How many of the most recent matches are ranked; paging reaches this far. */
 export const CANDIDATES = 500;
 /** How many of the newest entries are looked through before the text index is used. */
