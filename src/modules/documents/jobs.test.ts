@@ -42,7 +42,7 @@ test('a job stopped part way (a restart) resumes where it was: files already rea
 
   const page = await officer.get(`/imports/jobs/${jobId}`);
   assert.match(pageText(page.body), /Reading: 2 of 4 files done \(50%\)/);
-  assert.match(page.body, /http-equiv="refresh"/);
+  assert.match(page.body, /Refresh progress/);
 
   // The next runner (after the restart) takes over the interrupted file once its claim has lapsed, and the rest.
   const resumed = new JobRunner(t.database.db, { leaseMs: 0 });
