@@ -213,6 +213,9 @@ test('a zip bomb, a .zip that is not a zip and a file over the size limit are re
   const notZip = await uploadThroughPage(t.app, officer, [{ name: 'archive.zip', bytes: 'not a zip at all' }]);
   assert.equal(notZip.statusCode, 400);
   assert.match(pageText(notZip.body), /archive\.zip: the zip file is damaged or cut short/);
+  const huge = await uploadThroughPage(t.app, officer, [{ name: 'huge.txt', bytes: new Uint8Array(51 * 1024 * 1024).fill(65) }]);
+  assert.equal(huge.statusCode, 400);
+  assert.match(pageText(huge.body), /huge\.txt: the document must be smaller than 50 MB/);
   const none = await uploadThroughPage(t.app, officer, []);
   assert.equal(none.statusCode, 400);
   assert.match(pageText(none.body), /Select one or more documents, or a \.zip of an archive/);
