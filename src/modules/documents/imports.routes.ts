@@ -3,6 +3,7 @@
 // reads the files lives as long as the app (started when it is ready, stopped on close).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
+import { parse as parseQuery } from 'node:querystring';
 import { authorize, type Actor } from '../../access/policy.ts';
 import { formOutcome, isUuid } from '../../web/forms.ts';
 import { NotFoundError, ValidationError } from '../../web/errors.ts';
@@ -33,6 +34,13 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
     limits: { fileSize: ARCHIVE_SIZE_LIMIT, files: UPLOAD_FILES_LIMIT, fields: 10, fieldSize: 10_000, parts: UPLOAD_FILES_LIMIT + 10 },
   });
   app.decorateRequest('importUpload', null);
+  // A draft form holds a field per attendee, item, resolution and action: a long agenda
+  // pack passes the thousand fields the app's form parser keeps, and fields beyond it
+  // would be lost without a word. Here forms are read whole (the body limit still bounds them).
+  app.removeContentTypeParser('application/x-www-form-urlencoded');
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, parseQuery(String(body), '&', '=', { maxKeys: 0 }));
+  });
 
   const runner = new JobRunner(db, { log: (message, error) => app.log.error({ err: error }, message) });
   runners.set(db, runner);
@@ -129,6 +137,10 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
     if (intent === 'discard') {
       await discardImport(ctx(req), id);
       return reply.flash('Draft discarded. The original document is kept').redirect('/imports', 303);
+    }
+    if (body._form_end !== '1') {
+      const errors = [{ field: 'body_id', message: 'The form arrived incomplete, so nothing was saved. Reload the page and try again' }];
+      return showDraft(req, reply.code(400), id, { errors, values: body });
     }
     if (intent === 'accept') {
       const outcome = await formOutcome(() => acceptImport(ctx(req), id, { kind: 'form', body }));

@@ -143,6 +143,28 @@ test('saving corrections keeps them; a wrong date is a message on the same form'
   assert.equal(original.body, docs.parishMinutesText, 'the original, byte for byte');
 });
 
+test('a long draft (hundreds of people present) is saved whole; a form that arrives cut short saves nothing', { timeout: 120_000 }, async () => {
+  const names = Array.from({ length: 300 }, (_, i) => `Mr A Member${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`);
+  const text = `WESTBROOK ASSEMBLY\n\nMinutes of the meeting of the Westbrook Assembly held at the Guildhall on Monday 2 June 2025 at 6pm.\n\nPresent: ${names.join(', ')}\n\n1. Welcome\n\nThe Chair welcomed everyone.\n\n2. Annual report\n\nRESOLVED to note the report.\n`;
+  const id = await importOne('assembly.txt', text);
+  const form = formOf((await officer.get(`/imports/${id}`)).body, `/imports/${id}`);
+  assert.ok(Object.keys(form).length > 1000, `${Object.keys(form).length} fields`);
+  delete form['m0-a299-include'];
+  form['m0-a298-role'] = 'Treasurer';
+  assert.equal((await officer.post(`/imports/${id}`, { ...form, intent: 'save' })).statusCode, 303);
+  const again = formOf((await officer.get(`/imports/${id}`)).body, `/imports/${id}`);
+  assert.equal(again['m0-a298-role'], 'Treasurer', 'a field beyond the thousandth is kept');
+  assert.equal(again['m0-a299-include'], undefined, 'the last box unticked stays unticked');
+  assert.equal(again['m0-a0-include'], 'yes');
+
+  const { _form_end, ...cut } = again;
+  void _form_end;
+  const refused = await officer.post(`/imports/${id}`, { ...cut, 'm0-a0-role': 'Chair', intent: 'save' });
+  assert.equal(refused.statusCode, 400);
+  assert.match(pageText(refused.body), /The form arrived incomplete, so nothing was saved/);
+  assert.equal(formOf((await officer.get(`/imports/${id}`)).body, `/imports/${id}`)['m0-a0-role'], '');
+});
+
 test('the same file uploaded again is recognised by its content: a message with a link to the earlier import, nothing duplicated', { timeout: 60_000 }, async () => {
   const id = await importOne('hwb.md', docs.wellbeingMinutesMarkdown);
   const before = { documents: await count('documents'), imports: await count('imports'), jobs: await count('jobs') };
