@@ -114,3 +114,34 @@ test('a file that stops its reader again and again is given up, with a reason', 
   assert.match(file.message!, /^cursed\.txt: reading stopped 3 times before it finished/);
   assert.equal((await t.database.db.selectFrom('jobs').select('status').where('id', '=', job.id).executeTakeFirstOrThrow()).status, 'done');
 });
+
+test('random bytes and damaged copies of good documents, read as one job: each is read or refused with a reason naming it', { timeout: 240_000 }, async () => {
+  let seed = 4242;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const bases: [string, Uint8Array][] = [
+    ['parish.txt', enc(docs.parishMinutesText)], ['hwb.md', enc(docs.wellbeingMinutesMarkdown)], ['sab.html', enc(docs.safeguardingPageHtml)],
+    ['csp.xml', enc(docs.moderngovXml)], ['hwb.docx', await docs.wellbeingMinutesDocx()], ['sab.pdf', await docs.safeguardingMinutesPdf()],
+  ];
+  const files: { name: string; bytes: Uint8Array }[] = [];
+  for (const [name, base] of bases) {
+    for (let i = 0; i < 5; i++) files.push({ name: `cut-${i}-${name}`, bytes: base.slice(0, 1 + Math.floor(rand() * (base.length - 1))) });
+    for (let i = 0; i < 5; i++) {
+      const copy = base.slice();
+      for (let k = 0; k < 1 + Math.floor(rand() * 15); k++) copy[Math.floor(rand() * copy.length)] = Math.floor(rand() * 256);
+      files.push({ name: `flip-${i}-${name}`, bytes: copy });
+    }
+  }
+  for (let i = 0; i < 10; i++) files.push({ name: `random-${i}.bin`, bytes: new Uint8Array(1 + Math.floor(rand() * 4000)).map(() => Math.floor(rand() * 256)) });
+  const job = await t.database.db.transaction().execute((trx) => queueImportJob(trx, t.partnershipId, { userId: null, label: 'Command line' }, 'fuzz', files));
+  const runner = new JobRunner(t.database.db, { thread: { timeoutMs: 10_000 } });
+  await runner.drain();
+  await runner.stop();
+  const results = await t.database.db.selectFrom('job_files').select(['file_name', 'status', 'message']).where('job_id', '=', job.id).execute();
+  assert.equal(results.length, files.length);
+  for (const r of results) {
+    assert.ok(['read', 'failed', 'duplicate'].includes(r.status), `${r.file_name}: ${r.status}`);
+    if (r.status !== 'read') assert.ok(r.message?.startsWith(`${r.file_name}: `), `${r.file_name}: ${r.message}`);
+  }
+  assert.ok(results.some((r) => r.status === 'read') && results.some((r) => r.status === 'failed'), JSON.stringify(results.map((r) => r.status)));
+  assert.equal((await t.database.db.selectFrom('jobs').select('status').where('id', '=', job.id).executeTakeFirstOrThrow()).status, 'done');
+});

@@ -80,9 +80,12 @@ export class ReadingThread {
     const worker = new Worker(boot, {
       eval: true,
       resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb, maxYoungGenerationSizeMb: 64, stackSizeMb: 8 },
-      stdout: false,
-      stderr: false,
+      // Whatever a parsing library prints goes to standard error: standard output may be a report.
+      stdout: true,
+      stderr: true,
     });
+    worker.stdout.pipe(process.stderr, { end: false });
+    worker.stderr.pipe(process.stderr, { end: false });
     worker.unref();
     this.worker = worker;
     this.ready = new Promise<void>((resolve, reject) => {
