@@ -53,7 +53,7 @@ let failed = 0;
 failed |= run('PGlite (embedded)', rest, { TEST_DATABASE_URL: '' });
 
 const postgresUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-if (!flags.has('--no-postgres')) {
+if (!flags.has('--no-postgres') && !process.env.TEST_NO_POSTGRES) {
   const ready = spawnSync('pg_isready', ['-d', postgresUrl, '-t', '3']);
   if (ready.status === 0) {
     // Only the files that open a database need the second engine.
