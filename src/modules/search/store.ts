@@ -1,6 +1,6 @@
 // The search query: PostgreSQL full-text search (the same on PGlite and a server),
 // ranked, with highlighted snippets, filtered by what the reader may see.
-import { sql, type Kysely, type SqlBool, type Expression, type ExpressionBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SqlBool, type Expression, type ExpressionBuilder } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { ReadScope } from '../../access/policy.ts';
 import { MATCH_END, MATCH_START, PAGE_SIZE, snippetHtml } from './domain.ts';
@@ -38,16 +38,45 @@ export interface SearchAnswer {
 const COUNT_LIMIT = 500;
 /** How many of the most recent matches are ranked; paging reaches this far. */
 export const CANDIDATES = 500;
-/** How many of the newest entries are looked through before the text index is used. */
-const WINDOW = 20_000;
+const NEEDED = COUNT_LIMIT + 1;
 
-export async function searchEntries(db: Kysely<DB>, partnershipId: string, scope: ReadScope, query: SearchQuery): Promise<SearchAnswer> {
-  const tsq = sql`websearch_to_tsquery('english', ${query.q})`;
-  const probe = await sql<{ n: number }>`select numnode(${tsq}) as n`.execute(db);
-  if (!probe.rows[0] || Number(probe.rows[0].n) === 0) return { results: [], total: 0, more: false, empty: true };
+// Months as whole numbers (year * 12 + month - 1), so that spans of months are sums.
+const monthNumber = (isoDate: string) => Number(isoDate.slice(0, 4)) * 12 + Number(isoDate.slice(5, 7)) - 1;
+const dayNumber = (isoDate: string) => Date.UTC(Number(isoDate.slice(0, 4)), Number(isoDate.slice(5, 7)) - 1, Number(isoDate.slice(8, 10))) / 86_400_000;
+const monthStartDay = (month: number) => Date.UTC(Math.floor(month / 12), month % 12, 1) / 86_400_000;
+const DAYS_PER_MONTH = 30.44;
+const monthFacet = (m: number) => `m:${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
 
-  // Everything but the words: the partnership, what the reader may see, the filters.
-  const where0 = (eb: ExpressionBuilder<DB, 'search_entries'>) => {
+/** The facets that cover months first..last: whole calendar years as one year facet each. */
+export function monthSpanFacets(first: number, last: number): string[] {
+  const facets: string[] = [];
+  for (let m = first; m <= last;) {
+    if (m % 12 === 0 && m + 11 <= last) { facets.push(`y:${m / 12}`); m += 12; } else { facets.push(monthFacet(m)); m += 1; }
+  }
+  return facets;
+}
+
+const quoteLexeme = (lexeme: string) => `'${lexeme.replace(/'/g, "''")}'`;
+const anyOf = (lexemes: string[]) => `(${lexemes.map(quoteLexeme).join(' | ')})`;
+
+/**
+ * The filters as facets (migrations/007_search_facets.sql) for the index to intersect.
+ * What the reader may see is not among them: most entries are public and unrestricted,
+ * and intersecting with a posting list of nearly every entry costs more than it saves;
+ * the columns decide that on the few rows fetched.
+ */
+function filterFacets(query: SearchQuery): string[] {
+  const parts: string[] = [];
+  if (query.kinds.length) parts.push(anyOf(query.kinds.map((k) => `k:${k}`)));
+  if (query.bodyId) parts.push(quoteLexeme(`b:${query.bodyId}`));
+  return parts;
+}
+
+export interface Candidate { record_id: string; kind: string; occurred_on: string | null; rank: number }
+
+/** Everything but the words: the partnership, what the reader may see, the filters. */
+function visibleAndFiltered(partnershipId: string, scope: ReadScope, query: SearchQuery) {
+  return (eb: ExpressionBuilder<DB, 'search_entries'>) => {
     const conditions: Expression<SqlBool>[] = [eb('partnership_id', '=', partnershipId)];
     if (scope.kind === 'public-only') conditions.push(eb('public', '=', true));
     if (scope.kind === 'members') {
@@ -61,38 +90,114 @@ export async function searchEntries(db: Kysely<DB>, partnershipId: string, scope
     if (query.to) conditions.push(eb('occurred_on', '<=', query.to));
     return eb.and(conditions);
   };
+}
 
-  // Candidates are the most recent matches, ranked afterwards. First look only in the
-  // newest WINDOW entries (bounded work however common the words are); when that
-  // window holds enough matches they are exactly the newest matches of the whole
-  // index. Only rarer words fall through to the text index over everything, where
-  // few entries match. The planner's estimate for phrases cannot be trusted to
-  // choose between these two ways, so we choose.
-  const matches = (source: 'window' | 'all') => {
-    let base = db.selectFrom('search_entries').select(['record_id', 'kind', 'occurred_on', 'search']);
-    if (source === 'window') {
-      base = base.where(where0).orderBy('partnership_id').orderBy('occurred_on', (ob) => ob.desc().nullsLast()).limit(WINDOW);
-    } else {
-      base = base.where(where0).where(sql<SqlBool>`search @@ ${tsq}`);
-    }
-    return db.selectFrom(base.as('scope'))
-      .select(['record_id', 'kind', 'occurred_on'])
-      .select(sql<number>`ts_rank_cd(search, ${tsq}, 32)`.as('rank'))
-      .where(sql<SqlBool>`search @@ ${tsq}`)
-      .orderBy('occurred_on', (ob) => ob.desc().nullsLast())
-      .limit(COUNT_LIMIT + 1)
-      .execute();
+/** A group of a walk while nothing matched yet holds about this many entries of any words. */
+const ENTRIES_PER_BLIND_GROUP = 3_000;
+/** The most groups one statement walks. */
+const GROUPS_PER_WALK = 64;
+
+/**
+ * The newest COUNT_LIMIT + 1 entries that match the words and that the reader may see,
+ * newest first (undated last, then by id), each with its rank: the candidates a search
+ * ranks and counts.
+ *
+ * Time is walked backwards in groups of months, each group found through the facets by
+ * the GIN index. One statement walks many groups and stops at the group that completes
+ * the candidates, so it fetches at most one group more than it returns. The first walk
+ * is the newest two months; then groups are sized from the matches per day seen so far
+ * to hold about a third of what is still needed. When those two months hold no match
+ * the words are rare or were used in another period: one statement asks the index for
+ * the older matches, and if there are fewer than needed that is the answer; if not (a
+ * pandemic, a reorganisation), the walk goes on in groups of a few thousand entries, so
+ * that a burst of use is never fetched whole.
+ */
+export async function newestMatches(db: Kysely<DB>, partnershipId: string, scope: ReadScope, query: SearchQuery, tsq: RawBuilder<unknown>): Promise<Candidate[]> {
+  const where = visibleAndFiltered(partnershipId, scope, query);
+  const filters = filterFacets(query);
+  const matching = () => db.selectFrom('search_entries')
+    .select(['record_id', 'kind', 'occurred_on'])
+    .select(sql<number>`ts_rank_cd(search, ${tsq}, 32)`.as('rank'))
+    .where(where)
+    .where(sql<SqlBool>`search @@ ${tsq}`);
+  const newestFirst = (x: Candidate, y: Candidate) =>
+    (x.occurred_on === null ? 1 : 0) - (y.occurred_on === null ? 1 : 0) || (y.occurred_on ?? '').localeCompare(x.occurred_on ?? '') || x.record_id.localeCompare(y.record_id);
+  const candidate = (r: Candidate) => ({ record_id: r.record_id, kind: r.kind, occurred_on: r.occurred_on, rank: Number(r.rank) });
+
+  // The groups in order, each a set of month and year facets; a nested loop over them
+  // with the limit outside, so PostgreSQL stops at the group that completes it.
+  // "occurred_on + 0" keeps the planner from walking the date index instead, which it may
+  // think cheaper when statistics are missing (PGlite has no autovacuum) and which reads
+  // every row it passes.
+  const walk = async (groups: string[][], limit: number): Promise<Candidate[]> => {
+    const rows = sql.join(groups.map((facets, i) => sql`(${i}, cast(${[...filters, anyOf(facets)].join(' & ')} as tsquery))`));
+    const inGroup = matching().where(sql<SqlBool>`facets @@ walked.facets`)
+      .orderBy(sql`occurred_on + 0`, 'desc').orderBy('record_id').limit(limit);
+    const result = await sql<Candidate & { position: number }>`
+      select walked.position, c.* from (values ${rows}) as walked (position, facets)
+      cross join lateral (${inGroup}) as c
+      limit ${limit}`.execute(db);
+    // The nested loop gives the groups in order; sorting again costs nothing and does not
+    // depend on it.
+    return result.rows.sort((x, y) => x.position - y.position || newestFirst(x, y)).map(candidate);
   };
-  // Does the reader's scope hold more entries than the window? Then the window is a part.
-  const windowIsPart = Boolean(await db.selectFrom('search_entries').select('record_id').where(where0)
-    .orderBy('partnership_id').orderBy('occurred_on', (ob) => ob.desc().nullsLast()).offset(WINDOW).limit(1).executeTakeFirst());
-  let found = await matches('window');
-  let complete = !windowIsPart;
-  // Fewer recent matches than fill every page: look through everything.
-  if (windowIsPart && found.length < CANDIDATES) {
-    found = await matches('all');
-    complete = true;
+
+  const span = await db.selectFrom('search_entries')
+    .select((eb) => [eb.fn.max('occurred_on').as('newest'), eb.fn.min('occurred_on').as('oldest')])
+    .where('partnership_id', '=', partnershipId).executeTakeFirst();
+  const found: Candidate[] = [];
+  let undatedDone = false;
+  if (span?.newest && span.oldest) {
+    const newestDay = Math.min(dayNumber(String(span.newest)), query.to ? dayNumber(query.to) : Infinity);
+    const newest = Math.min(monthNumber(String(span.newest)), query.to ? monthNumber(query.to) : Infinity);
+    const oldest = Math.max(monthNumber(String(span.oldest)), query.from ? monthNumber(query.from) : -Infinity);
+    let last = newest;
+    let blindGroupMonths = 0; // set once the words are known to be used in bursts
+    for (let walks = 0; last >= oldest && found.length < NEEDED; walks++) {
+      if (walks === 1 && found.length === 0) {
+        // Nothing in the newest months: fewer older matches than needed are the answer.
+        const before = new Date((monthStartDay(last + 1) - 1) * 86_400_000).toISOString().slice(0, 10);
+        const older = await matching()
+          .where((eb) => query.from || query.to ? eb('occurred_on', '<=', before) : eb.or([eb('occurred_on', '<=', before), eb('occurred_on', 'is', null)]))
+          .limit(NEEDED).execute();
+        if (older.length < NEEDED) {
+          found.push(...older.map(candidate).sort(newestFirst));
+          undatedDone = true;
+          break;
+        }
+        // How many entries a month holds, from the newest two months of all entries.
+        const entries = await db.selectFrom('search_entries').select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('partnership_id', '=', partnershipId)
+          .where('occurred_on', '>', new Date((dayNumber(String(span.newest)) - 61) * 86_400_000).toISOString().slice(0, 10))
+          .executeTakeFirst();
+        const perMonth = Math.max(1, Number(entries?.n ?? 0) / 2);
+        blindGroupMonths = Math.max(1, Math.round(ENTRIES_PER_BLIND_GROUP / perMonth));
+      }
+      const perDay = found.length ? found.length / (newestDay - monthStartDay(last + 1) + 1) : 0;
+      const groups: string[][] = [];
+      while (last >= oldest && groups.length < (walks === 0 ? 2 : GROUPS_PER_WALK)) {
+        const months = perDay > 0 ? Math.max(1, Math.floor((NEEDED - found.length) / 3 / perDay / DAYS_PER_MONTH))
+          : walks === 0 ? 1 : blindGroupMonths;
+        const first = Math.max(oldest, last - months + 1);
+        groups.push(monthSpanFacets(first, last));
+        last = first - 1;
+      }
+      found.push(...await walk(groups, NEEDED - found.length));
+    }
   }
+  // Entries without a date come last, as in "newest first, undated last".
+  if (!undatedDone && found.length < NEEDED && !query.from && !query.to) found.push(...await walk([['d:none']], NEEDED - found.length));
+  return found.slice(0, NEEDED);
+}
+
+export async function searchEntries(db: Kysely<DB>, partnershipId: string, scope: ReadScope, query: SearchQuery): Promise<SearchAnswer> {
+  // The reader's words parsed once; later statements take the parsed query as a constant.
+  const parsed = await sql<{ n: number; text: string }>`select numnode(q) as n, q::text as text from websearch_to_tsquery('english', ${query.q}) as q`.execute(db);
+  if (!parsed.rows[0] || Number(parsed.rows[0].n) === 0) return { results: [], total: 0, more: false, empty: true };
+  const tsq = sql`cast(${parsed.rows[0].text} as tsquery)`;
+
+  // Candidates are the most recent matches, ranked afterwards.
+  const found = await newestMatches(db, partnershipId, scope, query, tsq);
   const total = Math.min(found.length, COUNT_LIMIT);
   const ranked = found.slice(0, CANDIDATES)
     .sort((a, b) => b.rank - a.rank || (b.occurred_on ?? '').localeCompare(a.occurred_on ?? '') || a.record_id.localeCompare(b.record_id));
@@ -107,7 +212,7 @@ export async function searchEntries(db: Kysely<DB>, partnershipId: string, scope
   const page = pageRows.map((r) => byKey.get(`${r.kind}:${r.record_id}`)!).filter(Boolean);
 
   return {
-    total, more: found.length > COUNT_LIMIT || !complete, empty: false,
+    total, more: found.length > COUNT_LIMIT, empty: false,
     results: page.map((r) => ({
       kind: r.kind, recordId: r.record_id, title: r.title, url: r.url, occurredOn: r.occurred_on, bodyId: r.body_id,
       restricted: r.restricted, snippetHtml: snippetHtml(r.headline),

@@ -14,6 +14,8 @@ export interface SearchEntriesTable {
   restricted: boolean;
   public: boolean;
   search: ColumnType<string, never, never>;
+  /** Kind, body, visibility, year and month as lexemes (migrations/007_search_facets.sql). */
+  facets: ColumnType<string, never, never>;
   updated_at: Generated<Date>;
 }
 
