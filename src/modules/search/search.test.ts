@@ -25,6 +25,8 @@ before(async () => {
     entry({ kind: 'resolution', title: 'Abuse of process', content: 'RESOLVED that the abuse of the booking system be reported to the domestic team.' }),
     entry({ kind: 'agenda-item', title: 'Review update ZEBRAQUARTZ', content: 'Case ZEBRAQUARTZ: the panel found missed chances to share information.', restricted: true, public: false, bodyId: reviewBodyId }),
     entry({ kind: 'action', title: 'Draft action PELICANMOSS', content: 'Report back on PELICANMOSS before publication.', public: false }),
+    // A long paper whose searched words come far into it.
+    entry({ kind: 'paper', title: 'Annual strategic assessment', content: `${'The assessment reviewed crime data for the year. '.repeat(3000)}The kestrelhawk survey informed the pandemic recovery plan. ${'Partners noted the figures. '.repeat(2000)}` }),
     entry({ title: 'Escaping <script>alert(1)</script> test', content: 'Beware of <script>alert("x")</script> marshals in stored text.' }),
   ]);
 });
@@ -113,4 +115,14 @@ test('the search page shows results, a count and an error for an impossible date
 test('a search of only common words says there is nothing to look for', async () => {
   const page = await new Client(t.app).get('/search?q=the%20and%20of');
   assert.match(pageText(page.body), /has no words that can be looked for/);
+});
+
+test('a long paper gives a snippet from where the words are, however far into it', async () => {
+  const c = new Client(t.app);
+  const rare = (await c.json('GET', '/api/search?q=kestrelhawk')).json();
+  assert.deepEqual(titles(rare), ['Annual strategic assessment']);
+  assert.match(rare.results[0].snippetHtml, /<mark>kestrelhawk<\/mark>/);
+  // "recovery" is stemmed to "recoveri": the snippet is still found where the word is.
+  const stemmed = (await c.json('GET', '/api/search?q=recovery&kind=paper')).json();
+  assert.match(stemmed.results[0].snippetHtml, /pandemic <mark>recovery<\/mark>/);
 });

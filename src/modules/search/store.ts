@@ -92,10 +92,10 @@ function visibleAndFiltered(partnershipId: string, scope: ReadScope, query: Sear
   };
 }
 
-/** A group of a walk while nothing matched yet holds about this many entries of any words. */
-const ENTRIES_PER_BLIND_GROUP = 3_000;
 /** The most groups one statement walks. */
 const GROUPS_PER_WALK = 64;
+/** Fewer older matches than this, when the newest months hold none, are fetched at once. */
+const FEW = 50;
 
 /**
  * The newest COUNT_LIMIT + 1 entries that match the words and that the reader may see,
@@ -105,12 +105,14 @@ const GROUPS_PER_WALK = 64;
  * Time is walked backwards in groups of months, each group found through the facets by
  * the GIN index. One statement walks many groups and stops at the group that completes
  * the candidates, so it fetches at most one group more than it returns. The first walk
- * is the newest two months; then groups are sized from the matches per day seen so far
- * to hold about a third of what is still needed. When those two months hold no match
- * the words are rare or were used in another period: one statement asks the index for
- * the older matches, and if there are fewer than needed that is the answer; if not (a
- * pandemic, a reorganisation), the walk goes on in groups of a few thousand entries, so
- * that a burst of use is never fetched whole.
+ * is the newest two months, a month each; after that groups are sized from the matches
+ * per day seen so far to hold about a third of what is still needed.
+ *
+ * When the newest two months hold no match, the words are rare or belong to another
+ * period. A handful of older matches is fetched at once. More than that, and one
+ * statement finds the newest year that holds a match (an index lookup per year, no rows
+ * read), whose months are then walked one by one: a word used in a burst (a pandemic, a
+ * reorganisation) is never fetched whole.
  */
 export async function newestMatches(db: Kysely<DB>, partnershipId: string, scope: ReadScope, query: SearchQuery, tsq: RawBuilder<unknown>): Promise<Candidate[]> {
   const where = visibleAndFiltered(partnershipId, scope, query);
@@ -123,23 +125,32 @@ export async function newestMatches(db: Kysely<DB>, partnershipId: string, scope
   const newestFirst = (x: Candidate, y: Candidate) =>
     (x.occurred_on === null ? 1 : 0) - (y.occurred_on === null ? 1 : 0) || (y.occurred_on ?? '').localeCompare(x.occurred_on ?? '') || x.record_id.localeCompare(y.record_id);
   const candidate = (r: Candidate) => ({ record_id: r.record_id, kind: r.kind, occurred_on: r.occurred_on, rank: Number(r.rank) });
+  const groupList = (groups: string[][]) =>
+    sql.join(groups.map((facets, i) => sql`(${i}, cast(${[...filters, anyOf(facets)].join(' & ')} as tsquery))`));
 
-  // The groups in order, each a set of month and year facets; a nested loop over them
-  // with the limit outside, so PostgreSQL stops at the group that completes it.
-  // "occurred_on + 0" keeps the planner from walking the date index instead, which it may
-  // think cheaper when statistics are missing (PGlite has no autovacuum) and which reads
-  // every row it passes.
+  // A lateral join over a list can only run as a nested loop that takes the list in
+  // order, so the limit outside stops at the group that completes it. (The test of this
+  // function checks that on both engines.) "occurred_on + 0" keeps the planner from
+  // walking the date index instead, which it may think cheaper when statistics are
+  // missing (PGlite has no autovacuum) and which reads every row it passes.
   const walk = async (groups: string[][], limit: number): Promise<Candidate[]> => {
-    const rows = sql.join(groups.map((facets, i) => sql`(${i}, cast(${[...filters, anyOf(facets)].join(' & ')} as tsquery))`));
     const inGroup = matching().where(sql<SqlBool>`facets @@ walked.facets`)
       .orderBy(sql`occurred_on + 0`, 'desc').orderBy('record_id').limit(limit);
     const result = await sql<Candidate & { position: number }>`
-      select walked.position, c.* from (values ${rows}) as walked (position, facets)
+      select walked.position, c.* from (values ${groupList(groups)}) as walked (position, facets)
       cross join lateral (${inGroup}) as c
       limit ${limit}`.execute(db);
-    // The nested loop gives the groups in order; sorting again costs nothing and does not
-    // depend on it.
     return result.rows.sort((x, y) => x.position - y.position || newestFirst(x, y)).map(candidate);
+  };
+  /** The first of the groups that holds a match, or -1. */
+  const firstWithMatch = async (groups: string[][]): Promise<number> => {
+    const anyInGroup = db.selectFrom('search_entries').select(sql`1`.as('one')).where(where)
+      .where(sql<SqlBool>`search @@ ${tsq}`).where(sql<SqlBool>`facets @@ walked.facets`).limit(1);
+    const result = await sql<{ position: number }>`
+      select walked.position from (values ${groupList(groups)}) as walked (position, facets)
+      cross join lateral (${anyInGroup}) as c
+      limit 1`.execute(db);
+    return result.rows[0] ? Number(result.rows[0].position) : -1;
   };
 
   const span = await db.selectFrom('search_entries')
@@ -152,32 +163,33 @@ export async function newestMatches(db: Kysely<DB>, partnershipId: string, scope
     const newest = Math.min(monthNumber(String(span.newest)), query.to ? monthNumber(query.to) : Infinity);
     const oldest = Math.max(monthNumber(String(span.oldest)), query.from ? monthNumber(query.from) : -Infinity);
     let last = newest;
-    let blindGroupMonths = 0; // set once the words are known to be used in bursts
+    /** Months walked one at a time down to (and including) this one, after a search for the newest year. */
+    let monthByMonthTo = newest - 1;
+
     for (let walks = 0; last >= oldest && found.length < NEEDED; walks++) {
       if (walks === 1 && found.length === 0) {
-        // Nothing in the newest months: fewer older matches than needed are the answer.
         const before = new Date((monthStartDay(last + 1) - 1) * 86_400_000).toISOString().slice(0, 10);
         const older = await matching()
           .where((eb) => query.from || query.to ? eb('occurred_on', '<=', before) : eb.or([eb('occurred_on', '<=', before), eb('occurred_on', 'is', null)]))
-          .limit(NEEDED).execute();
-        if (older.length < NEEDED) {
+          .limit(FEW).execute();
+        if (older.length < FEW) {
           found.push(...older.map(candidate).sort(newestFirst));
           undatedDone = true;
           break;
         }
-        // How many entries a month holds, from the newest two months of all entries.
-        const entries = await db.selectFrom('search_entries').select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('partnership_id', '=', partnershipId)
-          .where('occurred_on', '>', new Date((dayNumber(String(span.newest)) - 61) * 86_400_000).toISOString().slice(0, 10))
-          .executeTakeFirst();
-        const perMonth = Math.max(1, Number(entries?.n ?? 0) / 2);
-        blindGroupMonths = Math.max(1, Math.round(ENTRIES_PER_BLIND_GROUP / perMonth));
+        // The rest of this year, then each earlier year.
+        const years: [number, number][] = [];
+        for (let end = last; end >= oldest; end = end - (end % 12) - 1) years.push([Math.max(oldest, end - (end % 12)), end]);
+        const hit = await firstWithMatch(years.map(([first, end]) => monthSpanFacets(first, end)));
+        if (hit < 0) break; // only undated entries match
+        last = years[hit]![1];
+        monthByMonthTo = years[hit]![0];
       }
       const perDay = found.length ? found.length / (newestDay - monthStartDay(last + 1) + 1) : 0;
       const groups: string[][] = [];
       while (last >= oldest && groups.length < (walks === 0 ? 2 : GROUPS_PER_WALK)) {
-        const months = perDay > 0 ? Math.max(1, Math.floor((NEEDED - found.length) / 3 / perDay / DAYS_PER_MONTH))
-          : walks === 0 ? 1 : blindGroupMonths;
+        const months = last >= monthByMonthTo || perDay === 0 ? 1
+          : Math.max(1, Math.floor((NEEDED - found.length) / 3 / perDay / DAYS_PER_MONTH));
         const first = Math.max(oldest, last - months + 1);
         groups.push(monthSpanFacets(first, last));
         last = first - 1;
@@ -188,6 +200,22 @@ export async function newestMatches(db: Kysely<DB>, partnershipId: string, scope
   // Entries without a date come last, as in "newest first, undated last".
   if (!undatedDone && found.length < NEEDED && !query.from && !query.to) found.push(...await walk([['d:none']], NEEDED - found.length));
   return found.slice(0, NEEDED);
+}
+
+/** Text longer than this (a long paper) gives its snippet from a part of this length. */
+export const SNIPPET_SOURCE_LENGTH = 30_000;
+
+/**
+ * What ts_headline reads for a snippet. It parses all it is given, which for a paper of
+ * hundreds of pages takes as long as the rest of the search; so a long text is cut to
+ * the part around the first place where the start of a searched word appears (a stem
+ * less its last letter: "recoveri" finds "recovery"), or its beginning.
+ */
+export function snippetSource(tsqueryText: string): RawBuilder<string> {
+  const lexeme = /(?<!!\s*)'((?:[^']|'')+)'/.exec(tsqueryText)?.[1]?.replace(/''/g, "'") ?? '';
+  const start = lexeme.length > 3 ? lexeme.slice(0, -1) : lexeme;
+  return sql<string>`case when length(content) <= ${SNIPPET_SOURCE_LENGTH} then content
+    else substr(content, greatest(1, strpos(lower(content), ${start.toLowerCase()}) - ${SNIPPET_SOURCE_LENGTH / 3}), ${SNIPPET_SOURCE_LENGTH}) end`;
 }
 
 export async function searchEntries(db: Kysely<DB>, partnershipId: string, scope: ReadScope, query: SearchQuery): Promise<SearchAnswer> {
@@ -204,7 +232,7 @@ export async function searchEntries(db: Kysely<DB>, partnershipId: string, scope
   const pageRows = ranked.slice((query.page - 1) * PAGE_SIZE, query.page * PAGE_SIZE);
   const details = pageRows.length ? await db.selectFrom('search_entries')
     .select(['kind', 'record_id', 'title', 'url', 'occurred_on', 'body_id', 'restricted'])
-    .select(sql<string>`ts_headline('english', content, ${tsq}, ${`StartSel=${MATCH_START}, StopSel=${MATCH_END}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`})`.as('headline'))
+    .select(sql<string>`ts_headline('english', ${snippetSource(parsed.rows[0].text)}, ${tsq}, ${`StartSel=${MATCH_START}, StopSel=${MATCH_END}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`})`.as('headline'))
     .where('partnership_id', '=', partnershipId)
     .where((eb) => eb.or(pageRows.map((r) => eb.and([eb('kind', '=', r.kind), eb('record_id', '=', r.record_id)]))))
     .execute() : [];
