@@ -21,6 +21,7 @@ import {
 import { fold, matchOrganisation, matchPerson, personFromName, personKey, type KnownOrganisation, type KnownPerson } from './matching.ts';
 import { queueImportJob, sha256, type NewFile } from './jobs.ts';
 import { withinTransaction } from './oneTransaction.ts';
+import { indexForSearch } from '../search/index.ts';
 
 /** Largest single document; a .zip of an archive may be larger. */
 export const DOCUMENT_SIZE_LIMIT = 50 * 1024 * 1024;
@@ -161,6 +162,15 @@ export async function acceptImport(ctx: Context, id: string, corrections: Correc
     // Oldest first, so a later meeting's "minutes of the last meeting" finds the earlier one.
     const order = draft.meetings.map((m, mi) => ({ m, mi })).filter((x) => x.m.include).sort((a, b) => (a.m.date ?? '').localeCompare(b.m.date ?? ''));
     for (const { m, mi } of order) meetingIds.push(await createMeetingFrom(inner, trx, body.id, m, mi, people));
+    // The original's text is searchable by the clerk's team, where it leads back to this
+    // import and the file; it may hold private business, so no one else finds it.
+    const document = await trx.selectFrom('documents').select('file_name').where('partnership_id', '=', partnershipId).where('id', '=', locked.document_id).executeTakeFirst();
+    const dates = order.map(({ m }) => m.date).filter((d): d is string => Boolean(d)).sort();
+    await indexForSearch(trx, [{
+      partnershipId, kind: 'original', recordId: id, bodyId: null, meetingId: meetingIds[0] ?? null, occurredOn: dates.at(-1) ?? null,
+      title: `${document?.file_name ?? 'Imported document'} (imported original)`, content: locked.text, url: `/imports/${id}`,
+      restricted: true, public: false,
+    }]);
     const after = await trx.updateTable('imports').set({
       status: 'accepted', draft: JSON.stringify(draft), meeting_ids: JSON.stringify(meetingIds), accepted_at: new Date(), updated_at: new Date(),
       accepted_by: ctx.actor.kind === 'user' ? ctx.actor.userId : null,

@@ -1,5 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { migrationsDir } from '../../db/migrate.ts';
 import { createTestApp, Client, demoUsers, pageText, type TestApp } from '../../../test/support/app.ts';
 import { formOf, jobIdOf, uploadThroughApi, uploadThroughPage, waitForJob, workingGroupMinutes } from './testing/imports.ts';
 import * as docs from './testing/documents.ts';
@@ -90,6 +93,30 @@ test('an officer uploads minutes, checks the draft beside its source text, corre
   const again = await officer.post(`/imports/${id}`, { ...form, intent: 'accept' });
   assert.equal(again.statusCode, 400);
   assert.match(pageText(again.body), /This import was accepted on .*; its meetings are in the meetings module/, 'a draft is accepted once');
+
+  // The original's text is searchable by the clerk's team, leading back to the import; its
+  // private part ("a confidential update") reaches no one else, nor does the filter for it.
+  const found = (await officer.json('GET', `/api/search?q=${encodeURIComponent('"confidential update"')}&kind=original`)).json();
+  assert.deepEqual(found.results.map((r: { title: string; url: string }) => [r.title, r.url]), [['working-group-2025-03-12.txt (imported original)', `/imports/${id}`]]);
+  assert.match(found.results[0].snippetHtml, /<mark>confidential<\/mark> <mark>update<\/mark>/);
+  const member = await new Client(t.app).signIn(demoUsers.member);
+  const panel = await new Client(t.app).signIn(demoUsers.panel);
+  for (const reader of [member, panel, new Client(t.app)]) {
+    const answer = (await reader.json('GET', `/api/search?q=${encodeURIComponent('confidential update')}`)).json();
+    assert.ok(!answer.results.some((r: { url: string }) => r.url.startsWith('/imports/')), JSON.stringify(answer.results));
+    assert.doesNotMatch(pageText((await reader.get('/search?q=scheme')).body), /Imported originals/);
+  }
+  assert.match(pageText((await officer.get('/search?q=scheme')).body), /Imported originals/);
+
+  // Imports accepted before originals were searchable are indexed by migration 008 the same way.
+  const entry = () => t.database.db.selectFrom('search_entries').select(['body_id', 'meeting_id', 'occurred_on', 'title', 'content', 'url', 'restricted', 'public'])
+    .where('kind', '=', 'original').where('record_id', '=', id).executeTakeFirst();
+  const indexed = await entry();
+  assert.equal(indexed?.meeting_id, meetingId);
+  assert.equal(indexed?.occurred_on, '2025-03-12');
+  await t.database.db.deleteFrom('search_entries').where('kind', '=', 'original').where('record_id', '=', id).execute();
+  await t.database.execScript(readFileSync(join(migrationsDir, '008_search_originals.sql'), 'utf8'));
+  assert.deepEqual(await entry(), indexed);
 });
 
 test('a failure while accepting changes nothing and says what to fix', { timeout: 120_000 }, async () => {

@@ -6,7 +6,12 @@ export const SEARCH_KINDS = [
   { value: 'resolution', text: 'Decisions' },
   { value: 'action', text: 'Actions' },
   { value: 'paper', text: 'Papers' },
+  { value: 'original', text: 'Imported originals' },
 ] as const;
+/** Kinds only officers and administrators can ever find (an imported original may hold private business). */
+export const STAFF_ONLY_KINDS: readonly string[] = ['original'];
+/** The record type an entry's reads are audited under, where it differs from its kind. */
+export const auditRecordType = (kind: string) => (kind === 'original' ? 'import' : kind);
 export type SearchKind = (typeof SEARCH_KINDS)[number]['value'];
 export const searchKindValues: readonly string[] = SEARCH_KINDS.map((k) => k.value);
 export const searchKindLabel = (kind: string) => SEARCH_KINDS.find((k) => k.value === kind)?.text.replace(/s$/, '') ?? kind;

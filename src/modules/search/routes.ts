@@ -1,11 +1,11 @@
 // The search page and API: everything the reader may see, nothing else.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { readScope } from '../../access/policy.ts';
+import { isStaff, readScope } from '../../access/policy.ts';
 import { recordAudit } from '../../access/audit.ts';
 import { Input } from '../../web/validate.ts';
 import { ValidationError } from '../../web/errors.ts';
-import { cleanQuery, SEARCH_KINDS, searchKindValues, searchKindLabel, PAGE_SIZE } from './domain.ts';
+import { cleanQuery, SEARCH_KINDS, STAFF_ONLY_KINDS, auditRecordType, searchKindValues, searchKindLabel, PAGE_SIZE } from './domain.ts';
 import { searchEntries, type SearchQuery } from './store.ts';
 
 function readQuery(raw: unknown): SearchQuery {
@@ -29,7 +29,7 @@ export async function searchRoutes(app: FastifyInstance): Promise<void> {
     const answer = await searchEntries(db, req.partnership.id, readScope(req.actor), query);
     // Every read of restricted content is in the audit log, search snippets included.
     for (const r of answer.results.filter((x) => x.restricted)) {
-      await recordAudit(db, req.actor, { action: 'read', recordType: r.kind, recordId: r.recordId, summary: 'shown in search results' });
+      await recordAudit(db, req.actor, { action: 'read', recordType: auditRecordType(r.kind), recordId: r.recordId, summary: 'shown in search results' });
     }
     return answer;
   }
@@ -37,7 +37,7 @@ export async function searchRoutes(app: FastifyInstance): Promise<void> {
   app.get('/search', async (req, reply) => {
     const bodies = await db.selectFrom('bodies').select(['id as value', 'name as text']).where('partnership_id', '=', req.partnership.id).orderBy('name').execute();
     const values = (req.query ?? {}) as Record<string, unknown>;
-    const common = { title: 'Search', section: 'search', values, bodies, kinds: SEARCH_KINDS, kindLabel: searchKindLabel,
+    const common = { title: 'Search', section: 'search', values, bodies, kinds: SEARCH_KINDS.filter((k) => isStaff(req.actor) || !STAFF_ONLY_KINDS.includes(k.value)), kindLabel: searchKindLabel,
       selectedKinds: ([] as unknown[]).concat(values.kind ?? []).map(String) };
     let query: SearchQuery;
     try {
