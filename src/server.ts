@@ -4,6 +4,7 @@ import { openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { buildApp } from './app.ts';
 import { loadDemoIfEmpty } from './demo/seed.ts';
+import { startHousekeeping } from './db/housekeeping.ts';
 
 async function main() {
   const config = loadConfig();
@@ -14,11 +15,13 @@ async function main() {
     if (loaded) console.log(`Loaded the demo partnership. Sign in as ${loaded.officerEmail} with password ${loaded.password}`);
   }
   const app = await buildApp({ db: database.db, config });
+  const stopHousekeeping = startHousekeeping(database);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: stopping`);
+    stopHousekeeping();
     await app.close();
     await database.close();
     process.exit(0);
