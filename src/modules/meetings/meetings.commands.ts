@@ -113,9 +113,34 @@ export async function updateMeeting(ctx: Context, meetingId: string, body: unkno
     const after = await trx.updateTable('meetings').set({ ...values, updated_at: new Date() })
       .where('partnership_id', '=', partnershipId).where('id', '=', meetingId).returningAll().executeTakeFirstOrThrow();
     await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'meeting', recordId: meetingId, before, after });
+    if (after.meets_on !== before.meets_on) await retitleNotesOfMeeting(ctx, trx, before, after.meets_on);
     await reindexMeeting(trx, partnershipId, meetingId);
     return after;
   });
+}
+
+/**
+ * The next meeting's "notes of the last meeting" item names this meeting's date, so it
+ * follows a change of date. Only titles still holding the old date as written here are
+ * changed (a clerk's own wording is theirs), and only on agendas that may still be
+ * changed: a locked one is left as it is, without refusing the change of date.
+ */
+async function retitleNotesOfMeeting(ctx: Context, trx: Tx, meeting: MeetingRow, newDate: string) {
+  const partnershipId = ctx.actor.partnershipId;
+  const oldText = formatDate(meeting.meets_on);
+  const items = await trx.selectFrom('agenda_items').selectAll().where('partnership_id', '=', partnershipId).where('body_id', '=', meeting.body_id)
+    .where('kind', '=', 'previous-minutes').where('previous_meeting_id', '=', meeting.id).execute();
+  for (const item of items) {
+    if (!item.title.includes(oldText)) continue;
+    const later = await lockMeeting(trx, partnershipId, item.meeting_id);
+    if (!later || editProblem(later)) continue;
+    const after = await trx.updateTable('agenda_items').set({ title: item.title.replace(oldText, formatDate(newDate)), updated_at: new Date() })
+      .where('partnership_id', '=', partnershipId).where('id', '=', item.id).returningAll().executeTakeFirstOrThrow();
+    await recordAudit(trx, ctx.actor, {
+      action: 'update', recordType: 'agenda-item', recordId: item.id, before: item, after, summary: `Retitled: the meeting of ${oldText} moved to ${formatDate(newDate)}`,
+    });
+    await reindexMeeting(trx, partnershipId, later.id);
+  }
 }
 
 const STEP_SUMMARIES: Record<MeetingStep, string> = {

@@ -323,7 +323,17 @@ export async function meetingPages(app: FastifyInstance): Promise<void> {
         record: data.record, mode, label: k.label, recordType: k.recordType, values: { text: data.record.text }, ...extra,
         action: `/meetings/${data.view.meeting.id}/${path}/${data.record.id}/${mode}`,
       });
-    app.get(`/meetings/:id/${path}/:recordId/edit`, async (req, reply) => render(reply, await load(req), 'edit'));
+    app.get(`/meetings/:id/${path}/:recordId/edit`, async (req, reply) => {
+      const data = await load(req);
+      // Approved minutes are only corrected by amendment: say so here, not after the clerk has typed.
+      if (data.view.minutesLocked) {
+        return reply.view(V('text-form'), {
+          title: `You cannot change this ${k.label}`, section: 'meetings', m: data.view.meeting, item: data.item, record: data.record, label: k.label,
+          locked: true, amendHref: `/meetings/${data.view.meeting.id}/${path}/${data.record.id}/amend`,
+        });
+      }
+      return render(reply, data, 'edit');
+    });
     app.post(`/meetings/:id/${path}/:recordId/edit`, async (req, reply) => {
       const data = await load(req);
       const outcome = await formOutcome(() => k.update(ctx(req), data.view.meeting.id, data.record.id, req.body));
