@@ -41,13 +41,17 @@ async function measure(label: string, database: Database, rows: number) {
     base.push(performance.now() - s);
   }
   const times: number[] = [];
+  const byQuery = new Map<string, number[]>();
   const rounds = Number(process.env.BENCH_SEARCH_ROUNDS ?? 5);
   for (let r = 0; r < rounds; r++) {
     for (const [, scope] of scopes) {
       for (const q of queries) {
         const s = performance.now();
         await searchEntries(database.db, pid, scope, { kinds: [], bodyId: null, from: null, to: null, page: 1 + (r % 3), q: '', ...q });
-        times.push(performance.now() - s);
+        const took = performance.now() - s;
+        times.push(took);
+        const name = JSON.stringify(q);
+        byQuery.set(name, [...(byQuery.get(name) ?? []), took]);
       }
     }
   }
@@ -56,6 +60,8 @@ async function measure(label: string, database: Database, rows: number) {
   const b50 = percentile(base, 50);
   console.log(`  ${label}, ${rows.toLocaleString('en-GB')} paragraphs, ${times.length} searches (${queries.length} queries x ${scopes.length} scopes x ${rounds} rounds, pages 1-3):`);
   console.log(`    search  p50 ${percentile(times, 50).toFixed(1)} ms  p95 ${percentile(times, 95).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms`);
+  const medians = [...byQuery].map(([name, ts]) => [name, percentile([...ts].sort((a, b) => a - b), 50)] as const).sort((a, b) => b[1] - a[1]);
+  console.log(`    slowest queries (median): ${medians.slice(0, 3).map(([name, ms]) => `${name} ${ms.toFixed(1)} ms`).join('; ')}`);
   console.log(`    baseline (primary-key lookup) p50 ${b50.toFixed(2)} ms; search p95 = ${(percentile(times, 95) / b50).toFixed(0)}x baseline p50`);
 }
 
