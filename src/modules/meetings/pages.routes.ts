@@ -323,15 +323,22 @@ export async function meetingPages(app: FastifyInstance): Promise<void> {
         record: data.record, mode, label: k.label, recordType: k.recordType, values: { text: data.record.text }, ...extra,
         action: `/meetings/${data.view.meeting.id}/${path}/${data.record.id}/${mode}`,
       });
+    // Instead of a form the server would refuse, the reason and the way that works.
+    const explain = (reply: FastifyReply, data: Awaited<ReturnType<typeof load>>, title: string, extra: Record<string, unknown>) =>
+      reply.view(V('text-form'), { title, section: 'meetings', m: data.view.meeting, item: data.item, record: data.record, label: k.label, ...extra });
+    // A resolution that approved another meeting's minutes is that approval: those minutes are amended instead.
+    const confirmed = async (req: FastifyRequest, data: Awaited<ReturnType<typeof load>>) => {
+      const id = 'confirms_meeting_id' in data.record ? data.record.confirms_meeting_id : null;
+      return id ? (await findMeeting(db, req.partnership.id, id)) ?? null : null;
+    };
     app.get(`/meetings/:id/${path}/:recordId/edit`, async (req, reply) => {
       const data = await load(req);
       // Approved minutes are only corrected by amendment: say so here, not after the clerk has typed.
       if (data.view.minutesLocked) {
-        return reply.view(V('text-form'), {
-          title: `You cannot change this ${k.label}`, section: 'meetings', m: data.view.meeting, item: data.item, record: data.record, label: k.label,
-          locked: true, amendHref: `/meetings/${data.view.meeting.id}/${path}/${data.record.id}/amend`,
-        });
+        return explain(reply, data, `You cannot change this ${k.label}`, { locked: true, amendHref: `/meetings/${data.view.meeting.id}/${path}/${data.record.id}/amend` });
       }
+      const confirms = await confirmed(req, data);
+      if (confirms) return explain(reply, data, `You cannot change this ${k.label}`, { confirms });
       return render(reply, data, 'edit');
     });
     app.post(`/meetings/:id/${path}/:recordId/edit`, async (req, reply) => {
@@ -340,7 +347,16 @@ export async function meetingPages(app: FastifyInstance): Promise<void> {
       if (outcome.ok) return reply.flash('Changes saved').redirect(`/meetings/${data.view.meeting.id}/items/${data.item.id}`, 303);
       return render(reply.code(400), data, 'edit', { values: req.body, errors: outcome.errors });
     });
-    app.get(`/meetings/:id/${path}/:recordId/amend`, async (req, reply) => render(reply, await load(req), 'amend'));
+    app.get(`/meetings/:id/${path}/:recordId/amend`, async (req, reply) => {
+      const data = await load(req);
+      // Only approved minutes are amended; a draft is changed directly, unless the record is an approval.
+      if (!data.view.minutesLocked) {
+        const confirms = await confirmed(req, data);
+        if (confirms) return explain(reply, data, `You cannot change this ${k.label}`, { confirms });
+        return explain(reply, data, `You cannot amend this ${k.label}`, { draft: true, editHref: `/meetings/${data.view.meeting.id}/${path}/${data.record.id}/edit` });
+      }
+      return render(reply, data, 'amend');
+    });
     app.post(`/meetings/:id/${path}/:recordId/amend`, async (req, reply) => {
       const data = await load(req);
       const body = { ...(req.body as object), record_type: k.recordType, record_id: data.record.id };
