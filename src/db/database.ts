@@ -1,5 +1,5 @@
 // One SQL dialect, PostgreSQL: embedded PGlite by default, a server through DATABASE_URL.
-import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
+import { Kysely, PGliteAdapter, PGliteDialect, PostgresDialect, sql, type DialectAdapter, type Driver } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { mkdirSync, openSync, closeSync, readFileSync, writeFileSync, unlinkSync, existsSync } from 'node:fs';
@@ -32,7 +32,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     parsers: { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v) },
   });
   await pglite.waitReady;
-  const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
+  const db = new Kysely<DB>({ dialect: new QueuedPGliteDialect({ pglite }) });
   return {
     db,
     engine: 'pglite',
@@ -45,6 +45,58 @@ export async function openPglite(dataDir?: string): Promise<Database> {
       release();
     },
   };
+}
+
+/**
+ * PGlite's one connection, handed out first come, first served, with a turn of the
+ * event loop between two holders.
+ *
+ * PGlite runs a query to its end without giving the loop a turn, and Node accepts one
+ * new connection per turn. Without the turn, a busy server answers its kept-alive
+ * connections one after another without returning to the loop, and new connections
+ * wait in the backlog for seconds. This queue stands in for Kysely's own lock, so that
+ * a turn is taken only when someone is waiting, and a release wakes one waiter, not all.
+ */
+class QueuedPGliteDialect extends PGliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new (class extends PGliteAdapter {
+      // The driver below lets one holder at a time have the connection.
+      override get supportsMultipleConnections() {
+        return true;
+      }
+    })();
+  }
+
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    const acquire = driver.acquireConnection.bind(driver);
+    const release = driver.releaseConnection.bind(driver);
+    const waiting: Array<() => void> = [];
+    let held = false;
+    const handOver = () => {
+      const next = waiting.shift();
+      if (next) setImmediate(next); // still held: the next holder takes it after the loop's turn
+      else held = false;
+    };
+    driver.acquireConnection = async (options) => {
+      if (held) await new Promise<void>((resolve) => waiting.push(resolve));
+      held = true;
+      try {
+        return await acquire(options);
+      } catch (e) {
+        handOver();
+        throw e;
+      }
+    };
+    driver.releaseConnection = async (connection, options) => {
+      try {
+        await release(connection, options);
+      } finally {
+        handOver();
+      }
+    };
+    return driver;
+  }
 }
 
 export async function openPostgres(url: string, maxConnections = 10): Promise<Database> {

@@ -6,7 +6,7 @@ import { NotFoundError } from '../../web/errors.ts';
 import {
   BODY_KINDS, ELECTION_RESULTS, MEMBERSHIP_ROLES, bodyKindLabel, bodyTree, displayName, groupMemberships, membershipRoleLabel, todayIso,
 } from './domain.ts';
-import { findBody, listBodies, subgroupsOf } from './bodies.store.ts';
+import { findBody, findBodyFamily, listBodies, subgroupsOf } from './bodies.store.ts';
 import { createBody, updateBody } from './bodies.commands.ts';
 import { findMembership, membersOfBody } from './memberships.store.ts';
 import { addMembership, endMembership, updateMembership } from './memberships.commands.ts';
@@ -69,13 +69,17 @@ export async function bodyRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/bodies/:id', async (req, reply) => {
     const pid = req.partnership.id;
-    const body = await load(pid, (req.params as { id: string }).id);
-    const [parent, subgroups, members, elections] = await Promise.all([
-      body.parent_id ? findBody(db, pid, body.parent_id) : undefined,
-      subgroupsOf(db, pid, body.id),
-      membersOfBody(db, pid, body.id),
-      electionsOfBody(db, pid, body.id),
+    const id = (req.params as { id: string }).id;
+    if (!isUuid(id)) throw new NotFoundError();
+    // All at once, by the id asked for (each query is scoped by partnership): on PGlite each
+    // round of queries waits its turn behind every other request's.
+    const [family, members, elections] = await Promise.all([
+      findBodyFamily(db, pid, id),
+      membersOfBody(db, pid, id),
+      electionsOfBody(db, pid, id),
     ]);
+    if (!family) throw new NotFoundError();
+    const { body, parent, subgroups } = family;
     const named = members.map((m) => ({ ...m, name: displayName(m) }));
     const nameOf = (prefix: 'nominee' | 'mover' | 'seconder', e: Record<string, unknown>) =>
       e[`${prefix}_id`] ? displayName({ honorific: e[`${prefix}_honorific`] as string | null, given_name: e[`${prefix}_given_name`] as string | null, family_name: String(e[`${prefix}_family_name`] ?? ''), honours: e[`${prefix}_honours`] as string | null }) : null;

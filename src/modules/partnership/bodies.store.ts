@@ -8,6 +8,25 @@ export function findBody(db: Kysely<DB>, partnershipId: string, id: string) {
 
 export type BodyRow = NonNullable<Awaited<ReturnType<typeof findBody>>>;
 
+/** A body, the body it reports to and its subgroups (by name), in one query. */
+export async function findBodyFamily(db: Kysely<DB>, partnershipId: string, id: string) {
+  const rows = await db.selectFrom('bodies').selectAll().where('partnership_id', '=', partnershipId)
+    .where((eb) => eb.or([
+      eb('id', '=', id),
+      eb('parent_id', '=', id),
+      eb('id', '=', eb.selectFrom('bodies').select('parent_id').where('partnership_id', '=', partnershipId).where('id', '=', id)),
+    ]))
+    .orderBy('name')
+    .execute();
+  const body = rows.find((r) => r.id === id);
+  if (!body) return undefined;
+  return {
+    body,
+    parent: body.parent_id ? rows.find((r) => r.id === body.parent_id) : undefined,
+    subgroups: rows.filter((r) => r.parent_id === id),
+  };
+}
+
 export function listBodies(db: Kysely<DB>, partnershipId: string) {
   return db.selectFrom('bodies').selectAll().where('partnership_id', '=', partnershipId).orderBy('name').execute();
 }
