@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, Client, demoUsers, type TestApp } from '../../../test/support/app.ts';
-import { buildBody, personId } from './testing.ts';
+import { buildBody, personId, agendaItems } from './testing.ts';
 
 let t: TestApp;
 let officer: Client;
@@ -18,8 +18,6 @@ before(async () => {
 });
 after(async () => { await t.close(); });
 
-interface Item { id: string; code: string; order: number; title: string; minuteNumber: number | null; papers: unknown[]; restricted: boolean }
-const agendaItems = (detail: { agenda: { sections: { items: Item[] }[] } | null }) => detail.agenda?.sections.flatMap((s) => s.items) ?? [];
 
 test('the API schedules a meeting and reports bad input as a problem document', async () => {
   const bad = await officer.json('POST', `/api/bodies/${bodyId}/meetings`, { meetsOn: '2022-02-30', startsAt: 'noonish' });

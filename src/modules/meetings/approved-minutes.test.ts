@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, Client, demoUsers, pageText, type TestApp } from '../../../test/support/app.ts';
-import { buildBody } from './testing.ts';
+import { buildBody, agendaItems } from './testing.ts';
 
 let t: TestApp;
 let officer: Client;
@@ -11,8 +11,6 @@ let meetingId: string;
 let paragraphId: string;
 let resolutionId: string;
 
-interface Item { id: string; code: string }
-const agendaItems = (detail: { agenda: { sections: { items: Item[] }[] } | null }) => detail.agenda?.sections.flatMap((s) => s.items) ?? [];
 
 before(async () => {
   t = await createTestApp();

@@ -72,3 +72,7 @@ export function multipartBody(fields: Record<string, string>, file: { name: stri
   chunks.push(Buffer.from(`\r\n--${boundary}--\r\n`));
   return { payload: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
 }
+
+/** The items of a meeting as the API answers it, in agenda order across sections. */
+export interface ApiAgendaItem { id: string; code: string; order: number; title: string; minuteNumber: number | null; papers: unknown[]; restricted: boolean }
+export const agendaItems = (detail: { agenda: { sections: { items: ApiAgendaItem[] }[] } | null }) => detail.agenda?.sections.flatMap((s) => s.items) ?? [];
