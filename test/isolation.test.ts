@@ -217,6 +217,28 @@ test("a session from one host does not work on the other's, nor do its user's cr
   assert.deepEqual(planted, []);
 });
 
+test('a person who works for both partnerships, disabled by one, still works for the other', async () => {
+  // Northshire's member also sits on a Southmoor group, with a Southmoor role.
+  const email = 'member@northshire.example';
+  const user = await database.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow();
+  await database.db.insertInto('partnership_users').values({ partnership_id: south.partnershipId, user_id: user.id, role: 'member' }).execute();
+  const inNorth = await new Client(app, NORTH).signIn(email);
+  const inSouth = await new Client(app, SOUTH).signIn(email);
+  assert.equal((await inSouth.json('GET', '/api/me')).json().kind, 'user');
+
+  const southAdmin = await new Client(app, SOUTH).signIn('admin@southmoor.example');
+  assert.equal((await southAdmin.json('POST', `/api/users/${user.id}/disable`, {})).statusCode, 200);
+
+  // Southmoor: signed out and refused. Northshire: untouched, session and sign-in alike.
+  assert.deepEqual((await inSouth.json('GET', '/api/me')).json(), { kind: 'public' });
+  assert.equal((await app.inject({ method: 'POST', url: '/api/session', headers: { host: SOUTH, 'content-type': 'application/json' }, payload: JSON.stringify({ email, password: DEMO_PASSWORD }) })).statusCode, 400);
+  assert.equal((await inNorth.json('GET', '/api/me')).json().kind, 'user');
+  await new Client(app, NORTH).signIn(email); // throws if the sign-in is refused
+  const northAdmin = await new Client(app, NORTH).signIn('admin@northshire.example');
+  assert.equal((await northAdmin.json('GET', `/api/users/${user.id}`)).json().disabled, false);
+  assert.equal((await southAdmin.json('GET', `/api/users/${user.id}`)).json().disabled, true);
+});
+
 test("the database refuses a membership that joins one partnership's body to another's person", async () => {
   // The composite foreign key (partnership_id, person_id) → people (partnership_id, id)
   // holds even if some code forgot to filter by partnership.

@@ -59,6 +59,7 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
       .where((eb) => eb(eb.fn('lower', ['users.email']), '=', email))
       .where('partnership_users.partnership_id', '=', req.partnership.id)
       .where('users.disabled_at', 'is', null)
+      .where('partnership_users.disabled_at', 'is', null)
       .executeTakeFirst();
     dummyHash ??= hashPassword('not a real password, only for timing');
     const ok = await verifyPassword(user?.password_hash ?? (await dummyHash), password);

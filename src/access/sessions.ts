@@ -34,6 +34,7 @@ export async function actorForSession(db: Kysely<DB>, token: string, partnership
     .where('sessions.id', '=', sha256(token))
     .where('sessions.partnership_id', '=', partnershipId)
     .where('users.disabled_at', 'is', null)
+    .where('partnership_users.disabled_at', 'is', null)
     .executeTakeFirst();
   if (!row || row.expires_at.getTime() < Date.now()) return null;
   return loadUserActor(db, partnershipId, row.userId, row.display_name, row.role, row.person_id);

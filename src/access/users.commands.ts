@@ -93,16 +93,20 @@ export async function changeRole(ctx: Context, userId: string, body: unknown) {
   });
 }
 
-/** A disabled user cannot sign in, and every session they have ends at once. */
+/**
+ * A disabled user cannot sign in to this partnership, and every session they have in it
+ * ends at once. Other partnerships they work for decide for themselves.
+ */
 export async function disableUser(ctx: Context, userId: string) {
   authorize(ctx.actor, 'administer', RESOURCE);
   const before = await loadUser(ctx, userId);
   if (userId === selfId(ctx.actor)) throw ValidationError.single('disable', 'You cannot disable your own account. Ask another administrator to do it');
   if (before.disabled_at) return before;
   return inTransaction(ctx, async (trx) => {
-    const { disabled_at } = await trx.updateTable('users').set({ disabled_at: new Date() }).where('id', '=', userId)
+    const { disabled_at } = await trx.updateTable('partnership_users').set({ disabled_at: new Date() })
+      .where('partnership_id', '=', ctx.actor.partnershipId).where('user_id', '=', userId)
       .returning('disabled_at').executeTakeFirstOrThrow();
-    await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+    await trx.deleteFrom('sessions').where('partnership_id', '=', ctx.actor.partnershipId).where('user_id', '=', userId).execute();
     await recordAudit(trx, ctx.actor, {
       action: 'update', recordType: 'user', recordId: userId, summary: 'Disabled; their sessions ended',
       before: { disabled_at: null }, after: { disabled_at },
@@ -116,7 +120,8 @@ export async function enableUser(ctx: Context, userId: string) {
   const before = await loadUser(ctx, userId);
   if (!before.disabled_at) return before;
   return inTransaction(ctx, async (trx) => {
-    await trx.updateTable('users').set({ disabled_at: null }).where('id', '=', userId).execute();
+    await trx.updateTable('partnership_users').set({ disabled_at: null })
+      .where('partnership_id', '=', ctx.actor.partnershipId).where('user_id', '=', userId).execute();
     await recordAudit(trx, ctx.actor, {
       action: 'update', recordType: 'user', recordId: userId, summary: 'Enabled', before: { disabled_at: before.disabled_at }, after: { disabled_at: null },
     });

@@ -9,7 +9,7 @@ function usersOf(db: Kysely<DB>, partnershipId: string) {
     .innerJoin('users as u', 'u.id', 'pu.user_id')
     .leftJoin('people as p', (j) => j.onRef('p.id', '=', 'pu.person_id').onRef('p.partnership_id', '=', 'pu.partnership_id'))
     .select([
-      'u.id', 'u.email', 'u.display_name', 'u.disabled_at', 'u.created_at', 'pu.role', 'pu.person_id',
+      'u.id', 'u.email', 'u.display_name', 'pu.disabled_at', 'u.created_at', 'pu.role', 'pu.person_id',
       'p.honorific as person_honorific', 'p.given_name as person_given_name', 'p.family_name as person_family_name', 'p.honours as person_honours',
     ])
     .select((eb) => eb.selectFrom('access_grants as g').select(eb.fn.countAll<number>().as('n'))

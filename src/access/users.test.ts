@@ -177,7 +177,7 @@ test('an administrator cannot disable their own account', async () => {
   const res = await client.post(`/admin/users/${self}/disable`, {});
   assert.equal(res.statusCode, 400);
   assert.match(pageText(res.body), /You cannot disable your own account. Ask another administrator to do it/);
-  const row = await t.database.db.selectFrom('users').select('disabled_at').where('id', '=', self).executeTakeFirstOrThrow();
+  const row = await t.database.db.selectFrom('partnership_users').select('disabled_at').where('user_id', '=', self).executeTakeFirstOrThrow();
   assert.equal(row.disabled_at, null);
   assert.equal((await client.json('POST', `/api/users/${self}/disable`, {})).statusCode, 400);
 });

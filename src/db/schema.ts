@@ -33,6 +33,8 @@ export interface PartnershipUsersTable {
   role: 'administrator' | 'officer' | 'member';
   person_id: string | null;
   created_at: Generated<Date>;
+  /** Disabled in this partnership only (migrations/009_disable_per_partnership.sql). */
+  disabled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface AccessGrantsTable {
