@@ -1,6 +1,6 @@
 // The search query: PostgreSQL full-text search (the same on PGlite and a server),
 // ranked, with highlighted snippets, filtered by what the reader may see.
-import { sql, type Kysely, type RawBuilder, type SqlBool, type Expression, type ExpressionBuilder } from 'kysely';
+import { sql, type Compilable, type Kysely, type RawBuilder, type SqlBool, type Expression, type ExpressionBuilder } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { ReadScope } from '../../access/policy.ts';
 import { MATCH_END, MATCH_START, PAGE_SIZE, snippetHtml } from './domain.ts';
@@ -125,32 +125,28 @@ export async function newestMatches(db: Kysely<DB>, partnershipId: string, scope
   const newestFirst = (x: Candidate, y: Candidate) =>
     (x.occurred_on === null ? 1 : 0) - (y.occurred_on === null ? 1 : 0) || (y.occurred_on ?? '').localeCompare(x.occurred_on ?? '') || x.record_id.localeCompare(y.record_id);
   const candidate = (r: Candidate) => ({ record_id: r.record_id, kind: r.kind, occurred_on: r.occurred_on, rank: Number(r.rank) });
-  const groupList = (groups: string[][]) =>
-    sql.join(groups.map((facets, i) => sql`(${i}, cast(${[...filters, anyOf(facets)].join(' & ')} as tsquery))`));
+  // A lateral join over a list of groups can only run as a nested loop that takes the
+  // list in order, so the limit outside stops at the group that completes it. (The test
+  // of this function checks that on both engines.)
+  const overGroups = <Row>(groups: string[][], inGroup: Compilable, limit: number) => sql<Row & { position: number }>`
+    select walked.position, c.* from (values ${sql.join(groups.map((facets, i) => sql`(${i}, cast(${[...filters, anyOf(facets)].join(' & ')} as tsquery))`))})
+      as walked (position, facets)
+    cross join lateral (${inGroup}) as c
+    limit ${limit}`.execute(db);
 
-  // A lateral join over a list can only run as a nested loop that takes the list in
-  // order, so the limit outside stops at the group that completes it. (The test of this
-  // function checks that on both engines.) "occurred_on + 0" keeps the planner from
+  // The newest matches of the groups, in order. "occurred_on + 0" keeps the planner from
   // walking the date index instead, which it may think cheaper when statistics are
-  // missing (PGlite has no autovacuum) and which reads every row it passes.
+  // missing and which reads every row it passes.
   const walk = async (groups: string[][], limit: number): Promise<Candidate[]> => {
     const inGroup = matching().where(sql<SqlBool>`facets @@ walked.facets`)
       .orderBy(sql`occurred_on + 0`, 'desc').orderBy('record_id').limit(limit);
-    const result = await sql<Candidate & { position: number }>`
-      select walked.position, c.* from (values ${groupList(groups)}) as walked (position, facets)
-      cross join lateral (${inGroup}) as c
-      limit ${limit}`.execute(db);
-    return result.rows.sort((x, y) => x.position - y.position || newestFirst(x, y)).map(candidate);
+    return (await overGroups<Candidate>(groups, inGroup, limit)).rows.map(candidate);
   };
-  /** The first of the groups that holds a match, or -1. */
+  /** The first of the groups that holds a match, or -1: one index lookup per group, no rows sorted. */
   const firstWithMatch = async (groups: string[][]): Promise<number> => {
-    const anyInGroup = db.selectFrom('search_entries').select(sql`1`.as('one')).where(where)
-      .where(sql<SqlBool>`search @@ ${tsq}`).where(sql<SqlBool>`facets @@ walked.facets`).limit(1);
-    const result = await sql<{ position: number }>`
-      select walked.position from (values ${groupList(groups)}) as walked (position, facets)
-      cross join lateral (${anyInGroup}) as c
-      limit 1`.execute(db);
-    return result.rows[0] ? Number(result.rows[0].position) : -1;
+    const anyInGroup = matching().where(sql<SqlBool>`facets @@ walked.facets`).limit(1);
+    const first = (await overGroups<Candidate>(groups, anyInGroup, 1)).rows[0];
+    return first ? Number(first.position) : -1;
   };
 
   const span = await db.selectFrom('search_entries')
@@ -203,7 +199,7 @@ export async function newestMatches(db: Kysely<DB>, partnershipId: string, scope
 }
 
 /** Text longer than this (a long paper) gives its snippet from a part of this length. */
-export const SNIPPET_SOURCE_LENGTH = 30_000;
+const SNIPPET_SOURCE_LENGTH = 30_000;
 
 /**
  * What ts_headline reads for a snippet. It parses all it is given, which for a paper of
