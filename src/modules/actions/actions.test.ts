@@ -309,12 +309,18 @@ test("the API lists a body's actions and its matters arising for the next agenda
   const nextMeeting = addDays(today, 30);
   const res = await officer.json('GET', `/api/bodies/${ids.board}/matters-arising?asOf=${nextMeeting}`);
   assert.equal(res.statusCode, 200);
-  const arising = res.json().items as { description: string; status: string; overdue: boolean; dueOn: string }[];
+  const arising = res.json().items as { description: string; status: string; overdue: boolean; dueOn: string; dueAtMeeting: string; dueWording: string }[];
   assert.ok(arising.length >= 3);
   assert.ok(arising.every((a) => a.status === 'open' || a.status === 'in-progress'));
-  // Judged on the meeting's date: what will be overdue by then is overdue, and comes first.
-  assert.ok(arising.every((a) => a.overdue === (a.dueOn < nextMeeting)));
+  // Overdue only once the due date has passed; one due between today and the meeting is
+  // "due before the meeting", and overdue ones come first.
+  assert.ok(arising.every((a) => a.overdue === (a.dueOn < today)));
+  for (const a of arising.filter((x) => x.dueOn >= today && x.dueOn < nextMeeting)) {
+    assert.equal(a.dueAtMeeting, 'due-before-meeting');
+    assert.match(a.dueWording, /^due before the meeting \(\d{1,2} \w+ \d{4}\)$/);
+  }
   assert.equal(arising[0]!.overdue, true);
+  assert.match(arising[0]!.dueWording, /^overdue \(due /);
   assert.equal((await officer.json('GET', `/api/bodies/${ids.board}/matters-arising?asOf=2026-02-31`)).statusCode, 400);
 
   // The meetings module calls the same function directly.

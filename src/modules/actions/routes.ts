@@ -18,7 +18,7 @@ import { sendActionReminders } from './reminders.ts';
 import { listMattersArising } from './mattersArising.ts';
 import { presentAction, presentActionUpdate } from './presenters.ts';
 import {
-  Action, ActionInput, ActionsQuery, ActionUpdate, ActionUpdateInput, ActionWithUpdates, IdParams, ListOf, MattersArisingQuery,
+  Action, ActionInput, ActionsQuery, ActionUpdate, ActionUpdateInput, ActionWithUpdates, IdParams, ListOf, MatterArising, MattersArisingQuery,
 } from './schemas.ts';
 import type { ActionStatus } from './tables.ts';
 
@@ -262,7 +262,7 @@ export async function actionsRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/bodies/:id/matters-arising', {
     schema: {
       tags, summary: "Open and overdue actions of a body, for its next agenda's matters arising",
-      params: IdParams, querystring: MattersArisingQuery, response: { 200: ListOf(Action) },
+      params: IdParams, querystring: MattersArisingQuery, response: { 200: ListOf(MatterArising) },
     },
   }, async (req) => {
     requireSignedIn(req.actor);

@@ -26,6 +26,13 @@ export const Action = Type.Object({
   restricted: Type.Boolean({ description: 'From business held without press and public' }),
 });
 
+export const MatterArising = Type.Composite([Action, Type.Object({
+  dueAtMeeting: Type.Union([Type.Literal('overdue'), Type.Literal('due-before-meeting'), Type.Literal('due-on-the-day'), Type.Literal('due-later')], {
+    description: 'How the action stands for the meeting: overdue only once its due date has passed; due before the meeting while there is still time',
+  }),
+  dueWording: Type.String({ description: 'As the agenda prints it, for example “due before the meeting (10 March 2026)”' }),
+})]);
+
 export const ActionUpdate = Type.Object({
   id: Id,
   at: Type.String({ format: 'date-time' }),

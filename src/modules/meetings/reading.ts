@@ -11,8 +11,7 @@ import { buildMeetingView } from './record.ts';
 import { auditRestrictedReads, authorizeRecord } from './access.ts';
 import { safeFileName } from './papers.ts';
 import { can } from '../../access/policy.ts';
-import { listMattersArising } from '../actions/mattersArising.ts';
-import type { PresentedAction } from '../actions/presenters.ts';
+import { listMattersArising, type MatterArising } from '../actions/mattersArising.ts';
 import type { MeetingView } from './record.ts';
 
 /** The meeting as this reader may see it; each restricted record shown is audited unless `audit` is false. */
@@ -59,7 +58,7 @@ export async function sendPaper(db: Kysely<DB>, req: FastifyRequest, reply: Fast
  * for a meeting with a "matters arising" item. Actions are the partnership's working
  * record: signed-in readers only, restricted ones as the policy allows, reads audited.
  */
-export async function mattersArisingFor(db: Kysely<DB>, req: FastifyRequest, view: MeetingView): Promise<PresentedAction[]> {
+export async function mattersArisingFor(db: Kysely<DB>, req: FastifyRequest, view: MeetingView): Promise<MatterArising[]> {
   if (req.actor.kind !== 'user' || !view.items.some((i) => i.kind === 'matters-arising')) return [];
   const actions = await listMattersArising(db, req.partnership.id, view.meeting.body_id, view.meeting.meets_on);
   const readable = actions.filter((a) => can(req.actor, 'read', { type: 'action', published: false, restricted: a.restricted, bodyId: a.bodyId }));

@@ -4,11 +4,17 @@
 import type { MeetingView } from '../record.ts';
 import type { Block } from './layout.ts';
 import { longDate, RESTRICTED_MARK } from './minutes.ts';
+import type { MatterArising } from '../../actions/mattersArising.ts';
 
 export interface FrontOptions {
   partnershipName: string;
   /** The reader is entitled to restricted items: the members' pack. */
   membersPack: boolean;
+  /**
+   * The actions the "matters arising" item carries, as this reader may see them (none for
+   * the public: actions are the partnership's working record).
+   */
+  mattersArising?: readonly MatterArising[];
 }
 
 export const PUBLIC_PACK_NOTE =
@@ -70,6 +76,7 @@ export function agendaBlocks(view: MeetingView, ranges: ReadonlyMap<string, { fr
       if (item.presenter) blocks.push({ kind: 'text', text: `Presented by ${item.presenter}`, font: 'italic', size: 10, indent: 44, spaceAfter: 3 });
       if (item.description) blocks.push({ kind: 'text', text: item.description, size: 10, indent: 44, spaceAfter: 3 });
       if (item.generatedText) blocks.push({ kind: 'text', text: item.generatedText, size: 10, indent: 44, spaceAfter: 3 });
+      if (item.kind === 'matters-arising' && opts.mattersArising) blocks.push(...mattersArisingBlocks(opts.mattersArising));
       blocks.push({ kind: 'space', height: 5 });
     }
   }
@@ -78,4 +85,16 @@ export function agendaBlocks(view: MeetingView, ranges: ReadonlyMap<string, { fr
     blocks.push({ kind: 'text', text: 'Restricted items are not included in this pack: any business held without the press and public, and its papers, is left out of the public pack.', font: 'italic' });
   }
   return blocks;
+}
+
+/** The matters arising list under its item: each open action, its owner and how it stands for the meeting. */
+export function mattersArisingBlocks(actions: readonly MatterArising[]): Block[] {
+  if (!actions.length) return [{ kind: 'text', text: 'No open actions.', size: 10, indent: 44, spaceAfter: 3 }];
+  return [
+    { kind: 'text', text: 'Open actions, overdue first:', size: 10, indent: 44, spaceAfter: 2, keepWithNext: true },
+    ...actions.map((a): Block => ({
+      kind: 'text', label: '•', labelWidth: 12, indent: 44, size: 10, spaceAfter: 2,
+      text: `${a.description} (${a.owner.name}): ${a.dueWording}${a.restricted ? `. ${RESTRICTED_MARK}` : ''}.`,
+    })),
+  ];
 }

@@ -15,6 +15,7 @@ import { PDF } from '../papers.ts';
 import { A4, layout, type Block, type LaidOutPage } from './layout.ts';
 import { embedFonts, measureWith, paintPages, stampHeader, stampPageNumbers, type Fonts } from './paint.ts';
 import { agendaBlocks, coverBlocks } from './agenda.ts';
+import type { MatterArising } from '../../actions/mattersArising.ts';
 import { DRAFT_MARK, longDate, minutesBlocks, RESTRICTED_MARK } from './minutes.ts';
 
 export interface PackInput {
@@ -23,6 +24,8 @@ export interface PackInput {
   view: MeetingView;
   /** The reader may see restricted items of this body: the members' pack. */
   membersPack: boolean;
+  /** The matters arising list as the reader may see it (see FrontOptions). */
+  mattersArising?: readonly MatterArising[];
   /** The previous meeting's minutes as the reader may see them, or null when there are none to show. */
   previousMinutes: { view: MeetingView; itemId: string | null } | null;
   /** A paper's original bytes (the caller has already decided the reader may have them). */
@@ -213,7 +216,7 @@ export async function buildAgendaPack(input: PackInput): Promise<PackResult> {
   }
 
   // The front: cover, then the agenda, whose page numbers depend on its own length.
-  const front = { partnershipName: input.partnershipName, membersPack };
+  const front = { partnershipName: input.partnershipName, membersPack, ...(input.mattersArising ? { mattersArising: input.mattersArising } : {}) };
   const cover = layout(coverBlocks(view, front), measure);
   let agendaLength = 1;
   let agenda: LaidOutPage[] = [];

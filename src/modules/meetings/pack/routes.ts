@@ -4,7 +4,7 @@
 // members' pack; every restricted record included is audited as a read.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError } from '../../../web/errors.ts';
-import { readMeeting } from '../reading.ts';
+import { mattersArisingFor, readMeeting } from '../reading.ts';
 import { auditRestrictedReads, mayReadRestricted } from '../access.ts';
 import { buildMeetingView, type MeetingView } from '../record.ts';
 import { loadMeetingRecord, previousMeetingOf, readPaperContent } from '../store.ts';
@@ -60,6 +60,8 @@ export async function packRoutes(app: FastifyInstance): Promise<void> {
       partnershipName: req.partnership.name,
       view,
       membersPack,
+      // Actions are never public; the reader's own are read (and restricted ones audited) as on the meeting page.
+      mattersArising: req.actor.kind === 'user' ? await mattersArisingFor(db, req, view) : undefined,
       previousMinutes: await previousMinutes(app, req, view),
       readPaper: (paperId) => readPaperContent(db, req.partnership.id, paperId),
     });
