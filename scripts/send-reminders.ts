@@ -11,6 +11,7 @@ import { MailNotConfiguredError, requireMailer } from '../src/mail/mailer.ts';
 import { reminderRunActor, sendActionReminders } from '../src/modules/actions/reminders.ts';
 import { todayIso } from '../src/modules/partnership/domain.ts';
 import { isRealDate } from '../src/web/validate.ts';
+import { publicOrigin } from '../src/modules/public/address.ts';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -27,7 +28,7 @@ async function main(): Promise<number> {
   let failures = 0;
   try {
     await migrate(database);
-    let q = database.db.selectFrom('partnerships').select(['id', 'slug', 'short_name', 'hostname']).orderBy('slug');
+    let q = database.db.selectFrom('partnerships').select(['id', 'slug', 'short_name', 'hostname', 'public_url']).orderBy('slug');
     if (values.partnership) q = q.where('slug', '=', values.partnership);
     const partnerships = await q.execute();
     if (!partnerships.length) {
@@ -35,7 +36,7 @@ async function main(): Promise<number> {
       return 2;
     }
     for (const p of partnerships) {
-      const baseUrl = values['base-url'] ?? (p.hostname ? `https://${p.hostname}` : null);
+      const baseUrl = values['base-url'] ?? publicOrigin(p, config);
       const result = await sendActionReminders({ db: database.db, actor: reminderRunActor(p.id), mailer, baseUrl }, today);
       console.log(`${p.short_name}: ${result.messages} reminder${result.messages === 1 ? '' : 's'} sent about ${result.actions} action${result.actions === 1 ? '' : 's'}`);
       for (const f of result.failed) console.error(`${p.short_name}: could not send to ${f.to}: ${f.error}`);

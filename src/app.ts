@@ -34,6 +34,8 @@ export interface Partnership {
   name: string;
   short_name: string;
   hostname: string | null;
+  /** The configured public address; see modules/public/address.ts. */
+  public_url: string | null;
 }
 
 declare module 'fastify' {
@@ -136,7 +138,7 @@ function partnershipResolver(db: Kysely<DB>, defaultSlug: string | undefined) {
   let cache: { at: number; rows: Partnership[] } | null = null;
   return async (hostname: string): Promise<Partnership | undefined> => {
     if (!cache || Date.now() - cache.at > 10_000) {
-      const rows = await db.selectFrom('partnerships').select(['id', 'slug', 'name', 'short_name', 'hostname']).orderBy('created_at').execute();
+      const rows = await db.selectFrom('partnerships').select(['id', 'slug', 'name', 'short_name', 'hostname', 'public_url']).orderBy('created_at').execute();
       cache = { at: Date.now(), rows };
     }
     const host = hostname.replace(/:\d+$/, '').toLowerCase();

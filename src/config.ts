@@ -20,6 +20,8 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   logLevel: string;
+  /** The public address of the site (no trailing slash), for absolute links; a partnership's own public_url wins. */
+  baseUrl: string;
 }
 
 export class ConfigError extends Error {}
@@ -49,12 +51,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('DATABASE_URL must start with postgres:// or postgresql://');
   }
   const production = env.NODE_ENV === 'production';
+  const baseUrl = (env.BASE_URL || '').replace(/\/+$/, '');
+  if (baseUrl && !/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(baseUrl)) {
+    problems.push(`BASE_URL must be an address starting with https:// or http://, without ? or # (got "${env.BASE_URL}")`);
+  }
   const sessionSecret = env.SESSION_SECRET || randomBytes(32).toString('hex');
   if (production && !env.SESSION_SECRET) problems.push('SESSION_SECRET must be set in production');
   if (env.SESSION_SECRET && env.SESSION_SECRET.length < 32) problems.push('SESSION_SECRET must be at least 32 characters');
 
+  const port = int('PORT', 3000, 0, 65535);
   const config: Config = {
-    port: int('PORT', 3000, 0, 65535),
+    port,
     host: env.HOST || '0.0.0.0',
     databaseUrl,
     dataDir: resolve(env.DATA_DIR || 'data'),
@@ -66,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || 'Partnership Hub <no-reply@localhost>',
     logLevel: env.LOG_LEVEL || (production ? 'info' : 'warn'),
+    baseUrl: baseUrl || `http://localhost:${port}`,
   };
   if (problems.length) throw new ConfigError(`Configuration problems:\n- ${problems.join('\n- ')}`);
   return config;

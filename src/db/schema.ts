@@ -15,6 +15,8 @@ export interface PartnershipsTable {
   name: string;
   short_name: string;
   hostname: string | null;
+  /** Where the public reads this partnership (no trailing slash); null: the deployment's BASE_URL. */
+  public_url: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Generated<Date>;
 }
 

@@ -21,6 +21,7 @@ import {
   Action, ActionInput, ActionsQuery, ActionUpdate, ActionUpdateInput, ActionWithUpdates, IdParams, ListOf, MatterArising, MattersArisingQuery,
 } from './schemas.ts';
 import type { ActionStatus } from './tables.ts';
+import { publicOrigin } from '../public/address.ts';
 
 /** The list's status filter: outstanding (open and in progress) unless asked otherwise. */
 const STATUS_FILTERS = [
@@ -146,7 +147,7 @@ export async function actionsRoutes(app: FastifyInstance): Promise<void> {
       return renderList(req, reply.code(400), { errors: [{ field: 'send-reminders', message: 'E-mail is not set up, so reminders cannot be sent. Ask your administrator to set SMTP_URL.' }] });
     }
     try {
-      const result = await sendActionReminders({ ...ctx(req), mailer, baseUrl: `${req.protocol}://${req.host}` }, todayIso());
+      const result = await sendActionReminders({ ...ctx(req), mailer, baseUrl: publicOrigin(req.partnership, app.config) }, todayIso());
       const sent = result.messages
         ? `Reminders sent: ${result.messages} ${result.messages === 1 ? 'message' : 'messages'} about ${result.actions} ${result.actions === 1 ? 'action' : 'actions'}`
         : 'No reminders to send: every action due soon or overdue has had its reminder today';

@@ -69,12 +69,12 @@ test('the Atom feed is well-formed RFC 4287 with the required elements of the fe
   const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['entry', 'link'].includes(name) }).parse(res.body);
   const feed = doc.feed;
   assert.equal(feed['@xmlns'], 'http://www.w3.org/2005/Atom');
-  assert.match(feed.id, /^http:\/\/localhost\//);
+  assert.match(feed.id, /^http:\/\/localhost:3000\//);
   assert.ok(String(feed.title).length > 0);
   assert.match(feed.updated, RFC3339);
   // A feed without an author on every entry needs one of its own.
   assert.ok(String(feed.author.name).length > 0);
-  assert.ok(feed.link.some((l: Record<string, string>) => l['@rel'] === 'self' && l['@href'] === 'http://localhost/feeds/published.atom'));
+  assert.ok(feed.link.some((l: Record<string, string>) => l['@rel'] === 'self' && l['@href'] === 'http://localhost:3000/feeds/published.atom'));
   const entries = feed.entry as Record<string, unknown>[];
   assert.ok(entries.length >= 4);
   const ids = new Set<string>();
@@ -84,7 +84,7 @@ test('the Atom feed is well-formed RFC 4287 with the required elements of the fe
     assert.ok(String(e.title).length > 0);
     assert.match(String(e.updated), RFC3339);
     const links = e.link as Record<string, string>[];
-    assert.ok(links.some((l) => l['@rel'] === 'alternate' && /^http:\/\/localhost\/meetings\/[0-9a-f-]{36}$/.test(l['@href'] ?? '')));
+    assert.ok(links.some((l) => l['@rel'] === 'alternate' && /^http:\/\/localhost:3000\/meetings\/[0-9a-f-]{36}$/.test(l['@href'] ?? '')));
   }
   // Newest first, and the feed's own date is its newest entry's.
   const dates = entries.map((e) => Date.parse(String(e.updated)));
@@ -327,7 +327,7 @@ test('decisions.csv reads back as RFC 4180 with one row per public decision, quo
     ['2023-03-09', 'Formulae in spreadsheets', '', "'=1+1 is not a decision, and stays text.", 'approved'],
   ]);
   assert.match(mine[1]!.item_code!, /^B\d+$/);
-  assert.match(mine[2]!.url!, new RegExp(`^http://localhost/meetings/${march.id}#minute-`));
+  assert.match(mine[2]!.url!, new RegExp(`^http://localhost:3000/meetings/${march.id}#minute-`));
   // The same filters as the decisions page.
   const filtered = parseCsvStrict((await pub.get(`/open-data/decisions.csv?body=${bodyId}&from=2023-06-01`)).body);
   assert.equal(filtered.length, 2);

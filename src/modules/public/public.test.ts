@@ -159,7 +159,7 @@ test('the decisions API pages through the same decisions', async () => {
   assert.equal(body.results.length, 9);
   assert.deepEqual(body.results.slice(-2).map((r: { label: string | null }) => r.label), ['A.', 'B.']);
   assert.equal(body.results.at(-1).minutes, 'approved');
-  assert.match(body.results.at(-1).url, /^http:\/\/localhost\/meetings\//);
+  assert.match(body.results.at(-1).url, /^http:\/\/localhost:3000\/meetings\//);
 });
 
 test('a person’s activity: the public sees published attendance and items, never actions or restricted items', async () => {

@@ -29,6 +29,7 @@ import {
   attendanceOf, findDecisions, hasSearchableWords, itemsPresentedBy, meetingYears, openMemberships, openOrganisations, openPeople,
   partnershipBodies, peopleOfOrganisation, publicAttendance, recentPublications, type DecisionFilters, type DecisionRow, type PeopleOf,
 } from './store.ts';
+import { publicOrigin } from './address.ts';
 import { meta, ocdEvent, popoloMemberships, popoloOrganizations, popoloPersons } from './opendata.ts';
 
 const V = (name: string) => `public/views/${name}.njk`;
@@ -36,7 +37,8 @@ const V = (name: string) => `public/views/${name}.njk`;
 /** The public as a reader: public pages and files show what the public may read, whoever asks. */
 const thePublic = (req: FastifyRequest): Actor => ({ kind: 'public', partnershipId: req.partnership.id });
 
-const originOf = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
+/** Absolute links use the partnership's configured address, never the request's Host (see address.ts). */
+const originOf = (req: FastifyRequest) => publicOrigin(req.partnership, req.server.config);
 
 const one = (v: unknown): string => (Array.isArray(v) ? String(v[0] ?? '') : v === undefined || v === null ? '' : String(v));
 

@@ -82,8 +82,8 @@ test('a body’s feed has one event per meeting at the right instant, in summer 
   assert.equal(s.e.endDate.toJSDate().toISOString(), '2022-07-13T12:00:00.000Z');
   assert.equal(s.e.location, 'Online');
   assert.equal(s.v.getFirstPropertyValue('status'), 'CONFIRMED');
-  assert.match(String(s.e.description), /The agenda and papers are published\. Details: http:\/\/localhost\/meetings\//);
-  assert.equal(String(s.v.getFirstPropertyValue('url')), `http://localhost/meetings/${summer}`);
+  assert.match(String(s.e.description), /The agenda and papers are published\. Details: http:\/\/localhost:3000\/meetings\//);
+  assert.equal(String(s.v.getFirstPropertyValue('url')), `http://localhost:3000/meetings/${summer}`);
   assert.ok(s.v.getFirstPropertyValue('dtstamp'), 'DTSTAMP');
 
   const w = eventFor(events, winter);

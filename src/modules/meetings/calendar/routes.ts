@@ -7,17 +7,15 @@ import { NotFoundError } from '../../../web/errors.ts';
 import { isUuid } from '../../../web/forms.ts';
 import { whereText } from '../domain.ts';
 import { findBodyRow, listMeetings, type MeetingSummary } from '../store.ts';
+import { publicOrigin } from '../../public/address.ts';
 import { buildCalendar, type CalendarEvent } from './ical.ts';
 
 /** The feeds' addresses, for links from the meetings pages. */
 export const partnershipCalendarUrl = '/meetings.ics';
 export const bodyCalendarUrl = (bodyId: string) => `/bodies/${bodyId}/meetings.ics`;
 
-/** The site's own address for links in the feed; none when the Host header is not a plain host name. */
-function siteOrigin(req: FastifyRequest): string | null {
-  const host = req.host;
-  return /^[a-z0-9.-]+(:\d{1,5})?$/i.test(host) ? `${req.protocol}://${host.toLowerCase()}` : null;
-}
+/** The partnership's configured address for links in the feed, never the request's Host (see public/address.ts). */
+const siteOrigin = (req: FastifyRequest): string => publicOrigin(req.partnership, req.server.config);
 
 export function meetingEvent(m: MeetingSummary, origin: string | null): CalendarEvent {
   const cancelled = m.status === 'cancelled';
