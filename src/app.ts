@@ -7,7 +7,6 @@ import swagger from '@fastify/swagger';
 import { join, dirname } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse as parseQuery } from 'node:querystring';
 import type { Kysely } from 'kysely';
 import type { DB } from './db/schema.ts';
 import type { Config } from './config.ts';
@@ -16,6 +15,8 @@ import { createNunjucks, govukAssets, govukBundle } from './web/nunjucks.ts';
 import { registerRendering } from './web/render.ts';
 import { registerCsrf } from './web/csrf.ts';
 import { registerErrorHandling } from './web/errorHandler.ts';
+import { registerInputChecks, parseFormStrictly } from './web/inputChecks.ts';
+import { registerCacheRules } from './web/cacheRules.ts';
 import { actorForSession, SESSION_COOKIE } from './access/sessions.ts';
 import { accessRoutes } from './access/routes.ts';
 import { partnershipRoutes } from './modules/partnership/routes.ts';
@@ -65,8 +66,8 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   app.decorate('config', config);
 
   await app.register(cookie);
-  // Form fields keep their names; repeated fields become arrays.
-  await app.register(formbody, { parser: (body) => parseQuery(body) });
+  // Form fields keep their names; repeated fields become arrays; broken UTF-8 is refused.
+  await app.register(formbody, { parser: parseFormStrictly });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -108,6 +109,8 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   registerRendering(app, nunjucks, config.secureCookies);
   registerCsrf(app, config.sessionSecret, config.secureCookies);
   registerErrorHandling(app);
+  registerInputChecks(app);
+  registerCacheRules(app);
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

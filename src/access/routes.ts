@@ -30,10 +30,14 @@ async function recordExists(db: Kysely<DB>, partnershipId: string, recordType: s
   return row.rows.length > 0;
 }
 
-/** Only paths on this site: never an open redirect. */
+/**
+ * Only a path on this site: one leading slash, then only the characters a URL may hold
+ * unescaped (no space, tab, line break or backslash, which browsers strip or turn into
+ * slashes, so "/\t/evil.example" would leave the site). Anything else goes home.
+ */
 export function safeNext(next: unknown): string {
   const s = typeof next === 'string' ? next : '';
-  return /^\/(?![/\\])/.test(s) ? s : '/';
+  return s.length <= 2000 && /^\/(?![/\\])[A-Za-z0-9\-._~!$&'()*+,;=:@%/?#]*$/.test(s) ? s : '/';
 }
 
 export async function accessRoutes(app: FastifyInstance): Promise<void> {

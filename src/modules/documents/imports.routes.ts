@@ -3,7 +3,7 @@
 // reads the files lives as long as the app (started when it is ready, stopped on close).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
-import { parse as parseQuery } from 'node:querystring';
+import { parseFormStrictly } from '../../web/inputChecks.ts';
 import { authorize, type Actor } from '../../access/policy.ts';
 import { formOutcome, isUuid } from '../../web/forms.ts';
 import { NotFoundError, ValidationError } from '../../web/errors.ts';
@@ -39,7 +39,11 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
   // would be lost without a word. Here forms are read whole (the body limit still bounds them).
   app.removeContentTypeParser('application/x-www-form-urlencoded');
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-    done(null, parseQuery(String(body), '&', '=', { maxKeys: 0 }));
+    try {
+      done(null, parseFormStrictly(String(body)));
+    } catch (e) {
+      done(e as Error, undefined);
+    }
   });
 
   const runner = new JobRunner(db, { log: (message, error) => app.log.error({ err: error }, message) });
