@@ -10,6 +10,19 @@ export interface Grant {
   scopeId: string;
 }
 
+/**
+ * A seat the user's person holds on a body (memberships, with its dates). While it is
+ * current it opens the body's restricted business, unless the body keeps that business
+ * to the people it is granted to (`bodyOpensToMembers` false, e.g. a review panel).
+ */
+export interface BodySeat {
+  bodyId: string;
+  /** 'YYYY-MM-DD', UK dates as the register of members keeps them. */
+  startsOn: string;
+  endsOn: string | null;
+  bodyOpensToMembers: boolean;
+}
+
 export type Actor =
   | { kind: 'public'; partnershipId: string }
   | {
@@ -20,6 +33,8 @@ export type Actor =
       role: Role;
       personId: string | null;
       grants: Grant[];
+      /** The user's person's seats on bodies; absent or empty for a user not linked to a person. */
+      seats?: BodySeat[];
     };
 
 export type Action = 'read' | 'create' | 'update' | 'delete' | 'read-history' | 'administer';
@@ -55,7 +70,7 @@ export function can(actor: Actor, action: Action, resource: Resource): boolean {
     }
     if (resource.restricted) {
       if (role === 'administrator' || role === 'officer') return true;
-      return resource.bodyId ? hasGrant(actor, 'body', resource.bodyId) : false;
+      return resource.bodyId ? hasGrant(actor, 'body', resource.bodyId) || sitsOn(actor, resource.bodyId) : false;
     }
     if (resource.staffOnly) return role === 'administrator' || role === 'officer';
     if (resource.published === false) return role !== null;
@@ -71,6 +86,19 @@ export function can(actor: Actor, action: Action, resource: Resource): boolean {
   if (role !== 'administrator' && role !== 'officer') return false;
   return resource.caseId ? can(actor, 'read', resource) : true;
 }
+
+/** Today's date in the UK, which is what membership dates mean. */
+export const ukToday = (now = new Date()) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
+
+/** The bodies whose restricted business the actor's current seats open, today. */
+function seatBodyIds(actor: Actor, today = ukToday()): string[] {
+  if (actor.kind !== 'user' || !actor.seats) return [];
+  return actor.seats
+    .filter((s) => s.bodyOpensToMembers && s.startsOn <= today && (s.endsOn === null || s.endsOn >= today))
+    .map((s) => s.bodyId);
+}
+
+const sitsOn = (actor: Actor, bodyId: string) => seatBodyIds(actor).includes(bodyId);
 
 function hasGrant(actor: Actor, scopeKind: Grant['scopeKind'], scopeId: string): boolean {
   return actor.kind === 'user' && actor.grants.some((g) => g.scopeKind === scopeKind && g.scopeId === scopeId);
@@ -102,7 +130,7 @@ export function readScope(actor: Actor): ReadScope {
   if (actor.role === 'administrator' || actor.role === 'officer') return { kind: 'everything' };
   return {
     kind: 'members',
-    restrictedBodyIds: actor.grants.filter((g) => g.scopeKind === 'body').map((g) => g.scopeId),
+    restrictedBodyIds: [...new Set([...actor.grants.filter((g) => g.scopeKind === 'body').map((g) => g.scopeId), ...seatBodyIds(actor)])],
     caseIds: actor.grants.filter((g) => g.scopeKind === 'case').map((g) => g.scopeId),
   };
 }

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { can, authorize, type Action, type Actor, type Resource } from './policy.ts';
+import { can, authorize, readScope, ukToday, type Action, type Actor, type BodySeat, type Resource } from './policy.ts';
 import { ForbiddenError, NotFoundError } from '../web/errors.ts';
 
 const PARTNERSHIP = '00000000-0000-4000-8000-000000000001';
@@ -16,14 +16,23 @@ const OTHER_CASE = '00000000-0000-4000-8000-0000000000c2';
 const OWNER = '00000000-0000-4000-8000-0000000000a1';
 const SOMEONE_ELSE = '00000000-0000-4000-8000-0000000000a2';
 
-const user = (role: 'administrator' | 'officer' | 'member', grants: Extract<Actor, { kind: 'user' }>['grants'] = [], personId: string | null = null): Actor => ({
-  kind: 'user', partnershipId: PARTNERSHIP, userId: `user-${role}`, displayName: role, role, personId, grants,
+const user = (role: 'administrator' | 'officer' | 'member', grants: Extract<Actor, { kind: 'user' }>['grants'] = [], personId: string | null = null, seats: BodySeat[] = []): Actor => ({
+  kind: 'user', partnershipId: PARTNERSHIP, userId: `user-${role}`, displayName: role, role, personId, grants, seats,
 });
+
+/** Seats on body B: current (from last year, no end), ended (last year), and current on a body that keeps its business to grants. */
+const shifted = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+const SEAT_NOW: BodySeat = { bodyId: BODY_B, startsOn: shifted(-365), endsOn: null, bodyOpensToMembers: true };
+const SEAT_ENDED: BodySeat = { bodyId: BODY_B, startsOn: shifted(-730), endsOn: shifted(-30), bodyOpensToMembers: true };
+const SEAT_CLOSED: BodySeat = { bodyId: BODY_B, startsOn: shifted(-365), endsOn: null, bodyOpensToMembers: false };
 
 /** The matrix's columns, in its order, as actors. Members are linked to the person who owns the actions. */
 const COLUMNS: [string, Actor][] = [
   ['Public', { kind: 'public', partnershipId: PARTNERSHIP }],
   ['Member', user('member', [], OWNER)],
+  ['Member sitting on body B', user('member', [], OWNER, [SEAT_NOW])],
+  ['Member who has left body B', user('member', [], OWNER, [SEAT_ENDED])],
+  ['Member sitting on closed body B', user('member', [], OWNER, [SEAT_CLOSED])],
   ['Member with a grant for body B', user('member', [{ scopeKind: 'body', scopeId: BODY_B }], OWNER)],
   ['Member with a grant for case C', user('member', [{ scopeKind: 'case', scopeId: CASE_C }], OWNER)],
   ['Officer', user('officer')],
@@ -106,4 +115,20 @@ test('anything else refused sends the public to sign in and refuses a signed-in 
   assert.throws(() => authorize(member, 'read', { type: 'governance-overview', staffOnly: true }), role);
   assert.throws(() => authorize(member, 'administer', { type: 'user' }), role);
   assert.throws(() => authorize(user('officer'), 'administer', { type: 'user' }), role);
+});
+
+// Lists and search apply readScope; it must say what `can` says about seats.
+test('readScope opens the bodies of current seats on open bodies, and of body grants, and nothing else', () => {
+  const later: BodySeat = { bodyId: OTHER_BODY, startsOn: shifted(30), endsOn: null, bodyOpensToMembers: true };
+  const scope = readScope(user('member', [{ scopeKind: 'case', scopeId: CASE_C }], OWNER, [SEAT_NOW, SEAT_ENDED, SEAT_CLOSED, later]));
+  assert.deepEqual(scope, { kind: 'members', restrictedBodyIds: [BODY_B], caseIds: [CASE_C] });
+  assert.deepEqual(readScope(user('member', [], OWNER, [SEAT_ENDED, SEAT_CLOSED, later])), { kind: 'members', restrictedBodyIds: [], caseIds: [] });
+  // A seat that ends today still holds today; one that starts tomorrow does not yet.
+  const today = ukToday();
+  const endsToday = user('member', [], OWNER, [{ bodyId: BODY_B, startsOn: shifted(-10), endsOn: today, bodyOpensToMembers: true }]);
+  assert.equal(can(endsToday, 'read', { type: 'agenda-item', restricted: true, bodyId: BODY_B }), true);
+  // A seat opens restricted business, never a review case or the right to change the record.
+  const seated = user('member', [], OWNER, [SEAT_NOW]);
+  assert.equal(can(seated, 'read', { type: 'review-case', restricted: true, caseId: CASE_C, bodyId: BODY_B }), false);
+  assert.equal(can(seated, 'update', { type: 'agenda-item', restricted: true, bodyId: BODY_B }), false);
 });

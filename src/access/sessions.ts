@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import type { Actor, Grant } from './policy.ts';
+import type { Actor, BodySeat, Grant } from './policy.ts';
 
 export const SESSION_COOKIE = 'ph_session';
 
@@ -53,7 +53,18 @@ export async function loadUserActor(
   return {
     kind: 'user', partnershipId, userId, displayName, role, personId,
     grants: grants.map((g): Grant => ({ scopeKind: g.scope_kind, scopeId: g.scope_id })),
+    seats: personId ? await loadSeats(db, partnershipId, personId) : [],
   };
+}
+
+/** Every seat the person has held on a body, with the body's setting: the policy decides which are current. */
+export async function loadSeats(db: Kysely<DB>, partnershipId: string, personId: string): Promise<BodySeat[]> {
+  const rows = await db.selectFrom('memberships as m')
+    .innerJoin('bodies as b', (j) => j.onRef('b.partnership_id', '=', 'm.partnership_id').onRef('b.id', '=', 'm.body_id'))
+    .select(['m.body_id', 'm.starts_on', 'm.ends_on', 'b.members_see_restricted'])
+    .where('m.partnership_id', '=', partnershipId).where('m.person_id', '=', personId)
+    .execute();
+  return rows.map((r) => ({ bodyId: r.body_id, startsOn: r.starts_on, endsOn: r.ends_on, bodyOpensToMembers: r.members_see_restricted }));
 }
 
 // Sign-in attempts are limited per e-mail address and, more loosely, per client

@@ -111,6 +111,10 @@ export interface BodiesTable {
   kind: 'board' | 'subgroup' | 'panel';
   parent_id: string | null;
   description: string | null;
+  /** Its current members read its restricted business (migration 018); otherwise only grants open it. */
+  members_see_restricted: Generated<boolean>;
+  /** Members needed for the meeting to be quorate, for the agenda pack (migration 018). */
+  quorum: Generated<number | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

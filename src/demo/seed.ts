@@ -98,11 +98,13 @@ export async function seedDemoPartnership(
     const orgOf = (i: number) => orgIds.get(people[i]![5]) ?? null;
 
     const board = await trx.insertInto('bodies').values({ partnership_id: pid, name: opts.name, short_name: 'Partnership', kind: 'board',
-      description: 'The statutory board of the responsible authorities. Meets twice a year.' }).returning('id').executeTakeFirstOrThrow();
+      description: 'The statutory board of the responsible authorities. Meets twice a year.', quorum: 4 }).returning('id').executeTakeFirstOrThrow();
     const working = await trx.insertInto('bodies').values({ partnership_id: pid, name: 'Working Group', kind: 'subgroup', parent_id: board.id,
       description: 'Officers who monitor the action plan and recommend grant projects. Meets quarterly.' }).returning('id').executeTakeFirstOrThrow();
     const reviews = await trx.insertInto('bodies').values({ partnership_id: pid, name: 'Review Steering Group', kind: 'panel', parent_id: board.id,
-      description: 'Oversees domestic abuse related death reviews. Its business is restricted.' }).returning('id').executeTakeFirstOrThrow();
+      description: 'Oversees domestic abuse related death reviews. Its business is restricted.',
+      // Review business goes to the named panel members it is granted to, not to every member.
+      members_see_restricted: false }).returning('id').executeTakeFirstOrThrow();
 
     const started = addYears(today, -2);
     const memberships: { body: string; i: number; role: 'chair' | 'vice-chair' | 'member' | 'substitute' | 'adviser' | 'officer'; from?: string }[] = [

@@ -15,6 +15,7 @@ import { authorizeRecord } from './access.ts';
 import { indexPaper, reindexMeeting, unindexPaper } from './search.ts';
 import { checkPaper, PAPER_SIZE_LIMIT_TEXT, paperText } from './papers.ts';
 import type { AgendaItemKind } from './tables.ts';
+import { exemptionParagraphValues, paragraphOfReason } from './exemption.ts';
 
 /** Works out every item's code again and writes the ones that changed. */
 export async function renumberCodes(trx: Tx, partnershipId: string, meeting: Pick<MeetingRow, 'id' | 'agenda_published_at'>) {
@@ -61,7 +62,21 @@ function readItem(body: unknown) {
   const code = codeRaw ? codeRaw.toUpperCase().replace(/([A-Z][0-9]+)([A-Z])$/, (_m, a: string, b: string) => a + b.toLowerCase()) : null;
   const minuted = input.has('minuted') ? input.boolean('minuted') : true;
   const minute_number = input.optionalInteger('minute_number', 'The minute number', 1, 1_000_000);
-  return { input, values: { section_id, title, description, kind, presenter_person_id, presenter_name, code, minuted }, minute_number, minuteNumberGiven: input.has('minute_number') };
+  const paragraph = input.optionalOneOf('exemption_paragraph', exemptionParagraphValues, 'Select the paragraph of Schedule 12A the item is exempt under, from 1 to 7');
+  return {
+    input, values: { section_id, title, description, kind, presenter_person_id, presenter_name, code, minuted }, minute_number, minuteNumberGiven: input.has('minute_number'),
+    exemptionParagraph: paragraph ? Number(paragraph) : null,
+  };
+}
+
+/**
+ * The Schedule 12A paragraph an item in this section is held under: the one chosen, else
+ * the one it had, else the one its section's wording names, else paragraph 1 (information
+ * about a person, the usual ground for a partnership's restricted business). None when open.
+ */
+function paragraphFor(section: { restricted: boolean; exemption_reason: string | null }, chosen: number | null, had: number | null = null): number | null {
+  if (!section.restricted) return null;
+  return chosen ?? had ?? paragraphOfReason(section.exemption_reason) ?? 1;
 }
 
 async function checkItemRefs(ctx: Context, trx: Tx, input: Input, meeting: MeetingRow, values: { section_id: string; presenter_person_id: string | null }) {
@@ -82,7 +97,7 @@ async function codeClash(trx: Tx, partnershipId: string, meetingId: string, code
 }
 
 export async function addAgendaItem(ctx: Context, meetingId: string, body: unknown) {
-  const { input, values } = readItem(body);
+  const { input, values, exemptionParagraph } = readItem(body);
   const partnershipId = ctx.actor.partnershipId;
   return inTransaction(ctx, async (trx) => {
     const meeting = await meetingForChange(ctx, trx, meetingId);
@@ -103,7 +118,7 @@ export async function addAgendaItem(ctx: Context, meetingId: string, body: unkno
       code, code_fixed: values.code !== null,
       title: values.title, description: values.description, kind: values.kind,
       presenter_person_id: values.presenter_person_id, presenter_name: values.presenter_name, restricted: section.restricted,
-      standing_item_id: null, previous_meeting_id: previous?.id ?? null, election_id: null, minuted: values.minuted, minute_number: null,
+      exemption_paragraph: paragraphFor(section, exemptionParagraph), standing_item_id: null, previous_meeting_id: previous?.id ?? null, election_id: null, minuted: values.minuted, minute_number: null,
     }).returningAll().executeTakeFirstOrThrow();
     await renumberCodes(trx, partnershipId, meeting);
     const after = await findAgendaItem(trx, partnershipId, meeting.id, row.id);
@@ -119,7 +134,7 @@ function nextFreeCode(items: readonly { code: string }[], letter: string): strin
 }
 
 export async function updateAgendaItem(ctx: Context, meetingId: string, itemId: string, body: unknown) {
-  const { input, values, minute_number, minuteNumberGiven } = readItem(body);
+  const { input, values, minute_number, minuteNumberGiven, exemptionParagraph } = readItem(body);
   const partnershipId = ctx.actor.partnershipId;
   return inTransaction(ctx, async (trx) => {
     const meeting = await meetingForChange(ctx, trx, meetingId);
@@ -159,6 +174,7 @@ export async function updateAgendaItem(ctx: Context, meetingId: string, itemId: 
     await trx.updateTable('agenda_items').set({
       section_id: section.id, position, title: values.title, description: values.description, kind: values.kind,
       presenter_person_id: values.presenter_person_id, presenter_name: values.presenter_name, restricted: section.restricted,
+      exemption_paragraph: paragraphFor(section, exemptionParagraph, before.exemption_paragraph),
       code: givenCode ?? (movedLate ? nextFreeCode(otherItems, section.code) : before.code), code_fixed: givenCode !== null, minuted: values.minuted, minute_number: minuteNumber,
       previous_meeting_id: previousMeetingId, updated_at: new Date(),
     }).where('partnership_id', '=', partnershipId).where('id', '=', itemId).execute();

@@ -27,6 +27,8 @@ import {
 } from './minutes.commands.ts';
 import { readUpload } from './upload.ts';
 import { PAPER_SIZE_LIMIT_TEXT } from './papers.ts';
+import { SCHEDULE_12A_PARAGRAPHS } from './exemption.ts';
+import { findBodyRules, updateBodyRules } from './body-rules.ts';
 
 type Params = Record<string, string>;
 const V = (name: string) => `meetings/views/${name}.njk`;
@@ -197,7 +199,8 @@ export async function meetingPages(app: FastifyInstance): Promise<void> {
   const itemForm = async (req: FastifyRequest, view: MeetingView, extra: Record<string, unknown>) => ({
     section: 'meetings', m: view.meeting, kinds: AGENDA_ITEM_KINDS.map((k) => ({ value: k.value, text: k.text })),
     sections: (await listSections(db, req.partnership.id, view.meeting.id)).map((s) => ({ value: s.id, text: `${s.code}. ${s.title}` })),
-    people: await personOptions(db, req.partnership.id), minutesStarted: view.meeting.status === 'minutes-draft', ...extra,
+    people: await personOptions(db, req.partnership.id), minutesStarted: view.meeting.status === 'minutes-draft',
+    exemptionParagraphs: SCHEDULE_12A_PARAGRAPHS.map((p) => ({ value: String(p.value), text: `Paragraph ${p.value}: ${p.text}` })), ...extra,
   });
 
   app.get('/meetings/:id/items/new', async (req, reply) => {
@@ -455,8 +458,9 @@ export async function meetingPages(app: FastifyInstance): Promise<void> {
     const { id } = params(req);
     if (!id || !isUuid(id)) throw new NotFoundError();
     authorize(req.actor, 'update', { type: 'body-meeting-settings', bodyId: id });
-    const data = await bodySettings(ctx(req), id);
+    const [data, rules] = await Promise.all([bodySettings(ctx(req), id), findBodyRules(db, req.partnership.id, id)]);
     return reply.view(V('body-settings'), {
+      rules: { members_see_restricted: rules?.members_see_restricted ? 'yes' : 'no', quorum: rules?.quorum ?? '' },
       title: `Meeting settings of ${data.body.name}`, section: 'meetings', ...data,
       sectionItems: data.sections.map((s) => ({ value: s.code, text: `${s.code}. ${s.title}` })), kinds: AGENDA_ITEM_KINDS.map((k) => ({ value: k.value, text: k.text })),
       kindLabel: (v: string) => AGENDA_ITEM_KINDS.find((k) => k.value === v)?.text ?? v,
@@ -469,6 +473,13 @@ export async function meetingPages(app: FastifyInstance): Promise<void> {
     const outcome = await formOutcome(() => updateBodySettings(ctx(req), id!, req.body));
     if (outcome.ok) return reply.flash('Minute numbering saved').redirect(`/bodies/${id}/meeting-settings`, 303);
     return renderBodySettings(req, reply.code(400), { values: req.body, errors: outcome.errors });
+  });
+  app.post('/bodies/:id/meeting-rules', async (req, reply) => {
+    const { id } = params(req);
+    if (!id || !isUuid(id)) throw new NotFoundError();
+    const outcome = await formOutcome(() => updateBodyRules(ctx(req), id, req.body));
+    if (outcome.ok) return reply.flash('Restricted business and quorum saved').redirect(`/bodies/${id}/meeting-settings`, 303);
+    return renderBodySettings(req, reply.code(400), { rules: req.body, errors: outcome.errors });
   });
   app.post('/bodies/:id/standing-items', async (req, reply) => {
     const { id } = params(req);

@@ -33,9 +33,10 @@ export function presentMeetingDetail(view: MeetingView) {
         published: m.agenda_published_at !== null,
         sections: view.sections.map((s) => ({
           code: s.code, title: s.title, restricted: s.restricted, exemptionReason: s.exemption_reason,
+          withheldItems: s.withheld.map((w) => ({ code: w.code, exemptionParagraph: w.exemptionParagraph, notice: w.notice })),
           items: s.items.map((i) => ({
             id: i.id, code: i.code, order: ++order, sectionCode: s.code, title: i.title, description: i.description, kind: i.kind,
-            presenter: i.presenter, presenterPersonId: i.presenter_person_id, restricted: i.restricted, minuted: i.minuted, minuteNumber: i.minute_number,
+            presenter: i.presenter, presenterPersonId: i.presenter_person_id, restricted: i.restricted, exemptionParagraph: i.exemption_paragraph, minuted: i.minuted, minuteNumber: i.minute_number,
             previousMeetingId: i.previous_meeting_id, electionId: i.election_id, papers: i.papers.map(presentPaper), generatedText: i.generatedText,
           })),
         })),

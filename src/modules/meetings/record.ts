@@ -9,6 +9,7 @@ import {
   ATTENDANCE_KINDS, editProblem, formatTime, futureDatesText, meetingStatusLabel, minuteRange, minutesLocked, resolutionLabel, whereText,
 } from './domain.ts';
 import { paperUrl } from './papers.ts';
+import { exemptionText, paragraphOfReason } from './exemption.ts';
 import type {
   AgendaItemInOrder, AmendmentRow, AttendanceRow, DeclarationRow, MeetingRecord, PaperMeta, ParagraphRow, ResolutionRow, SectionRow,
 } from './store.ts';
@@ -23,8 +24,16 @@ export interface ItemView extends AgendaItemInOrder {
   generatedText: string | null;
 }
 
+/** A restricted item this reader may not read: the public agenda says it is held without press and public, and why, never what it is. */
+export interface WithheldItem {
+  code: string;
+  exemptionParagraph: number | null;
+  notice: string;
+}
+
 export interface SectionView extends SectionRow {
   items: ItemView[];
+  withheld: WithheldItem[];
 }
 
 export interface AttendeeView extends AttendanceRow {
@@ -71,9 +80,17 @@ export function buildMeetingView(record: MeetingRecord, actor: Actor, extras: Vi
   // Attendance and declarations are part of the minutes: the public sees them once published.
   const showAttendance = minutesVisible || actor.kind === 'user';
   const items: ItemView[] = [];
+  const withheld = new Map<string, WithheldItem[]>();
   if (agendaVisible) {
     for (const item of record.items) {
-      if (!mayReadRecord(actor, item, bodyId)) continue;
+      if (!mayReadRecord(actor, item, bodyId)) {
+        const reason = record.sections.find((s) => s.id === item.section_id)?.exemption_reason ?? null;
+        const paragraph = item.exemption_paragraph ?? paragraphOfReason(reason);
+        const list = withheld.get(item.section_id) ?? [];
+        list.push({ code: item.code, exemptionParagraph: paragraph, notice: `Held without the press and public. ${exemptionText(paragraph)}.` });
+        withheld.set(item.section_id, list);
+        continue;
+      }
       if (item.restricted) restrictedShown.push({ recordType: 'agenda-item', id: item.id, summary: `Read restricted item ${item.code}` });
       const papers = record.papers.filter((p) => p.agenda_item_id === item.id && mayReadRecord(actor, p, bodyId) && mayReadRecord(actor, item, bodyId))
         .map((p) => ({ ...p, url: paperUrl(p) }));
@@ -92,10 +109,11 @@ export function buildMeetingView(record: MeetingRecord, actor: Actor, extras: Vi
       });
     }
   }
-  // A restricted section is left out altogether for a reader who sees none of its items.
+  // A restricted section shows a reader who may not read it only that its items are held
+  // without press and public, and under which paragraph; one with no items is left out.
   const sections = record.sections
-    .map((s) => ({ ...s, items: items.filter((i) => i.section_id === s.id) }))
-    .filter((s) => !s.restricted || (agendaVisible && mayReadRecord(actor, s, bodyId)));
+    .map((s) => ({ ...s, items: items.filter((i) => i.section_id === s.id), withheld: withheld.get(s.id) ?? [] }))
+    .filter((s) => !s.restricted || (agendaVisible && (mayReadRecord(actor, s, bodyId) || s.withheld.length > 0)));
 
   const attendance = showAttendance
     ? ATTENDANCE_KINDS.map((k) => ({

@@ -5,6 +5,7 @@ import multipart from '@fastify/multipart';
 import { PAPER_SIZE_LIMIT } from './papers.ts';
 import { meetingPages } from './pages.routes.ts';
 import { meetingApi } from './api.routes.ts';
+import { bodyRulesApi } from './body-rules.ts';
 
 export async function meetingsRoutes(app: FastifyInstance): Promise<void> {
   // Registered inside this plugin, so only the meetings routes accept multipart bodies.
@@ -12,6 +13,7 @@ export async function meetingsRoutes(app: FastifyInstance): Promise<void> {
   app.decorateRequest('paperUpload', null);
   await meetingPages(app);
   await meetingApi(app);
+  await bodyRulesApi(app);
 }
 
 export { listMeetingsForBody } from './store.ts';

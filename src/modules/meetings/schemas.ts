@@ -31,13 +31,18 @@ export const Paper = Type.Object({
 export const AgendaItem = Type.Object({
   id: Id, code: Type.String({ description: 'A1, B2 ...' }), order: Type.Integer({ description: 'Place on the whole agenda, from 1' }),
   sectionCode: Type.String(), title: Type.String(), description: Nullable(Type.String()), kind: Type.String(),
-  presenter: Nullable(Type.String()), presenterPersonId: Nullable(Id), restricted: Type.Boolean(), minuted: Type.Boolean(),
+  presenter: Nullable(Type.String()), presenterPersonId: Nullable(Id), restricted: Type.Boolean(),
+  exemptionParagraph: Nullable(Type.Integer({ description: 'Of a restricted item: the paragraph (1-7) of Part 1 of Schedule 12A to the Local Government Act 1972 it is exempt under' })),
+  minuted: Type.Boolean(),
   minuteNumber: Nullable(Type.Integer()), previousMeetingId: Nullable(Id), electionId: Nullable(Id), papers: Type.Array(Paper),
   generatedText: Nullable(Type.String({ description: 'For the dates of future meetings: the words worked out from the schedule' })),
 });
 
 export const Section = Type.Object({
   code: Type.String(), title: Type.String(), restricted: Type.Boolean(), exemptionReason: Nullable(Type.String()), items: Type.Array(AgendaItem),
+  withheldItems: Type.Array(Type.Object({ code: Type.String(), exemptionParagraph: Nullable(Type.Integer()), notice: Type.String() }), {
+    description: 'Restricted items this reader may not read: held without press and public, with the paragraph of Schedule 12A; never their titles or papers',
+  }),
 });
 
 export const Attendee = Type.Object({
@@ -82,6 +87,7 @@ export const AgendaItemInput = Type.Object({
   presenterPersonId: OptText, presenterName: OptText,
   code: Type.Optional(Nullable(Type.String({ description: 'Leave out to number automatically; a code given is kept' }))),
   minuted: Type.Optional(Type.Boolean()), minuteNumber: Type.Optional(Nullable(Type.Integer())),
+  exemptionParagraph: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 7, description: 'For an item in a restricted section: the paragraph of Schedule 12A (default: the one its section names, else 1)' }))),
 });
 export const MoveInput = Type.Object({ direction: Type.Union([Type.Literal('up'), Type.Literal('down')]) });
 export const MeetingSection = Type.Object({ id: Id, code: Type.String(), title: Type.String(), restricted: Type.Boolean(), exemptionReason: Nullable(Type.String()) });

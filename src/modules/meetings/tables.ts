@@ -93,6 +93,8 @@ export interface AgendaItemsTable {
   presenter_person_id: string | null;
   presenter_name: string | null;
   restricted: boolean;
+  /** Of a restricted item: the paragraph (1-7) of Schedule 12A it is exempt under (migration 018). */
+  exemption_paragraph: Generated<number | null>;
   standing_item_id: string | null;
   previous_meeting_id: string | null;
   election_id: string | null;
