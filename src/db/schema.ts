@@ -4,6 +4,7 @@ import type { MeetingsTables } from '../modules/meetings/tables.ts';
 import type { ActionsTables } from '../modules/actions/tables.ts';
 import type { SearchTables } from '../modules/search/tables.ts';
 import type { DocumentsTables } from '../modules/documents/tables.ts';
+import type { NoticesTables } from '../modules/meetings/notices/tables.ts';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** 'YYYY-MM-DD': dates are read back as strings, never shifted by time zones. */
@@ -178,7 +179,7 @@ export interface SharingAgreementSignaturesTable {
 }
 
 /** Every table. Modules keep their own table types in their tables.ts. */
-export interface DB extends MeetingsTables, ActionsTables, SearchTables, DocumentsTables {
+export interface DB extends MeetingsTables, ActionsTables, SearchTables, DocumentsTables, NoticesTables {
   partnerships: PartnershipsTable;
   users: UsersTable;
   partnership_users: PartnershipUsersTable;

@@ -55,6 +55,8 @@ export interface MeetingsTable {
   ends_at: string | null;
   venue: string | null;
   online: boolean;
+  /** The link to join online (migration 017). */
+  joining_url: Generated<string | null>;
   contact_person_id: string | null;
   status: Generated<MeetingStatus>;
   cancelled_reason: string | null;

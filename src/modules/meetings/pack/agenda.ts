@@ -64,11 +64,13 @@ export function agendaBlocks(view: MeetingView, ranges: ReadonlyMap<string, { fr
   ];
   for (const section of view.sections) {
     blocks.push({ kind: 'heading', level: 2, text: `${section.code}. ${section.title}` });
-    if (section.restricted) {
+    if (section.restricted && section.items.length) {
       blocks.push({ kind: 'text', text: RESTRICTED_MARK, font: 'bold' });
       if (section.exemption_reason) blocks.push({ kind: 'text', text: section.exemption_reason, font: 'italic', size: 10 });
     }
-    if (!section.items.length) blocks.push({ kind: 'text', text: 'No items.', font: 'italic', indent: 44 });
+    // Items this reader may not see: that they are held without press and public, and why; never their titles.
+    for (const w of section.withheld) blocks.push({ kind: 'text', label: w.code, labelWidth: 44, text: w.notice, spaceAfter: 5 });
+    if (!section.items.length && !section.withheld.length) blocks.push({ kind: 'text', text: 'No items.', font: 'italic', indent: 44 });
     for (const item of section.items) {
       const pages = pagesText(ranges.get(item.id) ?? []);
       blocks.push({ kind: 'text', label: item.code, labelWidth: 44, text: pages ? `${item.title} ${pages}` : item.title, spaceAfter: 3 });
