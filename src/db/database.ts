@@ -2,8 +2,10 @@
 import { Kysely, PGliteAdapter, PGliteDialect, PostgresDialect, sql, type DialectAdapter, type Driver } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { mkdirSync, openSync, closeSync, readFileSync, writeFileSync, unlinkSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { create as createTar } from 'tar';
+import { lockDataDir, LOCK_FILES } from './dataDirLock.ts';
 import type { DB } from './schema.ts';
 
 const DATE_OID = 1082;
@@ -17,34 +19,56 @@ export interface Database {
   engine: 'pglite' | 'postgres';
   /** Runs a script of several statements (migrations). */
   execScript(text: string): Promise<void>;
+  /** PGlite with a data folder only: writes a consistent copy of the folder to `out`, as a gzipped tar (see backup.ts). */
+  snapshot?(out: Writable): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function openPglite(dataDir?: string): Promise<Database> {
-  let release = () => {};
-  if (dataDir) {
-    mkdirSync(dataDir, { recursive: true });
-    release = lockDataDir(dataDir);
-  }
+  const lock = dataDir ? await lockDataDir(dataDir) : undefined;
   // Options go in one object: PGlite drops the options argument when the data folder is undefined (in memory).
   const pglite = new PGlite({
     ...(dataDir ? { dataDir } : {}),
     parsers: { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v) },
   });
-  await pglite.waitReady;
+  try {
+    await pglite.waitReady;
+  } catch (e) {
+    await lock?.release();
+    throw e;
+  }
   const db = new Kysely<DB>({ dialect: new QueuedPGliteDialect({ pglite }) });
+  const snapshot = dataDir ? (out: Writable) => snapshotPglite(db, dataDir, out) : undefined;
+  // `npm run backup` asks the running server for its copy through the folder's lock.
+  if (lock && snapshot) lock.serve('backup', snapshot);
   return {
     db,
     engine: 'pglite',
     execScript: async (text) => {
       await pglite.exec(text);
     },
+    ...(snapshot ? { snapshot } : {}),
     close: async () => {
       await db.destroy();
       if (!pglite.closed) await pglite.close();
-      release();
+      await lock?.release();
     },
   };
+}
+
+/**
+ * The data folder as a gzipped tar, consistent: written while holding the one connection,
+ * so no transaction is half done and nothing writes the files meanwhile, after a
+ * checkpoint, so the files hold every committed change. Streamed from the files (PGlite's
+ * own dumpDataDir builds the whole copy in memory, and stops at the lock's socket).
+ * Requests wait while it runs.
+ */
+async function snapshotPglite(db: Kysely<DB>, dataDir: string, out: Writable): Promise<void> {
+  await db.connection().execute(async (connection) => {
+    await sql`checkpoint`.execute(connection);
+    const skip = new Set(LOCK_FILES.map((name) => `./${name}`));
+    await pipeline(createTar({ gzip: true, cwd: dataDir, portable: true, filter: (path) => !skip.has(path) && !path.startsWith(`./${LOCK_FILES[2]}/`) }, ['.']), out);
+  });
 }
 
 /**
@@ -120,38 +144,4 @@ export async function openPostgres(url: string, maxConnections = 10): Promise<Da
 
 export function openDatabase(opts: { databaseUrl?: string | undefined; dataDir?: string }): Promise<Database> {
   return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.dataDir);
-}
-
-/**
- * PGlite does not lock its data folder, and two processes writing one folder corrupt it.
- * A lock file holding our pid makes a second process stop with a clear message.
- */
-function lockDataDir(dataDir: string): () => void {
-  const lockPath = join(dataDir, 'partnership-hub.lock');
-  if (existsSync(lockPath)) {
-    const pid = Number(readFileSync(lockPath, 'utf8').trim());
-    if (pid && pid !== process.pid && isAlive(pid)) {
-      throw new Error(`The data folder ${dataDir} is in use by process ${pid}. Stop it first, or set DATA_DIR to another folder.`);
-    }
-    unlinkSync(lockPath); // left by a process that has gone
-  }
-  const fd = openSync(lockPath, 'wx');
-  writeFileSync(fd, String(process.pid));
-  closeSync(fd);
-  return () => {
-    try {
-      if (readFileSync(lockPath, 'utf8').trim() === String(process.pid)) unlinkSync(lockPath);
-    } catch {
-      /* already gone */
-    }
-  };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
