@@ -7,6 +7,8 @@ export interface Config {
   host: string;
   /** PostgreSQL server URL; when absent the embedded PGlite database is used. */
   databaseUrl: string | undefined;
+  /** The owner role's address (docs/operations.md): migrations run through it, the app runs as DATABASE_URL's user. */
+  databaseOwnerUrl: string | undefined;
   /** Folder that holds the embedded database; ignored with databaseUrl. */
   dataDir: string;
   /** Secret for CSRF tokens; random per process when not set (forms then expire on restart). */
@@ -50,6 +52,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push('DATABASE_URL must start with postgres:// or postgresql://');
   }
+  const databaseOwnerUrl = env.DATABASE_OWNER_URL || undefined;
+  if (databaseOwnerUrl && (!databaseUrl || !/^postgres(ql)?:\/\//.test(databaseOwnerUrl))) {
+    problems.push('DATABASE_OWNER_URL must start with postgres:// or postgresql://, and needs DATABASE_URL');
+  }
   const production = env.NODE_ENV === 'production';
   const baseUrl = (env.BASE_URL || '').replace(/\/+$/, '');
   if (baseUrl && !/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(baseUrl)) {
@@ -64,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host: env.HOST || '0.0.0.0',
     databaseUrl,
+    databaseOwnerUrl,
     dataDir: resolve(env.DATA_DIR || 'data'),
     sessionSecret,
     loadDemo: bool('LOAD_DEMO', true),

@@ -2,12 +2,15 @@
 import { loadConfig, ConfigError } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
+import { migrateAsOwner, userOf } from './db/roles.ts';
 import { buildApp } from './app.ts';
 import { loadDemoIfEmpty } from './demo/seed.ts';
 import { startHousekeeping } from './db/housekeeping.ts';
 
 async function main() {
   const config = loadConfig();
+  // Two roles on a server: the owner migrates and grants, the app runs as DATABASE_URL's user (src/db/roles.ts).
+  if (config.databaseOwnerUrl && config.databaseUrl) await migrateAsOwner(config.databaseOwnerUrl, userOf(config.databaseUrl));
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrate(database);
   if (config.loadDemo) {

@@ -9,9 +9,11 @@ export const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), '..',
 
 export async function migrate(database: Database, dir = migrationsDir): Promise<string[]> {
   const { db } = database;
-  await database.execScript(
-    'create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())',
-  );
+  // Made only when missing: the application's role on a server may not create tables (see roles.ts).
+  const { rows: [found] } = await sql<{ present: boolean }>`select to_regclass('schema_migrations') is not null as present`.execute(db);
+  if (!found?.present) {
+    await database.execScript('create table schema_migrations (name text primary key, applied_at timestamptz not null default now())');
+  }
   const done = new Set(
     (await sql<{ name: string }>`select name from schema_migrations`.execute(db)).rows.map((r) => r.name),
   );
@@ -25,7 +27,9 @@ export async function migrate(database: Database, dir = migrationsDir): Promise<
       `begin;\n${text}\n;insert into schema_migrations (name) values ('${escapedName}');\ncommit;`,
     ).catch(async (e: Error) => {
       await database.execScript('rollback').catch(() => {});
-      throw new Error(`Migration ${name} failed: ${e.message}`);
+      const needsOwner = (e as { code?: string }).code === '42501' || /must be owner|permission denied/.test(e.message);
+      throw new Error(`Migration ${name} failed: ${e.message}${needsOwner
+        ? '. The database user may not change the schema: set DATABASE_OWNER_URL to the owner role (docs/operations.md).' : ''}`);
     });
     applied.push(name);
   }
