@@ -1,6 +1,7 @@
 // Starts Partnership Hub: config, database, migrations, demo data on first run, HTTP.
 import { loadConfig, ConfigError } from './config.ts';
 import { openDatabase } from './db/database.ts';
+import { DataDirInUseError } from './db/dataDirLock.ts';
 import { migrate } from './db/migrate.ts';
 import { migrateAsOwner, userOf } from './db/roles.ts';
 import { buildApp } from './app.ts';
@@ -36,6 +37,6 @@ async function main() {
 }
 
 main().catch((e) => {
-  console.error(e instanceof ConfigError ? e.message : e);
+  console.error(e instanceof ConfigError || e instanceof DataDirInUseError ? e.message : e);
   process.exit(1);
 });
