@@ -10,7 +10,12 @@ export interface Context {
 
 export type Tx = Transaction<DB>;
 
-/** Runs a change in one transaction: either all of it is written, or none. */
+/**
+ * Runs a change in one transaction: either all of it is written, or none. A command
+ * called by another command inside its transaction (the minutes' save creating actions
+ * through the actions module's own command) joins that transaction.
+ */
 export function inTransaction<T>(ctx: Context, work: (trx: Tx) => Promise<T>): Promise<T> {
+  if (ctx.db.isTransaction) return work(ctx.db as Tx);
   return ctx.db.transaction().execute(work);
 }

@@ -307,10 +307,11 @@ test(`a clerk runs the meeting of ${meeting.date} from agenda to approved minute
   });
 
   await t.test('the meeting is held; its minutes are numbered from the golden first number', async () => {
-    await go(page, () => page.getByRole('button', { name: 'Record as held' }).click());
-    await assertFlash(page, 'Meeting recorded as held');
+    // Holding the meeting and starting its minutes are one step, on the minutes page.
     await go(page, () => page.getByRole('button', { name: 'Write the minutes' }).click());
-    await assertFlash(page, 'Minutes numbered: write them item by item');
+    await go(page, () => page.getByRole('button', { name: 'Record as held' }).click());
+    await assertFlash(page, 'Meeting recorded as held and its minutes numbered');
+    await go(page, () => main(page).getByRole('link', { name: 'Back to the meeting' }).click());
     const last = Math.max(...items.map((i) => i.minute));
     assert.match(await mainText(page), new RegExp(`Minutes Numbers ${firstMinute}-${last}`));
     for (const i of items) {

@@ -311,3 +311,85 @@ export function whereText(m: { venue: string | null; online: boolean }): string 
 export function visibleTo<T extends { restricted: boolean }>(records: readonly T[], mayReadRestricted: boolean): T[] {
   return mayReadRestricted ? [...records] : records.filter((r) => !r.restricted);
 }
+
+// ------------------------------------------------------------------ attendance as the minutes print it
+
+/** The groups of the attendance, in the order the minutes print them. */
+export const ATTENDANCE_GROUPS = [
+  { key: 'present', heading: 'Present' },
+  { key: 'in-attendance', heading: 'In attendance' },
+  { key: 'also-present', heading: 'Also present' },
+  { key: 'apologies', heading: 'Apologies' },
+  { key: 'substitutes', heading: 'Substitutes' },
+  { key: 'absent', heading: 'Absent' },
+] as const;
+export type AttendanceGroupKey = (typeof ATTENDANCE_GROUPS)[number]['key'];
+
+export type ChairRole = 'chair' | 'vice-chair';
+
+/** The chair or vice-chair as a capacity a clerk types ("Chairman", "Vice-Chair"); null otherwise. */
+export function chairRoleOfCapacity(capacity: string | null): ChairRole | null {
+  const c = (capacity ?? '').trim().toLowerCase();
+  if (/^vice[- ]?chair(man|woman|person)?$/.test(c)) return 'vice-chair';
+  if (/^chair(man|woman|person)?$/.test(c)) return 'chair';
+  return null;
+}
+
+export interface AttendeeForOrder {
+  kind: AttendanceKind;
+  substitute_for_person_id: string | null;
+  capacity: string | null;
+  mode: AttendanceMode | null;
+  displayName: string;
+  /** The person's surname, when they are in the register; else read from the name as printed. */
+  familyName: string | null;
+  /** Chair or vice-chair of the body on the meeting's date (from its memberships). */
+  memberRole: ChairRole | null;
+  substituteFor: string | null;
+}
+
+/** "Mr P M Hill" -> "hill": the surname of a name as printed, for sorting. */
+const surnameOf = (a: AttendeeForOrder) => (a.familyName ?? a.displayName.trim().split(/\s+/).pop() ?? '').toLowerCase();
+
+/**
+ * How one attendee is printed: "Cllr Anne Shaw (Chair)", "Mr P M Hill (Chairman)" when
+ * the capacity already says so, "DI Mark Chen, substitute for Supt Daniel Osei",
+ * " (virtually)" for someone who joined online.
+ */
+export function attendeeText(a: AttendeeForOrder): string {
+  let s = a.displayName;
+  if (a.memberRole && !chairRoleOfCapacity(a.capacity)) s += a.memberRole === 'chair' ? ' (Chair)' : ' (Vice-Chair)';
+  if (a.capacity) s += ` (${a.capacity})`;
+  if (a.substituteFor) s += `, substitute for ${a.substituteFor}`;
+  if (a.mode === 'virtual') s += ' (virtually)';
+  return s;
+}
+
+/**
+ * The attendance in the minutes' order: present (the chair first, the vice-chair next,
+ * then everyone else by surname), in attendance, also present, apologies, substitutes,
+ * absent; within each group by surname, so the order never depends on when a name
+ * was typed in.
+ */
+export function orderAttendance<A extends AttendeeForOrder>(attendees: readonly A[]): { key: AttendanceGroupKey; heading: string; people: (A & { text: string })[] }[] {
+  const rank = (a: A) => {
+    const role = a.memberRole ?? chairRoleOfCapacity(a.capacity);
+    return role === 'chair' ? 0 : role === 'vice-chair' ? 1 : 2;
+  };
+  const groupOf = (a: A): AttendanceGroupKey => (a.kind === 'present' && a.substitute_for_person_id ? 'substitutes' : a.kind);
+  const byOrder = (x: A, y: A) => rank(x) - rank(y) || surnameOf(x).localeCompare(surnameOf(y), 'en-GB') || x.displayName.localeCompare(y.displayName, 'en-GB');
+  return ATTENDANCE_GROUPS.map((g) => ({
+    key: g.key,
+    heading: g.heading,
+    people: attendees.filter((a) => groupOf(a) === g.key).sort(byOrder).map((a) => ({ ...a, text: attendeeText(a) })),
+  })).filter((g) => g.people.length);
+}
+
+/** "The meeting closed at 3.45 pm": the closing time as minutes write it. */
+export function closingTimeText(hhmm: string | null | undefined): string {
+  if (!hhmm) return '';
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  if (h === 12 && m === 0) return '12 noon';
+  const h12 = h % 12 === 0 ? 12 : h % 12;
+  return `${h12}.${String(m).padStart(2, '0')} ${h >= 12 ? 'pm' : 'am'}`;
+}

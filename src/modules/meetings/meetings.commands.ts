@@ -182,7 +182,7 @@ export async function takeMeetingStep(ctx: Context, meetingId: string, step: Mee
  * meetings. A number already used by another meeting of the body is a clash: nothing
  * changes and the clerk is told which meeting holds it.
  */
-async function numberTheMinutes(trx: Tx, partnershipId: string, meeting: MeetingRow) {
+export async function numberTheMinutes(trx: Tx, partnershipId: string, meeting: MeetingRow) {
   const settings = await findBodyMeetingSettings(trx, partnershipId, meeting.body_id);
   const highest = await highestMinuteNumberBefore(trx, partnershipId, meeting);
   const start = firstMinuteNumber(settings?.first_minute_number ?? 1, highest);

@@ -160,7 +160,8 @@ test('the clerk publishes the agenda, records the meeting as held and the attend
   assert.match(pageText(nobody.body), /Select a person from the list, or enter the name of someone not listed/);
 
   const page = pageText((await officer.get(`/meetings/${july}`)).body);
-  assert.match(page, /Present Cllr Harriet Kellaway \(Chairman\) \(virtually\), DI Mark Chen, substitute for Supt Daniel Osei \(virtually\)/);
+  assert.match(page, /Present Cllr Harriet Kellaway \(Chairman\) \(virtually\) In attendance/);
+  assert.match(page, /Substitutes DI Mark Chen, substitute for Supt Daniel Osei \(virtually\)/);
   assert.match(page, /In attendance Mr M Dentten \(Democratic Services Officer\)/);
   assert.match(page, /Apologies Supt Daniel Osei/);
 });

@@ -31,6 +31,10 @@ import { SCHEDULE_12A_PARAGRAPHS } from './exemption.ts';
 import { findBodyRules, updateBodyRules } from './body-rules.ts';
 
 type Params = Record<string, string>;
+
+/** The minutes page is offered from the meeting's day until the minutes are approved. */
+const mayWriteMinutes = (m: MeetingView['meeting'], today: string) =>
+  m.status === 'minutes-draft' || m.status === 'held' || ((m.status === 'scheduled' || m.status === 'agenda-published') && m.meets_on <= today);
 const V = (name: string) => `meetings/views/${name}.njk`;
 
 export async function meetingPages(app: FastifyInstance): Promise<void> {
@@ -50,10 +54,10 @@ export async function meetingPages(app: FastifyInstance): Promise<void> {
   const stepsFor = (req: FastifyRequest, view: MeetingView) => {
     if (!isStaff(req.actor)) return [];
     const today = todayIso();
+    // "Record as held" and "Write the minutes" are one step, on the minutes page (minutes-writing.routes.ts).
     const steps: { step: MeetingStep; text: string; secondary?: boolean }[] = [
       { step: 'publish-agenda', text: 'Publish the agenda' },
-      { step: 'hold', text: 'Record as held' },
-      { step: 'start-minutes', text: view.meeting.status === 'minutes-draft' ? 'Renumber the minutes' : 'Write the minutes', secondary: view.meeting.status === 'minutes-draft' },
+      ...(view.meeting.status === 'minutes-draft' ? [{ step: 'start-minutes' as const, text: 'Renumber the minutes', secondary: true }] : []),
       { step: 'publish-minutes', text: 'Publish the minutes' },
     ];
     return steps.filter((s) => stepProblem(view.meeting, s.step, today) === null);
@@ -64,7 +68,7 @@ export async function meetingPages(app: FastifyInstance): Promise<void> {
     const m = view.meeting;
     return reply.view(V('show'), {
       title: `${m.body_name}: ${formatDate(m.meets_on)}`, section: 'meetings', view, m, steps: stepsFor(req, view), mattersArising: await mattersArisingFor(db, req, view),
-      staff: isStaff(req.actor), canCancel: isStaff(req.actor) && stepProblem(m, 'cancel', todayIso()) === null, ...extra,
+      staff: isStaff(req.actor), writeMinutes: isStaff(req.actor) && mayWriteMinutes(m, todayIso()), canCancel: isStaff(req.actor) && stepProblem(m, 'cancel', todayIso()) === null, ...extra,
     });
   }
 

@@ -6,7 +6,7 @@ import type { Actor } from '../../access/policy.ts';
 import { isStaff } from '../../access/policy.ts';
 import { mayReadAgenda, mayReadMinutes, mayReadRecord } from './access.ts';
 import {
-  ATTENDANCE_KINDS, editProblem, formatTime, futureDatesText, meetingStatusLabel, minuteRange, minutesLocked, resolutionLabel, whereText,
+  closingTimeText, editProblem, orderAttendance, formatTime, futureDatesText, meetingStatusLabel, minuteRange, minutesLocked, resolutionLabel, whereText,
 } from './domain.ts';
 import { paperUrl } from './papers.ts';
 import { exemptionText, paragraphOfReason } from './exemption.ts';
@@ -39,6 +39,10 @@ export interface SectionView extends SectionRow {
 export interface AttendeeView extends AttendanceRow {
   displayName: string;
   substituteFor: string | null;
+  familyName: string | null;
+  memberRole: 'chair' | 'vice-chair' | null;
+  /** As the minutes print it: "Cllr Anne Shaw (Chair)", "DI Mark Chen, substitute for Supt Daniel Osei". */
+  text: string;
 }
 
 export interface MeetingView {
@@ -58,6 +62,8 @@ export interface MeetingView {
   items: ItemView[];
   attendance: { kind: string; heading: string; people: AttendeeView[] }[];
   amendments: AmendmentRow[];
+  /** "The meeting closed at 3.45 pm." once the minutes record it (and are visible). */
+  closingText: string | null;
   /** Whether the reader may change the record now, and if not why. */
   canEdit: boolean;
   editProblem: string | null;
@@ -115,16 +121,15 @@ export function buildMeetingView(record: MeetingRecord, actor: Actor, extras: Vi
     .map((s) => ({ ...s, items: items.filter((i) => i.section_id === s.id), withheld: withheld.get(s.id) ?? [] }))
     .filter((s) => !s.restricted || (agendaVisible && (mayReadRecord(actor, s, bodyId) || s.withheld.length > 0)));
 
+  // The minutes' order: chair, vice-chair, then by surname; substitutes after apologies.
   const attendance = showAttendance
-    ? ATTENDANCE_KINDS.map((k) => ({
-      kind: k.value as string,
-      heading: k.heading,
-      people: record.attendance.filter((a) => a.kind === k.value).map((a) => ({
-        ...a,
-        displayName: a.person_id ? names.get(a.person_id) ?? a.name ?? 'Unknown person' : a.name ?? '',
-        substituteFor: a.substitute_for_person_id ? names.get(a.substitute_for_person_id) ?? null : null,
-      })),
-    })).filter((g) => g.people.length)
+    ? orderAttendance(record.attendance.map((a) => ({
+      ...a,
+      displayName: a.person_id ? names.get(a.person_id) ?? a.name ?? 'Unknown person' : a.name ?? '',
+      substituteFor: a.substitute_for_person_id ? names.get(a.substitute_for_person_id) ?? null : null,
+      familyName: a.person_id ? record.attendees.get(a.person_id)?.familyName ?? null : null,
+      memberRole: a.person_id ? record.attendees.get(a.person_id)?.memberRole ?? null : null,
+    }))).map((g) => ({ kind: g.key as string, heading: g.heading, people: g.people }))
     : [];
 
   // Amendments of restricted records stay with those records.
@@ -147,6 +152,7 @@ export function buildMeetingView(record: MeetingRecord, actor: Actor, extras: Vi
     items,
     attendance,
     amendments,
+    closingText: minutesVisible && meeting.closed_at ? `The meeting closed at ${closingTimeText(meeting.closed_at)}.` : null,
     canEdit: isStaff(actor) && problem === null,
     editProblem: problem,
     restrictedShown,

@@ -6,6 +6,7 @@ import { PAPER_SIZE_LIMIT } from './papers.ts';
 import { meetingPages } from './pages.routes.ts';
 import { meetingApi } from './api.routes.ts';
 import { bodyRulesApi } from './body-rules.ts';
+import { minutesWritingRoutes } from './minutes-writing.routes.ts';
 
 export async function meetingsRoutes(app: FastifyInstance): Promise<void> {
   // Registered inside this plugin, so only the meetings routes accept multipart bodies.
@@ -14,6 +15,7 @@ export async function meetingsRoutes(app: FastifyInstance): Promise<void> {
   await meetingPages(app);
   await meetingApi(app);
   await bodyRulesApi(app);
+  await minutesWritingRoutes(app);
 }
 
 export { listMeetingsForBody } from './store.ts';

@@ -298,6 +298,8 @@ export interface MeetingRecord {
   amendments: AmendmentRow[];
   /** Display names of every person the record mentions. */
   names: Map<string, string>;
+  /** For the attendance's order: attendees' surnames, and who was chair or vice-chair on the day. */
+  attendees: Map<string, { familyName: string; memberRole: 'chair' | 'vice-chair' | null }>;
 }
 
 /**
@@ -323,7 +325,25 @@ export async function loadMeetingRecord(db: Db, partnershipId: string, meetingId
     ...attendance.flatMap((a) => [a.person_id, a.substitute_for_person_id]),
     ...declarations.map((d) => d.person_id),
   ]);
-  return { meeting, sections, items, papers, attendance, declarations, paragraphs, resolutions, amendments, names };
+  const attendees = await attendeeDetails(db, partnershipId, meeting, attendance.flatMap((a) => (a.person_id ? [a.person_id] : [])));
+  return { meeting, sections, items, papers, attendance, declarations, paragraphs, resolutions, amendments, names, attendees };
+}
+
+/** Surnames of the people recorded at a meeting, and which of them chaired the body (or were vice-chair) on its date. */
+export async function attendeeDetails(db: Db, partnershipId: string, m: { body_id: string; meets_on: string }, personIds: string[]) {
+  const result: MeetingRecord['attendees'] = new Map();
+  if (!personIds.length) return result;
+  const [people, roles] = await Promise.all([
+    db.selectFrom('people').select(['id', 'family_name']).where('partnership_id', '=', partnershipId).where('id', 'in', personIds).execute(),
+    db.selectFrom('memberships').select(['person_id', 'role']).where('partnership_id', '=', partnershipId).where('body_id', '=', m.body_id)
+      .where('person_id', 'in', personIds).where('role', 'in', ['chair', 'vice-chair']).where('starts_on', '<=', m.meets_on)
+      .where((eb) => eb.or([eb('ends_on', 'is', null), eb('ends_on', '>=', m.meets_on)])).execute(),
+  ]);
+  for (const p of people) {
+    const held = roles.filter((r) => r.person_id === p.id).map((r) => r.role);
+    result.set(p.id, { familyName: p.family_name, memberRole: held.includes('chair') ? 'chair' : held.includes('vice-chair') ? 'vice-chair' : null });
+  }
+  return result;
 }
 
 /** Counts of each meeting's agenda items, for lists. */

@@ -64,6 +64,12 @@ export interface MeetingsTable {
   minutes_published_at: Date | null;
   minutes_approved_at: Date | null;
   approved_at_meeting_id: string | null;
+  /** 'HH:MM': when the meeting closed, as the minutes record it. */
+  closed_at: string | null;
+  /** Raised by every save of the minutes: a save based on an older version is refused. */
+  minutes_version: Generated<number>;
+  minutes_saved_at: Date | null;
+  minutes_saved_by: string | null;
   created_by: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;

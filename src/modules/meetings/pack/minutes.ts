@@ -25,7 +25,12 @@ export function minutedItems(view: MeetingView) {
 export interface MinutesOptions {
   /** A line above the title, e.g. which agenda item of a pack these minutes belong to. */
   caption?: string;
+  /** The "Chair ... Date ..." lines the chair signs once the minutes are approved: on the minutes' own PDF. */
+  signature?: boolean;
 }
+
+/** Where the chair signs the approved minutes. */
+export const SIGNATURE_LINE = 'Chair ........................................    Date ....................';
 
 export function minutesBlocks(view: MeetingView, opts: MinutesOptions = {}): Block[] {
   const m = view.meeting;
@@ -43,13 +48,7 @@ export function minutesBlocks(view: MeetingView, opts: MinutesOptions = {}): Blo
   if (view.attendance.length) {
     blocks.push({ kind: 'space', height: 6 });
     for (const group of view.attendance) {
-      const names = group.people.map((a) => {
-        let s = a.displayName;
-        if (a.capacity) s += ` (${a.capacity})`;
-        if (a.substituteFor) s += `, substitute for ${a.substituteFor}`;
-        if (a.mode === 'virtual') s += ' (virtually)';
-        return s;
-      });
+      const names = group.people.map((a) => a.text);
       blocks.push({ kind: 'text', label: `${group.heading}:`, labelWidth: 92, text: `${names.join(', ')}.` });
     }
   }
@@ -73,12 +72,17 @@ export function minutesBlocks(view: MeetingView, opts: MinutesOptions = {}): Blo
     }
   }
   if (!minutedItems(view).length) blocks.push({ kind: 'text', text: 'No minutes have been written for this meeting yet.', font: 'italic' });
+  if (view.closingText) blocks.push({ kind: 'text', text: view.closingText, spaceAfter: 12 });
 
   if (view.amendments.length) {
     blocks.push({ kind: 'heading', level: 2, text: 'Amendments after approval' });
     for (const a of view.amendments) {
       blocks.push({ kind: 'text', text: `${formatDateTime(a.amended_at)}, ${a.amended_by_label}: ${a.reason}. Was: “${a.before}”. Now: “${a.after}”.` });
     }
+  }
+  if (opts.signature) {
+    blocks.push({ kind: 'space', height: 30 });
+    blocks.push({ kind: 'text', text: SIGNATURE_LINE, keepWithNext: false });
   }
   return blocks;
 }

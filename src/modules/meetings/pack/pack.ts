@@ -258,7 +258,7 @@ export async function buildMinutesPdf(input: { partnershipName: string; view: Me
   doc.setCreator('Partnership Hub');
   doc.setProducer('Partnership Hub (pdf-lib)');
   doc.setLanguage('en-GB');
-  const pages = paintPages(doc, fonts, layout(minutesBlocks(view), measureWith(fonts)));
+  const pages = paintPages(doc, fonts, layout(minutesBlocks(view, { signature: true }), measureWith(fonts)));
   if (view.minutesDraft) for (const p of pages) stampHeader(p, fonts, DRAFT_MARK);
   stampPageNumbers(doc, fonts);
   const restrictedIncluded = view.items
