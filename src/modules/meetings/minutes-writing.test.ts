@@ -199,7 +199,7 @@ test('two clerks at once: the later save from an older copy is refused with who 
   assert.deepEqual((await minutesOf(meetingId)).paragraphs.map((x) => x.text).sort(), ['My paragraph.', 'Their paragraph.']);
 });
 
-test('the JSON API: a save is written once however often it is sent; an old version, a foreign item or approved minutes change nothing', async () => {
+test('the JSON API: a save is written once however often it is sent; an old version, a foreign item, a bad id or a member change nothing', async () => {
   const meetingId = await meetingWith('2025-07-08', ['Hate crime']);
   const [item] = await itemIds(meetingId, ['Hate crime']);
   const start = (await officer.json('GET', `/api/meetings/${meetingId}/minutes`)).json();
@@ -218,14 +218,18 @@ test('the JSON API: a save is written once however often it is sent; an old vers
   const rows = await minutesOf(meetingId);
   assert.deepEqual(rows.paragraphs.map((p) => p.text), ['The report was discussed.']);
   assert.equal(rows.resolutions.length, 1);
+  // A paragraph added on the item's own page is a new version too: a save from the older copy is told.
+  assert.equal((await officer.json('POST', `/api/meetings/${meetingId}/items/${item}/paragraphs`, { text: 'Added on the item page.' })).statusCode, 201);
+  assert.equal((await officer.json('PUT', `/api/meetings/${meetingId}/minutes`, { ...body, version: 2 })).statusCode, 409);
+  assert.equal((await officer.json('GET', `/api/meetings/${meetingId}/minutes`)).json().version, 3);
 
   const before = JSON.stringify(await minutesOf(meetingId));
-  const foreign = await officer.json('PUT', `/api/meetings/${meetingId}/minutes`, { version: 2, items: [{ itemId: '0b6c3c1e-4d0f-4a8e-9a51-3f1d2b7c9eff', paragraphs: [], resolutions: [] }] });
+  const foreign = await officer.json('PUT', `/api/meetings/${meetingId}/minutes`, { version: 3, items: [{ itemId: '0b6c3c1e-4d0f-4a8e-9a51-3f1d2b7c9eff', paragraphs: [], resolutions: [] }] });
   assert.equal(foreign.statusCode, 409);
-  const notUuid = await officer.json('PUT', `/api/meetings/${meetingId}/minutes`, { version: 2, items: [{ itemId: item, paragraphs: [{ id: 'x', text: 'y' }], resolutions: [] }] });
+  const notUuid = await officer.json('PUT', `/api/meetings/${meetingId}/minutes`, { version: 3, items: [{ itemId: item, paragraphs: [{ id: 'x', text: 'y' }], resolutions: [] }] });
   assert.equal(notUuid.statusCode, 400);
   const member = await new Client(t.app).signIn(demoUsers.member);
-  assert.equal((await member.json('PUT', `/api/meetings/${meetingId}/minutes`, { version: 2, items: [] })).statusCode, 403);
+  assert.equal((await member.json('PUT', `/api/meetings/${meetingId}/minutes`, { version: 3, items: [] })).statusCode, 403);
   assert.equal((await new Client(t.app).json('GET', `/api/meetings/${meetingId}/minutes`)).statusCode, 401);
   assert.equal(JSON.stringify(await minutesOf(meetingId)), before);
 });

@@ -21,6 +21,12 @@ async function meetingFor(ctx: Context, trx: Tx, meetingId: string, rule: 'recor
   authorize(ctx.actor, 'update', { type: 'meeting', bodyId: meeting.body_id });
   const problem = rule === 'minutes' ? minutesProblem(meeting) : editProblem(meeting);
   if (problem) throw new ConflictError(problem);
+  // A change made here is a new version of the minutes: the minutes page's next save from an older copy is told.
+  if (rule === 'minutes') {
+    await trx.updateTable('meetings').set({
+      minutes_version: meeting.minutes_version + 1, minutes_saved_at: new Date(), minutes_saved_by: ctx.actor.kind === 'user' ? ctx.actor.displayName : null,
+    }).where('partnership_id', '=', meeting.partnership_id).where('id', '=', meeting.id).execute();
+  }
   return meeting;
 }
 
