@@ -13,6 +13,7 @@ import { todayIso } from '../partnership/domain.ts';
 import { firstMinuteNumber, numberMinutes, stepProblem } from './domain.ts';
 import { findBodyMeetingSettings, highestMinuteNumberBefore, personOptions } from './store.ts';
 import { readMeeting } from './reading.ts';
+import { auditRestrictedReads } from './access.ts';
 import type { MeetingView } from './record.ts';
 import {
   actionField, rowField, saveMinutes, type MinutesActionInput, type MinutesInput, type MinutesItemInput,
@@ -93,9 +94,11 @@ export async function minutesWritingRoutes(app: FastifyInstance): Promise<void> 
 
   /** The meeting for its clerk: staff only, and not a cancelled one. */
   async function load(req: FastifyRequest) {
-    const { view } = await readMeeting(db, req, idOf(req));
+    const { view } = await readMeeting(db, req, idOf(req), { audit: false });
     authorize(req.actor, 'update', { type: 'meeting', bodyId: view.meeting.body_id });
     if (view.meeting.status === 'cancelled') throw new NotFoundError('This meeting was cancelled');
+    // Audited once the reader is known to be let in: the clerk reads every restricted item here.
+    await auditRestrictedReads(db, req.actor, view.restrictedShown);
     return view;
   }
 
