@@ -7,6 +7,8 @@ import { migrateAsOwner, userOf } from './db/roles.ts';
 import { buildApp } from './app.ts';
 import { loadDemoIfEmpty } from './demo/seed.ts';
 import { startHousekeeping } from './db/housekeeping.ts';
+import { mailerFromConfig } from './mail/mailer.ts';
+import { NoticeRunner } from './modules/meetings/notices/runner.ts';
 
 async function main() {
   const config = loadConfig();
@@ -20,12 +22,17 @@ async function main() {
   }
   const app = await buildApp({ db: database.db, config });
   const stopHousekeeping = startHousekeeping(database);
+  // Notices to members go out from the outbox; without SMTP_URL they wait there.
+  const mailer = mailerFromConfig(config);
+  const notices = mailer ? new NoticeRunner({ db: database.db, mailer, config }).start() : null;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: stopping`);
     stopHousekeeping();
+    await notices?.stop();
+    mailer?.close();
     await app.close();
     await database.close();
     process.exit(0);

@@ -15,6 +15,10 @@ import { createTestApp, Client, demoUsers, type TestApp } from './support/app.ts
 import { buildBody, personId } from '../src/modules/meetings/testing.ts';
 import { addDays, todayIso } from '../src/modules/partnership/domain.ts';
 import { holdMeeting, type HeldMeeting } from '../src/modules/public/testing.ts';
+import { startSmtpTestServer } from '../src/mail/smtpTestServer.ts';
+import { requireMailer } from '../src/mail/mailer.ts';
+import { NoticeRunner } from '../src/modules/meetings/notices/runner.ts';
+import { queueMeetingNotice } from '../src/modules/meetings/notices/queue.ts';
 
 /**
  * Words that exist only in content the role may not read. Each is capitalised where it
@@ -280,4 +284,35 @@ test('the member without a grant does see the partnership’s own unpublished wo
   assert.equal((await member.get(`/actions/${ids.restrictedAction}`)).statusCode, 404);
   assert.equal((await member.get(`/meetings/${published.id}/items/${ids.restrictedItem}`)).statusCode, 404);
   assert.ok(UUID.test(ids.restrictedItem!));
+});
+
+test('no marker of restricted content reaches an e-mail notice to a recipient not entitled, in its text, HTML or calendar invitation', async () => {
+  const smtp = await startSmtpTestServer();
+  const mailer = requireMailer({ smtpUrl: smtp.url, mailFrom: 'csp@northshire.example' });
+  try {
+    // Two members of the body without accounts (so, as the policy sees them, the public), and
+    // the officer, entitled, who must get the markers: the check can see a leak.
+    const db = t.database.db;
+    for (const family of ['Chen', 'Abernethy']) {
+      await db.insertInto('memberships').values({ partnership_id: t.partnershipId, body_id: bodyId, person_id: await personId(t, family), role: 'member', starts_on: '2020-01-01' }).execute();
+    }
+    const officerUser = await db.selectFrom('users').select(['id', 'display_name']).where('email', '=', demoUsers.officer).executeTakeFirstOrThrow();
+    const actor = { kind: 'user' as const, partnershipId: t.partnershipId, userId: officerUser.id, displayName: officerUser.display_name, role: 'officer' as const, personId: null, grants: [] };
+    for (const kind of ['agenda', 'supplement', 'minutes'] as const) await db.transaction().execute((trx) => queueMeetingNotice(trx, actor, published.id, kind));
+    await new NoticeRunner({ db, mailer, config: { baseUrl: 'https://csp.example.org', mailFrom: 'csp@northshire.example' } }).drain();
+    const mails = await smtp.waitFor(1);
+    const markers = Object.values(RESTRICTED) as string[];
+    const notEntitled = mails.filter((m) => !m.envelopeTo.includes(demoUsers.officer));
+    const entitled = mails.filter((m) => m.envelopeTo.includes(demoUsers.officer));
+    assert.ok(notEntitled.length >= 6, `${notEntitled.length} e-mails to people not entitled`);
+    assert.equal(entitled.length, 3);
+    for (const m of notEntitled) {
+      const all = [m.raw, m.text, m.html ?? '', ...m.attachments.map((a) => a.content)].join('\n');
+      for (const w of markers) assert.ok(!all.includes(w), `${w} in the e-mail "${m.headers.get('subject')}" to ${m.envelopeTo}`);
+    }
+    assert.ok(entitled.some((m) => m.text.includes(RESTRICTED.itemTitle)), 'the officer’s notice carries the restricted item');
+  } finally {
+    mailer.close();
+    await smtp.close();
+  }
 });

@@ -54,6 +54,8 @@ export interface Resource {
   ownerPersonId?: string | null;
   /** The clerk's working views (the governance overview): officers and administrators only. */
   staffOnly?: boolean;
+  /** The actor's own settings (which notices they get): theirs to change once signed in. */
+  ownAccount?: boolean;
 }
 
 export function can(actor: Actor, action: Action, resource: Resource): boolean {
@@ -81,6 +83,7 @@ export function can(actor: Actor, action: Action, resource: Resource): boolean {
   // Restricted or case-scoped records still need the read right first.
   // A member whose account is linked to a person may add updates to the actions that
   // person owns (and can read); creating and changing actions stays with the clerk's team.
+  if (action === 'update' && resource.ownAccount) return role !== null;
   if (action === 'update' && resource.type === 'action' && resource.ownerPersonId && actor.kind === 'user'
     && actor.personId === resource.ownerPersonId && can(actor, 'read', resource)) return true;
   if (role !== 'administrator' && role !== 'officer') return false;

@@ -57,6 +57,7 @@ const ROWS: Record<string, { actions: Action[]; resource: Resource }> = {
   'Update an action they own': { actions: ['update'], resource: { type: 'action', ownerPersonId: OWNER } },
   'Update an action they own from restricted business of body B': { actions: ['update'], resource: { type: 'action', ownerPersonId: OWNER, restricted: true, bodyId: BODY_B } },
   'Update an action someone else owns': { actions: ['update'], resource: { type: 'action', ownerPersonId: SOMEONE_ELSE } },
+  'Change their own notice preferences': { actions: ['update'], resource: { type: 'notice-preferences', ownAccount: true } },
   'Read the history of a record': { actions: ['read-history'], resource: { type: 'history' } },
   'Add users, change roles, disable users, give and take away grants': { actions: ['administer'], resource: { type: 'user' } },
 };

@@ -4,9 +4,16 @@ import nodemailer from 'nodemailer';
 import type { Config } from '../config.ts';
 
 export interface MailMessage {
+  /** An address, or "Name <address>". */
   to: string;
   subject: string;
   text: string;
+  /** An HTML alternative to the text (the text is always sent). */
+  html?: string;
+  /** An iCalendar object sent as a calendar invitation (text/calendar with its METHOD). */
+  calendar?: { method: 'REQUEST' | 'CANCEL' | 'PUBLISH'; content: string; fileName: string };
+  /** A fixed Message-ID ("<id@host>"), so a message sent again is recognisably the same one. */
+  messageId?: string;
 }
 
 export interface Mailer {
@@ -33,7 +40,15 @@ export function mailerFromConfig(config: Pick<Config, 'smtpUrl' | 'mailFrom'>): 
   }, { from: config.mailFrom });
   return {
     async send(message) {
-      await transport.sendMail({ to: message.to, subject: message.subject, text: message.text });
+      await transport.sendMail({
+        to: message.to, subject: message.subject, text: message.text,
+        ...(message.html ? { html: message.html } : {}),
+        ...(message.messageId ? { messageId: message.messageId } : {}),
+        // Both an alternative part (calendar apps offer Accept/Decline) and an attachment (a file to open).
+        ...(message.calendar ? {
+          icalEvent: { method: message.calendar.method, filename: message.calendar.fileName, content: message.calendar.content },
+        } : {}),
+      });
     },
     close() {
       transport.close();

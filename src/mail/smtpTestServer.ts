@@ -2,14 +2,19 @@
 // message it receives so a test can read its envelope, headers and text. Mail never
 // leaves the machine.
 import { SMTPServer } from 'smtp-server';
+import { simpleParser } from 'mailparser';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedMail {
   envelopeFrom: string;
   envelopeTo: string[];
   headers: Map<string, string>;
-  /** The decoded text body. */
+  /** The decoded text body (the text/plain part of a multipart message). */
   text: string;
+  /** The HTML alternative, when there is one. */
+  html: string | null;
+  /** Attachments and calendar parts, decoded. */
+  attachments: { contentType: string; fileName: string | null; content: string }[];
   raw: string;
 }
 
@@ -31,13 +36,25 @@ export async function startSmtpTestServer(): Promise<SmtpTestServer> {
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
-        messages.push({
+        const envelope = {
           envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           envelopeTo: session.envelope.rcptTo.map((r) => r.address),
-          ...parseMessage(raw),
-          raw,
-        });
-        callback();
+        };
+        const simple = parseMessage(raw);
+        if (!/^content-type:\s*multipart\//im.test(raw.slice(0, raw.indexOf('\r\n\r\n')))) {
+          messages.push({ ...envelope, ...simple, html: null, attachments: [], raw });
+          callback();
+          return;
+        }
+        // Multipart (an HTML alternative, a calendar invitation): read by a full MIME parser.
+        simpleParser(raw).then((parsed) => {
+          messages.push({
+            ...envelope, headers: simple.headers, text: (parsed.text ?? '').replace(/\r\n/g, '\n'), html: parsed.html || null,
+            attachments: parsed.attachments.map((a) => ({ contentType: a.contentType, fileName: a.filename ?? null, content: a.content.toString('utf8') })),
+            raw,
+          });
+          callback();
+        }, (error: Error) => callback(error));
       });
     },
   });

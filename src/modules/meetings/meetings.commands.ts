@@ -19,6 +19,7 @@ import {
 } from './store.ts';
 import { renumberCodes } from './agenda.commands.ts';
 import { reindexMeeting } from './search.ts';
+import { queueMeetingNotice } from './notices/queue.ts';
 import type { AgendaItemKind } from './tables.ts';
 
 const MEETING_FORMATS = ['in-person', 'online', 'hybrid'] as const;
@@ -41,7 +42,10 @@ function readMeeting(body: unknown) {
   if ((format === 'in-person' || format === 'hybrid') && !venue) input.fail('venue', 'Enter the venue, for example Council Chamber, County Hall');
   if (!format && !venue && !online) input.fail('venue', 'Enter the venue, or say that the meeting is held online');
   const contact_person_id = input.optionalId('contact_person_id', 'Select the contact officer from the list');
-  return { input, values: { meets_on, starts_at: starts_at ?? '', ends_at, venue, online, contact_person_id } };
+  let joining_url = input.optionalText('joining_url', 'The joining link', 500);
+  if (joining_url && !/^https:\/\/[^\s]+$/.test(joining_url)) input.fail('joining_url', 'Enter the joining link as a web address starting https://, for example https://teams.microsoft.com/l/meetup-join/...');
+  if (!online) joining_url = null;
+  return { input, values: { meets_on, starts_at: starts_at ?? '', ends_at, venue, online, contact_person_id, joining_url } };
 }
 
 /** Schedules a meeting of a body; its agenda starts with the body's sections and standing items. */
@@ -173,6 +177,8 @@ export async function takeMeetingStep(ctx: Context, meetingId: string, step: Mee
       .where('partnership_id', '=', partnershipId).where('id', '=', meetingId).returningAll().executeTakeFirstOrThrow();
     await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'meeting', recordId: meetingId, before, after, summary: STEP_SUMMARIES[step] });
     await reindexMeeting(trx, partnershipId, meetingId);
+    // Members and invited people are e-mailed (notices/), queued in this transaction.
+    if (step === 'publish-agenda' || step === 'publish-minutes') await queueMeetingNotice(trx, ctx.actor, meetingId, step === 'publish-agenda' ? 'agenda' : 'minutes');
     return after;
   });
 }

@@ -7,6 +7,7 @@ import { meetingPages } from './pages.routes.ts';
 import { meetingApi } from './api.routes.ts';
 import { bodyRulesApi } from './body-rules.ts';
 import { minutesWritingRoutes } from './minutes-writing.routes.ts';
+import { noticeRoutes } from './notices/routes.ts';
 
 export async function meetingsRoutes(app: FastifyInstance): Promise<void> {
   // Registered inside this plugin, so only the meetings routes accept multipart bodies.
@@ -16,6 +17,7 @@ export async function meetingsRoutes(app: FastifyInstance): Promise<void> {
   await meetingApi(app);
   await bodyRulesApi(app);
   await minutesWritingRoutes(app);
+  await noticeRoutes(app);
 }
 
 export { listMeetingsForBody } from './store.ts';

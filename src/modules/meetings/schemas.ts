@@ -78,6 +78,7 @@ export const MeetingsQuery = Type.Object({
 export const MeetingInput = Type.Object({
   meetsOn: Type.String({ description: 'YYYY-MM-DD' }), startsAt: Type.String({ description: '10:00, 10am or 2.30pm' }), endsAt: OptText,
   venue: OptText, online: Type.Optional(Type.Boolean()), contactPersonId: OptText,
+  joiningUrl: Type.Optional(Type.Union([Type.String({ description: 'For an online meeting: the https:// link to join' }), Type.Null()])),
 });
 export const CancelInput = Type.Object({ cancelledReason: Type.String() });
 

@@ -17,13 +17,22 @@ export interface CalendarEvent {
   /** When the meeting's record last changed: DTSTAMP and LAST-MODIFIED. */
   modifiedAt: Date;
   createdAt: Date | null;
+  /** For an invitation: one more each time the meeting's notice is sent again (RFC 5545 3.8.7.4). */
+  sequence?: number;
+  organizer?: { name: string; email: string };
+  attendees?: readonly { name: string; email: string }[];
 }
 
 export interface Calendar {
   name: string;
   description?: string;
+  /** An invitation sent by e-mail (iTIP, RFC 5546) carries its method; a feed has none. */
+  method?: 'REQUEST' | 'CANCEL' | 'PUBLISH';
   events: readonly CalendarEvent[];
 }
+
+/** A parameter value (CN=...): quoted, without the characters a quoted value may not hold. */
+const paramText = (value: string) => `"${value.replace(/["\r\n]/g, '').replace(/[\u0000-\u001f\u007f]/g, '')}"`;
 
 export const TIME_ZONE = 'Europe/London';
 
@@ -102,6 +111,9 @@ function eventLines(e: CalendarEvent): string[] {
   if (e.location) lines.push(`LOCATION:${escapeText(e.location)}`);
   if (e.description) lines.push(`DESCRIPTION:${escapeText(e.description)}`);
   if (e.url) lines.push(`URL;VALUE=URI:${e.url}`);
+  if (e.sequence !== undefined) lines.push(`SEQUENCE:${e.sequence}`);
+  if (e.organizer) lines.push(`ORGANIZER;CN=${paramText(e.organizer.name)}:mailto:${e.organizer.email}`);
+  for (const a of e.attendees ?? []) lines.push(`ATTENDEE;CN=${paramText(a.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:mailto:${a.email}`);
   lines.push(`STATUS:${e.cancelled ? 'CANCELLED' : 'CONFIRMED'}`);
   if (e.createdAt) lines.push(`CREATED:${utcDateTime(e.createdAt)}`);
   lines.push(`LAST-MODIFIED:${utcDateTime(e.modifiedAt)}`);
@@ -116,6 +128,7 @@ export function buildCalendar(cal: Calendar): string {
     'VERSION:2.0',
     'PRODID:-//Partnership Hub//Meetings//EN',
     'CALSCALE:GREGORIAN',
+    ...(cal.method ? [`METHOD:${cal.method}`] : []),
     `NAME:${escapeText(cal.name)}`,
     `X-WR-CALNAME:${escapeText(cal.name)}`,
     ...(cal.description ? [`X-WR-CALDESC:${escapeText(cal.description)}`] : []),
