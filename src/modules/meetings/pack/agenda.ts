@@ -6,8 +6,18 @@ import type { Block } from './layout.ts';
 import { longDate, RESTRICTED_MARK } from './minutes.ts';
 import type { MatterArising } from '../../actions/mattersArising.ts';
 
+export interface CoverDetails {
+  /** "Mr Stuart Macrae (Chair)": the body's members on the day of the meeting. */
+  members: string[];
+  quorum: number | null;
+  /** The link to join online: printed in the members' pack and for the partnership's own people only. */
+  joiningUrl: string | null;
+}
+
 export interface FrontOptions {
   partnershipName: string;
+  /** The cover's membership, quorum and how to attend (pack/routes.ts). */
+  cover?: CoverDetails;
   /** The reader is entitled to restricted items: the members' pack. */
   membersPack: boolean;
   /**
@@ -36,6 +46,18 @@ export function coverBlocks(view: MeetingView, opts: FrontOptions): Block[] {
   blocks.push(row('Time', view.when));
   blocks.push(row('Venue', view.where));
   if (view.contactName) blocks.push(row('Contact officer', view.contactName));
+  const c = opts.cover;
+  if (c) {
+    const attend = m.online
+      ? m.venue
+        ? `In person at ${m.venue}, or online${c.joiningUrl ? '' : ': ask the contact officer for the link'}.`
+        : `Online${c.joiningUrl ? '' : ': ask the contact officer for the link'}.`
+      : `In person at ${m.venue ?? 'the venue above'}.`;
+    blocks.push(row('How to attend', attend));
+    if (c.joiningUrl) blocks.push(row('Joining link', c.joiningUrl));
+    if (c.quorum) blocks.push(row('Quorum', `${c.quorum} members`));
+    if (c.members.length) blocks.push(row('Membership', c.members.join(', ')));
+  }
   blocks.push({ kind: 'space', height: 24 });
   if (m.status === 'cancelled') {
     blocks.push({ kind: 'text', text: `This meeting was cancelled${m.cancelled_reason ? `: ${m.cancelled_reason}` : ''}.`, font: 'bold', size: 12 });

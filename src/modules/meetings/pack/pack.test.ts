@@ -180,6 +180,9 @@ test('the public pack holds no restricted item, paper or minute', async () => {
   // The public pack says the item is held without press and public, and why; never what it is.
   assert.match(all, /D1 Held without the press and public\. Exempt under paragraph 1 of Part 1 of Schedule 12A/);
   assert.doesNotMatch(all, /Restricted – not for publication/);
+  // The cover says how to attend; papers carry their item code and their own page numbers.
+  assert.match(all, /How to attend In person at Council Chamber, Westgate House\./);
+  assert.match(all, /Item B1 – paper page 1 of 3/);
   // A member with no grant for this body gets the same pack.
   const forMember = (await pdfPages((await member.get(`/meetings/${november}/agenda-pack.pdf`)).rawPayload)).join('\n');
   for (const s of SECRET) assert.ok(!forMember.includes(s), s);

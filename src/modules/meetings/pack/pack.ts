@@ -13,8 +13,8 @@ import type { MeetingView } from '../record.ts';
 import { extractDocument } from '../../documents/extract/index.ts';
 import { PDF } from '../papers.ts';
 import { A4, layout, type Block, type LaidOutPage } from './layout.ts';
-import { embedFonts, measureWith, paintPages, stampHeader, stampPageNumbers, type Fonts } from './paint.ts';
-import { agendaBlocks, coverBlocks } from './agenda.ts';
+import { embedFonts, measureWith, paintPages, stampHeader, stampItem, stampPageNumbers, type Fonts } from './paint.ts';
+import { agendaBlocks, coverBlocks, type CoverDetails } from './agenda.ts';
 import type { MatterArising } from '../../actions/mattersArising.ts';
 import { DRAFT_MARK, longDate, minutesBlocks, RESTRICTED_MARK } from './minutes.ts';
 
@@ -24,6 +24,8 @@ export interface PackInput {
   view: MeetingView;
   /** The reader may see restricted items of this body: the members' pack. */
   membersPack: boolean;
+  /** The cover's membership, quorum and how to attend (pack/routes.ts). */
+  cover?: CoverDetails;
   /** The matters arising list as the reader may see it (see FrontOptions). */
   mattersArising?: readonly MatterArising[];
   /** The previous meeting's minutes as the reader may see them, or null when there are none to show. */
@@ -216,7 +218,7 @@ export async function buildAgendaPack(input: PackInput): Promise<PackResult> {
   }
 
   // The front: cover, then the agenda, whose page numbers depend on its own length.
-  const front = { partnershipName: input.partnershipName, membersPack, ...(input.mattersArising ? { mattersArising: input.mattersArising } : {}) };
+  const front = { partnershipName: input.partnershipName, membersPack, cover: input.cover, ...(input.mattersArising ? { mattersArising: input.mattersArising } : {}) };
   const cover = layout(coverBlocks(view, front), measure);
   let agendaLength = 1;
   let agenda: LaidOutPage[] = [];
@@ -237,6 +239,9 @@ export async function buildAgendaPack(input: PackInput): Promise<PackResult> {
     const to = doc.getPageCount();
     if (to - from + 1 !== part.pageCount) throw new Error(`pack part "${part.title}" took ${to - from + 1} pages, planned ${part.pageCount}`);
     if (part.restricted) for (let i = from - 1; i < to; i++) stampHeader(doc.getPage(i), fonts, RESTRICTED_MARK);
+    if (part.kind === 'paper' && part.itemCode) {
+      for (let i = from - 1; i < to; i++) stampItem(doc.getPage(i), fonts, `Item ${part.itemCode} – paper page ${i - from + 2} of ${to - from + 1}`);
+    }
     const { draw: _draw, pageCount: _count, ...rest } = part;
     parts.push({ ...rest, from, to });
   }

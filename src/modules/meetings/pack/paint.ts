@@ -67,6 +67,12 @@ export function stampHeader(page: PDFPage, fonts: Fonts, text: string): void {
   drawVisible(page, safe, Math.max(12, width - 40 - w), height - 30, fonts.bold, size);
 }
 
+/** "Item B2 – paper page 1 of 3" at the top left of a paper's page, so a loose page still says where it belongs. */
+export function stampItem(page: PDFPage, fonts: Fonts, text: string): void {
+  const { height } = visibleSize(page);
+  drawVisible(page, toWinAnsi(text), 40, height - 30, fonts.regular, 9);
+}
+
 /** "Page n" centred in the footer of every page; papers of any size get it too. */
 export function stampPageNumbers(doc: PDFDocument, fonts: Fonts): void {
   const size = 9;

@@ -10,6 +10,10 @@ import { buildMeetingView, type MeetingView } from '../record.ts';
 import { loadMeetingRecord, previousMeetingOf, readPaperContent } from '../store.ts';
 import { IdParams } from '../schemas.ts';
 import { buildAgendaPack, buildMinutesPdf, type PackResult } from './pack.ts';
+import type { CoverDetails } from './agenda.ts';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../../db/schema.ts';
+import { displayName } from '../../partnership/domain.ts';
 
 const tags = ['meetings'];
 const pdfResponse = {
@@ -48,6 +52,25 @@ async function previousMinutes(app: FastifyInstance, req: FastifyRequest, view: 
   return previous.minutesVisible ? { view: previous, itemId: item.id } : null;
 }
 
+/** The body's membership on the meeting's date, its quorum, and the joining link for the partnership's own people. */
+async function coverDetails(db: Kysely<DB>, partnershipId: string, m: { body_id: string; meets_on: string; online: boolean; joining_url: string | null }, signedIn: boolean): Promise<CoverDetails> {
+  const [members, body] = await Promise.all([
+    db.selectFrom('memberships as ms').innerJoin('people as p', (j) => j.onRef('p.partnership_id', '=', 'ms.partnership_id').onRef('p.id', '=', 'ms.person_id'))
+      .select(['p.honorific', 'p.given_name', 'p.family_name', 'p.honours', 'ms.role'])
+      .where('ms.partnership_id', '=', partnershipId).where('ms.body_id', '=', m.body_id).where('ms.role', 'in', ['chair', 'vice-chair', 'member'])
+      .where('ms.starts_on', '<=', m.meets_on).where((eb) => eb.or([eb('ms.ends_on', 'is', null), eb('ms.ends_on', '>=', m.meets_on)]))
+      .orderBy('p.family_name').orderBy('p.given_name').execute(),
+    db.selectFrom('bodies').select('quorum').where('partnership_id', '=', partnershipId).where('id', '=', m.body_id).executeTakeFirst(),
+  ]);
+  const order: Record<string, number> = { chair: 0, 'vice-chair': 1, member: 2 };
+  return {
+    members: members.sort((a, b) => (order[a.role] ?? 3) - (order[b.role] ?? 3))
+      .map((p) => `${displayName(p)}${p.role === 'chair' ? ' (Chair)' : p.role === 'vice-chair' ? ' (Vice-Chair)' : ''}`),
+    quorum: body?.quorum ?? null,
+    joiningUrl: signedIn && m.online ? m.joining_url : null,
+  };
+}
+
 export async function packRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app;
 
@@ -60,6 +83,7 @@ export async function packRoutes(app: FastifyInstance): Promise<void> {
       partnershipName: req.partnership.name,
       view,
       membersPack,
+      cover: await coverDetails(db, req.partnership.id, view.meeting, req.actor.kind === 'user'),
       // Actions are never public; the reader's own are read (and restricted ones audited) as on the meeting page.
       mattersArising: req.actor.kind === 'user' ? await mattersArisingFor(db, req, view) : undefined,
       previousMinutes: await previousMinutes(app, req, view),
