@@ -18,6 +18,7 @@ import { registerErrorHandling } from './web/errorHandler.ts';
 import { registerInputChecks, parseFormStrictly } from './web/inputChecks.ts';
 import { registerCacheRules } from './web/cacheRules.ts';
 import { actorForSession, SESSION_COOKIE } from './access/sessions.ts';
+import { ForbiddenError } from './web/errors.ts';
 import { accessRoutes } from './access/routes.ts';
 import { partnershipRoutes } from './modules/partnership/routes.ts';
 import { homeRoutes } from './modules/home/routes.ts';
@@ -98,6 +99,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
     const token = req.cookies[SESSION_COOKIE];
     req.actor = (token && (await actorForSession(db, token, partnership.id))) || { kind: 'public', partnershipId: partnership.id };
   });
+  refuseLargeBodiesBeforeSignIn(app);
   app.addHook('onSend', async (_req, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
@@ -127,6 +129,26 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   await app.register((await import('./modules/documents/imports.routes.ts')).importRoutes);
   await app.register(publicRoutes);
   return app;
+}
+
+// ---------------------------------------------------------------- bodies before sign-in
+// Someone not signed in may send no more than a small form (signing in is one): an
+// upload, or any body that may be larger, is refused as the request arrives, before a
+// byte of it is read or parsed, and the connection is closed so the rest is not received.
+// (Upload routes then check their own permission the same way: web/uploads.ts.)
+export const PUBLIC_BODY_LIMIT = 16 * 1024;
+
+function refuseLargeBodiesBeforeSignIn(app: FastifyInstance) {
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.actor?.kind === 'user') return;
+    const length = req.headers['content-length'];
+    const chunked = req.headers['transfer-encoding'] !== undefined;
+    if (!chunked && (length === undefined || Number(length) === 0)) return;
+    const multipart = String(req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/');
+    if (!multipart && !chunked && Number(length) <= PUBLIC_BODY_LIMIT) return;
+    reply.header('connection', 'close');
+    throw new ForbiddenError('sign-in');
+  });
 }
 
 const assetCache = new Map<string, Buffer>();

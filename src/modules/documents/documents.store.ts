@@ -71,7 +71,8 @@ export async function claimNextFile(db: Kysely<DB>, leaseMs: number, jobId?: str
     with next as (
       select f.partnership_id, f.id from job_files f
       join jobs j on j.partnership_id = f.partnership_id and j.id = f.job_id
-      where (f.status = 'queued' or (f.status = 'reading' and f.claimed_at < now() - (${Math.max(0, Math.round(leaseMs))}::integer * interval '1 millisecond')))
+      where j.status <> 'receiving'
+        and (f.status = 'queued' or (f.status = 'reading' and f.claimed_at < now() - (${Math.max(0, Math.round(leaseMs))}::integer * interval '1 millisecond')))
         and (${jobId ?? null}::uuid is null or f.job_id = ${jobId ?? null}::uuid)
       order by j.created_at, f.position
       limit 1
@@ -87,6 +88,19 @@ export async function claimNextFile(db: Kysely<DB>, leaseMs: number, jobId?: str
   await db.updateTable('jobs').set({ status: 'running', started_at: sql<Date>`coalesce(started_at, now())`, updated_at: new Date() })
     .where('partnership_id', '=', row.partnership_id).where('id', '=', row.job_id).where('status', '=', 'queued').execute();
   return row;
+}
+
+/**
+ * Removes jobs whose upload stopped part way (the server stopped while receiving it):
+ * an upload takes minutes at most, so one still receiving after hours never finishes.
+ */
+export async function dropAbandonedUploads(db: Kysely<DB>, olderThanMs = 6 * 3600_000): Promise<void> {
+  const cutoff = new Date(Date.now() - olderThanMs);
+  await db.transaction().execute(async (trx) => {
+    const stale = trx.selectFrom('jobs').select('id').where('status', '=', 'receiving').where('created_at', '<', cutoff);
+    await trx.deleteFrom('job_files').where('job_id', 'in', stale).execute();
+    await trx.deleteFrom('jobs').where('status', '=', 'receiving').where('created_at', '<', cutoff).execute();
+  });
 }
 
 /** Puts a file being read back in the queue, as it was (the runner is stopping). */

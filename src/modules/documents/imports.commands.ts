@@ -13,13 +13,15 @@ import { addParagraphs, addResolution, confirmPreviousMinutes, recordAttendance 
 import { findAgendaItem, findMeeting, listAgendaItems, listSections } from '../meetings/store.ts';
 import { createAction } from '../actions/commands.ts';
 import { createPerson } from '../partnership/people.commands.ts';
-import { ArchiveError, isArchiveName, openArchive } from './archive.ts';
+import { readFile } from 'node:fs/promises';
+import { ArchiveError, archiveFiles, checkArchive, isArchiveName } from './archive.ts';
 import { findBySha256, findImport, saveDraft, type ImportRow } from './documents.store.ts';
 import {
   applyCorrections, applyForm, confirmationOf, draftProblems, f, isPreviousMinutesItem, sectionFor, type Draft, type DraftCorrections, type DraftMeeting,
 } from './draft.ts';
 import { fold, matchOrganisation, matchPerson, personFromName, personKey, type KnownOrganisation, type KnownPerson } from './matching.ts';
-import { queueImportJob, sha256, type NewFile } from './jobs.ts';
+import { addJobFile, addRefusedFile, dropReceivingJob, finishQueueing, openImportJob } from './jobs.ts';
+import type { SavedFile } from '../../web/uploads.ts';
 import { withinTransaction } from './oneTransaction.ts';
 import { indexForSearch } from '../search/index.ts';
 
@@ -27,11 +29,16 @@ import { indexForSearch } from '../search/index.ts';
 export const DOCUMENT_SIZE_LIMIT = 50 * 1024 * 1024;
 export const ARCHIVE_SIZE_LIMIT = 200 * 1024 * 1024;
 export const UPLOAD_FILES_LIMIT = 100;
+/** Largest total of the files of one upload. */
+export const UPLOAD_TOTAL_LIMIT = 300 * 1024 * 1024;
 
 export interface ImportUpload {
-  files: NewFile[];
+  /** The files as received, each in a temporary file (upload.ts). */
+  files: SavedFile[];
   /** Files cut off at the size limit while reading the upload. */
   tooLarge: string[];
+  /** More files were sent than one upload takes. */
+  tooMany?: boolean;
   fields: Record<string, unknown>;
 }
 
@@ -45,49 +52,71 @@ export class AlreadyImportedError extends ConflictError {
 }
 
 const creator = (ctx: Context) => ({ userId: ctx.actor.kind === 'user' ? ctx.actor.userId : null, label: ctx.actor.kind === 'user' ? ctx.actor.displayName : 'public' });
+const mb = (n: number) => `${n / 1048576} MB`;
 
-/** Queues the uploaded documents (a .zip is opened into its files) as one job. */
+/**
+ * Queues the uploaded documents (a .zip is opened into its files) as one job. Every
+ * check that can refuse the upload as a whole (sizes, a zip's directory, all imported
+ * before) runs first; then the files are queued one at a time, each in its own short
+ * transaction, read from disk (only one is in memory at once), and the job is handed
+ * to the runner when the last is in. A failure part way removes the job.
+ */
 export async function uploadImport(ctx: Context, upload: ImportUpload) {
   authorize(ctx.actor, 'create', { type: 'import' });
+  if (upload.tooMany) throw ValidationError.single('files', `Select up to ${UPLOAD_FILES_LIMIT} files at once`);
   if (upload.tooLarge.length) {
-    throw ValidationError.single('files', `${upload.tooLarge.join(', ')}: each document must be smaller than ${DOCUMENT_SIZE_LIMIT / 1048576} MB, and a .zip smaller than ${ARCHIVE_SIZE_LIMIT / 1048576} MB`);
+    throw ValidationError.single('files', `${upload.tooLarge.join(', ')}: each document must be smaller than ${mb(DOCUMENT_SIZE_LIMIT)}, a .zip smaller than ${mb(ARCHIVE_SIZE_LIMIT)}, and the files of one upload together smaller than ${mb(UPLOAD_TOTAL_LIMIT)}`);
   }
   if (!upload.files.length) throw ValidationError.single('files', 'Select one or more documents, or a .zip of an archive');
-  const files: NewFile[] = [];
-  const refused: { name: string; message: string }[] = [];
   for (const file of upload.files) {
     if (!isArchiveName(file.name)) {
-      if (file.bytes.length > DOCUMENT_SIZE_LIMIT) throw ValidationError.single('files', `${file.name}: the document must be smaller than ${DOCUMENT_SIZE_LIMIT / 1048576} MB`);
-      files.push(file);
+      if (file.size > DOCUMENT_SIZE_LIMIT) throw ValidationError.single('files', `${file.name}: the document must be smaller than ${mb(DOCUMENT_SIZE_LIMIT)}`);
       continue;
     }
     try {
-      const contents = await openArchive(file.bytes, file.name);
-      const prefix = upload.files.length > 1 ? `${file.name}/` : '';
-      files.push(...contents.files.map((f) => ({ name: `${prefix}${f.name}`, bytes: f.bytes })));
-      refused.push(...contents.skipped.map((s) => ({ name: `${prefix}${s.name}`, message: `${prefix}${s.message}` })));
+      await checkArchive({ path: file.path }, file.name);
     } catch (error) {
       if (error instanceof ArchiveError) throw ValidationError.single('files', error.message);
       throw error;
     }
   }
-  if (!files.length && !refused.length) throw ValidationError.single('files', 'The .zip holds no documents. Select one or more documents, or a .zip of an archive');
   const partnershipId = ctx.actor.partnershipId;
   // A single document (or a few) imported before: say so on the form, with a link.
-  if (!upload.files.some((u) => isArchiveName(u.name)) && !refused.length) {
-    const earlier = await findBySha256(ctx.db, partnershipId, files.map((x) => sha256(x.bytes)));
+  if (!upload.files.some((u) => isArchiveName(u.name))) {
+    const earlier = await findBySha256(ctx.db, partnershipId, upload.files.map((x) => x.sha256));
     const bySha = new Map(earlier.map((e) => [e.sha256, e]));
-    const all = files.map((x) => bySha.get(sha256(x.bytes)));
+    const all = upload.files.map((x) => bySha.get(x.sha256));
     if (all.every((e) => e)) {
       throw new AlreadyImportedError(all.map((e) => ({ fileName: e!.file_name, importId: e!.import_id, uploadedAt: e!.uploaded_at, uploadedBy: e!.uploaded_by_label })));
     }
   }
   const title = upload.files.length === 1 ? upload.files[0]!.name : `${upload.files.length} documents`;
-  return inTransaction(ctx, async (trx) => {
-    const job = await queueImportJob(trx, partnershipId, creator(ctx), title, files, refused);
-    await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'import-job', recordId: job.id, summary: `Import of ${title}: ${job.total} file${job.total === 1 ? '' : 's'}` });
-    return job;
-  });
+  const q = await inTransaction(ctx, (trx) => openImportJob(trx, partnershipId, creator(ctx), title, 'receiving'));
+  try {
+    for (const file of upload.files) {
+      if (!isArchiveName(file.name)) {
+        const bytes = new Uint8Array(await readFile(file.path));
+        await inTransaction(ctx, (trx) => addJobFile(trx, q, { name: file.name, bytes, sha256: file.sha256 }));
+        continue;
+      }
+      const prefix = upload.files.length > 1 ? `${file.name}/` : '';
+      for await (const item of archiveFiles({ path: file.path }, file.name)) {
+        await inTransaction(ctx, (trx) => item.kind === 'file'
+          ? addJobFile(trx, q, { name: `${prefix}${item.name}`, bytes: item.bytes })
+          : addRefusedFile(trx, q, { name: `${prefix}${item.name}`, message: `${prefix}${item.message}` }));
+      }
+    }
+    if (!q.counts.total) throw ValidationError.single('files', 'The .zip holds no documents. Select one or more documents, or a .zip of an archive');
+    return await inTransaction(ctx, async (trx) => {
+      const job = await finishQueueing(trx, q);
+      await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'import-job', recordId: job.id, summary: `Import of ${title}: ${job.total} file${job.total === 1 ? '' : 's'}` });
+      return job;
+    });
+  } catch (error) {
+    await dropReceivingJob(ctx.db, partnershipId, q.job.id);
+    if (error instanceof ArchiveError) throw ValidationError.single('files', error.message);
+    throw error;
+  }
 }
 
 async function draftFor(ctx: Context, id: string, opts: { lock?: boolean; trx?: Tx } = {}): Promise<ImportRow> {

@@ -16,6 +16,7 @@ import { DRAFT_ATTENDANCE_KINDS, f, type DraftCorrections } from './draft.ts';
 import { draftValues, nameLinks, presentImport, presentJob } from './presenters.ts';
 import { AcceptInput, Accepted, IdParams, ImportDetail, Job, JobCreated } from './schemas.ts';
 import { readImportUpload } from './upload.ts';
+import { removeUploadFiles, uploadGate } from '../../web/uploads.ts';
 import { JobRunner, runners } from './jobs.ts';
 
 const tags = ['imports'];
@@ -31,9 +32,11 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
   // Registered inside this plugin, so only the import routes accept these multipart bodies.
   await app.register(multipart, {
     throwFileSizeLimit: false,
-    limits: { fileSize: ARCHIVE_SIZE_LIMIT, files: UPLOAD_FILES_LIMIT, fields: 10, fieldSize: 10_000, parts: UPLOAD_FILES_LIMIT + 10 },
+    limits: { fileSize: ARCHIVE_SIZE_LIMIT, files: UPLOAD_FILES_LIMIT + 1, fields: 10, fieldSize: 10_000, parts: UPLOAD_FILES_LIMIT + 11 },
   });
   app.decorateRequest('importUpload', null);
+  app.decorateRequest('uploadTokenChecked', false);
+  app.decorateRequest('uploadTempFiles', null);
   // A draft form holds a field per attendee, item, resolution and action: a long agenda
   // pack passes the thousand fields the app's form parser keeps, and fields beyond it
   // would be lost without a word. Here forms are read whole (the body limit still bounds them).
@@ -78,13 +81,17 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
     return newForm(reply);
   });
 
-  app.post('/imports/new', { preValidation: readImportUpload }, async (req, reply) => {
+  // Uploads: who may import is decided before a byte of the body is read (web/uploads.ts).
+  const mayImport = uploadGate((req) => authorize(req.actor, 'create', { type: 'import' }));
+  const upload = { onRequest: mayImport, preValidation: readImportUpload, onResponse: removeUploadFiles };
+
+  app.post('/imports/new', upload, async (req, reply) => {
     authorize(req.actor, 'create', { type: 'import' });
-    const upload: ImportUpload = req.importUpload ?? { files: [], tooLarge: [], fields: {} };
+    const files: ImportUpload = req.importUpload ?? { files: [], tooLarge: [], fields: {} };
     let earlier: AlreadyImportedError['earlier'] | null = null;
     const outcome = await formOutcome(async () => {
       try {
-        return await uploadImport(ctx(req), upload);
+        return await uploadImport(ctx(req), files);
       } catch (error) {
         if (error instanceof AlreadyImportedError) earlier = error.earlier;
         throw error;
@@ -173,7 +180,7 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
   // ---------------------------------------------------------------- API
 
   app.post('/api/imports', {
-    preValidation: readImportUpload,
+    ...upload,
     schema: {
       tags, response: { 202: JobCreated },
       summary: 'Upload documents (PDF, Word, HTML, text, Markdown, ModernGov XML) or a .zip of an archive: multipart/form-data with one or more `files` parts (and `_csrf`). They are read in the background as a job',

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { Tx } from '../../access/context.ts';
 import { ReadingThread, type ThreadLimits, type ReadOutcome } from './readingThread.ts';
-import { claimNextFile, closeJobIfDone, finishFile, findBySha256, releaseFile, type ClaimedFile } from './documents.store.ts';
+import { claimNextFile, closeJobIfDone, dropAbandonedUploads, finishFile, findBySha256, releaseFile, type ClaimedFile } from './documents.store.ts';
 import { buildDraft } from './draft.ts';
 import { matchBody } from './matching.ts';
 import { formatDate } from '../../web/nunjucks.ts';
@@ -36,46 +36,99 @@ export async function auditForJob(trx: Tx, partnershipId: string, who: JobCreato
 const duplicateMessage = (name: string, earlier: { file_name: string; uploaded_at: Date; uploaded_by_label: string }) =>
   `${name}: this file was imported before (${earlier.file_name}, on ${formatDate(earlier.uploaded_at)} by ${earlier.uploaded_by_label}); it is not imported again`;
 
+export interface NewFileRef extends NewFile {
+  /** Known already (computed as the upload arrived). */
+  sha256?: string;
+}
+
+/** A job being filled: its row, the files seen so far (by SHA-256) and its counters. */
+export interface QueueingJob {
+  job: JobRow;
+  seen: Map<string, string>;
+  counts: { total: number; failed: number; duplicate: number };
+}
+
+type JobRow = Awaited<ReturnType<typeof startJob>>;
+
+function startJob(trx: Tx, partnershipId: string, who: JobCreator, title: string, status: 'queued' | 'receiving') {
+  return trx.insertInto('jobs').values({
+    partnership_id: partnershipId, kind: 'import', title, status, total: 0, created_by: who.userId, created_by_label: who.label, started_at: null, finished_at: null,
+  }).returningAll().executeTakeFirstOrThrow();
+}
+
 /**
- * Queues files for reading, in the caller's transaction. A file whose bytes were
- * imported before, or that appears twice in this upload, is recorded as a duplicate and
- * not queued; entries already refused (from a zip) are recorded as failed. Files may
- * come one at a time (a folder read from disk), so only one is held at once.
+ * Starts a job. One that is `receiving` is filled over several transactions (an upload
+ * is queued a file at a time, so no one transaction holds hundreds of megabytes) and is
+ * not read until finishQueueing hands it to the runner.
+ */
+export async function openImportJob(trx: Tx, partnershipId: string, who: JobCreator, title: string, status: 'queued' | 'receiving' = 'queued'): Promise<QueueingJob> {
+  return { job: await startJob(trx, partnershipId, who, title, status), seen: new Map(), counts: { total: 0, failed: 0, duplicate: 0 } };
+}
+
+type FileRow = { file_name: string; byte_size: number; sha256: string; content: Uint8Array | null; status: 'queued' | 'failed' | 'duplicate'; error_code?: string; message?: string; duplicate_of?: string | null };
+
+async function addRow(trx: Tx, q: QueueingJob, row: FileRow) {
+  q.counts.total++;
+  if (row.status === 'failed') q.counts.failed++;
+  if (row.status === 'duplicate') q.counts.duplicate++;
+  await trx.insertInto('job_files').values({
+    error_code: null, message: null, duplicate_of: null, ...row, partnership_id: q.job.partnership_id, job_id: q.job.id, position: q.counts.total, import_id: null,
+    claimed_at: null, finished_at: row.status === 'queued' ? null : new Date(),
+  }).execute();
+}
+
+/**
+ * Queues one file. A file whose bytes were imported before, or that appears twice in
+ * this job, is recorded as a duplicate and not queued.
+ */
+export async function addJobFile(trx: Tx, q: QueueingJob, f: NewFileRef): Promise<void> {
+  const sha = f.sha256 ?? sha256(f.bytes);
+  const [before] = await findBySha256(trx, q.job.partnership_id, [sha]);
+  const base = { file_name: f.name, byte_size: f.bytes.length, sha256: sha };
+  if (before) await addRow(trx, q, { ...base, content: null, status: 'duplicate', message: duplicateMessage(f.name, before), duplicate_of: before.import_id });
+  else if (q.seen.has(sha)) await addRow(trx, q, { ...base, content: null, status: 'duplicate', message: `${f.name}: the same file as ${q.seen.get(sha)} in this upload; it is imported once` });
+  else {
+    q.seen.set(sha, f.name);
+    await addRow(trx, q, { ...base, content: f.bytes, status: 'queued' });
+  }
+}
+
+/** Records an entry already refused (from a zip) as failed, with its reason. */
+export function addRefusedFile(trx: Tx, q: QueueingJob, r: { name: string; message: string }) {
+  return addRow(trx, q, { file_name: r.name, byte_size: 0, sha256: sha256(new Uint8Array()), content: null, status: 'failed', error_code: 'refused', message: r.message });
+}
+
+/** Sets the job's counters and hands it to the runner (or closes it, when nothing is left to read). */
+export async function finishQueueing(trx: Tx, q: QueueingJob) {
+  const queued = await trx.updateTable('jobs').set({ status: 'queued', total: q.counts.total, failed_count: q.counts.failed, duplicate_count: q.counts.duplicate, updated_at: new Date() })
+    .where('partnership_id', '=', q.job.partnership_id).where('id', '=', q.job.id).returningAll().executeTakeFirstOrThrow();
+  await closeJobIfDone(trx, q.job.partnership_id, q.job.id);
+  return queued;
+}
+
+/** Removes a job that was being filled when its upload failed: nothing of it stays. */
+export async function dropReceivingJob(db: Kysely<DB>, partnershipId: string, jobId: string) {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('job_files').where('partnership_id', '=', partnershipId).where('job_id', '=', jobId).execute();
+    await trx.deleteFrom('jobs').where('partnership_id', '=', partnershipId).where('id', '=', jobId).where('status', '=', 'receiving').execute();
+  });
+}
+
+/**
+ * Queues files for reading, in the caller's transaction (the command line, tests). A
+ * file whose bytes were imported before, or that appears twice in this upload, is
+ * recorded as a duplicate and not queued; entries already refused (from a zip) are
+ * recorded as failed. Files may come one at a time (a folder read from disk), so only
+ * one is held at once.
  */
 export async function queueImportJob(
   trx: Tx, partnershipId: string, who: JobCreator, title: string,
   files: Iterable<NewFile> | AsyncIterable<NewFile>, refused: { name: string; message: string }[] = [],
 ) {
-  const job = await trx.insertInto('jobs').values({
-    partnership_id: partnershipId, kind: 'import', title, total: 0, created_by: who.userId, created_by_label: who.label, started_at: null, finished_at: null,
-  }).returningAll().executeTakeFirstOrThrow();
-  const seen = new Map<string, string>();
-  const counts = { total: 0, failed: 0, duplicate: 0 };
-  const add = async (row: { file_name: string; byte_size: number; sha256: string; content: Uint8Array | null; status: 'queued' | 'failed' | 'duplicate'; error_code?: string; message?: string; duplicate_of?: string | null }) => {
-    counts.total++;
-    if (row.status === 'failed') counts.failed++;
-    if (row.status === 'duplicate') counts.duplicate++;
-    await trx.insertInto('job_files').values({
-      error_code: null, message: null, duplicate_of: null, ...row, partnership_id: partnershipId, job_id: job.id, position: counts.total, import_id: null,
-      claimed_at: null, finished_at: row.status === 'queued' ? null : new Date(),
-    }).execute();
-  };
-  for await (const f of files) {
-    const sha = sha256(f.bytes);
-    const [before] = await findBySha256(trx, partnershipId, [sha]);
-    const base = { file_name: f.name, byte_size: f.bytes.length, sha256: sha };
-    if (before) await add({ ...base, content: null, status: 'duplicate', message: duplicateMessage(f.name, before), duplicate_of: before.import_id });
-    else if (seen.has(sha)) await add({ ...base, content: null, status: 'duplicate', message: `${f.name}: the same file as ${seen.get(sha)} in this upload; it is imported once` });
-    else {
-      seen.set(sha, f.name);
-      await add({ ...base, content: f.bytes, status: 'queued' });
-    }
-  }
-  for (const r of refused) await add({ file_name: r.name, byte_size: 0, sha256: sha256(new Uint8Array()), content: null, status: 'failed', error_code: 'refused', message: r.message });
-  const queued = await trx.updateTable('jobs').set({ total: counts.total, failed_count: counts.failed, duplicate_count: counts.duplicate })
-    .where('partnership_id', '=', partnershipId).where('id', '=', job.id).returningAll().executeTakeFirstOrThrow();
-  await closeJobIfDone(trx, partnershipId, job.id);
-  return queued;
+  const q = await openImportJob(trx, partnershipId, who, title);
+  for await (const f of files) await addJobFile(trx, q, f);
+  for (const r of refused) await addRefusedFile(trx, q, r);
+  return finishQueueing(trx, q);
 }
 
 const mediaTypes: Record<string, string> = {
@@ -160,6 +213,7 @@ export class JobRunner {
   }
 
   private async run(): Promise<void> {
+    await dropAbandonedUploads(this.db).catch((error) => this.options.log?.('import job runner: abandoned uploads could not be removed', error));
     while (!this.stopping) {
       let worked = false;
       try {

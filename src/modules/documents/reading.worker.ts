@@ -5,9 +5,14 @@ import { extractDocument, ExtractionError } from './extract/index.ts';
 import { readDocument } from './import/reader.ts';
 import type { ItemReading } from './import/types.ts';
 import type { ReadRequest, ReadResponse } from './readingThread.ts';
+import { inspectPaper, paperTextOf, PDF } from '../meetings/papers.ts';
 
 parentPort?.on('message', async (req: ReadRequest) => {
   let res: ReadResponse;
+  if (req.kind === 'paper') {
+    parentPort?.postMessage(await paper(req));
+    return;
+  }
   try {
     const extracted = await extractDocument(req.bytes, req.fileName, req.limits);
     const paragraphs = new Map<ItemReading, string[]>();
@@ -26,3 +31,14 @@ parentPort?.on('message', async (req: ReadRequest) => {
   }
   parentPort?.postMessage(res);
 });
+
+/** A paper: checked to be a readable PDF or Word document, and its text taken for search. */
+async function paper(req: ReadRequest): Promise<ReadResponse> {
+  try {
+    const check = await inspectPaper(req.bytes);
+    const text = check.ok ? await paperTextOf(req.bytes, check.mediaType === PDF ? 'paper.pdf' : 'paper.docx', req.limits) : '';
+    return { id: req.id, ok: true, paper: { check, text } };
+  } catch (error) {
+    return { id: req.id, ok: false, code: 'corrupt', message: String((error as Error)?.message ?? error).slice(0, 160) };
+  }
+}

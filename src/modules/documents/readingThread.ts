@@ -5,9 +5,12 @@
 import { Worker } from 'node:worker_threads';
 import type { ExtractionLimits } from './extract/types.ts';
 import type { DocumentReading } from './import/types.ts';
+import type { PaperCheck } from '../meetings/papers.ts';
 
 export interface ReadRequest {
   id: number;
+  /** A document for the importer (the default), or a paper to check and index. */
+  kind?: 'document' | 'paper';
   bytes: Uint8Array;
   fileName: string;
   limits: Partial<ExtractionLimits>;
@@ -22,9 +25,18 @@ export interface ReadResult {
   paragraphs: string[][][];
 }
 
+/** A paper: whether it is a readable PDF or Word document, and its text for search. */
+export interface PaperReading {
+  check: PaperCheck;
+  text: string;
+}
+
 export type ReadResponse =
   | { id: number; ok: true; result: ReadResult }
+  | { id: number; ok: true; paper: PaperReading }
   | { id: number; ok: false; code: string; message: string };
+
+type Failure = { ok: false; code: string; message: string };
 
 export type ReadOutcome = { ok: true; result: ReadResult } | { ok: false; code: string; message: string };
 
@@ -61,8 +73,21 @@ export class ReadingThread {
   }
 
   /** Reads one file; files are read one after another. Never throws. */
-  read(bytes: Uint8Array, fileName: string): Promise<ReadOutcome> {
-    const run = this.queue.then(() => this.readNow(bytes, fileName));
+  async read(bytes: Uint8Array, fileName: string): Promise<ReadOutcome> {
+    const m = await this.next('document', bytes, fileName);
+    if (!m.ok) return m;
+    return 'result' in m ? { ok: true, result: m.result } : { ok: false, code: 'corrupt', message: `${fileName}: the reader gave no reading` };
+  }
+
+  /** Checks a paper and extracts its text, off the main thread. Never throws. */
+  async readPaper(bytes: Uint8Array, fileName: string): Promise<{ ok: true; paper: PaperReading } | Failure> {
+    const m = await this.next('paper', bytes, fileName);
+    if (!m.ok) return m;
+    return 'paper' in m ? { ok: true, paper: m.paper } : { ok: false, code: 'corrupt', message: `${fileName}: the reader gave no answer` };
+  }
+
+  private next(kind: 'document' | 'paper', bytes: Uint8Array, fileName: string): Promise<ReadResponse | Failure> {
+    const run = this.queue.then(() => this.readNow(kind, bytes, fileName));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -122,7 +147,7 @@ export class ReadingThread {
     return this.ready;
   }
 
-  private async readNow(bytes: Uint8Array, fileName: string): Promise<ReadOutcome> {
+  private async readNow(kind: 'document' | 'paper', bytes: Uint8Array, fileName: string): Promise<ReadResponse | Failure> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     try {
       await this.start();
@@ -132,9 +157,9 @@ export class ReadingThread {
     const worker = this.worker!;
     const id = this.nextId++;
     const limit = this.limits.timeoutMs >= 2000 ? `${Math.round(this.limits.timeoutMs / 1000)} seconds` : `${this.limits.timeoutMs} ms`;
-    const outcome = await new Promise<ReadOutcome>((resolve) => {
+    const outcome = await new Promise<ReadResponse | Failure>((resolve) => {
       let settled = false;
-      const finish = (o: ReadOutcome, stop: boolean) => {
+      const finish = (o: ReadResponse | Failure, stop: boolean) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -146,7 +171,7 @@ export class ReadingThread {
       };
       const onMessage = (m: ReadResponse) => {
         if (m.id !== id) return;
-        finish(m.ok ? { ok: true, result: m.result } : { ok: false, code: m.code, message: m.message }, false);
+        finish(m, false);
       };
       const onError = (e: Error & { code?: string }) => {
         const memory = e.code === 'ERR_WORKER_OUT_OF_MEMORY' || /memory/i.test(e.message);
@@ -163,7 +188,7 @@ export class ReadingThread {
       worker.on('error', onError);
       worker.on('exit', onExit);
       // The extractor's own limit comes first, so its message (naming the stage) wins when it can.
-      const request: ReadRequest = { id, bytes, fileName, limits: { timeoutMs: Math.max(1000, this.limits.timeoutMs - 2000), ...this.limits.extraction } };
+      const request: ReadRequest = { id, kind, bytes, fileName, limits: { timeoutMs: Math.max(1000, this.limits.timeoutMs - 2000), ...this.limits.extraction } };
       worker.postMessage(request);
     });
     if (this.worker) {

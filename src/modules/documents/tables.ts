@@ -6,7 +6,8 @@ type Bytes = ColumnType<Uint8Array, Uint8Array, Uint8Array>;
 /** jsonb: written as a JSON string, read back parsed. */
 type Json<T> = ColumnType<T, string, string>;
 
-export type JobStatus = 'queued' | 'running' | 'done';
+/** A job being filled by an upload is 'receiving': the runner leaves it alone until it is queued. */
+export type JobStatus = 'receiving' | 'queued' | 'running' | 'done';
 export type JobFileStatus = 'queued' | 'reading' | 'read' | 'failed' | 'duplicate';
 export type ImportStatus = 'draft' | 'accepted' | 'discarded';
 

@@ -22,7 +22,7 @@ import {
   ElectionLinkInput, IdParams, ItemParams, ListOf, MeetingDetail, MeetingInput, MeetingSection, MeetingsQuery, MeetingSummary, MoveInput, Paper,
   PaperParams, RecordParams, SectionDefault, SectionDefaultInput, StandingItemInput, TextInput,
 } from './schemas.ts';
-import { readUpload } from './upload.ts';
+import { paperUploadGate, readUpload } from './upload.ts';
 import { PAPER_SIZE_LIMIT } from './papers.ts';
 import type { MeetingStep } from './domain.ts';
 
@@ -150,6 +150,7 @@ export async function meetingApi(app: FastifyInstance): Promise<void> {
 
   app.post('/api/meetings/:id/items/:itemId/papers', {
     bodyLimit: Math.ceil(PAPER_SIZE_LIMIT * 1.4) + 4096,
+    onRequest: paperUploadGate,
     preValidation: readUpload,
     schema: {
       tags, params: ItemParams, response: { 201: Paper },

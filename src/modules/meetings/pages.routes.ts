@@ -25,7 +25,7 @@ import {
   addParagraphs, addResolution, amendApprovedMinutes, confirmPreviousMinutes, recordAttendance, recordDeclaration, recordRegister, removeAttendance,
   removeDeclaration, removeParagraph, removeResolution, updateParagraph, updateResolution,
 } from './minutes.commands.ts';
-import { readUpload } from './upload.ts';
+import { paperUploadGate, readUpload } from './upload.ts';
 import { PAPER_SIZE_LIMIT_TEXT } from './papers.ts';
 import { SCHEDULE_12A_PARAGRAPHS } from './exemption.ts';
 import { findBodyRules, updateBodyRules } from './body-rules.ts';
@@ -257,7 +257,7 @@ export async function meetingPages(app: FastifyInstance): Promise<void> {
 
   // ---------------------------------------------------------------- papers
 
-  app.post('/meetings/:id/items/:itemId/papers', { preValidation: readUpload }, async (req, reply) => {
+  app.post('/meetings/:id/items/:itemId/papers', { onRequest: paperUploadGate, preValidation: readUpload }, async (req, reply) => {
     const { id, itemId } = params(req);
     if (!id || !itemId || !isUuid(id) || !isUuid(itemId)) throw new NotFoundError();
     const upload = req.paperUpload ?? { fileName: null, bytes: null, tooLarge: false, fields: {} };

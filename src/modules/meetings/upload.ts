@@ -1,10 +1,16 @@
 // Reads a paper upload (multipart/form-data) before the request's other checks run, so
 // the form's CSRF token is in req.body as for any form, and a file over the size limit
-// becomes a message on the same form rather than a bare error page.
-import type { FastifyRequest } from 'fastify';
+// becomes a message on the same form rather than a bare error page. Who may upload is
+// decided before the body is read (paperUploadGate, for JSON too), and the form's token
+// before its file.
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import type { Upload } from './agenda.commands.ts';
 import { authorize } from '../../access/policy.ts';
+import { checkTokenBeforeFile, uploadGate } from '../../web/uploads.ts';
+
+/** The paper routes' onRequest hook: only people who may change meetings get a body read or parsed. */
+export const paperUploadGate = uploadGate((req) => authorize(req.actor, 'update', { type: 'meeting' }));
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -12,7 +18,7 @@ declare module 'fastify' {
   }
 }
 
-export async function readUpload(req: FastifyRequest): Promise<void> {
+export async function readUpload(req: FastifyRequest, reply: FastifyReply): Promise<void> {
   if (!req.isMultipart()) return;
   // Refused before reading: nobody who may not change meetings gets 20MB buffered.
   // (The command asks the policy again, about the meeting's own body.)
@@ -27,6 +33,7 @@ export async function readUpload(req: FastifyRequest): Promise<void> {
       fields[part.fieldname] = part.value;
       continue;
     }
+    checkTokenBeforeFile(req, reply, fields);
     if (part.fieldname !== 'file' || bytes || tooLarge) {
       part.file.resume(); // only one file is read; any other is drained and ignored
       continue;
