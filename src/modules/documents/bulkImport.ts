@@ -9,7 +9,7 @@ import { loadConfig, ConfigError } from '../../config.ts';
 import { openDatabase, type Database } from '../../db/database.ts';
 import { migrate } from '../../db/migrate.ts';
 import { loadDemoIfEmpty } from '../../demo/seed.ts';
-import { ArchiveError, openArchive } from './archive.ts';
+import { ArchiveError, archiveFiles } from './archive.ts';
 import { findJob, listJobFiles } from './documents.store.ts';
 import { DOCUMENT_SIZE_LIMIT } from './imports.commands.ts';
 import { auditForJob, JobRunner, queueImportJob, type NewFile } from './jobs.ts';
@@ -102,10 +102,12 @@ async function* documentsIn(paths: string[], refused: { name: string; message: s
       const name = relative(root, file).split('\\').join('/');
       const size = (await stat(file)).size;
       if (/\.zip$/i.test(file)) {
+        // Read from disk an entry at a time; a zip refused as a whole is refused before its first entry.
         try {
-          const contents = await openArchive(await readFile(file), name);
-          for (const entry of contents.files) yield { name: `${name}/${entry.name}`, bytes: entry.bytes };
-          refused.push(...contents.skipped.map((s) => ({ name: `${name}/${s.name}`, message: `${name}/${s.message}` })));
+          for await (const item of archiveFiles({ path: file }, name)) {
+            if (item.kind === 'file') yield { name: `${name}/${item.name}`, bytes: item.bytes };
+            else refused.push({ name: `${name}/${item.name}`, message: `${name}/${item.message}` });
+          }
         } catch (error) {
           if (!(error instanceof ArchiveError)) throw error;
           refused.push({ name, message: error.message });

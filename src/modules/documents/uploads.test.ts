@@ -22,9 +22,7 @@ let member: Client;
 let paperUrl: string;
 
 before(async () => {
-  const s0 = Date.now();
   t = await createTestApp();
-  console.log('app in', Date.now() - s0);
   const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
   port = Number(new URL(address).port);
   officer = await new Client(t.app).signIn(demoUsers.officer);
@@ -35,11 +33,7 @@ before(async () => {
   await officer.post(`/meetings/${meetingId}/items/new`, { section_id: (await sectionsOf(t, meetingId)).B!, title: 'Budget monitoring' });
   paperUrl = `/meetings/${meetingId}/items/${await itemId(t, meetingId, 'B1')}/papers`;
 });
-after(async () => {
-  const s = Date.now();
-  await t.close();
-  console.log('closed in', Date.now() - s);
-});
+after(() => t.close());
 
 const heap = () => {
   gc();
@@ -63,7 +57,6 @@ function sendPartly(path: string, headers: Record<string, string>, size: number,
     const head = [`POST ${path} HTTP/1.1`, 'Host: localhost', `Content-Length: ${size}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), '', ''].join('\r\n');
     const first = firstBytes ?? Buffer.alloc(64 * 1024, 0x41);
     const timer = setTimeout(() => finish(false), 15_000);
-    const started = Date.now();
     const finish = (early: boolean) => {
       clearTimeout(timer);
       socket.destroy();
@@ -75,7 +68,6 @@ function sendPartly(path: string, headers: Record<string, string>, size: number,
       const m = /^HTTP\/1\.1 (\d{3})/.exec(answer);
       if (!m || status) return;
       status = Number(m[1]);
-      console.log('answered', Date.now() - started);
       // Offer the rest, 1 MB at a time, until the server stops taking it.
       const block = Buffer.alloc(MB, 0x42);
       while (sentAfter < size - first.length && !socket.destroyed && socket.writable) {
@@ -84,7 +76,6 @@ function sendPartly(path: string, headers: Record<string, string>, size: number,
         if (!ok) await Promise.race([new Promise((r) => socket.once('drain', r)), new Promise((r) => setTimeout(r, 300))]);
         if (socket.writableLength > 4 * MB) break;
       }
-      console.log('offered', Date.now() - started);
       finish(true);
     });
     socket.write(head);
@@ -117,7 +108,6 @@ test('finding 3: an upload from someone not signed in, without permission or wit
     const before = heap();
     const res = await sendPartly(c.path, { 'Content-Type': type, ...(c.cookie ? { Cookie: c.cookie } : {}) }, size, first);
     const grown = heap() - before;
-    console.log(c.who, res, (grown / MB).toFixed(1));
     assert.ok(res.answeredEarly, `${c.who}: answered while the 50 MB body was still being sent`);
     assert.ok(c.expect.includes(res.status), `${c.who}: refused (${res.status})`);
     assert.ok(grown < 8 * MB, `${c.who}: the server's memory grew by ${(grown / MB).toFixed(1)} MB`);
@@ -162,7 +152,7 @@ test('finding 4: a JSON paper upload is refused unparsed before sign-in; an offi
   assert.ok(members.answeredEarly && members.status === 403, `a member's JSON paper: ${members.status}`);
 
   // A long PDF: opening and reading its text takes seconds of work.
-  const pdf = await buildPdf(Array.from({ length: 40 }, (_, i) => `Line ${i} of the community safety budget monitoring report, quarter three, with figures ${i * 37}.`), 600);
+  const pdf = await buildPdf(Array.from({ length: 40 }, (_, i) => `Line ${i} of the community safety budget monitoring report, quarter three, with figures ${i * 37}.`), 200);
   const cookie = officer.cookieHeader();
   const idle = await latencies('/health', cookie, 20);
   const started = performance.now();
@@ -193,6 +183,7 @@ test('finding 7: a large archive is imported without holding the server up, with
   const { payload, contentType } = multipartFiles({ _csrf: csrfOf(page.body) }, [{ name: 'archive-2025.zip', bytes }]);
   chunks.length = 0;
   const cookie = officer.cookieHeader();
+  // The machine may be busy with other work: the baseline is measured before and after.
   const idle = await latencies('/meetings', cookie, 15);
   gc();
   const rssBefore = process.memoryUsage().rss;
@@ -215,6 +206,8 @@ test('finding 7: a large archive is imported without holding the server up, with
   const job = await done;
   clearInterval(sampler);
   const took = performance.now() - started;
+  idle.push(...(await latencies('/meetings', cookie, 15)));
+  idle.sort((a, b) => a - b);
   const grown = (peak - rssBefore) / MB;
   console.log(`import of a ${(bytes.length / MB).toFixed(0)} MB zip: ${took.toFixed(0)} ms; /meetings idle median ${median(idle).toFixed(0)} ms, during: median ${median(during).toFixed(0)} ms, p90 ${during[Math.floor(during.length * 0.9)]!.toFixed(0)} ms, max ${during.at(-1)!.toFixed(0)} ms (${during.length} requests); RSS ${(rssBefore / MB).toFixed(0)} MB, peak +${grown.toFixed(0)} MB`);
   assert.deepEqual([job.total, job.read, job.failed], [28, 4, 24], JSON.stringify(job.files.filter((f) => f.status !== 'failed' && f.status !== 'read')));

@@ -24,7 +24,8 @@ export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(byte
 
 const startsWith = (bytes: Uint8Array, text: string) => bytes.length >= text.length && [...text].every((c, i) => bytes[i] === c.charCodeAt(0));
 
-const paperThread = new ReadingThread({ timeoutMs: 30_000, memoryMb: 512 });
+// An agenda pack can run to hundreds of pages: its text is given time, within a limit.
+const paperThread = new ReadingThread({ timeoutMs: 120_000, memoryMb: 512 });
 // checkPaper and then paperText are asked about the same bytes: one reading answers both.
 const readings = new WeakMap<Uint8Array, Promise<{ ok: true; paper: PaperReading } | { ok: false; code: string; message: string }>>();
 const readPaper = (bytes: Uint8Array, fileName: string) => {
