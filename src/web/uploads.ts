@@ -109,6 +109,16 @@ export interface ReadForm {
  * (forms put it first), unless the gate checked it from a header already.
  */
 export async function readForm(req: FastifyRequest, reply: FastifyReply, limits: FormLimits): Promise<ReadForm> {
+  try {
+    return await readFormParts(req, reply, limits);
+  } catch (error) {
+    // A refused or broken upload (the browser went away) leaves no file behind.
+    await removeUploadFiles(req);
+    throw error;
+  }
+}
+
+async function readFormParts(req: FastifyRequest, reply: FastifyReply, limits: FormLimits): Promise<ReadForm> {
   const form: ReadForm = { fields: {}, files: [], tooLarge: [], tooMany: false };
   req.uploadTempFiles ??= [];
   let total = 0;

@@ -4,6 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { request } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -212,5 +214,7 @@ test('finding 7: a large archive is imported without holding the server up, with
   console.log(`import of a ${(bytes.length / MB).toFixed(0)} MB zip: ${took.toFixed(0)} ms; /meetings idle median ${median(idle).toFixed(0)} ms, during: median ${median(during).toFixed(0)} ms, p90 ${during[Math.floor(during.length * 0.9)]!.toFixed(0)} ms, max ${during.at(-1)!.toFixed(0)} ms (${during.length} requests); RSS ${(rssBefore / MB).toFixed(0)} MB, peak +${grown.toFixed(0)} MB`);
   assert.deepEqual([job.total, job.read, job.failed], [28, 4, 24], JSON.stringify(job.files.filter((f) => f.status !== 'failed' && f.status !== 'read')));
   assert.ok(during.at(-1)! < 10 * median(idle) + 2000, `no page waited long during the import (longest ${during.at(-1)!.toFixed(0)} ms)`);
+  const left = (await readdir(join(t.app.config.dataDir, 'uploads')).catch(() => [])).filter((f) => f.startsWith(`upload-${process.pid}-`));
+  assert.deepEqual(left, [], 'the temporary files of the upload are removed');
   assert.ok(grown < 4 * (bytes.length / MB) + 250, `memory grew by ${grown.toFixed(0)} MB for a ${(bytes.length / MB).toFixed(0)} MB zip`);
 });
