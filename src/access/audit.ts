@@ -13,21 +13,39 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-export async function recordAudit(db: Kysely<DB> | Transaction<DB>, actor: Actor, entry: AuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      partnership_id: actor.partnershipId,
-      actor_user_id: actor.kind === 'user' ? actor.userId : null,
-      actor_label: actor.kind === 'user' ? actor.displayName : 'public',
-      action: entry.action,
-      record_type: entry.recordType,
-      record_id: entry.recordId,
-      summary: entry.summary ?? null,
-      before: entry.before === undefined ? null : JSON.stringify(entry.before),
-      after: entry.after === undefined ? null : JSON.stringify(entry.after),
-    })
-    .execute();
+/**
+ * Who an entry is written for: a person or the public, or the system itself for a change
+ * that follows from another without anyone asking (the person's own change is audited too).
+ */
+export type AuditActor = Actor | { kind: 'system'; partnershipId: string };
+
+const auditRow = (actor: AuditActor, entry: AuditEntry) => ({
+  partnership_id: actor.partnershipId,
+  actor_user_id: actor.kind === 'user' ? actor.userId : null,
+  actor_label: actor.kind === 'user' ? actor.displayName : actor.kind,
+  action: entry.action,
+  record_type: entry.recordType,
+  record_id: entry.recordId,
+  summary: entry.summary ?? null,
+  before: entry.before === undefined ? null : JSON.stringify(entry.before),
+  after: entry.after === undefined ? null : JSON.stringify(entry.after),
+});
+
+export async function recordAudit(db: Kysely<DB> | Transaction<DB>, actor: AuditActor, entry: AuditEntry): Promise<void> {
+  await db.insertInto('audit_log').values(auditRow(actor, entry)).execute();
+}
+
+/**
+ * Reads of restricted content: one entry per restricted record shown, written in one
+ * statement (a list may show many). The public is never shown restricted content, so a
+ * read by the public writes nothing.
+ */
+export async function recordRestrictedReads(
+  db: Kysely<DB> | Transaction<DB>, actor: Actor, records: readonly { recordType: string; id: string; summary: string }[],
+): Promise<void> {
+  if (actor.kind !== 'user' || !records.length) return;
+  const rows = records.map((r) => auditRow(actor, { action: 'read', recordType: r.recordType, recordId: r.id, summary: r.summary }));
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto('audit_log').values(rows.slice(i, i + 500)).execute();
 }
 
 export interface HistoryRow {
@@ -57,6 +75,17 @@ export async function recordHistory(db: Kysely<DB>, partnershipId: string, recor
     summary: r.summary,
     changes: diffFields(asObject(r.before), asObject(r.after)),
   }));
+}
+
+/**
+ * A record's history as a person reads it. The history holds the before and after of
+ * every change, restricted words included, so reading it is itself audited (when there
+ * is anything to read).
+ */
+export async function readHistory(db: Kysely<DB>, actor: Actor, recordType: string, recordId: string): Promise<HistoryRow[]> {
+  const rows = await recordHistory(db, actor.partnershipId, recordType, recordId);
+  if (rows.length) await recordRestrictedReads(db, actor, [{ recordType, id: recordId, summary: 'Read the history of this record' }]);
+  return rows;
 }
 
 function asObject(v: unknown): Record<string, unknown> {

@@ -88,8 +88,13 @@ test('a member does not see restricted actions; the panel member granted that bo
 
 test('an officer adds an action from a resolution, and it shows the words of the minutes and its history', async () => {
   const officer = await new Client(t.app).signIn(demoUsers.officer);
-  const meetingId = '11111111-2222-4333-8444-555555555555';
-  const resolutionId = '66666666-7777-4888-8999-000000000000';
+  // A resolution of an open item of one of the board's meetings in the demo.
+  const source = await t.database.db.selectFrom('resolutions as r')
+    .innerJoin('agenda_items as i', (j) => j.onRef('i.partnership_id', '=', 'r.partnership_id').onRef('i.id', '=', 'r.agenda_item_id'))
+    .innerJoin('meetings as m', (j) => j.onRef('m.partnership_id', '=', 'r.partnership_id').onRef('m.id', '=', 'r.meeting_id'))
+    .select(['r.id', 'r.meeting_id']).where('m.body_id', '=', ids.board).where('i.restricted', '=', false).executeTakeFirstOrThrow();
+  const meetingId = source.meeting_id;
+  const resolutionId = source.id;
   const quote = 'RESOLVED that Supt Osei report back on the Safer Streets evaluation.';
   const form = await officer.get(`/actions/new?body_id=${ids.board}&meeting_id=${meetingId}&source_kind=resolution&source_id=${resolutionId}&source_text=${encodeURIComponent(quote)}`);
   assert.equal(form.statusCode, 200);
@@ -242,12 +247,16 @@ test('the API lists actions overdue first, filters them, and lists a member’s 
 
 test('the API adds an action from a minute paragraph, refusing bad input with a problem document', async () => {
   const officer = await new Client(t.app).signIn(demoUsers.officer);
-  const paragraphId = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+  // A paragraph of an open item of one of the Working Group's meetings in the demo.
+  const paragraphId = (await t.database.db.selectFrom('minute_paragraphs as p')
+    .innerJoin('agenda_items as i', (j) => j.onRef('i.partnership_id', '=', 'p.partnership_id').onRef('i.id', '=', 'p.agenda_item_id'))
+    .innerJoin('meetings as m', (j) => j.onRef('m.partnership_id', '=', 'p.partnership_id').onRef('m.id', '=', 'p.meeting_id'))
+    .select('p.id').where('m.body_id', '=', ids.working).where('i.restricted', '=', false).executeTakeFirstOrThrow()).id;
   const created = await officer.json('POST', '/api/actions', {
     bodyId: ids.working, description: 'Map the hotspots of anti-social behaviour near the new retail park', ownerPersonId: ids.chen,
     dueOn: addDays(today, 14), sourceKind: 'minute-paragraph', sourceId: paragraphId, sourceText: 'DI Chen agreed to map the hotspots.',
   });
-  assert.equal(created.statusCode, 201);
+  assert.equal(created.statusCode, 201, created.body);
   const action = created.json();
   assert.equal(action.status, 'open');
   assert.equal(action.overdue, false);

@@ -1,5 +1,5 @@
 // Changes to actions: check permission, validate, write and audit in one transaction.
-import { authorize, type Actor, type Resource } from '../../access/policy.ts';
+import { authorize, can, type Actor, type Resource } from '../../access/policy.ts';
 import { recordAudit } from '../../access/audit.ts';
 import { indexActions } from './search.ts';
 import { inTransaction, type Context } from '../../access/context.ts';
@@ -8,7 +8,9 @@ import { NotFoundError, ValidationError } from '../../web/errors.ts';
 import { todayIso } from '../partnership/domain.ts';
 import type { ActionStatus } from './tables.ts';
 import { actionStatusLabel, actionStatusValues, SOURCE_KINDS, updateProblems } from './domain.ts';
-import { findActionRow, findBody, organisationExists, personExists } from './store.ts';
+import { findActionRow, findBody, findMeetingOf, organisationExists, personExists } from './store.ts';
+import { findMinuteSource } from './sources.ts';
+import { agendaResource, minutesResource, restrictedItemResource } from '../meetings/access.ts';
 
 /** What the policy needs to know about one action. */
 export function actionResource(a: { restricted: boolean; body_id: string; owner_person_id: string | null }): Resource {
@@ -50,7 +52,7 @@ function readNewAction(body: unknown, today: string) {
 
 export async function createAction(ctx: Context, body: unknown, today = todayIso()) {
   authorize(ctx.actor, 'create', { type: 'action' });
-  const { restricted, ...values } = readNewAction(body, today);
+  const { restricted: markedRestricted, ...values } = readNewAction(body, today);
   const partnershipId = ctx.actor.partnershipId;
   return inTransaction(ctx, async (trx) => {
     const agreedBy = await findBody(trx, partnershipId, values.body_id);
@@ -62,12 +64,38 @@ export async function createAction(ctx: Context, body: unknown, today = todayIso
     if (values.owner_organisation_id && !(await organisationExists(trx, partnershipId, values.owner_organisation_id))) {
       problems.push({ field: 'owner_organisation_id', message: 'Select the organisation that owns the action' });
     }
+    // The meeting and the words the action comes from must be real records of the body that
+    // agreed it, which this person may read; the action's restriction is read from them.
+    // One not found and one not readable get the same answer, so neither leaks.
+    const meeting = values.meeting_id ? await findMeetingOf(trx, partnershipId, values.meeting_id) : undefined;
+    if (values.meeting_id && agreedBy && (!meeting || meeting.body_id !== agreedBy.id || !can(ctx.actor, 'read', agendaResource(meeting)))) {
+      problems.push({ field: 'meeting_id', message: `The meeting must be one of the meetings of ${agreedBy.name}` });
+    }
+    let sourceRestricted = false;
+    if (values.source_id && (values.source_kind === 'minute-paragraph' || values.source_kind === 'resolution') && agreedBy) {
+      const label = values.source_kind === 'resolution' ? 'resolution' : 'minute paragraph';
+      const source = await findMinuteSource(trx, partnershipId, values.source_kind, values.source_id);
+      const readable = source && can(ctx.actor, 'read', minutesResource({ body_id: source.bodyId, minutes_published_at: source.minutesPublishedAt }))
+        && (!source.restricted || can(ctx.actor, 'read', restrictedItemResource(source.bodyId)));
+      if (!source || !readable || source.bodyId !== agreedBy.id) {
+        problems.push({ field: 'source_id', message: `The ${label} must be one from the minutes of ${agreedBy.name}` });
+      } else if (values.meeting_id && source.meetingId !== values.meeting_id) {
+        problems.push({ field: 'source_id', message: `The ${label} must be one from the minutes of the meeting the action was agreed at` });
+      } else {
+        values.meeting_id = source.meetingId;
+        values.source_text ??= source.text.slice(0, 5000);
+        sourceRestricted = source.restricted;
+      }
+    }
     if (problems.length) throw new ValidationError(problems);
+    // A review panel's business is restricted unless the clerk says otherwise; words from
+    // restricted minutes are restricted whatever the request says.
+    const marked = markedRestricted ?? agreedBy!.kind === 'panel';
     const row = await trx.insertInto('actions').values({
       ...values,
       partnership_id: partnershipId,
-      // A review panel's business is restricted unless the clerk says otherwise.
-      restricted: restricted ?? agreedBy!.kind === 'panel',
+      marked_restricted: marked,
+      restricted: marked || sourceRestricted,
       created_by: ctx.actor.kind === 'user' ? ctx.actor.userId : null,
     }).returningAll().executeTakeFirstOrThrow();
     await trx.insertInto('action_updates').values({

@@ -94,7 +94,7 @@ export async function seedActionsDemo(trx: Transaction<DB>, partnershipId: strin
     const row = await trx.insertInto('actions').values({
       partnership_id: partnershipId, body_id: body, description: a.description,
       owner_person_id: personId ?? null, owner_organisation_id: organisationId ?? null, due_on: dueOn, status,
-      source_kind: 'manual', source_text: a.quote ?? null, restricted: a.restricted ?? false,
+      source_kind: 'manual', source_text: a.quote ?? null, restricted: a.restricted ?? false, marked_restricted: a.restricted ?? false,
       created_by: clerk?.id ?? null, created_at: daysAgo(a.agreed), updated_at: daysAgo(a.agreed),
     }).returningAll().executeTakeFirstOrThrow();
     await indexActions(trx, [row]);

@@ -17,6 +17,7 @@ import { actionResource, addActionUpdate, createAction } from './commands.ts';
 import { sendActionReminders } from './reminders.ts';
 import { listMattersArising } from './mattersArising.ts';
 import { presentAction, presentActionUpdate } from './presenters.ts';
+import { auditActionReads, readableActions } from './reading.ts';
 import {
   Action, ActionInput, ActionsQuery, ActionUpdate, ActionUpdateInput, ActionWithUpdates, IdParams, ListOf, MatterArising, MattersArisingQuery,
 } from './schemas.ts';
@@ -50,11 +51,13 @@ export async function actionsRoutes(app: FastifyInstance): Promise<void> {
   const ctx = (req: FastifyRequest) => ({ db, actor: req.actor });
   const visible = (actor: Actor, actions: ActionView[]) => actions.filter((a) => can(actor, 'read', actionResource(a)));
 
+  /** One action this reader may read; a restricted one's read is audited. */
   async function load(req: FastifyRequest, id: string): Promise<ActionView> {
     requireSignedIn(req.actor);
     const action = isUuid(id) ? await findAction(db, req.partnership.id, id, todayIso()) : undefined;
     if (!action) throw new NotFoundError();
     authorize(req.actor, 'read', actionResource(action));
+    await auditActionReads(db, req.actor, [action], 'Read restricted action');
     return action;
   }
 
@@ -86,6 +89,7 @@ export async function actionsRoutes(app: FastifyInstance): Promise<void> {
       && (!filters.body || a.body_id === filters.body)
       && (!filters.owner || filters.owner === `person:${a.owner_person_id}` || filters.owner === `organisation:${a.owner_organisation_id}`));
     const staff = isStaff(req.actor);
+    await auditActionReads(db, req.actor, shown, 'Read in the list of actions');
     return reply.view('actions/views/list.njk', {
       title: 'Actions', section: 'actions', ...extra,
       actions: listRows(shown, today),
@@ -107,7 +111,7 @@ export async function actionsRoutes(app: FastifyInstance): Promise<void> {
     requireSignedIn(req.actor);
     const personId = req.actor.kind === 'user' ? req.actor.personId : null;
     const today = todayIso();
-    const actions = personId ? visible(req.actor, await listActions(db, req.partnership.id, today, { ownerPersonId: personId })) : [];
+    const actions = personId ? await readableActions(db, req.actor, await listActions(db, req.partnership.id, today, { ownerPersonId: personId }), 'Read in My actions') : [];
     return reply.view('actions/views/mine.njk', {
       title: 'My actions', section: 'actions', linked: personId !== null,
       outstanding: listRows(actions.filter((a) => isOutstanding(a.status)), today),
@@ -196,7 +200,7 @@ export async function actionsRoutes(app: FastifyInstance): Promise<void> {
     requireSignedIn(req.actor);
     const body = await loadBody(req.partnership.id, (req.params as { id: string }).id);
     const today = todayIso();
-    const actions = visible(req.actor, await listActions(db, req.partnership.id, today, { bodyId: body.id }));
+    const actions = await readableActions(db, req.actor, await listActions(db, req.partnership.id, today, { bodyId: body.id }), 'Read in the actions of a body');
     return reply.view('actions/views/body.njk', {
       title: `Actions of ${body.name}`, section: 'bodies', body,
       outstanding: listRows(actions.filter((a) => isOutstanding(a.status)), today),
@@ -222,7 +226,9 @@ export async function actionsRoutes(app: FastifyInstance): Promise<void> {
     const actions = await listActions(db, req.partnership.id, todayIso(), {
       bodyId: q.bodyId, ownerPersonId, ownerOrganisationId: q.ownerOrganisationId,
     });
-    return { items: visible(req.actor, actions).filter((a) => matchesStatus(a, status)).map(presentAction) };
+    const items = visible(req.actor, actions).filter((a) => matchesStatus(a, status));
+    await auditActionReads(db, req.actor, items, 'Read in the list of actions (API)');
+    return { items: items.map(presentAction) };
   });
 
   app.post('/api/actions', {
@@ -257,7 +263,8 @@ export async function actionsRoutes(app: FastifyInstance): Promise<void> {
   }, async (req) => {
     requireSignedIn(req.actor);
     const body = await loadBody(req.partnership.id, (req.params as { id: string }).id);
-    return { items: visible(req.actor, await listActions(db, req.partnership.id, todayIso(), { bodyId: body.id })).map(presentAction) };
+    const items = await readableActions(db, req.actor, await listActions(db, req.partnership.id, todayIso(), { bodyId: body.id }), 'Read in the actions of a body (API)');
+    return { items: items.map(presentAction) };
   });
 
   app.get('/api/bodies/:id/matters-arising', {
@@ -271,6 +278,7 @@ export async function actionsRoutes(app: FastifyInstance): Promise<void> {
     const asOf = (req.query as { asOf?: string }).asOf ?? todayIso();
     if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || !isRealDate(asOf)) throw ValidationError.single('as_of', 'Enter the date of the meeting as YYYY-MM-DD');
     const items = await listMattersArising(db, req.partnership.id, body.id, asOf);
-    return { items: items.filter((a) => can(req.actor, 'read', actionResource({ restricted: a.restricted, body_id: a.bodyId, owner_person_id: a.ownerPersonId }))) };
+    const readable = await readableActions(db, req.actor, items.map((a) => ({ ...a, body_id: a.bodyId, owner_person_id: a.ownerPersonId })), 'Read as a matter arising (API)');
+    return { items: readable.map(({ body_id: _b, owner_person_id: _o, ...a }) => a) };
   });
 }

@@ -90,6 +90,11 @@ export function findBody(db: Db, partnershipId: string, id: string) {
   return db.selectFrom('bodies').select(['id', 'name', 'kind']).where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirst();
 }
 
+/** A meeting, for an action agreed at it: its body and whether its agenda is published (read, never written). */
+export function findMeetingOf(db: Db, partnershipId: string, id: string) {
+  return db.selectFrom('meetings').select(['id', 'body_id', 'agenda_published_at']).where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirst();
+}
+
 export function bodyOptions(db: Db, partnershipId: string) {
   return db.selectFrom('bodies').select(['id as value', 'name as text', 'kind']).where('partnership_id', '=', partnershipId).orderBy('name').execute();
 }

@@ -18,7 +18,10 @@ export interface ActionsTable {
   /** 'YYYY-MM-DD' */
   due_on: string;
   status: Generated<ActionStatus>;
+  /** Whether readers are judged as for restricted business: the clerk's choice, or a restricted source (sources.ts). */
   restricted: Generated<boolean>;
+  /** The clerk's own choice (or a review panel's default), kept apart so that restriction can follow the source both ways. */
+  marked_restricted: Generated<boolean>;
   created_by: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;

@@ -1,7 +1,7 @@
 // What the policy is asked about meetings. Every path (pages, API, paper downloads)
 // goes through these, so restricted business is decided in src/access/policy.ts only.
 import { authorize, can, type Actor, type Resource } from '../../access/policy.ts';
-import { recordAudit } from '../../access/audit.ts';
+import { recordRestrictedReads } from '../../access/audit.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 
@@ -42,8 +42,5 @@ export const meetingResource = (bodyId: string): Resource => ({ type: 'meeting',
 export async function auditRestrictedReads(
   db: Kysely<DB>, actor: Actor, records: { recordType: string; id: string; summary: string }[],
 ): Promise<void> {
-  if (actor.kind !== 'user') return;
-  for (const r of records) {
-    await recordAudit(db, actor, { action: 'read', recordType: r.recordType, recordId: r.id, summary: r.summary });
-  }
+  await recordRestrictedReads(db, actor, records);
 }

@@ -185,7 +185,8 @@ export async function updateAgendaItem(ctx: Context, meetingId: string, itemId: 
     await renumberCodes(trx, partnershipId, meeting);
     const after = await findAgendaItem(trx, partnershipId, meeting.id, itemId);
     await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'agenda-item', recordId: itemId, before, after });
-    await reindexMeeting(trx, partnershipId, meeting.id);
+    // Search entries, papers' entries and actions made from the item's minutes follow it into or out of a restricted section.
+    await reindexMeeting(trx, partnershipId, meeting.id, ctx.actor);
     return after!;
   });
 }

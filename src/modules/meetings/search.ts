@@ -7,11 +7,17 @@ import type { DB } from '../../db/schema.ts';
 import { indexForSearch, removeFromSearch, type SearchEntry } from '../search/index.ts';
 import { loadMeetingRecord } from './store.ts';
 import { paperUrl } from './papers.ts';
+import { followMinuteSources } from '../actions/sources.ts';
+import type { AuditActor } from '../../access/audit.ts';
 
 type Trx = Transaction<DB>;
 
-/** Writes the meeting's agenda items, minute paragraphs and resolutions afresh, and the flags of its papers. */
-export async function reindexMeeting(trx: Trx, partnershipId: string, meetingId: string): Promise<void> {
+/**
+ * Writes the meeting's agenda items, minute paragraphs and resolutions afresh, and the
+ * flags of its papers; actions made from its minutes take their sources' restriction
+ * again (audited as `actor`'s change when given: the person whose change moved them).
+ */
+export async function reindexMeeting(trx: Trx, partnershipId: string, meetingId: string, actor?: AuditActor): Promise<void> {
   const record = await loadMeetingRecord(trx, partnershipId, meetingId);
   if (!record) return;
   const m = record.meeting;
@@ -48,6 +54,9 @@ export async function reindexMeeting(trx: Trx, partnershipId: string, meetingId:
     await trx.updateTable('search_entries').set({ restricted, public: agendaPublic && !restricted, occurred_on: m.meets_on })
       .where('partnership_id', '=', partnershipId).where('kind', '=', 'paper').where('record_id', '=', p.id).execute();
   }
+
+  // Copies of the minutes' words outside the meeting: actions quote them.
+  await followMinuteSources(trx, actor ?? { kind: 'system', partnershipId }, partnershipId, meetingId);
 }
 
 /** A paper's text goes into the index once, when it is uploaded. */

@@ -20,7 +20,7 @@ import { buildMeetingView } from '../meetings/record.ts';
 import { auditRestrictedReads, mayReadAgenda, mayReadMinutes, mayReadRecord } from '../meetings/access.ts';
 import { formatTime, resolutionLabel, whereText, ATTENDANCE_KINDS } from '../meetings/domain.ts';
 import { listActions, type ActionView } from '../actions/store.ts';
-import { actionResource } from '../actions/commands.ts';
+import { readableActions } from '../actions/reading.ts';
 import { actionStatusLabel } from '../actions/domain.ts';
 import {
   DECISIONS_PAGE_SIZE, FEED_ENTRIES, buildAtom, byMonth, minutesArePublic, paginationFor, publicStatus, toCsv, type AtomEntry,
@@ -387,7 +387,8 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
         ...actionOwners.personIds.map((id) => listActions(db, pid, today, { ownerPersonId: id })),
         ...(actionOwners.organisationId ? [listActions(db, pid, today, { ownerOrganisationId: actionOwners.organisationId })] : []),
       ]);
-      actions = lists.flat().filter((a) => can(actor, 'read', actionResource(a)))
+      // Restricted ones only for readers entitled to them, and each such read audited.
+      actions = (await readableActions(db, actor, lists.flat(), 'Read on an activity page'))
         .sort((a, b) => a.due_on.localeCompare(b.due_on)).map((a) => ({ ...a, statusLabel: actionStatusLabel(a.status) }));
     }
     return { attended, items, actions };
