@@ -7,6 +7,13 @@
 // may appear: not in the body, not in a header, not in the text of a PDF. An officer
 // makes the same requests and must see every marker somewhere, so the markers are known
 // to be reachable and the test would notice a leak.
+//
+// Records also move between sections after their copies exist: items that were open
+// when actions were raised from their minutes, papers uploaded and search entries
+// written, are moved into section D (one through the pages, one through the API, one
+// from D to B and back), and their words must then be as hidden as those of items that
+// were always restricted. Moved back to an open section, they are open again. And every
+// response that shows restricted content writes an audit entry.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { extractText, getDocumentProxy } from 'unpdf';
@@ -37,6 +44,26 @@ const RESTRICTED = {
   unpublishedRestrictedItem: 'Quarrelwick',
   restrictedAction: 'Plonkavist',
   restrictedActionNote: 'Gristlewhorl',
+} as const;
+
+/**
+ * Words of items that were open when their papers, minutes, actions and search entries
+ * were made, and were then moved into section D: restricted from then on.
+ */
+const MOVED = {
+  itemTitle: 'Pompelstrand',
+  paragraph: 'Snickelvane',
+  resolution: 'Drabbleknot',
+  paperTitle: 'Wimblecrest',
+  paperText: 'Frumpleton',
+  actionFromForm: 'Clottershaw',
+  actionFromApi: 'Grumbleaxe',
+  roundTripItem: 'Moxiefern',
+  roundTripResolution: 'Tindlequorn',
+  roundTripAction: 'Yawlspindle',
+  apiMovedItem: 'Kestlewaft',
+  apiMovedResolution: 'Brisselcomb',
+  apiMovedAction: 'Plimsoddle',
 } as const;
 
 /** Content for the partnership's own people but never the public. */
@@ -75,6 +102,12 @@ before(async () => {
         resolutions: [`that the ${RESTRICTED.resolution} findings be accepted.`],
         declaration: { personId: member, interest: `Sits on the ${RESTRICTED.declaration} panel` },
         paper: { title: `${RESTRICTED.paperTitle} chronology`, fileName: `${RESTRICTED.paperFileName}-chronology.pdf`, lines: [`PAPER TEXT ${RESTRICTED.paperText}: chronologies and panel findings.`] } },
+      // Open for now: moved into section D below, once their copies exist.
+      { section: 'B', title: `${MOVED.itemTitle} estate patrols`, presenterId: presenter,
+        paragraphs: [`Residents of the ${MOVED.paragraph} flats reported threats.`], resolutions: [`that the ${MOVED.resolution} patrols continue.`],
+        paper: { title: `${MOVED.paperTitle} patrol report`, fileName: 'patrols.pdf', lines: [`PAPER TEXT ${MOVED.paperText}: patrol findings.`] } },
+      { section: 'D', title: `${MOVED.roundTripItem} disclosure`, resolutions: [`that the ${MOVED.roundTripResolution} disclosure be made.`] },
+      { section: 'B', title: `${MOVED.apiMovedItem} housing referrals`, resolutions: [`that the ${MOVED.apiMovedResolution} referrals be reviewed.`] },
     ],
     attendance: [{ personId: presenter, kind: 'present', capacity: 'Chair' }, { personId: member, kind: 'apologies' }],
   });
@@ -120,7 +153,64 @@ before(async () => {
   ids.openPaper = published.papers['Road safety report']!;
   ids.unpublishedParagraph = (await db.selectFrom('minute_paragraphs').select('id').where('meeting_id', '=', unpublishedMinutes.id).executeTakeFirstOrThrow()).id;
   ids.attendance = (await db.selectFrom('meeting_attendance').select('id').where('meeting_id', '=', published.id).executeTakeFirstOrThrow()).id;
+
+  // Copies of open minutes first (actions, from the form and the API), then the moves.
+  ids.movedItem = published.items[`${MOVED.itemTitle} estate patrols`]!;
+  ids.movedPaper = published.papers[`${MOVED.paperTitle} patrol report`]!;
+  ids.roundTripItem = published.items[`${MOVED.roundTripItem} disclosure`]!;
+  ids.apiMovedItem = published.items[`${MOVED.apiMovedItem} housing referrals`]!;
+  const sourceOf = async (table: 'resolutions' | 'minute_paragraphs', itemId: string) =>
+    (await db.selectFrom(table).select(['id', 'text']).where('agenda_item_id', '=', itemId).executeTakeFirstOrThrow());
+  const movedResolution = await sourceOf('resolutions', ids.movedItem);
+  ids.movedActionFromForm = await actionFromForm(`Fund the ${MOVED.actionFromForm} patrols`, movedResolution);
+  ids.movedActionFromApi = await actionFromApi(`Visit the ${MOVED.actionFromApi} residents`, 'minute-paragraph', await sourceOf('minute_paragraphs', ids.movedItem));
+  await moveItem(ids.roundTripItem, 'B');
+  ids.roundTripAction = await actionFromApi(`Make the ${MOVED.roundTripAction} disclosure`, 'resolution', await sourceOf('resolutions', ids.roundTripItem));
+  await moveItem(ids.roundTripItem, 'D');
+  ids.apiMovedAction = await actionFromForm(`Review the ${MOVED.apiMovedAction} referrals`, await sourceOf('resolutions', ids.apiMovedItem));
+  await moveItem(ids.apiMovedItem, 'D', { api: true });
+  await moveItem(ids.movedItem, 'D');
 });
+
+/** An action raised from a minute's words on the form the item page links to, without the restricted box ticked. */
+async function actionFromForm(description: string, source: { id: string; text: string }): Promise<string> {
+  await officer.get('/actions/new');
+  const res = await officer.post('/actions/new', {
+    body_id: bodyId, meeting_id: published.id, source_kind: 'resolution', source_id: source.id, source_text: source.text,
+    description, owner_person_id: presenter, due_on: addDays(todayIso(), 25),
+  });
+  assert.equal(res.statusCode, 303, res.body.slice(0, 300));
+  return /\/actions\/([0-9a-f-]{36})/.exec(String(res.headers.location))![1]!;
+}
+
+/** The same through the API, saying it is not restricted. */
+async function actionFromApi(description: string, sourceKind: 'resolution' | 'minute-paragraph', source: { id: string; text: string }): Promise<string> {
+  const res = await officer.json('POST', '/api/actions', {
+    bodyId, meetingId: published.id, sourceKind, sourceId: source.id, sourceText: source.text, description, ownerPersonId: presenter,
+    dueOn: addDays(todayIso(), 25), restricted: false,
+  });
+  assert.equal(res.statusCode, 201, res.body.slice(0, 300));
+  return res.json().id as string;
+}
+
+/** Moves an item to another section of the published meeting, by the item's form or the API, keeping everything else. */
+async function moveItem(itemId: string, section: 'B' | 'D', opts: { api?: boolean } = {}) {
+  const db = t.database.db;
+  const item = await db.selectFrom('agenda_items').selectAll().where('id', '=', itemId).executeTakeFirstOrThrow();
+  const target = await db.selectFrom('meeting_sections').select('id').where('meeting_id', '=', item.meeting_id).where('code', '=', section).executeTakeFirstOrThrow();
+  if (opts.api) {
+    const res = await officer.json('PUT', `/api/meetings/${item.meeting_id}/items/${itemId}`, {
+      sectionId: target.id, title: item.title, kind: item.kind, minuted: item.minuted, minuteNumber: item.minute_number,
+    });
+    assert.equal(res.statusCode, 200, res.body.slice(0, 300));
+    return;
+  }
+  await officer.get(`/meetings/${item.meeting_id}/items/${itemId}/edit`);
+  const res = await officer.post(`/meetings/${item.meeting_id}/items/${itemId}/edit`, {
+    section_id: target.id, title: item.title, kind: item.kind, minuted: item.minuted ? 'yes' : 'no', minute_number: String(item.minute_number ?? ''),
+  });
+  assert.equal(res.statusCode, 303, res.body.slice(0, 300));
+}
 after(async () => { await t?.close(); });
 
 // ---------------------------------------------------------------- the app's routes
@@ -150,8 +240,8 @@ async function candidates(route: string, param: string): Promise<string[]> {
   const first = async (table: 'memberships' | 'users' | 'sharing_agreements' | 'agenda_section_defaults' | 'access_grants') =>
     ((await db.selectFrom(table).select('id').limit(1).executeTakeFirst()) as { id: string } | undefined)?.id ?? '00000000-0000-4000-8000-000000000000';
   switch (param) {
-    case 'itemId': return [ids.restrictedItem!, ids.unpublishedRestrictedItem!, ids.draftItem!, ids.openItem!];
-    case 'paperId': return [ids.restrictedPaper!, ids.draftPaper!, ids.openPaper!];
+    case 'itemId': return [ids.restrictedItem!, ids.unpublishedRestrictedItem!, ids.draftItem!, ids.openItem!, ids.movedItem!, ids.roundTripItem!, ids.apiMovedItem!];
+    case 'paperId': return [ids.restrictedPaper!, ids.draftPaper!, ids.openPaper!, ids.movedPaper!];
     // The route ignores the file name; a plain one keeps markers out of the address.
     case 'fileName': return ['paper.pdf'];
     case 'recordId': return [ids.restrictedParagraph!, ids.restrictedResolution!, ids.restrictedDeclaration!, ids.unpublishedParagraph!, ids.attendance!];
@@ -167,7 +257,7 @@ async function candidates(route: string, param: string): Promise<string[]> {
       const p = await db.selectFrom('people').select('organisation_id').where('id', '=', presenter).executeTakeFirstOrThrow();
       return [p.organisation_id!];
     }
-    case 'actions': return [ids.restrictedAction!, ids.openAction!];
+    case 'actions': return [ids.restrictedAction!, ids.openAction!, ids.movedActionFromForm!, ids.movedActionFromApi!, ids.roundTripAction!, ids.apiMovedAction!];
     case 'memberships': return [await first('memberships')];
     case 'admin': case 'users': return [await first('users')];
     case 'governance': case 'sharing-agreements': return [await first('sharing_agreements')];
@@ -185,7 +275,7 @@ async function addresses(): Promise<{ routes: string[]; urls: string[] }> {
     // Files of GOV.UK Frontend and our own stylesheet hold no records.
     .filter((r) => !r.path.startsWith('/assets/') && !r.path.startsWith('/static/') && r.path !== '/*' && !r.path.endsWith('*'));
   for (const r of gets) assert.ok(t.app.hasRoute({ method: 'GET', url: r.path }), `the router printout names ${r.path}`);
-  const markers = [...Object.values(RESTRICTED), ...Object.values(UNPUBLISHED)];
+  const markers = [...Object.values(RESTRICTED), ...Object.values(MOVED), ...Object.values(UNPUBLISHED)];
   const urls: string[] = [];
   for (const { path } of gets) {
     const params = [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
@@ -236,6 +326,10 @@ const restrictedIds = () => ({
   'id of the restricted item': ids.restrictedItem!, 'id of the restricted paper': ids.restrictedPaper!, 'id of the restricted paragraph': ids.restrictedParagraph!,
   'id of the restricted resolution': ids.restrictedResolution!, 'id of the restricted declaration': ids.restrictedDeclaration!,
   'id of the restricted item of unpublished minutes': ids.unpublishedRestrictedItem!, 'id of the restricted action': ids.restrictedAction!,
+  'id of the item moved into section D': ids.movedItem!, 'id of the paper of the item moved into section D': ids.movedPaper!,
+  'id of the item moved to section B and back': ids.roundTripItem!, 'id of the item moved into section D by the API': ids.apiMovedItem!,
+  'id of the action from a moved resolution': ids.movedActionFromForm!, 'id of the action from a moved paragraph': ids.movedActionFromApi!,
+  'id of the action made while its item was in section B': ids.roundTripAction!, 'id of the action from the item moved by the API': ids.apiMovedAction!,
 });
 const unpublishedIds = () => ({ 'id of the draft agenda item': ids.draftItem!, 'id of the draft paper': ids.draftPaper!, 'id of the open action': ids.openAction! });
 
@@ -245,7 +339,7 @@ test('no marker of restricted or unpublished content reaches the public or a mem
   for (const must of ['/public', '/calendar', '/decisions', '/feeds/published.atom', '/open-data/events.json', '/open-data/decisions.csv', '/open-data/attendance.csv', '/search', '/api/search', '/meetings/:id', '/api/meetings/:id']) {
     assert.ok(routes.includes(must), `${must} is among the routes requested`);
   }
-  const restrictedMarkers = Object.values(RESTRICTED) as string[];
+  const restrictedMarkers = [...Object.values(RESTRICTED), ...Object.values(MOVED)] as string[];
   const unpublishedMarkers = Object.values(UNPUBLISHED) as string[];
 
   // The officer sees every marker somewhere: the markers are real and reachable.
@@ -270,11 +364,73 @@ test('no marker of restricted or unpublished content reaches the public or a mem
   const markerCount = restrictedMarkers.length + unpublishedMarkers.length;
   const idCount = Object.keys({ ...restrictedIds(), ...unpublishedIds() }).length;
   const summary = `leak test: ${routes.length} GET routes requested at ${urls.length} addresses (ids of the seeded records put in, one search per marker), `
-    + `${markerCount} marker words (${restrictedMarkers.length} restricted, ${unpublishedMarkers.length} unpublished) and ${idCount} record ids, `
+    + `${markerCount} marker words (${restrictedMarkers.length} restricted, ${Object.values(MOVED).length} of them of items moved into section D after their copies were made; ${unpublishedMarkers.length} unpublished) and ${idCount} record ids, `
     + `${roles.length} roles (public; member without a grant), ${pdfs} PDFs read as text: ${checks} checks, ${leaks.length} leaks`;
   ctx.diagnostic(summary);
   assert.deepEqual(leaks, []);
   assert.deepEqual(errors, [], 'no route answers with a server error');
+});
+
+test('every response that shows restricted content writes an audit entry of the read, for an officer and for a member granted the body', async (ctx) => {
+  const { urls } = await addresses();
+  const db = t.database.db;
+  const panelUser = await db.selectFrom('users').select('id').where('email', '=', demoUsers.panel).executeTakeFirstOrThrow();
+  await db.insertInto('access_grants').values({ partnership_id: t.partnershipId, user_id: panelUser.id, scope_kind: 'body', scope_id: bodyId })
+    .onConflict((oc) => oc.doNothing()).execute();
+  const granted = await new Client(t.app).signIn(demoUsers.panel);
+  const reads = async () => Number((await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('partnership_id', '=', t.partnershipId).where('action', '=', 'read').executeTakeFirstOrThrow()).n);
+  const restrictedMarkers = [...Object.values(RESTRICTED), ...Object.values(MOVED)] as string[];
+  const unaudited: string[] = [];
+  const showing = new Set<string>();
+  for (const [role, client] of [['officer', officer], ['member granted the body', granted]] as const) {
+    for (const url of urls) {
+      const before = await reads();
+      const res = await client.get(url);
+      if (res.statusCode !== 200) continue;
+      const text = await readable(res);
+      const shown = restrictedMarkers.filter((m) => text.includes(m));
+      if (!shown.length) continue;
+      showing.add(url.replace(UUID, ':id').replace(/\?.*$/, ''));
+      if ((await reads()) === before) unaudited.push(`${role}: ${url} showed ${shown.join(', ')}`);
+    }
+  }
+  ctx.diagnostic(`restricted reads audited: ${showing.size} routes showed restricted content (${[...showing].sort().join(' ')})`);
+  // Pages, the API, PDFs, downloads, history, search, actions and matters arising among them.
+  for (const must of ['/meetings/:id', '/api/meetings/:id', '/meetings/:id/agenda-pack.pdf', '/actions/:id', '/api/actions/:id', '/actions', '/api/actions',
+    '/history/agenda-item/:id', '/search', '/api/search']) {
+    assert.ok(showing.has(must), `${must} was among the routes that showed restricted content`);
+  }
+  assert.deepEqual(unaudited, []);
+});
+
+test('moved back to an open section, the moved items and the actions from them are open again; the rest stays restricted', async (ctx) => {
+  await moveItem(ids.movedItem!, 'B');
+  await moveItem(ids.apiMovedItem!, 'B', { api: true });
+  const member = await new Client(t.app).signIn(demoUsers.member);
+  const open: [string, string][] = [
+    [`/actions/${ids.movedActionFromForm}`, MOVED.actionFromForm], [`/api/actions/${ids.movedActionFromApi}`, MOVED.actionFromApi],
+    [`/api/actions/${ids.apiMovedAction}`, MOVED.apiMovedAction], [`/meetings/${published.id}/items/${ids.movedItem}`, MOVED.paragraph],
+    [`/api/search?q=${MOVED.resolution.toLowerCase()}`, MOVED.resolution], [`/api/search?q=${MOVED.actionFromForm.toLowerCase()}`, MOVED.actionFromForm],
+  ];
+  for (const [url, marker] of open) {
+    const res = await member.get(url);
+    assert.equal(res.statusCode, 200, url);
+    assert.ok(res.body.includes(marker), `the member reads ${marker} at ${url} again`);
+  }
+  // The public reads the published minutes again, never the actions.
+  const anyone = new Client(t.app);
+  assert.ok((await anyone.get(`/meetings/${published.id}`)).body.includes(MOVED.resolution));
+  assert.equal((await anyone.json('GET', `/api/search?q=${MOVED.actionFromForm.toLowerCase()}`)).json().total, 0);
+
+  // Everything still in section D, the item moved there and back included, stays hidden from the member on every route.
+  const { urls } = await addresses();
+  const stillRestricted = [...Object.values(RESTRICTED), MOVED.roundTripItem, MOVED.roundTripResolution, MOVED.roundTripAction] as string[];
+  const stillRestrictedIds = Object.fromEntries(Object.entries(restrictedIds()).filter(([name]) => !/moved into section D|moved resolution|moved paragraph|moved by the API/.test(name)));
+  const result = await crawl(member, urls, stillRestricted, stillRestrictedIds);
+  ctx.diagnostic(`after moving back: ${urls.length} addresses, ${urls.length * (stillRestricted.length + Object.keys(stillRestrictedIds).length)} checks as the member without a grant, ${result.seen.size} leaks`);
+  assert.deepEqual([...result.seen].map(([m, where]) => `${m} at ${where.slice(0, 5).join(', ')}`), []);
+  assert.deepEqual(result.serverErrors, []);
 });
 
 test('the member without a grant does see the partnership’s own unpublished work: the check above is about restriction, not sign-in', async () => {
