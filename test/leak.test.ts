@@ -244,7 +244,7 @@ async function candidates(route: string, param: string): Promise<string[]> {
     case 'paperId': return [ids.restrictedPaper!, ids.draftPaper!, ids.openPaper!, ids.movedPaper!];
     // The route ignores the file name; a plain one keeps markers out of the address.
     case 'fileName': return ['paper.pdf'];
-    case 'recordId': return [ids.restrictedParagraph!, ids.restrictedResolution!, ids.restrictedDeclaration!, ids.unpublishedParagraph!, ids.attendance!];
+    case 'recordId': return [ids.restrictedParagraph!, ids.restrictedResolution!, ids.restrictedDeclaration!, ids.unpublishedParagraph!, ids.attendance!, ids.restrictedItem!, ids.restrictedAction!];
     case 'recordType': return ['agenda-item', 'paper', 'minute-paragraph', 'resolution', 'declaration', 'action', 'meeting'];
     case 'grantId': return [await first('access_grants')];
   }
@@ -391,17 +391,18 @@ test('every response that shows restricted content writes an audit entry of the 
       const text = await readable(res);
       const shown = restrictedMarkers.filter((m) => text.includes(m));
       if (!shown.length) continue;
-      showing.add(url.replace(UUID, ':id').replace(/\?.*$/, ''));
+      showing.add(url.replace(new RegExp(UUID.source, 'g'), ':id').replace(/\?.*$/, ''));
       if ((await reads()) === before) unaudited.push(`${role}: ${url} showed ${shown.join(', ')}`);
     }
   }
   ctx.diagnostic(`restricted reads audited: ${showing.size} routes showed restricted content (${[...showing].sort().join(' ')})`);
-  // Pages, the API, PDFs, downloads, history, search, actions and matters arising among them.
-  for (const must of ['/meetings/:id', '/api/meetings/:id', '/meetings/:id/agenda-pack.pdf', '/actions/:id', '/api/actions/:id', '/actions', '/api/actions',
-    '/history/agenda-item/:id', '/search', '/api/search']) {
+  assert.deepEqual(unaudited, []);
+  // Pages, the API, PDFs, downloads, history, search, actions, matters arising and activity among them.
+  for (const must of ['/meetings/:id', '/api/meetings/:id', '/meetings/:id/agenda-pack.pdf', '/meetings/:id/papers/:id/paper.pdf', '/actions/:id', '/api/actions/:id',
+    '/actions', '/api/actions', '/api/bodies/:id/matters-arising', '/people/:id/activity', '/history/agenda-item/:id', '/history/action/:id', '/api/history/resolution/:id',
+    '/search', '/api/search']) {
     assert.ok(showing.has(must), `${must} was among the routes that showed restricted content`);
   }
-  assert.deepEqual(unaudited, []);
 });
 
 test('moved back to an open section, the moved items and the actions from them are open again; the rest stays restricted', async (ctx) => {

@@ -200,8 +200,9 @@ export async function buildAgendaPack(input: PackInput): Promise<PackResult> {
         if (prev.minutesDraft) for (const p of drawn) stampHeader(p, fonts, DRAFT_MARK);
       },
     });
+    // A restricted item's heading is printed even when it has no minutes: its read is audited too.
     for (const i of prev.items) {
-      if (i.restricted && (i.paragraphs.length || i.resolutions.length)) {
+      if (i.restricted) {
         restrictedIncluded.push({ recordType: 'agenda-item', id: i.id, summary: `Agenda pack of ${formatIsoDate(m.meets_on)} included the restricted minutes of item ${i.code} (${formatIsoDate(prev.meeting.meets_on)})` });
       }
     }
@@ -266,8 +267,9 @@ export async function buildMinutesPdf(input: { partnershipName: string; view: Me
   const pages = paintPages(doc, fonts, layout(minutesBlocks(view, { signature: true }), measureWith(fonts)));
   if (view.minutesDraft) for (const p of pages) stampHeader(p, fonts, DRAFT_MARK);
   stampPageNumbers(doc, fonts);
+  // A restricted item's heading is printed even when it has no minutes: its read is audited too.
   const restrictedIncluded = view.items
-    .filter((i) => i.restricted && (i.paragraphs.length || i.resolutions.length))
+    .filter((i) => i.restricted)
     .map((i) => ({ recordType: 'agenda-item', id: i.id, summary: `Minutes PDF of ${formatIsoDate(m.meets_on)} included the restricted minutes of item ${i.code}` }));
   return { bytes: await doc.save(), pageCount: doc.getPageCount(), parts: [], restrictedIncluded };
 }
