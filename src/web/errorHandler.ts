@@ -1,7 +1,7 @@
 // One handler turns typed errors into a GOV.UK error page or, under /api, an
 // RFC 9457 problem document. Logs never carry request bodies (restricted content).
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, ValidationError } from './errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, UnprocessableError, ValidationError } from './errors.ts';
 import { CsrfError } from './csrf.ts';
 
 interface Problem {
@@ -18,6 +18,7 @@ function toProblem(error: unknown): Problem {
     ? { status: 401, title: 'Sign in required', detail: error.message }
     : { status: 403, title: 'Forbidden', detail: error.message };
   if (error instanceof ConflictError) return { status: 409, title: 'Conflict', detail: error.message, errors: error.field ? [{ field: error.field, message: error.message }] : [] };
+  if (error instanceof UnprocessableError) return { status: 422, title: 'Unprocessable content', detail: error.message, errors: error.errors };
   if (error instanceof CsrfError) return { status: 403, title: 'Form expired', detail: error.message };
   if (error instanceof TooManyRequestsError) return { status: 429, title: 'Too many attempts', detail: error.message };
   const fe = error as FastifyError;

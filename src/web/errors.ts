@@ -43,3 +43,15 @@ export class ConflictError extends Error {
 }
 
 export class TooManyRequestsError extends Error {}
+
+/**
+ * The request is understood but the record cannot take it as it stands (a publication
+ * the check page refuses): every problem is listed, each marked as an error or a warning.
+ */
+export class UnprocessableError extends Error {
+  readonly errors: (FieldError & { severity: 'error' | 'warning' })[];
+  constructor(message: string, errors: (FieldError & { severity: 'error' | 'warning' })[]) {
+    super(message);
+    this.errors = errors;
+  }
+}

@@ -1,6 +1,6 @@
 // Post, redirect, get: a form's outcome is either the saved value or the problems to
 // show above the same form. Anything else (not found, forbidden) goes to the error page.
-import { ConflictError, ValidationError, type FieldError } from './errors.ts';
+import { ConflictError, UnprocessableError, ValidationError, type FieldError } from './errors.ts';
 
 export type FormOutcome<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
@@ -9,6 +9,7 @@ export async function formOutcome<T>(work: () => Promise<T>): Promise<FormOutcom
     return { ok: true, value: await work() };
   } catch (e) {
     if (e instanceof ValidationError) return { ok: false, errors: e.errors };
+    if (e instanceof UnprocessableError) return { ok: false, errors: e.errors };
     if (e instanceof ConflictError) return { ok: false, errors: [{ field: e.field ?? 'form', message: e.message }] };
     throw e;
   }

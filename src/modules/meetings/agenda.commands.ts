@@ -33,6 +33,10 @@ export async function renumberCodes(trx: Tx, partnershipId: string, meeting: Pic
   }
 }
 
+/** An item or paper the public already has: on a published agenda, and not waiting for a supplement. */
+export const onPublishedAgenda = (meeting: Pick<MeetingRow, 'agenda_published_at'>, record: { late: boolean; supplement_id: string | null }) =>
+  meeting.agenda_published_at !== null && (!record.late || record.supplement_id !== null);
+
 /** The meeting, held for this change, with permission and lock checked. */
 async function meetingForChange(ctx: Context, trx: Tx, meetingId: string) {
   const meeting = await lockMeeting(trx, ctx.actor.partnershipId, meetingId);
@@ -63,8 +67,10 @@ function readItem(body: unknown) {
   const minuted = input.has('minuted') ? input.boolean('minuted') : true;
   const minute_number = input.optionalInteger('minute_number', 'The minute number', 1, 1_000_000);
   const paragraph = input.optionalOneOf('exemption_paragraph', exemptionParagraphValues, 'Select the paragraph of Schedule 12A the item is exempt under, from 1 to 7');
+  const paper_expected = input.boolean('paper_expected');
   return {
-    input, values: { section_id, title, description, kind, presenter_person_id, presenter_name, code, minuted }, minute_number, minuteNumberGiven: input.has('minute_number'),
+    input, values: { section_id, title, description, kind, presenter_person_id, presenter_name, code, minuted, paper_expected },
+    minute_number, minuteNumberGiven: input.has('minute_number'), paperExpectedGiven: input.has('paper_expected'),
     exemptionParagraph: paragraph ? Number(paragraph) : null,
   };
 }
@@ -119,10 +125,14 @@ export async function addAgendaItem(ctx: Context, meetingId: string, body: unkno
       title: values.title, description: values.description, kind: values.kind,
       presenter_person_id: values.presenter_person_id, presenter_name: values.presenter_name, restricted: section.restricted,
       exemption_paragraph: paragraphFor(section, exemptionParagraph), standing_item_id: null, previous_meeting_id: previous?.id ?? null, election_id: null, minuted: values.minuted, minute_number: null,
+      // On a published agenda the item waits for a supplementary agenda to publish it.
+      late: published, paper_expected: values.paper_expected,
     }).returningAll().executeTakeFirstOrThrow();
     await renumberCodes(trx, partnershipId, meeting);
     const after = await findAgendaItem(trx, partnershipId, meeting.id, row.id);
-    await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'agenda-item', recordId: row.id, after, summary: `Item ${after!.code} added` });
+    await recordAudit(trx, ctx.actor, {
+      action: 'create', recordType: 'agenda-item', recordId: row.id, after, summary: `Item ${after!.code} added${published ? ' to the published agenda: public once a supplementary agenda is published' : ''}`,
+    });
     await reindexMeeting(trx, partnershipId, meeting.id);
     return after!;
   });
@@ -134,7 +144,7 @@ function nextFreeCode(items: readonly { code: string }[], letter: string): strin
 }
 
 export async function updateAgendaItem(ctx: Context, meetingId: string, itemId: string, body: unknown) {
-  const { input, values, minute_number, minuteNumberGiven, exemptionParagraph } = readItem(body);
+  const { input, values, minute_number, minuteNumberGiven, exemptionParagraph, paperExpectedGiven } = readItem(body);
   const partnershipId = ctx.actor.partnershipId;
   return inTransaction(ctx, async (trx) => {
     const meeting = await meetingForChange(ctx, trx, meetingId);
@@ -147,7 +157,14 @@ export async function updateAgendaItem(ctx: Context, meetingId: string, itemId: 
       const problem = await codeClash(trx, partnershipId, meeting.id, givenCode, section.code, before.id);
       if (problem) throw new ConflictError(problem, 'code');
     }
+    // What the public already has is not changed silently: a late item, or a withdrawal with a reason.
+    if (onPublishedAgenda(meeting, before) && (values.title !== before.title || (values.description ?? null) !== (before.description ?? null) || sectionChanged)) {
+      throw new ConflictError(`Item ${before.code} is on the published agenda, so its title, description and section are not changed silently. Add a late item (published as a supplementary agenda), or withdraw the agenda with a reason, change it and publish it again`);
+    }
     let minuteNumber = before.minute_number;
+    if (minuteNumberGiven && meeting.minutes_numbers_fixed_at && before.minute_number !== null && minute_number !== before.minute_number) {
+      throw new ConflictError(`The minutes were published, so minute ${before.minute_number} keeps its number`, 'minute_number');
+    }
     if (minuteNumberGiven) {
       if (minute_number !== null && meeting.status !== 'minutes-draft') {
         throw new ConflictError('Minute numbers are given once the minutes are started: record the meeting as held, then choose “Write the minutes”', 'minute_number');
@@ -159,6 +176,9 @@ export async function updateAgendaItem(ctx: Context, meetingId: string, itemId: 
         }
       }
       minuteNumber = minute_number;
+    }
+    if (!values.minuted && meeting.minutes_numbers_fixed_at && before.minute_number !== null) {
+      throw new ConflictError(`The minutes were published, so minute ${before.minute_number} stays in them`, 'minuted');
     }
     if (!values.minuted) minuteNumber = null;
     let position = before.position;
@@ -176,7 +196,7 @@ export async function updateAgendaItem(ctx: Context, meetingId: string, itemId: 
       presenter_person_id: values.presenter_person_id, presenter_name: values.presenter_name, restricted: section.restricted,
       exemption_paragraph: paragraphFor(section, exemptionParagraph, before.exemption_paragraph),
       code: givenCode ?? (movedLate ? nextFreeCode(otherItems, section.code) : before.code), code_fixed: givenCode !== null, minuted: values.minuted, minute_number: minuteNumber,
-      previous_meeting_id: previousMeetingId, updated_at: new Date(),
+      previous_meeting_id: previousMeetingId, paper_expected: paperExpectedGiven ? values.paper_expected : before.paper_expected, updated_at: new Date(),
     }).where('partnership_id', '=', partnershipId).where('id', '=', itemId).execute();
     // Papers follow their item into or out of a restricted section.
     if (section.restricted !== before.restricted) {
@@ -224,6 +244,12 @@ export async function removeAgendaItem(ctx: Context, meetingId: string, itemId: 
         .where('agenda_item_id', '=', itemId).executeTakeFirstOrThrow()).n);
     const held = (await count('papers')) + (await count('minute_paragraphs')) + (await count('resolutions')) + (await count('declarations_of_interest'));
     if (held) throw new ConflictError(`Item ${before.code} has papers, minutes or declarations. Remove those first`);
+    if (onPublishedAgenda(meeting, before)) {
+      throw new ConflictError(`Item ${before.code} is on the published agenda. To take it off, withdraw the agenda with a reason, then publish it again`);
+    }
+    if (meeting.minutes_numbers_fixed_at && before.minute_number !== null) {
+      throw new ConflictError(`The minutes were published, so minute ${before.minute_number} stays in them`);
+    }
     await trx.deleteFrom('agenda_items').where('partnership_id', '=', partnershipId).where('id', '=', itemId).execute();
     await renumberCodes(trx, partnershipId, meeting);
     await recordAudit(trx, ctx.actor, { action: 'delete', recordType: 'agenda-item', recordId: itemId, before, summary: `Item ${before.code} removed` });
@@ -262,8 +288,10 @@ export async function attachPaper(ctx: Context, meetingId: string, itemId: strin
       partnership_id: partnershipId, meeting_id: meeting.id, agenda_item_id: item.id,
       title: title ?? fileName.replace(/\.(pdf|docx)$/i, ''), file_name: fileName, media_type: check.mediaType, byte_size: check.byteSize,
       sha256: check.sha256, page_count: check.pageCount, content: upload.bytes!, restricted: item.restricted,
+      // On a published agenda a new paper waits for a supplementary agenda.
+      late: meeting.agenda_published_at !== null,
       uploaded_by: ctx.actor.kind === 'user' ? ctx.actor.userId : null,
-    }).returning(['id', 'meeting_id', 'agenda_item_id', 'title', 'file_name', 'media_type', 'byte_size', 'sha256', 'page_count', 'restricted', 'created_at'])
+    }).returning(['id', 'meeting_id', 'agenda_item_id', 'title', 'file_name', 'media_type', 'byte_size', 'sha256', 'page_count', 'restricted', 'late', 'supplement_id', 'created_at'])
       .executeTakeFirstOrThrow();
     await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'paper', recordId: row.id, after: row, summary: `Paper for item ${item.code}` });
     await indexPaper(trx, partnershipId, row, meeting.body_id, meeting.meets_on, text);
@@ -276,10 +304,13 @@ export async function removePaper(ctx: Context, meetingId: string, paperId: stri
   const partnershipId = ctx.actor.partnershipId;
   return inTransaction(ctx, async (trx) => {
     const meeting = await meetingForChange(ctx, trx, meetingId);
-    const before = await trx.selectFrom('papers').select(['id', 'agenda_item_id', 'title', 'file_name', 'media_type', 'byte_size', 'sha256', 'restricted'])
+    const before = await trx.selectFrom('papers').select(['id', 'agenda_item_id', 'title', 'file_name', 'media_type', 'byte_size', 'sha256', 'restricted', 'late', 'supplement_id'])
       .where('partnership_id', '=', partnershipId).where('meeting_id', '=', meeting.id).where('id', '=', paperId).executeTakeFirst();
     if (!before) throw new NotFoundError();
     authorizeRecord(ctx.actor, before, meeting.body_id);
+    if (onPublishedAgenda(meeting, before)) {
+      throw new ConflictError(`The paper “${before.title}” is published with the agenda. To take it off, withdraw the agenda with a reason, then publish it again`);
+    }
     await trx.deleteFrom('papers').where('partnership_id', '=', partnershipId).where('id', '=', paperId).execute();
     await recordAudit(trx, ctx.actor, { action: 'delete', recordType: 'paper', recordId: paperId, before });
     await unindexPaper(trx, partnershipId, paperId);

@@ -20,11 +20,14 @@ import { fromApi, presentBodySettings, presentMeetingDetail, presentMeetingSumma
 import {
   AgendaItem, AgendaItemInput, AmendmentInput, AttendanceInput, BodySettings, BodySettingsInput, CancelInput, ConfirmInput, Created, DeclarationInput,
   ElectionLinkInput, IdParams, ItemParams, ListOf, MeetingDetail, MeetingInput, MeetingSection, MeetingsQuery, MeetingSummary, MoveInput, Paper,
-  PaperParams, RecordParams, SectionDefault, SectionDefaultInput, StandingItemInput, TextInput,
+  PaperParams, RecordParams, SectionDefault, SectionDefaultInput, StandingItemInput, TextInput, CheckQuery, PublicationCheckResult, PublishInput,
+  WithdrawInput,
 } from './schemas.ts';
 import { paperUploadGate, readUpload } from './upload.ts';
 import { PAPER_SIZE_LIMIT } from './papers.ts';
 import type { MeetingStep } from './domain.ts';
+import { publicationCheck, publishAgenda, publishMinutes, publishSupplement, withdrawAgenda, withdrawMinutes } from './publishing.commands.ts';
+import type { Problem, PublicationEvent } from './publishing.ts';
 
 type Params = Record<string, string>;
 const tags = ['meetings'];
@@ -84,11 +87,47 @@ export async function meetingApi(app: FastifyInstance): Promise<void> {
   });
 
   const steps: [string, MeetingStep, string][] = [
-    ['publish-agenda', 'publish-agenda', 'Publish the agenda (the public sees it, without restricted items)'],
     ['held', 'hold', 'Record the meeting as held'],
-    ['start-minutes', 'start-minutes', 'Start (or renumber) the minutes: minute numbers run on from the body’s earlier meetings'],
-    ['publish-minutes', 'publish-minutes', 'Publish the minutes (marked draft until approved)'],
+    ['start-minutes', 'start-minutes', 'Start (or renumber) the minutes: minute numbers run on from the body’s earlier meetings; refused once the minutes were published'],
   ];
+
+  // Publication: the same check as the page before "Publish". Errors answer 422 with every
+  // problem listed; warnings answer 422 too unless confirmWarnings is true.
+  app.get('/api/meetings/:id/publication-check', {
+    schema: { tags, summary: 'What is wrong (errors) or worth a second look (warnings) before publishing the agenda, a supplementary agenda or the minutes', params: IdParams, querystring: CheckQuery, response: { 200: PublicationCheckResult } },
+  }, async (req) => {
+    const { id } = p(req);
+    if (!id || !isUuid(id)) throw new NotFoundError();
+    const { event } = req.query as { event: PublicationEvent };
+    const { refused, check } = await publicationCheck(ctx(req), id, event);
+    const present = (x: Problem) => ({ code: x.code, message: x.message, itemId: x.itemId ?? null });
+    return { event, refused, canPublish: !refused && !check.errors.length, errors: check.errors.map(present), warnings: check.warnings.map(present) };
+  });
+  const publishers: [string, typeof publishAgenda, string][] = [
+    ['publish-agenda', publishAgenda, 'Publish the agenda (the public sees it, without restricted items) after the publication check'],
+    ['publish-supplement', publishSupplement, 'Publish the items and papers added since the agenda was published, as the next supplementary agenda'],
+    ['publish-minutes', publishMinutes, 'Publish the minutes (marked draft until approved) after the publication check; their numbers are fixed from then on'],
+  ];
+  for (const [path, publish, summary] of publishers) {
+    app.post(`/api/meetings/:id/${path}`, { schema: { tags, summary, params: IdParams, body: PublishInput, response: { 200: MeetingDetail } } }, async (req) => {
+      const { id } = p(req);
+      if (!id || !isUuid(id)) throw new NotFoundError();
+      await publish(ctx(req), id, fromApi(req.body));
+      return detail(req, id);
+    });
+  }
+  const withdrawals: [string, typeof withdrawAgenda, string][] = [
+    ['withdraw-agenda', withdrawAgenda, 'Withdraw the published agenda (before the meeting is held), with the reason shown publicly; it may then be changed and published again'],
+    ['withdraw-minutes', withdrawMinutes, 'Withdraw the published minutes, with the reason shown publicly; their numbers stay fixed'],
+  ];
+  for (const [path, withdraw, summary] of withdrawals) {
+    app.post(`/api/meetings/:id/${path}`, { schema: { tags, summary, params: IdParams, body: WithdrawInput, response: { 200: MeetingDetail } } }, async (req) => {
+      const { id } = p(req);
+      if (!id || !isUuid(id)) throw new NotFoundError();
+      await withdraw(ctx(req), id, fromApi(req.body));
+      return detail(req, id);
+    });
+  }
   for (const [path, step, summary] of steps) {
     app.post(`/api/meetings/:id/${path}`, { schema: { tags, summary, params: IdParams, response: { 200: MeetingDetail } } }, async (req) => {
       const { id } = p(req);

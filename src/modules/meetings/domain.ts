@@ -116,6 +116,8 @@ export interface MeetingState {
   meets_on: string;
   agenda_published_at: Date | null;
   minutes_published_at: Date | null;
+  /** Set when the minutes were first published: their numbers never change after it. */
+  minutes_numbers_fixed_at?: Date | null;
 }
 
 /** Why a step cannot be taken now, in words for the clerk; null when it can. */
@@ -132,6 +134,7 @@ export function stepProblem(m: MeetingState, step: MeetingStep, today: string): 
     case 'start-minutes':
       if (m.status === 'minutes-approved') return 'The minutes of this meeting are approved and locked';
       if (m.status !== 'held' && m.status !== 'minutes-draft') return 'Record the meeting as held before writing its minutes';
+      if (m.minutes_numbers_fixed_at) return 'The minutes have been published, so their numbers are fixed and cannot be renumbered';
       return null;
     case 'publish-minutes':
       if (m.minutes_published_at) return 'The minutes are already published';
@@ -158,14 +161,21 @@ export function statusAfter(m: MeetingState, step: MeetingStep): MeetingStatus {
 export const minutesLocked = (m: { status: MeetingStatus }) => m.status === 'minutes-approved';
 
 /** Why the agenda or the minutes cannot be changed; null when they can. */
-export function editProblem(m: { status: MeetingStatus; minutes_approved_at?: Date | null }): string | null {
+export function editProblem(m: { status: MeetingStatus; minutes_approved_at?: Date | null; minutes_published_at?: Date | null }): string | null {
   if (m.status === 'cancelled') return 'This meeting was cancelled, so its record cannot be changed';
   if (minutesLocked(m)) {
     const when = m.minutes_approved_at ? ` on ${formatDate(m.minutes_approved_at)}` : '';
     return `The minutes of this meeting were approved as a correct record${when} and are locked. Record an amendment instead`;
   }
+  if (m.minutes_published_at) {
+    return `The minutes of this meeting were published on ${formatDate(m.minutes_published_at)}, so they are not changed silently. Record an amendment, or withdraw the minutes with a reason first`;
+  }
   return null;
 }
+
+/** Published or approved minutes are corrected by a recorded amendment, never edited. */
+export const minutesAmendable = (m: { status: MeetingStatus; minutes_published_at: Date | null }) =>
+  m.status === 'minutes-approved' || (m.status === 'minutes-draft' && m.minutes_published_at !== null);
 
 /** Minutes (paragraphs, resolutions) are written once the meeting is held. */
 export function minutesProblem(m: { status: MeetingStatus; minutes_approved_at?: Date | null }): string | null {

@@ -18,6 +18,8 @@ import {
   listStandingItems, lockMeeting, minuteNumberHolders, previousMeetingOf, type MeetingRow,
 } from './store.ts';
 import { renumberCodes } from './agenda.commands.ts';
+import { repointPreviousMinutes } from './previous-minutes.ts';
+import { publishAgenda, publishMinutes } from './publishing.commands.ts';
 import { reindexMeeting } from './search.ts';
 import { queueMeetingNotice } from './notices/queue.ts';
 import type { AgendaItemKind } from './tables.ts';
@@ -96,6 +98,8 @@ export async function scheduleMeeting(ctx: Context, bodyId: string, body: unknow
       }).execute();
     }
     await renumberCodes(trx, partnershipId, meeting);
+    // A meeting placed between two others comes before the later one's notes of the last meeting.
+    await repointPreviousMinutes(ctx, trx, bodyId);
     await reindexMeeting(trx, partnershipId, meeting.id);
     return meeting;
   });
@@ -117,34 +121,12 @@ export async function updateMeeting(ctx: Context, meetingId: string, body: unkno
     const after = await trx.updateTable('meetings').set({ ...values, updated_at: new Date() })
       .where('partnership_id', '=', partnershipId).where('id', '=', meetingId).returningAll().executeTakeFirstOrThrow();
     await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'meeting', recordId: meetingId, before, after });
-    if (after.meets_on !== before.meets_on) await retitleNotesOfMeeting(ctx, trx, before, after.meets_on);
+    if (after.meets_on !== before.meets_on || after.starts_at !== before.starts_at) {
+      await repointPreviousMinutes(ctx, trx, before.body_id, new Map([[before.id, before.meets_on]]));
+    }
     await reindexMeeting(trx, partnershipId, meetingId);
     return after;
   });
-}
-
-/**
- * The next meeting's "notes of the last meeting" item names this meeting's date, so it
- * follows a change of date. Only titles still holding the old date as written here are
- * changed (a clerk's own wording is theirs), and only on agendas that may still be
- * changed: a locked one is left as it is, without refusing the change of date.
- */
-async function retitleNotesOfMeeting(ctx: Context, trx: Tx, meeting: MeetingRow, newDate: string) {
-  const partnershipId = ctx.actor.partnershipId;
-  const oldText = formatDate(meeting.meets_on);
-  const items = await trx.selectFrom('agenda_items').selectAll().where('partnership_id', '=', partnershipId).where('body_id', '=', meeting.body_id)
-    .where('kind', '=', 'previous-minutes').where('previous_meeting_id', '=', meeting.id).execute();
-  for (const item of items) {
-    if (!item.title.includes(oldText)) continue;
-    const later = await lockMeeting(trx, partnershipId, item.meeting_id);
-    if (!later || editProblem(later)) continue;
-    const after = await trx.updateTable('agenda_items').set({ title: item.title.replace(oldText, formatDate(newDate)), updated_at: new Date() })
-      .where('partnership_id', '=', partnershipId).where('id', '=', item.id).returningAll().executeTakeFirstOrThrow();
-    await recordAudit(trx, ctx.actor, {
-      action: 'update', recordType: 'agenda-item', recordId: item.id, before: item, after, summary: `Retitled: the meeting of ${oldText} moved to ${formatDate(newDate)}`,
-    });
-    await reindexMeeting(trx, partnershipId, later.id);
-  }
 }
 
 const STEP_SUMMARIES: Record<MeetingStep, string> = {
@@ -156,7 +138,10 @@ const STEP_SUMMARIES: Record<MeetingStep, string> = {
 };
 
 /** One step in the meeting's life; refused with the reason when it cannot be taken now. */
-export async function takeMeetingStep(ctx: Context, meetingId: string, step: MeetingStep, body: unknown = {}, today = todayIso()) {
+export async function takeMeetingStep(ctx: Context, meetingId: string, step: MeetingStep, body: unknown = {}, today = todayIso()): Promise<MeetingRow> {
+  // Publication goes through its check, whichever way it is asked for.
+  if (step === 'publish-agenda') return (await publishAgenda(ctx, meetingId, body, today)).meeting;
+  if (step === 'publish-minutes') return (await publishMinutes(ctx, meetingId, body, today)).meeting;
   const input = new Input(body);
   const reason = step === 'cancel' ? input.text('cancelled_reason', 'Enter why the meeting is cancelled', 500) : null;
   input.check();
@@ -169,13 +154,13 @@ export async function takeMeetingStep(ctx: Context, meetingId: string, step: Mee
     if (problem) throw new ConflictError(problem);
     const now = new Date();
     const changes: Partial<MeetingRow> = { status: statusAfter(before, step), updated_at: now };
-    if (step === 'publish-agenda') changes.agenda_published_at = now;
-    if (step === 'publish-minutes') changes.minutes_published_at = now;
     if (step === 'cancel') changes.cancelled_reason = reason;
     if (step === 'start-minutes') await numberTheMinutes(trx, partnershipId, before);
     const after = await trx.updateTable('meetings').set(changes)
       .where('partnership_id', '=', partnershipId).where('id', '=', meetingId).returningAll().executeTakeFirstOrThrow();
     await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'meeting', recordId: meetingId, before, after, summary: STEP_SUMMARIES[step] });
+    // The next meeting's notes of the last meeting now confirm the meeting before this one.
+    if (step === 'cancel') await repointPreviousMinutes(ctx, trx, before.body_id);
     await reindexMeeting(trx, partnershipId, meetingId);
     // Members and invited people are e-mailed (notices/), queued in this transaction.
     if (step === 'publish-agenda' || step === 'publish-minutes') await queueMeetingNotice(trx, ctx.actor, meetingId, step === 'publish-agenda' ? 'agenda' : 'minutes');

@@ -8,7 +8,7 @@ import { Input } from '../../web/validate.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../web/errors.ts';
 import { formatDate } from '../../web/nunjucks.ts';
 import {
-  attendanceKindValues, attendanceModeValues, correctRecordText, editProblem, minutesProblem,
+  attendanceKindValues, attendanceModeValues, correctRecordText, editProblem, minutesAmendable, minutesProblem,
 } from './domain.ts';
 import { existingPeople, findAgendaItem, findParagraph, findResolution, lockMeeting, peopleNames, type MeetingRow } from './store.ts';
 import { authorizeRecord } from './access.ts';
@@ -349,7 +349,7 @@ export async function amendApprovedMinutes(ctx: Context, meetingId: string, body
     const meeting = await lockMeeting(trx, partnershipId, meetingId);
     if (!meeting) throw new NotFoundError();
     authorize(ctx.actor, 'update', { type: 'meeting', bodyId: meeting.body_id });
-    if (meeting.status !== 'minutes-approved') throw new ConflictError('These minutes are not approved yet: change the draft directly');
+    if (!minutesAmendable(meeting)) throw new ConflictError('These minutes are not published or approved yet: change the draft directly');
     const before = record_type === 'resolution'
       ? await findResolution(trx, partnershipId, meeting.id, record_id)
       : await findParagraph(trx, partnershipId, meeting.id, record_id);
@@ -364,8 +364,11 @@ export async function amendApprovedMinutes(ctx: Context, meetingId: string, body
       partnership_id: partnershipId, meeting_id: meeting.id, record_type, record_id, before: before.text, after: newText, reason,
       amended_by: ctx.actor.kind === 'user' ? ctx.actor.userId : null, amended_by_label: ctx.actor.kind === 'user' ? ctx.actor.displayName : 'public',
     }).returningAll().executeTakeFirstOrThrow();
-    await recordAudit(trx, ctx.actor, { action: 'amend', recordType: record_type, recordId: record_id, before, after, summary: `Amended after approval: ${reason}` });
+    await recordAudit(trx, ctx.actor, { action: 'amend', recordType: record_type, recordId: record_id, before, after, summary: `Amended after ${meeting.status === 'minutes-approved' ? 'approval' : 'publication'}: ${reason}` });
     await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'minute-amendment', recordId: amendment.id, after: amendment });
+    // The meeting's record changed: its feed entry and calendar event carry the update.
+    await trx.updateTable('meetings').set({ minutes_amended_at: amendment.amended_at, updated_at: new Date() })
+      .where('partnership_id', '=', partnershipId).where('id', '=', meeting.id).execute();
     await reindexMeeting(trx, partnershipId, meeting.id);
     return amendment;
   });

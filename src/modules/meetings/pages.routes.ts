@@ -55,10 +55,11 @@ export async function meetingPages(app: FastifyInstance): Promise<void> {
     if (!isStaff(req.actor)) return [];
     const today = todayIso();
     // "Record as held" and "Write the minutes" are one step, on the minutes page (minutes-writing.routes.ts).
-    const steps: { step: MeetingStep; text: string; secondary?: boolean }[] = [
-      { step: 'publish-agenda', text: 'Publish the agenda' },
+    // Publishing goes through its check page (publishing.routes.ts): those are links, the others forms.
+    const steps: { step: MeetingStep; text: string; secondary?: boolean; href?: string }[] = [
+      { step: 'publish-agenda', text: 'Publish the agenda', href: `/meetings/${view.meeting.id}/publish/agenda` },
       ...(view.meeting.status === 'minutes-draft' ? [{ step: 'start-minutes' as const, text: 'Renumber the minutes', secondary: true }] : []),
-      { step: 'publish-minutes', text: 'Publish the minutes' },
+      { step: 'publish-minutes', text: 'Publish the minutes', href: `/meetings/${view.meeting.id}/publish/minutes` },
     ];
     return steps.filter((s) => stepProblem(view.meeting, s.step, today) === null);
   };
@@ -170,10 +171,8 @@ export async function meetingPages(app: FastifyInstance): Promise<void> {
   app.get('/meetings/:id', async (req, reply) => renderMeeting(req, reply, params(req).id));
 
   const stepRoutes: [string, MeetingStep, string][] = [
-    ['publish-agenda', 'publish-agenda', 'Agenda published'],
     ['held', 'hold', 'Meeting recorded as held'],
     ['start-minutes', 'start-minutes', 'Minutes numbered: write them item by item'],
-    ['publish-minutes', 'publish-minutes', 'Minutes published'],
   ];
   for (const [path, step, message] of stepRoutes) {
     app.post(`/meetings/:id/${path}`, async (req, reply) => {

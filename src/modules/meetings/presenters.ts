@@ -14,11 +14,12 @@ export const presentMeetingSummary = (m: MeetingSummary) => ({
   id: m.id, bodyId: m.body_id, bodyName: m.body_name, date: m.meets_on, startTime: m.starts_at, endTime: m.ends_at, venue: m.venue, online: m.online,
   status: m.status, statusLabel: meetingStatusLabel(m.status), agendaPublishedAt: iso(m.agenda_published_at), minutesPublishedAt: iso(m.minutes_published_at),
   minutesApprovedAt: iso(m.minutes_approved_at), cancelledReason: m.cancelled_reason, url: meetingUrl(m.id),
+  agendaSupplementedAt: iso(m.agenda_supplemented_at), minutesAmendedAt: iso(m.minutes_amended_at),
 });
 
-export const presentPaper = (p: PaperMeta) => ({
+export const presentPaper = (p: PaperMeta & { supplement?: number | null; pending?: boolean }) => ({
   id: p.id, title: p.title, fileName: p.file_name, mediaType: p.media_type, byteSize: p.byte_size, sha256: p.sha256, pageCount: p.page_count,
-  restricted: p.restricted, url: paperUrl(p),
+  restricted: p.restricted, url: paperUrl(p), supplement: p.supplement ?? null, pending: p.pending ?? (p.late && p.supplement_id === null),
 });
 
 export function presentMeetingDetail(view: MeetingView) {
@@ -28,6 +29,9 @@ export function presentMeetingDetail(view: MeetingView) {
     ...presentMeetingSummary(m),
     contactPersonId: m.contact_person_id,
     contactName: view.contactName,
+    publications: view.publications.map((p) => ({
+      id: p.id, kind: p.kind, number: p.number, reason: p.reason, publishedAt: p.published_at.toISOString(), publishedBy: p.published_by_label,
+    })),
     agenda: view.agendaVisible
       ? {
         published: m.agenda_published_at !== null,
@@ -38,6 +42,7 @@ export function presentMeetingDetail(view: MeetingView) {
             id: i.id, code: i.code, order: ++order, sectionCode: s.code, title: i.title, description: i.description, kind: i.kind,
             presenter: i.presenter, presenterPersonId: i.presenter_person_id, restricted: i.restricted, exemptionParagraph: i.exemption_paragraph, minuted: i.minuted, minuteNumber: i.minute_number,
             previousMeetingId: i.previous_meeting_id, electionId: i.election_id, papers: i.papers.map(presentPaper), generatedText: i.generatedText,
+            paperExpected: i.paper_expected, supplement: i.supplement, pending: i.pending,
           })),
         })),
       }

@@ -6,22 +6,27 @@ import type { Actor } from '../../access/policy.ts';
 import { isStaff } from '../../access/policy.ts';
 import { mayReadAgenda, mayReadMinutes, mayReadRecord } from './access.ts';
 import {
-  closingTimeText, editProblem, orderAttendance, formatTime, futureDatesText, meetingStatusLabel, minuteRange, minutesLocked, resolutionLabel, whereText,
+  closingTimeText, editProblem, orderAttendance, formatTime, futureDatesText, meetingStatusLabel, minuteRange, minutesAmendable, resolutionLabel, whereText,
 } from './domain.ts';
 import { paperUrl } from './papers.ts';
 import { exemptionText, paragraphOfReason } from './exemption.ts';
+import { publicationText } from './publishing.ts';
 import type {
   AgendaItemInOrder, AmendmentRow, AttendanceRow, DeclarationRow, MeetingRecord, PaperMeta, ParagraphRow, ResolutionRow, SectionRow,
 } from './store.ts';
 
 export interface ItemView extends AgendaItemInOrder {
   presenter: string | null;
-  papers: (PaperMeta & { url: string })[];
+  papers: (PaperMeta & { url: string; supplement: number | null; pending: boolean })[];
   paragraphs: (ParagraphRow & { number: number })[];
   resolutions: (ResolutionRow & { label: string })[];
   declarations: (DeclarationRow & { personName: string })[];
   /** The "dates of future meetings" item's words, worked out from the schedule. */
   generatedText: string | null;
+  /** The supplementary agenda that published this late item; null when on the agenda as first published. */
+  supplement: number | null;
+  /** Added to the published agenda, and not yet published by a supplement (the partnership's own people only). */
+  pending: boolean;
 }
 
 /** A restricted item this reader may not read: the public agenda says it is held without press and public, and why, never what it is. */
@@ -64,6 +69,15 @@ export interface MeetingView {
   amendments: AmendmentRow[];
   /** "The meeting closed at 3.45 pm." once the minutes record it (and are visible). */
   closingText: string | null;
+  /** Every publication and withdrawal (with its reason), oldest first: the public record of what was published when. */
+  publications: (MeetingRecord['publications'][number] & { text: string })[];
+  /** The agenda or minutes are off the public record now, withdrawn with this reason. */
+  agendaWithdrawn: string | null;
+  minutesWithdrawn: string | null;
+  /** Late items and papers waiting for a supplementary agenda. */
+  pendingLate: number;
+  /** The "notes of the last meeting" item names no earlier meeting (there is none). */
+  previousMinutesMissing: boolean;
   /** Whether the reader may change the record now, and if not why. */
   canEdit: boolean;
   editProblem: string | null;
@@ -82,6 +96,12 @@ export function buildMeetingView(record: MeetingRecord, actor: Actor, extras: Vi
   const agendaVisible = mayReadAgenda(actor, meeting);
   const minutesVisible = mayReadMinutes(actor, meeting) && (meeting.status === 'minutes-draft' || meeting.status === 'minutes-approved');
   const restrictedShown: MeetingView['restrictedShown'] = [];
+  // Late items and papers are like a draft agenda until a supplement publishes them.
+  const mayReadPending = mayReadAgenda(actor, { body_id: bodyId, agenda_published_at: null });
+  const supplementNumbers = new Map(record.publications.filter((p) => p.kind === 'supplement').map((p) => [p.id, p.number]));
+  const pendingOf = (r: { late: boolean; supplement_id: string | null }) => meeting.agenda_published_at !== null && r.late && r.supplement_id === null;
+  const supplementOf = (r: { late: boolean; supplement_id: string | null }) => (r.supplement_id ? supplementNumbers.get(r.supplement_id) ?? null : null);
+  let pendingLate = 0;
 
   // Attendance and declarations are part of the minutes: the public sees them once published.
   const showAttendance = minutesVisible || actor.kind === 'user';
@@ -89,6 +109,7 @@ export function buildMeetingView(record: MeetingRecord, actor: Actor, extras: Vi
   const withheld = new Map<string, WithheldItem[]>();
   if (agendaVisible) {
     for (const item of record.items) {
+      if (pendingOf(item) && !mayReadPending) continue;
       if (!mayReadRecord(actor, item, bodyId)) {
         const reason = record.sections.find((s) => s.id === item.section_id)?.exemption_reason ?? null;
         const paragraph = item.exemption_paragraph ?? paragraphOfReason(reason);
@@ -99,7 +120,9 @@ export function buildMeetingView(record: MeetingRecord, actor: Actor, extras: Vi
       }
       if (item.restricted) restrictedShown.push({ recordType: 'agenda-item', id: item.id, summary: `Read restricted item ${item.code}` });
       const papers = record.papers.filter((p) => p.agenda_item_id === item.id && mayReadRecord(actor, p, bodyId) && mayReadRecord(actor, item, bodyId))
-        .map((p) => ({ ...p, url: paperUrl(p) }));
+        .filter((p) => mayReadPending || !pendingOf(p))
+        .map((p) => ({ ...p, url: paperUrl(p), supplement: supplementOf(p), pending: pendingOf(p) }));
+      pendingLate += (pendingOf(item) ? 1 : 0) + papers.filter((p) => p.pending && !pendingOf(item)).length;
       const paragraphs = minutesVisible
         ? record.paragraphs.filter((p) => p.agenda_item_id === item.id).sort((a, b) => a.position - b.position).map((p, i) => ({ ...p, number: i + 1 }))
         : [];
@@ -112,6 +135,7 @@ export function buildMeetingView(record: MeetingRecord, actor: Actor, extras: Vi
         presenter: item.presenter_person_id ? names.get(item.presenter_person_id) ?? item.presenter_name : item.presenter_name,
         papers, paragraphs, resolutions, declarations,
         generatedText: item.kind === 'future-dates' ? futureDatesText(extras.laterMeetings ?? [], meeting.body_name) : null,
+        supplement: supplementOf(item), pending: pendingOf(item),
       });
     }
   }
@@ -146,15 +170,27 @@ export function buildMeetingView(record: MeetingRecord, actor: Actor, extras: Vi
     agendaVisible,
     minutesVisible,
     minutesDraft: meeting.status !== 'minutes-approved',
-    minutesLocked: minutesLocked(meeting),
+    // Published or approved: corrected only by a recorded amendment.
+    minutesLocked: minutesAmendable(meeting),
     minuteRange: minuteRange(items.map((i) => i.minute_number)),
     sections,
     items,
     attendance,
     amendments,
     closingText: minutesVisible && meeting.closed_at ? `The meeting closed at ${closingTimeText(meeting.closed_at)}.` : null,
+    publications: record.publications.map((p) => ({ ...p, text: publicationText(p) })),
+    agendaWithdrawn: !meeting.agenda_published_at ? lastWithdrawal(record.publications, 'agenda') : null,
+    minutesWithdrawn: !meeting.minutes_published_at ? lastWithdrawal(record.publications, 'minutes') : null,
+    pendingLate,
+    previousMinutesMissing: items.some((i) => i.kind === 'previous-minutes' && !i.previous_meeting_id),
     canEdit: isStaff(actor) && problem === null,
     editProblem: problem,
     restrictedShown,
   };
+}
+
+/** The reason and date of the latest withdrawal, when nothing was published after it. */
+function lastWithdrawal(publications: MeetingRecord['publications'], what: 'agenda' | 'minutes'): string | null {
+  const last = [...publications].reverse().find((p) => p.kind === what || p.kind === `${what}-withdrawn`);
+  return last && last.kind === `${what}-withdrawn` ? publicationText(last) : null;
 }

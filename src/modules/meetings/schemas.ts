@@ -21,11 +21,14 @@ export const MeetingSummary = Type.Object({
   venue: Nullable(Type.String()), online: Type.Boolean(), status: Type.String({ description: 'scheduled, agenda-published, held, minutes-draft, minutes-approved or cancelled' }),
   statusLabel: Type.String(), agendaPublishedAt: Nullable(Instant), minutesPublishedAt: Nullable(Instant), minutesApprovedAt: Nullable(Instant),
   cancelledReason: Nullable(Type.String()), url: Type.String(),
+  agendaSupplementedAt: Nullable(Instant), minutesAmendedAt: Nullable(Instant),
 });
 
 export const Paper = Type.Object({
   id: Id, title: Type.String(), fileName: Type.String(), mediaType: Type.String(), byteSize: Type.Integer(),
   sha256: Type.String(), pageCount: Nullable(Type.Integer()), restricted: Type.Boolean(), url: Type.String(),
+  supplement: Nullable(Type.Integer({ description: 'The supplementary agenda that published this late paper' })),
+  pending: Type.Boolean({ description: 'Added to the published agenda and not yet published by a supplementary agenda' }),
 });
 
 export const AgendaItem = Type.Object({
@@ -36,6 +39,9 @@ export const AgendaItem = Type.Object({
   minuted: Type.Boolean(),
   minuteNumber: Nullable(Type.Integer()), previousMeetingId: Nullable(Id), electionId: Nullable(Id), papers: Type.Array(Paper),
   generatedText: Nullable(Type.String({ description: 'For the dates of future meetings: the words worked out from the schedule' })),
+  paperExpected: Type.Boolean({ description: 'The item needs a paper: publishing warns while none is attached' }),
+  supplement: Nullable(Type.Integer({ description: 'The supplementary agenda that published this late item' })),
+  pending: Type.Boolean({ description: 'Added to the published agenda and not yet published by a supplementary agenda' }),
 });
 
 export const Section = Type.Object({
@@ -63,8 +69,15 @@ export const Minute = Type.Object({
   paragraphs: Type.Array(Paragraph), resolutions: Type.Array(Resolution), declarations: Type.Array(Declaration),
 });
 
+export const Publication = Type.Object({
+  id: Id, kind: Type.String({ description: 'agenda, supplement, minutes, agenda-withdrawn or minutes-withdrawn' }),
+  number: Nullable(Type.Integer({ description: 'Of a supplementary agenda' })), reason: Nullable(Type.String({ description: 'Of a withdrawal' })),
+  publishedAt: Instant, publishedBy: Type.String(),
+});
+
 export const MeetingDetail = Type.Composite([MeetingSummary, Type.Object({
   contactPersonId: Nullable(Id), contactName: Nullable(Type.String()),
+  publications: Type.Array(Publication, { description: 'Every publication and withdrawal, oldest first' }),
   agenda: Type.Union([Type.Object({ published: Type.Boolean(), sections: Type.Array(Section) }), Type.Null()], { description: 'null until published, for readers who are not signed in' }),
   attendance: Type.Array(Attendee),
   minutes: Nullable(Type.Object({ draft: Type.Boolean(), range: Type.String(), items: Type.Array(Minute), amendments: Type.Array(Amendment) })),
@@ -89,6 +102,7 @@ export const AgendaItemInput = Type.Object({
   code: Type.Optional(Nullable(Type.String({ description: 'Leave out to number automatically; a code given is kept' }))),
   minuted: Type.Optional(Type.Boolean()), minuteNumber: Type.Optional(Nullable(Type.Integer())),
   exemptionParagraph: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 7, description: 'For an item in a restricted section: the paragraph of Schedule 12A (default: the one its section names, else 1)' }))),
+  paperExpected: Type.Optional(Type.Boolean({ description: 'The item needs a paper (a report)' })),
 });
 export const MoveInput = Type.Object({ direction: Type.Union([Type.Literal('up'), Type.Literal('down')]) });
 export const MeetingSection = Type.Object({ id: Id, code: Type.String(), title: Type.String(), restricted: Type.Boolean(), exemptionReason: Nullable(Type.String()) });
@@ -121,3 +135,16 @@ export const BodySettings = Type.Object({
 export const BodySettingsInput = Type.Object({ firstMinuteNumber: Type.Integer({ minimum: 1 }) });
 export const StandingItemInput = Type.Object({ sectionCode: Type.String(), title: Type.String(), kind: Type.Optional(Type.String()) });
 export const Created = Type.Object({ id: Id });
+
+export const PublishInput = Type.Object({
+  confirmWarnings: Type.Optional(Type.Boolean({ description: 'Publish although the check gives warnings (never when it gives errors)' })),
+});
+export const WithdrawInput = Type.Object({ reason: Type.String({ description: 'Why it is withdrawn: shown with the meeting' }) });
+const CheckProblem = Type.Object({ code: Type.String(), message: Type.String(), itemId: Nullable(Id) });
+export const PublicationCheckResult = Type.Object({
+  event: Type.String({ description: 'agenda, supplement or minutes' }),
+  refused: Nullable(Type.String({ description: 'Why this cannot be published at all now (already published, nothing written ...)' })),
+  canPublish: Type.Boolean({ description: 'No errors: publishing is allowed (with confirmWarnings when there are warnings)' }),
+  errors: Type.Array(CheckProblem), warnings: Type.Array(CheckProblem),
+});
+export const CheckQuery = Type.Object({ event: Type.Union([Type.Literal('agenda'), Type.Literal('supplement'), Type.Literal('minutes')]) });

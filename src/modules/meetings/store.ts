@@ -6,7 +6,7 @@ import type { DB } from '../../db/schema.ts';
 import { displayName } from '../partnership/domain.ts';
 import type {
   AgendaItemsTable, MeetingAttendanceTable, MeetingSectionsTable, MeetingsTable, MinuteParagraphsTable, PapersTable, ResolutionsTable,
-  DeclarationsOfInterestTable, MinuteAmendmentsTable, StandingItemsTable, AgendaSectionDefaultsTable,
+  DeclarationsOfInterestTable, MinuteAmendmentsTable, StandingItemsTable, AgendaSectionDefaultsTable, MeetingPublicationsTable,
 } from './tables.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -22,6 +22,13 @@ export type ResolutionRow = Selectable<ResolutionsTable>;
 export type AmendmentRow = Selectable<MinuteAmendmentsTable>;
 export type StandingItemRow = Selectable<StandingItemsTable>;
 export type SectionDefaultRow = Selectable<AgendaSectionDefaultsTable>;
+export type PublicationRow = Selectable<MeetingPublicationsTable>;
+
+/** The meeting's publications and withdrawals, oldest first. */
+export function listPublications(db: Db, partnershipId: string, meetingId: string): Promise<PublicationRow[]> {
+  return db.selectFrom('meeting_publications').selectAll().where('partnership_id', '=', partnershipId).where('meeting_id', '=', meetingId)
+    .orderBy('published_at').orderBy('id').execute();
+}
 
 /** A meeting with the name of its body. */
 export type MeetingSummary = MeetingRow & { body_name: string };
@@ -158,7 +165,8 @@ export function minuteNumberHolders(db: Db, partnershipId: string, bodyId: strin
 // ------------------------------------------------------------------ papers
 
 const paperMetaColumns = [
-  'partnership_id', 'id', 'meeting_id', 'agenda_item_id', 'title', 'file_name', 'media_type', 'byte_size', 'sha256', 'page_count', 'restricted', 'uploaded_by', 'created_at',
+  'partnership_id', 'id', 'meeting_id', 'agenda_item_id', 'title', 'file_name', 'media_type', 'byte_size', 'sha256', 'page_count', 'restricted', 'uploaded_by', 'late', 'supplement_id',
+  'created_at',
 ] as const;
 
 /** The meeting's papers without their bytes, in agenda order then upload order. */
@@ -296,6 +304,8 @@ export interface MeetingRecord {
   paragraphs: ParagraphRow[];
   resolutions: ResolutionRow[];
   amendments: AmendmentRow[];
+  /** Publications and withdrawals of the agenda, supplements and minutes, oldest first. */
+  publications: PublicationRow[];
   /** Display names of every person the record mentions. */
   names: Map<string, string>;
   /** For the attendance's order: attendees' surnames, and who was chair or vice-chair on the day. */
@@ -309,7 +319,7 @@ export interface MeetingRecord {
 export async function loadMeetingRecord(db: Db, partnershipId: string, meetingId: string): Promise<MeetingRecord | undefined> {
   const meeting = await findMeetingSummary(db, partnershipId, meetingId);
   if (!meeting) return undefined;
-  const [sections, items, papers, attendance, declarations, paragraphs, resolutions, amendments] = await Promise.all([
+  const [sections, items, papers, attendance, declarations, paragraphs, resolutions, amendments, publications] = await Promise.all([
     listSections(db, partnershipId, meetingId),
     listAgendaItems(db, partnershipId, meetingId),
     listPapers(db, partnershipId, meetingId),
@@ -318,6 +328,7 @@ export async function loadMeetingRecord(db: Db, partnershipId: string, meetingId
     listParagraphs(db, partnershipId, meetingId),
     listResolutions(db, partnershipId, meetingId),
     listAmendments(db, partnershipId, meetingId),
+    listPublications(db, partnershipId, meetingId),
   ]);
   const names = await peopleNames(db, partnershipId, [
     meeting.contact_person_id,
@@ -326,7 +337,7 @@ export async function loadMeetingRecord(db: Db, partnershipId: string, meetingId
     ...declarations.map((d) => d.person_id),
   ]);
   const attendees = await attendeeDetails(db, partnershipId, meeting, attendance.flatMap((a) => (a.person_id ? [a.person_id] : [])));
-  return { meeting, sections, items, papers, attendance, declarations, paragraphs, resolutions, amendments, names, attendees };
+  return { meeting, sections, items, papers, attendance, declarations, paragraphs, resolutions, amendments, publications, names, attendees };
 }
 
 /** Surnames of the people recorded at a meeting, and which of them chaired the body (or were vice-chair) on its date. */

@@ -70,6 +70,10 @@ export interface MeetingsTable {
   minutes_version: Generated<number>;
   minutes_saved_at: Date | null;
   minutes_saved_by: string | null;
+  /** First publication of the minutes: their numbers never change after it (014). */
+  minutes_numbers_fixed_at: Generated<Date | null>;
+  agenda_supplemented_at: Generated<Date | null>;
+  minutes_amended_at: Generated<Date | null>;
   created_by: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -108,6 +112,10 @@ export interface AgendaItemsTable {
   election_id: string | null;
   minuted: Generated<boolean>;
   minute_number: number | null;
+  /** Added after the agenda was published; public once a supplement publishes it (014). */
+  late: Generated<boolean>;
+  supplement_id: Generated<string | null>;
+  paper_expected: Generated<boolean>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -126,6 +134,8 @@ export interface PapersTable {
   content: Bytes;
   restricted: boolean;
   uploaded_by: string | null;
+  late: Generated<boolean>;
+  supplement_id: Generated<string | null>;
   created_at: Generated<Date>;
 }
 
@@ -189,7 +199,24 @@ export interface MinuteAmendmentsTable {
   amended_at: Generated<Date>;
 }
 
+export type PublicationKind = 'agenda' | 'supplement' | 'minutes' | 'agenda-withdrawn' | 'minutes-withdrawn';
+
+/** Each publication and withdrawal of a meeting's agenda, supplements and minutes (014). */
+export interface MeetingPublicationsTable {
+  partnership_id: string;
+  id: Generated<string>;
+  meeting_id: string;
+  kind: PublicationKind;
+  number: number | null;
+  reason: string | null;
+  warnings_confirmed: Generated<string[]>;
+  published_at: Generated<Date>;
+  published_by: string | null;
+  published_by_label: string;
+}
+
 export interface MeetingsTables {
+  meeting_publications: MeetingPublicationsTable;
   agenda_section_defaults: AgendaSectionDefaultsTable;
   body_meeting_settings: BodyMeetingSettingsTable;
   standing_items: StandingItemsTable;
