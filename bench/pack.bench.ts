@@ -62,7 +62,7 @@ try {
     const res = await t.app.inject({ method: 'POST', url: `/meetings/${meetingId}/items/${item}/papers`, payload, headers: { host: 'localhost', cookie: officer.cookieHeader(), 'content-type': contentType } });
     if (res.statusCode !== 303) throw new Error(`upload failed: ${res.statusCode}`);
   }
-  await officer.post(`/meetings/${meetingId}/publish-agenda`, {});
+  await officer.post(`/meetings/${meetingId}/publish-agenda`, { confirm_warnings: 'yes' });
 
   // Baseline: pdf-lib copies the same 100 pages into a new document and saves it.
   const baseline = await time(async () => {

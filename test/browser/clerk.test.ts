@@ -99,12 +99,12 @@ before(async () => {
     'meets_on-day': day!, 'meets_on-month': month!, 'meets_on-year': year!, starts_at: '10am', format: 'online',
   }));
   previousMeetingId = /\/meetings\/([0-9a-f-]{36})/.exec(location)![1]!;
-  for (const step of ['publish-agenda', 'held', 'start-minutes']) await ok(clerk.post(`/meetings/${previousMeetingId}/${step}`, {}));
+  for (const step of ['publish-agenda', 'held', 'start-minutes']) await ok(clerk.post(`/meetings/${previousMeetingId}/${step}`, { confirm_warnings: 'yes' }));
   const julyItem = await h.database.db.selectFrom('agenda_items').select('id').where('partnership_id', '=', h.partnershipId)
     .where('meeting_id', '=', previousMeetingId).where('title', '=', 'Working Group update').executeTakeFirstOrThrow();
   await ok(clerk.post(`/meetings/${previousMeetingId}/items/${julyItem.id}/paragraphs`, { text: 'The Working Group reported on its grant projects.' }));
   await ok(clerk.post(`/meetings/${previousMeetingId}/items/${julyItem.id}/resolutions`, { text: 'to note the report.' }));
-  await ok(clerk.post(`/meetings/${previousMeetingId}/publish-minutes`, {}));
+  await ok(clerk.post(`/meetings/${previousMeetingId}/publish-minutes`, { confirm_warnings: 'yes' }));
 });
 after(async () => { await h?.close(); });
 

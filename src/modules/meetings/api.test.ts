@@ -85,7 +85,7 @@ test('the API adds, changes, moves and removes items; codes follow and a duplica
 
 test('the API takes the meeting through its steps, records attendance and writes the minutes', async () => {
   for (const step of ['publish-agenda', 'held', 'start-minutes']) {
-    const res = await officer.json('POST', `/api/meetings/${meetingId}/${step}`, {});
+    const res = await officer.json('POST', `/api/meetings/${meetingId}/${step}`, { confirmWarnings: true });
     assert.equal(res.statusCode, 200, `${step}: ${res.body}`);
   }
   const again = await officer.json('POST', `/api/meetings/${meetingId}/held`, {});
@@ -116,7 +116,24 @@ test('the API takes the meeting through its steps, records attendance and writes
   assert.equal(clash.statusCode, 409);
   assert.match(clash.json().detail, /Minute 140 is already used at the meeting on 12 July 2022 \(item A1\)/);
 
-  assert.equal((await officer.json('POST', `/api/meetings/${meetingId}/publish-minutes`, {})).statusCode, 200);
+  // An item with no minute is an error: 422, every problem listed, warnings too; nothing published.
+  const refused = await officer.json('POST', `/api/meetings/${meetingId}/publish-minutes`, { confirmWarnings: true });
+  assert.equal(refused.statusCode, 422, refused.body);
+  assert.equal(refused.headers['content-type'], 'application/problem+json; charset=utf-8');
+  const problems = refused.json().errors as { field: string; message: string; severity: string }[];
+  const b5 = items.find((i) => i.code === 'B5')!;
+  assert.deepEqual(problems.filter((p) => p.severity === 'error').map((p) => p.message), [`Minute 144, Item B5 (${b5.title}), has no minutes text or resolution. Write it, or mark the item as not minuted`]);
+  assert.ok(problems.some((p) => p.severity === 'warning' && p.field === 'minute-empty' && /Item A1/.test(p.message)));
+  const check = (await officer.json('GET', `/api/meetings/${meetingId}/publication-check?event=minutes`)).json();
+  assert.equal(check.canPublish, false);
+  assert.equal(check.errors[0].itemId, b5.id);
+  assert.equal((await new Client(t.app).json('GET', `/api/meetings/${meetingId}`)).json().minutes, null);
+  assert.equal((await officer.json('POST', `/api/meetings/${meetingId}/items/${b5.id}/paragraphs`, { text: 'The director presented the update.' })).statusCode, 201);
+  // Warnings alone still need the confirmation.
+  const unconfirmed = await officer.json('POST', `/api/meetings/${meetingId}/publish-minutes`, {});
+  assert.equal(unconfirmed.statusCode, 422);
+  assert.ok((unconfirmed.json().errors as { field: string }[]).some((p) => p.field === 'confirmWarnings'));
+  assert.equal((await officer.json('POST', `/api/meetings/${meetingId}/publish-minutes`, { confirmWarnings: true })).statusCode, 200);
   const pub = (await new Client(t.app).json('GET', `/api/meetings/${meetingId}`)).json();
   assert.equal(pub.minutes.draft, true);
   assert.equal(pub.minutes.range, '140-145');
@@ -169,7 +186,7 @@ test('the API changes and cancels meetings, and members and the public may not',
   assert.equal(changed.json().startTime, '14:30');
   const member = await new Client(t.app).signIn(demoUsers.member);
   assert.equal((await member.json('POST', `/api/meetings/${m.id}/cancel`, { cancelledReason: 'No' })).statusCode, 403);
-  assert.equal((await new Client(t.app).json('POST', `/api/meetings/${m.id}/publish-agenda`, {})).statusCode, 401);
+  assert.equal((await new Client(t.app).json('POST', `/api/meetings/${m.id}/publish-agenda`, { confirmWarnings: true })).statusCode, 401);
   const noReason = await officer.json('POST', `/api/meetings/${m.id}/cancel`, { cancelledReason: '' });
   assert.equal(noReason.statusCode, 400);
   const cancelled = await officer.json('POST', `/api/meetings/${m.id}/cancel`, { cancelledReason: 'Chair unavailable' });

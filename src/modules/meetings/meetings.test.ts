@@ -139,8 +139,8 @@ test('minutes cannot be written before the meeting is held', async () => {
 
 test('the clerk publishes the agenda, records the meeting as held and the attendance', async () => {
   await officer.get(`/meetings/${july}`);
-  assert.equal((await officer.post(`/meetings/${july}/publish-agenda`, {})).statusCode, 303);
-  const again = await officer.post(`/meetings/${july}/publish-agenda`, {});
+  assert.equal((await officer.post(`/meetings/${july}/publish-agenda`, { confirm_warnings: 'yes' })).statusCode, 303);
+  const again = await officer.post(`/meetings/${july}/publish-agenda`, { confirm_warnings: 'yes' });
   assert.equal(again.statusCode, 400);
   assert.match(pageText(again.body), /The agenda is already published/);
   assert.equal((await officer.post(`/meetings/${july}/held`, {})).statusCode, 303);
@@ -262,7 +262,7 @@ test('the next meeting carries the notes of the last one, and its minutes run on
   // July's agenda now names November as the next meeting.
   assert.match(pageText((await officer.get(`/meetings/${july}`)).body), /The next meeting of the Eastmarch Community Safety Partnership will be held on 18 November 2021 at 10am/);
 
-  await officer.post(`/meetings/${november}/publish-agenda`, {});
+  await officer.post(`/meetings/${november}/publish-agenda`, { confirm_warnings: 'yes' });
   await officer.post(`/meetings/${november}/held`, {});
   assert.equal((await officer.post(`/meetings/${november}/start-minutes`, {})).statusCode, 303);
   assert.deepEqual((await itemsOf(t, november)).map((i) => i.minute_number), [34, 35, 36, 37, 38]);
@@ -319,7 +319,7 @@ test('a correction to approved minutes is an amendment: who, when, why, before a
   assert.equal(res.statusCode, 303);
   const page = pageText((await officer.get(`/meetings/${july}`)).body);
   assert.match(page, /31\. Terms of Reference review \(Item B3\) The Head of Community Safety, Ms Ramaswamy, introduced/);
-  assert.match(page, /Amendments after approval .*Gwen Abernethy: The presenter was not named\. Was: “The Head of Community Safety introduced the annual review/);
+  assert.match(page, /Amendments Changes made after the minutes were published or approved, each with its reason\. .*Gwen Abernethy: The presenter was not named\. Was: “The Head of Community Safety introduced the annual review/);
   const amendments = await t.database.db.selectFrom('minute_amendments').selectAll().where('meeting_id', '=', july).execute();
   assert.equal(amendments.length, 1);
   assert.equal(amendments[0]!.before, paragraph.text);
@@ -333,7 +333,7 @@ test('draft minutes can be amended directly, not through an amendment', async ()
   const p = await t.database.db.selectFrom('minute_paragraphs').selectAll().where('agenda_item_id', '=', b1).executeTakeFirstOrThrow();
   const amend = await officer.post(`/meetings/${november}/paragraphs/${p.id}/amend`, { text: 'Other words.', reason: 'Because' });
   assert.equal(amend.statusCode, 400);
-  assert.match(pageText(amend.body), /not approved yet: change the draft directly/);
+  assert.match(pageText(amend.body), /not published or approved yet: change the draft directly/);
   const edit = await officer.post(`/meetings/${november}/paragraphs/${p.id}/edit`, { text: 'Apologies were received from Mr Carver and Ms Lamb.' });
   assert.equal(edit.statusCode, 303);
   const removed = await officer.post(`/meetings/${november}/paragraphs/${p.id}/remove`, {});
@@ -393,7 +393,7 @@ test('members and the public may not change meetings', async () => {
   const member = await new Client(t.app).signIn(demoUsers.member);
   assert.equal((await member.get(`/bodies/${bodyId}/meetings/new`)).statusCode, 403);
   await member.get(`/meetings/${november}`);
-  assert.equal((await member.post(`/meetings/${november}/publish-minutes`, {})).statusCode, 403);
+  assert.equal((await member.post(`/meetings/${november}/publish-minutes`, { confirm_warnings: 'yes' })).statusCode, 403);
   const pub = new Client(t.app);
   const res = await pub.get(`/meetings/${november}/items/new`);
   assert.equal(res.statusCode, 302);

@@ -115,6 +115,9 @@ export interface CheckFacts {
   today: string;
 }
 
+/** Items whose minute the record partly supplies (who attended, declarations, the dates of meetings). */
+const PROCEDURAL = new Set<AgendaItemKind>(['introduction', 'apologies', 'declarations', 'future-dates']);
+
 const itemName = (i: CheckedItem) => `Item ${i.code} (${i.title})`;
 
 function noticeWarning(facts: CheckFacts, event: PublicationEvent): Problem | null {
@@ -172,10 +175,17 @@ export function checkPublication(event: PublicationEvent, facts: CheckFacts): Pu
     for (const i of facts.items) {
       if (!i.minuted) continue;
       const number = i.minute_number ? `Minute ${i.minute_number}, ` : '';
-      if (i.paragraphs === 0 && i.resolutions === 0) {
+      const empty = i.paragraphs === 0 && i.resolutions === 0;
+      if (i.kind === 'previous-minutes' && !i.confirmsPrevious) {
+        warnings.push({
+          code: 'previous-minutes-unapproved', itemId: i.id,
+          message: `${number}${itemName(i)}, does not record the last meeting’s minutes as approved${empty ? ', and has no minutes text saying why' : ''}`,
+        });
+      } else if (empty && PROCEDURAL.has(i.kind)) {
+        // The record supplies these in part (attendance, declarations, the schedule): worth a look, not a block.
+        warnings.push({ code: 'minute-empty', itemId: i.id, message: `${number}${itemName(i)}, has no minutes text or resolution` });
+      } else if (empty) {
         errors.push({ code: 'minute-empty', itemId: i.id, message: `${number}${itemName(i)}, has no minutes text or resolution. Write it, or mark the item as not minuted` });
-      } else if (i.kind === 'previous-minutes' && !i.confirmsPrevious) {
-        warnings.push({ code: 'previous-minutes-unapproved', itemId: i.id, message: `${number}${itemName(i)}, does not record the last meeting’s minutes as approved` });
       }
     }
     if (facts.attendance === 0) warnings.push({ code: 'no-attendance', message: 'No attendance is recorded: the minutes will not say who was present' });

@@ -121,12 +121,12 @@ test('a paper on a section D item is restricted, as are its minutes', async () =
   assert.equal(row.restricted, true);
   await officer.post(`/meetings/${meetingId}/items/${secretItem}/declarations`, { person_id: await personId(t, 'Kowalczyk'), interest: 'Sits on the Kestrel panel' });
   // Publish, hold, minute both items, publish the minutes.
-  for (const step of ['publish-agenda', 'held', 'start-minutes']) assert.equal((await officer.post(`/meetings/${meetingId}/${step}`, {})).statusCode, 303, step);
+  for (const step of ['publish-agenda', 'held', 'start-minutes']) assert.equal((await officer.post(`/meetings/${meetingId}/${step}`, { confirm_warnings: 'yes' })).statusCode, 303, step);
   await officer.post(`/meetings/${meetingId}/items/${openItem}/paragraphs`, { text: 'The strategy was presented; casualties fell by a tenth.' });
   await officer.post(`/meetings/${meetingId}/items/${openItem}/resolutions`, { text: 'to note the road safety update.' });
   await officer.post(`/meetings/${meetingId}/items/${secretItem}/paragraphs`, { text: 'Chronologies from five agencies were discussed.' });
   await officer.post(`/meetings/${meetingId}/items/${secretItem}/resolutions`, { text: 'that the Kestrel briefing be noted.' });
-  assert.equal((await officer.post(`/meetings/${meetingId}/publish-minutes`, {})).statusCode, 303);
+  assert.equal((await officer.post(`/meetings/${meetingId}/publish-minutes`, { confirm_warnings: 'yes' })).statusCode, 303);
 });
 
 test('the public view of the published meeting holds no restricted item, text or paper, on the page or in the API', async () => {
@@ -247,11 +247,16 @@ test('moving an item into section D makes it and its papers restricted', async (
   assert.deepEqual(row, { code: 'D1', restricted: true });
   const papers = await t.database.db.selectFrom('papers').select('restricted').where('agenda_item_id', '=', item).execute();
   assert.deepEqual(papers.map((p) => p.restricted), [true]);
-  await officer.post(`/meetings/${next}/publish-agenda`, {});
+  await officer.post(`/meetings/${next}/publish-agenda`, { confirm_warnings: 'yes' });
   assert.doesNotMatch((await new Client(t.app).get(`/meetings/${next}`)).body, /Exploitation group update/);
 });
 
 test('the API accepts a paper as multipart or as base64 JSON, with the same checks', async () => {
+  // A meeting still being prepared: published minutes take no new papers.
+  const sept = redirectedId(await officer.post(`/bodies/${bodyId}/meetings/new`, { 'meets_on-day': '1', 'meets_on-month': '9', 'meets_on-year': '2022', starts_at: '2pm', format: 'online' }));
+  await officer.post(`/meetings/${sept}/items/new`, { section_id: (await sectionsOf(t, sept)).B!, title: 'Road safety plan' });
+  const meetingId = sept;
+  const openItem = await itemId(t, sept, 'B1');
   const api = await upload(officer, meetingId, openItem, { title: 'Via API' }, { name: 'api.pdf', type: 'application/pdf', bytes: openPaper }, true);
   assert.equal(api.statusCode, 201, api.body);
   assert.equal(api.json().title, 'Via API');

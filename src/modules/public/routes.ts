@@ -212,15 +212,25 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
     const pid = req.partnership.id;
     const origin = originOf(req);
     const reader = thePublic(req);
-    const { agendas, minutes } = await recentPublications(db, pid, FEED_ENTRIES);
-    type Pending = { meetingId: string; kind: 'agenda' | 'minutes'; published: Date; updated: Date };
+    const { agendas, minutes, events, amendments } = await recentPublications(db, pid, FEED_ENTRIES);
+    const latest = (...dates: (Date | null)[]) => dates.filter((d): d is Date => d !== null).reduce((a, b) => (b > a ? b : a));
+    type Pending = {
+      meetingId: string; kind: 'agenda' | 'minutes' | 'supplement' | 'withdrawn' | 'amendment'; published: Date; updated: Date;
+      number?: number | null; reason?: string | null; what?: string; refId?: string;
+    };
     const pending: Pending[] = [
-      ...agendas.map((m) => ({ meetingId: m.id, kind: 'agenda' as const, published: m.agenda_published_at!, updated: m.agenda_published_at! })),
+      // A supplementary agenda changes the agenda: its entry is updated then, and the supplement has its own entry.
+      ...agendas.map((m) => ({ meetingId: m.id, kind: 'agenda' as const, published: m.agenda_published_at!, updated: latest(m.agenda_published_at, m.agenda_supplemented_at) })),
       ...minutes.map((m) => ({
         meetingId: m.id, kind: 'minutes' as const, published: m.minutes_published_at!,
-        // Approval at the next meeting changes the minutes' standing: the entry is updated then.
-        updated: m.minutes_approved_at && m.minutes_approved_at > m.minutes_published_at! ? m.minutes_approved_at : m.minutes_published_at!,
+        // Approval at the next meeting, or an amendment, changes the minutes: the entry is updated then.
+        updated: latest(m.minutes_published_at, m.minutes_approved_at, m.minutes_amended_at),
       })),
+      ...events.map((e) => ({
+        meetingId: e.meeting_id, kind: e.kind === 'supplement' ? 'supplement' as const : 'withdrawn' as const, published: e.published_at, updated: e.published_at,
+        number: e.number, reason: e.reason, what: e.kind === 'agenda-withdrawn' ? 'Agenda' : 'Minutes', refId: e.id,
+      })),
+      ...amendments.map((a) => ({ meetingId: a.meeting_id, kind: 'amendment' as const, published: a.amended_at, updated: a.amended_at, refId: a.id })),
     ].sort((a, b) => b.updated.getTime() - a.updated.getTime()).slice(0, FEED_ENTRIES);
     const entries: AtomEntry[] = [];
     const views = new Map<string, ReturnType<typeof buildMeetingView>>();
@@ -234,22 +244,49 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
       }
       const m = view.meeting;
       const page = `${origin}/meetings/${m.id}`;
+      const about = `${m.body_name}, ${formatDate(m.meets_on)}`;
       if (p.kind === 'agenda') {
         if (!view.agendaVisible) continue;
+        const supplements = view.publications.filter((x) => x.kind === 'supplement').length;
         entries.push({
-          id: `${page}#agenda`, title: `Agenda: ${m.body_name}, ${formatDate(m.meets_on)}`, updated: p.updated, published: p.published, link: page,
+          id: `${page}#agenda`, title: `Agenda: ${about}`, updated: p.updated, published: p.published, link: page,
           category: 'agenda',
           summary: `Agenda of the meeting of ${m.body_name} on ${formatDate(m.meets_on)} at ${formatTime(m.starts_at)}, ${view.where}. `
-            + view.items.map((i) => `${i.code} ${i.title}`).join('; '),
+            + view.items.map((i) => `${i.code} ${i.title}${i.supplement ? ' (supplementary)' : ''}`).join('; ')
+            + (supplements ? `. With ${supplements} supplementary agenda${supplements === 1 ? '' : 's'}, the latest published on ${formatDate(m.agenda_supplemented_at)}.` : ''),
+        });
+      } else if (p.kind === 'supplement') {
+        if (!view.agendaVisible) continue;
+        const items = view.items.filter((i) => i.supplement === p.number);
+        const papers = view.items.flatMap((i) => i.papers.filter((x) => x.supplement === p.number && i.supplement !== p.number).map((x) => `${x.title} (item ${i.code})`));
+        entries.push({
+          id: `${page}#supplement-${p.number}`, title: `Supplementary agenda ${p.number}: ${about}`, updated: p.updated, published: p.published, link: page,
+          category: 'supplementary-agenda',
+          summary: `Supplementary agenda ${p.number} of the meeting of ${m.body_name} on ${formatDate(m.meets_on)}, published ${formatDate(p.published)}. `
+            + [...items.map((i) => `Item ${i.code} ${i.title}`), ...papers.map((x) => `Paper: ${x}`)].join('; '),
+        });
+      } else if (p.kind === 'withdrawn') {
+        entries.push({
+          id: `${page}#withdrawn-${p.refId}`, title: `${p.what} withdrawn: ${about}`, updated: p.updated, published: p.published, link: page,
+          category: 'withdrawal', summary: `The ${p.what!.toLowerCase()} of the meeting of ${m.body_name} on ${formatDate(m.meets_on)} ${p.what === 'Agenda' ? 'was' : 'were'} withdrawn on ${formatDate(p.published)}: ${p.reason}`,
+        });
+      } else if (p.kind === 'amendment') {
+        // Only amendments of what the public may read (record.ts leaves out restricted ones).
+        const a = view.minutesVisible ? view.amendments.find((x) => x.id === p.refId) : undefined;
+        if (!a) continue;
+        entries.push({
+          id: `${page}#amendment-${a.id}`, title: `Minutes amended: ${about}`, updated: p.updated, published: p.published, link: `${page}#amendments`,
+          category: 'amendment', summary: `The minutes of the meeting of ${m.body_name} on ${formatDate(m.meets_on)} were amended on ${formatDate(a.amended_at)} by ${a.amended_by_label}: ${a.reason}. Was: “${a.before}”. Now: “${a.after}”.`,
         });
       } else {
         if (!view.minutesVisible) continue;
         const decisions = view.items.reduce((n, i) => n + i.resolutions.length, 0);
         entries.push({
-          id: `${page}#minutes`, title: `${view.minutesDraft ? 'Draft minutes' : 'Minutes'}: ${m.body_name}, ${formatDate(m.meets_on)}`,
+          id: `${page}#minutes`, title: `${view.minutesDraft ? 'Draft minutes' : 'Minutes'}: ${about}`,
           updated: p.updated, published: p.published, link: page, category: 'minutes',
           summary: `${view.minutesDraft ? 'Draft minutes, not yet approved,' : 'Minutes, approved as a correct record,'} of the meeting of ${m.body_name} on ${formatDate(m.meets_on)}: `
-            + `${view.items.length} item${view.items.length === 1 ? '' : 's'}, ${decisions} decision${decisions === 1 ? '' : 's'}.`,
+            + `${view.items.length} item${view.items.length === 1 ? '' : 's'}, ${decisions} decision${decisions === 1 ? '' : 's'}`
+            + `${view.amendments.length ? `, ${view.amendments.length} amendment${view.amendments.length === 1 ? '' : 's'} since` : ''}.`,
         });
       }
     }

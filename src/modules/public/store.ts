@@ -211,13 +211,26 @@ export function openMemberships(db: Db, partnershipId: string) {
     .execute();
 }
 
-/** Meetings whose agenda or minutes were published, newest publication first: for the feed. */
+/**
+ * Meetings whose agenda or minutes were published, newest publication first, and the
+ * supplements, withdrawals and amendments since: for the feed. A changed record is
+ * found by its latest change (a supplement updates its agenda, an amendment its minutes).
+ */
 export async function recentPublications(db: Db, partnershipId: string, limit: number) {
-  const base = () => db.selectFrom('meetings').select(['id', 'agenda_published_at', 'minutes_published_at', 'minutes_approved_at', 'status'])
+  const base = () => db.selectFrom('meetings')
+    .select(['id', 'agenda_published_at', 'minutes_published_at', 'minutes_approved_at', 'status', 'agenda_supplemented_at', 'minutes_amended_at'])
     .where('partnership_id', '=', partnershipId);
-  const [agendas, minutes] = await Promise.all([
-    base().where('agenda_published_at', 'is not', null).orderBy('agenda_published_at', 'desc').limit(limit).execute(),
-    base().where('minutes_published_at', 'is not', null).where('status', 'in', PUBLIC_MINUTES).orderBy('minutes_published_at', 'desc').limit(limit).execute(),
+  const [agendas, minutes, events, amendments] = await Promise.all([
+    base().where('agenda_published_at', 'is not', null)
+      .orderBy(sql`greatest(agenda_published_at, coalesce(agenda_supplemented_at, agenda_published_at))`, 'desc').limit(limit).execute(),
+    base().where('minutes_published_at', 'is not', null).where('status', 'in', PUBLIC_MINUTES)
+      .orderBy(sql`greatest(minutes_published_at, coalesce(minutes_approved_at, minutes_published_at), coalesce(minutes_amended_at, minutes_published_at))`, 'desc')
+      .limit(limit).execute(),
+    db.selectFrom('meeting_publications').select(['id', 'meeting_id', 'kind', 'number', 'reason', 'published_at'])
+      .where('partnership_id', '=', partnershipId).where('kind', 'in', ['supplement', 'agenda-withdrawn', 'minutes-withdrawn'])
+      .orderBy('published_at', 'desc').limit(limit).execute(),
+    db.selectFrom('minute_amendments').select(['id', 'meeting_id', 'amended_at'])
+      .where('partnership_id', '=', partnershipId).orderBy('amended_at', 'desc').limit(limit).execute(),
   ]);
-  return { agendas, minutes };
+  return { agendas, minutes, events, amendments };
 }

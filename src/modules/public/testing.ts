@@ -75,7 +75,7 @@ export async function holdMeeting(t: TestApp, officer: Client, bodyId: string, s
     papers[item.paper.title] = row.id;
   }
   if (spec.stage === 'scheduled') return { id, items, papers };
-  expectRedirect(await officer.post(`/meetings/${id}/publish-agenda`, {}), 'publish the agenda');
+  expectRedirect(await officer.post(`/meetings/${id}/publish-agenda`, { confirm_warnings: 'yes' }), 'publish the agenda');
   if (spec.stage === 'agenda') return { id, items, papers };
   expectRedirect(await officer.post(`/meetings/${id}/held`, {}), 'hold');
   for (const a of spec.attendance ?? []) {
@@ -96,7 +96,7 @@ export async function holdMeeting(t: TestApp, officer: Client, bodyId: string, s
     for (const text of item.paragraphs ?? []) expectRedirect(await officer.post(`/meetings/${id}/items/${itemRef}/paragraphs`, { text }), 'paragraph');
     for (const text of item.resolutions ?? []) expectRedirect(await officer.post(`/meetings/${id}/items/${itemRef}/resolutions`, { text }), 'resolution');
   }
-  if (spec.stage === 'minutes') expectRedirect(await officer.post(`/meetings/${id}/publish-minutes`, {}), 'publish the minutes');
+  if (spec.stage === 'minutes') expectRedirect(await officer.post(`/meetings/${id}/publish-minutes`, { confirm_warnings: 'yes' }), 'publish the minutes');
   return { id, items, papers };
 }
 

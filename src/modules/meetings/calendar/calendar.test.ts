@@ -41,7 +41,7 @@ before(async () => {
   const sections = await sectionsOf(t, summer);
   await officer.post(`/meetings/${summer}/items/new`, { section_id: sections.D!, title: `${SECRET} review`, description: `${SECRET} details` });
   await itemId(t, summer, 'D1');
-  assert.equal((await officer.post(`/meetings/${summer}/publish-agenda`, {})).statusCode, 303);
+  assert.equal((await officer.post(`/meetings/${summer}/publish-agenda`, { confirm_warnings: 'yes' })).statusCode, 303);
   await officer.get(`/meetings/${cancelled}/cancel`);
   assert.equal((await officer.post(`/meetings/${cancelled}/cancel`, { cancelled_reason: 'Not quorate, so moved to April' })).statusCode, 303);
 });

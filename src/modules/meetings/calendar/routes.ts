@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError } from '../../../web/errors.ts';
 import { isUuid } from '../../../web/forms.ts';
 import { whereText } from '../domain.ts';
+import { formatDate } from '../../../web/nunjucks.ts';
 import { findBodyRow, listMeetings, type MeetingSummary } from '../store.ts';
 import { publicOrigin } from '../../public/address.ts';
 import { buildCalendar, type CalendarEvent } from './ical.ts';
@@ -25,6 +26,12 @@ export function meetingEvent(m: MeetingSummary, origin: string | null): Calendar
     : m.agenda_published_at
       ? 'The agenda and papers are published.'
       : 'The agenda will be published before the meeting.';
+  // Changes after publication are announced, and LAST-MODIFIED moves with them (updated_at).
+  const changes = cancelled ? '' : [
+    m.agenda_published_at && m.agenda_supplemented_at ? ` A supplementary agenda was published on ${formatDate(m.agenda_supplemented_at)}.` : '',
+    m.minutes_published_at ? ' The minutes are published.' : '',
+    m.minutes_published_at && m.minutes_amended_at ? ` The minutes were amended on ${formatDate(m.minutes_amended_at)}.` : '',
+  ].join('');
   return {
     uid: `meeting-${m.id}@partnership-hub`,
     date: m.meets_on,
@@ -32,7 +39,7 @@ export function meetingEvent(m: MeetingSummary, origin: string | null): Calendar
     endTime: m.ends_at,
     summary: `${cancelled ? 'Cancelled: ' : ''}${m.body_name}`,
     location: whereText(m),
-    description: `Meeting of the ${m.body_name}. ${about}${url ? ` Details: ${url}` : ''}`,
+    description: `Meeting of the ${m.body_name}. ${about}${changes}${url ? ` Details: ${url}` : ''}`,
     url,
     cancelled,
     modifiedAt: m.updated_at,

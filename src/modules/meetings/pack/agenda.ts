@@ -27,6 +27,9 @@ export interface FrontOptions {
   mattersArising?: readonly MatterArising[];
 }
 
+/** How a late item published by a supplementary agenda is marked. */
+export const SUPPLEMENT_MARK = 'SUPPLEMENTARY';
+
 export const PUBLIC_PACK_NOTE =
   'Public pack: restricted items (business held without the press and public) and their papers are not included.';
 export const MEMBERS_PACK_NOTE =
@@ -67,6 +70,10 @@ export function coverBlocks(view: MeetingView, opts: FrontOptions): Block[] {
   }
   blocks.push({ kind: 'text', text: opts.membersPack ? MEMBERS_PACK_NOTE : PUBLIC_PACK_NOTE, font: 'bold' });
   if (m.agenda_published_at) blocks.push({ kind: 'text', text: `Agenda published on ${longDate(formatIso(m.agenda_published_at))}.`, font: 'italic' });
+  // Each supplementary agenda with its own date; its items are marked in the agenda.
+  for (const p of view.publications.filter((x) => x.kind === 'supplement')) {
+    blocks.push({ kind: 'text', text: `Supplementary agenda ${p.number} published on ${longDate(formatIso(p.published_at))}: its items are marked “${SUPPLEMENT_MARK}”.`, font: 'italic' });
+  }
   return blocks;
 }
 
@@ -96,6 +103,11 @@ export function agendaBlocks(view: MeetingView, ranges: ReadonlyMap<string, { fr
     for (const item of section.items) {
       const pages = pagesText(ranges.get(item.id) ?? []);
       blocks.push({ kind: 'text', label: item.code, labelWidth: 44, text: pages ? `${item.title} ${pages}` : item.title, spaceAfter: 3 });
+      if (item.supplement) blocks.push({ kind: 'text', text: `${SUPPLEMENT_MARK} (supplementary agenda ${item.supplement})`, font: 'bold', size: 9, indent: 44, spaceAfter: 3 });
+      if (item.pending) blocks.push({ kind: 'text', text: 'LATE ITEM – not yet published', font: 'bold', size: 9, indent: 44, spaceAfter: 3 });
+      for (const paper of item.papers.filter((x) => x.supplement && !item.supplement)) {
+        blocks.push({ kind: 'text', text: `${SUPPLEMENT_MARK} paper (supplementary agenda ${paper.supplement}): ${paper.title}`, font: 'bold', size: 9, indent: 44, spaceAfter: 3 });
+      }
       if (item.restricted && !section.restricted) blocks.push({ kind: 'text', text: RESTRICTED_MARK, font: 'bold', size: 9, indent: 44, spaceAfter: 3 });
       if (item.presenter) blocks.push({ kind: 'text', text: `Presented by ${item.presenter}`, font: 'italic', size: 10, indent: 44, spaceAfter: 3 });
       if (item.description) blocks.push({ kind: 'text', text: item.description, size: 10, indent: 44, spaceAfter: 3 });

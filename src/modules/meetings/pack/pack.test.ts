@@ -100,13 +100,13 @@ before(async () => {
   july = await schedule('13', '7', '2021');
   await addItem(july, 'B', 'Anti-social behaviour update');
   await addItem(july, 'D', 'Review of the death of Heron 2020');
-  for (const step of ['publish-agenda', 'held', 'start-minutes']) assert.equal((await officer.post(`/meetings/${july}/${step}`, {})).statusCode, 303, step);
+  for (const step of ['publish-agenda', 'held', 'start-minutes']) assert.equal((await officer.post(`/meetings/${july}/${step}`, { confirm_warnings: 'yes' })).statusCode, 303, step);
   const julyB1 = await itemId(t, july, 'B1');
   const julyD1 = await itemId(t, july, 'D1');
   await officer.post(`/meetings/${july}/items/${julyB1}/paragraphs`, { text: 'JULY-MINUTES-TEXT: the Partnership heard that repeat calls had fallen by a fifth.' });
   await officer.post(`/meetings/${july}/items/${julyB1}/resolutions`, { text: 'that the update be noted.' });
   await officer.post(`/meetings/${july}/items/${julyD1}/paragraphs`, { text: 'HERON-MINUTES: the panel’s chronology was discussed.' });
-  assert.equal((await officer.post(`/meetings/${july}/publish-minutes`, {})).statusCode, 303);
+  assert.equal((await officer.post(`/meetings/${july}/publish-minutes`, { confirm_warnings: 'yes' })).statusCode, 303);
 
   // November: the pack under test. A4 carries July's minutes.
   november = await schedule('18', '11', '2021', { contact_person_id: await personId(t, 'Abernethy') });
@@ -122,7 +122,7 @@ before(async () => {
   });
   await upload(november, await itemId(t, november, 'B3'), 'Funding table', { name: 'fund.pdf', type: 'application/pdf', bytes: await markedPdf('FUND-PAPER', 2) });
   await upload(november, await itemId(t, november, 'D1'), 'Heron chronology', { name: 'heron.pdf', type: 'application/pdf', bytes: await markedPdf('HERON-PAPER', 2) });
-  assert.equal((await officer.post(`/meetings/${november}/publish-agenda`, {})).statusCode, 303);
+  assert.equal((await officer.post(`/meetings/${november}/publish-agenda`, { confirm_warnings: 'yes' })).statusCode, 303);
 
   // A later meeting whose agenda is not published yet.
   draftMeeting = await schedule('24', '3', '2022');
