@@ -44,6 +44,7 @@ const RESTRICTED = {
   unpublishedRestrictedItem: 'Quarrelwick',
   restrictedAction: 'Plonkavist',
   restrictedActionNote: 'Gristlewhorl',
+  supplementRestrictedItem: 'Snorkelbrim',
 } as const;
 
 /**
@@ -73,6 +74,7 @@ const UNPUBLISHED = {
   unpublishedMinutes: 'Hollowquince',
   action: 'Wobbleshank',
   actionNote: 'Dunkelquay',
+  lateItem: 'Crumblegate',
 } as const;
 
 let t: TestApp;
@@ -82,6 +84,7 @@ let presenter: string;
 let published: HeldMeeting;
 let draft: HeldMeeting;
 let unpublishedMinutes: HeldMeeting;
+let supplemented: HeldMeeting;
 const ids: Record<string, string> = {};
 
 before(async () => {
@@ -118,6 +121,14 @@ before(async () => {
       { section: 'D', title: `Exploitation group: ${RESTRICTED.unpublishedRestrictedItem}`, presenterId: presenter },
     ],
   });
+  // A published agenda with a supplement that published a restricted late item, and a late item not yet published.
+  supplemented = await holdMeeting(t, officer, bodyId, { on: addDays(todayIso(), 40), stage: 'agenda', items: [{ section: 'B', title: 'Street lighting' }] });
+  const supplementedSections = await t.database.db.selectFrom('meeting_sections').select(['id', 'code']).where('meeting_id', '=', supplemented.id).execute();
+  const sectionOf = (code: string) => supplementedSections.find((x) => x.code === code)!.id;
+  await officer.get(`/meetings/${supplemented.id}`);
+  assert.equal((await officer.post(`/meetings/${supplemented.id}/items/new`, { section_id: sectionOf('D'), title: `Case review ${RESTRICTED.supplementRestrictedItem}` })).statusCode, 303);
+  assert.equal((await officer.post(`/meetings/${supplemented.id}/publish/supplement`, { confirm_warnings: 'yes' })).statusCode, 303);
+  assert.equal((await officer.post(`/meetings/${supplemented.id}/items/new`, { section_id: sectionOf('B'), title: `${UNPUBLISHED.lateItem} late item` })).statusCode, 303);
   draft = await holdMeeting(t, officer, bodyId, {
     on: addDays(todayIso(), 30), stage: 'scheduled',
     items: [{ section: 'B', title: `${UNPUBLISHED.draftAgendaItem} bridges and underpasses`, presenterId: presenter,
@@ -247,10 +258,12 @@ async function candidates(route: string, param: string): Promise<string[]> {
     case 'recordId': return [ids.restrictedParagraph!, ids.restrictedResolution!, ids.restrictedDeclaration!, ids.unpublishedParagraph!, ids.attendance!, ids.restrictedItem!, ids.restrictedAction!];
     case 'recordType': return ['agenda-item', 'paper', 'minute-paragraph', 'resolution', 'declaration', 'action', 'meeting'];
     case 'grantId': return [await first('access_grants')];
+    case 'event': return ['agenda', 'supplement', 'minutes'];
+    case 'what': return ['agenda', 'minutes'];
   }
   const segment = route.replace(/^\/api\//, '/').split('/')[1];
   switch (segment) {
-    case 'meetings': return [published.id, unpublishedMinutes.id, draft.id];
+    case 'meetings': return [published.id, unpublishedMinutes.id, draft.id, supplemented.id];
     case 'bodies': return [bodyId];
     case 'people': return [presenter];
     case 'organisations': {
@@ -288,7 +301,8 @@ async function addresses(): Promise<{ routes: string[]; urls: string[] }> {
     if (WORD_ROUTES.includes(path)) urls.push(...markers.map((m) => `${path}?q=${encodeURIComponent(m.toLowerCase())}`));
   }
   urls.push(`/calendar?body=${bodyId}&year=2023`, `/calendar?body=${bodyId}`, '/open-data/events.json?year=2023', `/meetings?body=${bodyId}`,
-    '/actions?status=all', `/decisions?body=${bodyId}`, `/open-data/decisions.csv?body=${bodyId}`);
+    '/actions?status=all', `/decisions?body=${bodyId}`, `/open-data/decisions.csv?body=${bodyId}`,
+    ...[published.id, unpublishedMinutes.id, draft.id, supplemented.id].flatMap((id) => ['agenda', 'supplement', 'minutes'].map((e) => `/api/meetings/${id}/publication-check?event=${e}`)));
   return { routes: gets.map((r) => r.path), urls: [...new Set(urls)] };
 }
 

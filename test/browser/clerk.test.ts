@@ -130,6 +130,14 @@ async function visit(page: Page, url: string) {
   await axe(page);
 }
 
+/** "Publish" leads to the check page: any warnings are confirmed there, then the same button publishes. */
+async function publishThroughCheck(page: Page, button: string) {
+  await go(page, () => page.getByRole('button', { name: button }).click());
+  const confirm = page.getByLabel('I have read the warnings and want to publish anyway');
+  if (await confirm.count()) await confirm.check();
+  await go(page, () => main(page).locator('form').getByRole('button', { name: button }).click());
+}
+
 async function assertFlash(page: Page, message: string) {
   const banner = page.locator('.govuk-notification-banner--success');
   assert.equal(await banner.count(), 1, `expected the success banner "${message}" on ${page.url()}`);
@@ -279,7 +287,7 @@ test(`a clerk runs the meeting of ${meeting.date} from agenda to approved minute
 
   await t.test('the clerk publishes the agenda and records attendance', async () => {
     await visit(page, meetingUrl);
-    await go(page, () => page.getByRole('button', { name: 'Publish the agenda' }).click());
+    await publishThroughCheck(page, 'Publish the agenda');
     await assertFlash(page, 'Agenda published');
 
     await go(page, () => page.getByRole('link', { name: 'Record attendance' }).click());
@@ -403,7 +411,7 @@ test(`a clerk runs the meeting of ${meeting.date} from agenda to approved minute
 
   await t.test('the clerk publishes the minutes and signs out', async () => {
     await visit(page, meetingUrl);
-    await go(page, () => page.getByRole('button', { name: 'Publish the minutes' }).click());
+    await publishThroughCheck(page, 'Publish the minutes');
     await assertFlash(page, 'Minutes published');
     // What the officer sees: the restricted minutes too, numbered as the seeds number them.
     const officerView = await mainText(page);

@@ -21,7 +21,6 @@ import { renumberCodes } from './agenda.commands.ts';
 import { repointPreviousMinutes } from './previous-minutes.ts';
 import { publishAgenda, publishMinutes } from './publishing.commands.ts';
 import { reindexMeeting } from './search.ts';
-import { queueMeetingNotice } from './notices/queue.ts';
 import type { AgendaItemKind } from './tables.ts';
 
 const MEETING_FORMATS = ['in-person', 'online', 'hybrid'] as const;
@@ -162,8 +161,6 @@ export async function takeMeetingStep(ctx: Context, meetingId: string, step: Mee
     // The next meeting's notes of the last meeting now confirm the meeting before this one.
     if (step === 'cancel') await repointPreviousMinutes(ctx, trx, before.body_id);
     await reindexMeeting(trx, partnershipId, meetingId);
-    // Members and invited people are e-mailed (notices/), queued in this transaction.
-    if (step === 'publish-agenda' || step === 'publish-minutes') await queueMeetingNotice(trx, ctx.actor, meetingId, step === 'publish-agenda' ? 'agenda' : 'minutes');
     return after;
   });
 }

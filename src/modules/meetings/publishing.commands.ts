@@ -17,6 +17,7 @@ import { statusAfter, stepProblem } from './domain.ts';
 import { checkPublication, warningTexts, type CheckFacts, type PublicationCheck, type PublicationEvent } from './publishing.ts';
 import { findMeeting, listAgendaItems, lockMeeting, previousMeetingOf, type MeetingRow } from './store.ts';
 import { reindexMeeting } from './search.ts';
+import { queueMeetingNotice } from './notices/queue.ts';
 import type { PublicationRow } from './store.ts';
 
 /** What a publication did, for the caller (and the notices that follow it). */
@@ -138,6 +139,8 @@ export async function publishAgenda(ctx: Context, meetingId: string, body: unkno
       summary: `Agenda published${check.warnings.length ? ` (warnings confirmed: ${warningTexts(check).join('; ')})` : ''}`,
     });
     await reindexMeeting(trx, partnershipId, meeting.id);
+    // Members and invited people are e-mailed (notices/), queued in this transaction.
+    await queueMeetingNotice(trx, ctx.actor, meeting.id, 'agenda');
     return { meeting, publication, check };
   });
 }
@@ -164,6 +167,8 @@ export async function publishSupplement(ctx: Context, meetingId: string, body: u
     });
     await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'meeting', recordId: meeting.id, before, after: meeting, summary: `Supplementary agenda ${number} published` });
     await reindexMeeting(trx, partnershipId, meeting.id);
+    // Members and invited people are e-mailed (notices/), queued in this transaction.
+    await queueMeetingNotice(trx, ctx.actor, meeting.id, 'supplement');
     return { meeting, publication, check };
   });
 }
@@ -183,6 +188,8 @@ export async function publishMinutes(ctx: Context, meetingId: string, body: unkn
       summary: `Minutes published; their numbers are now fixed${check.warnings.length ? ` (warnings confirmed: ${warningTexts(check).join('; ')})` : ''}`,
     });
     await reindexMeeting(trx, partnershipId, meeting.id);
+    // Members and invited people are e-mailed (notices/), queued in this transaction.
+    await queueMeetingNotice(trx, ctx.actor, meeting.id, 'minutes');
     return { meeting, publication, check };
   });
 }
