@@ -48,8 +48,10 @@ test('the notes of the last meeting follow the dates: moved, added in between, c
   await changeDate(mar, '2031-06-10');
   assert.deepEqual(await notesOf(may), ['Notes of meeting held on 14 January 2031', jan]);
   assert.deepEqual(await notesOf(mar), ['Notes of meeting held on 13 May 2031', may]);
-  const history = pageText((await officer.get(`/history/meeting/${may}`)).body) + pageText((await officer.get(`/history/agenda-item/${(await itemsOf(t, may)).find((i) => i.kind === 'previous-minutes')!.id}`)).body);
-  assert.match(history, /Now confirms the minutes of the meeting held on 14 January 2031/);
+  const history = pageText((await officer.get(`/history/agenda-item/${(await itemsOf(t, may)).find((i) => i.kind === 'previous-minutes')!.id}`)).body);
+  assert.match(history, /Notes of meeting held on 11 March 2031 → Notes of meeting held on 14 January 2031/);
+  const audit = await t.database.db.selectFrom('audit_log').select('summary').where('record_type', '=', 'agenda-item').where('summary', 'like', 'Now confirms%').execute();
+  assert.ok(audit.some((a) => a.summary === 'Now confirms the minutes of the meeting held on 14 January 2031 (was 11 March 2031)'), JSON.stringify(audit));
 
   // A meeting added in between comes before May's notes.
   const apr = await schedule(bodyId, '2031-04-08');

@@ -71,7 +71,7 @@ export function coverBlocks(view: MeetingView, opts: FrontOptions): Block[] {
   blocks.push({ kind: 'text', text: opts.membersPack ? MEMBERS_PACK_NOTE : PUBLIC_PACK_NOTE, font: 'bold' });
   if (m.agenda_published_at) blocks.push({ kind: 'text', text: `Agenda published on ${longDate(formatIso(m.agenda_published_at))}.`, font: 'italic' });
   // Each supplementary agenda with its own date; its items are marked in the agenda.
-  for (const p of view.publications.filter((x) => x.kind === 'supplement')) {
+  for (const p of (view.publications ?? []).filter((x) => x.kind === 'supplement')) {
     blocks.push({ kind: 'text', text: `Supplementary agenda ${p.number} published on ${longDate(formatIso(p.published_at))}: its items are marked “${SUPPLEMENT_MARK}”.`, font: 'italic' });
   }
   return blocks;
