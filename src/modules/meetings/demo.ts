@@ -74,7 +74,12 @@ export async function seedMeetingsDemo(trx: Trx, partnershipId: string, today = 
       agenda_published_at: spec.agendaPublished ? new Date(`${addDays(spec.on, -8)}T09:00:00Z`) : null,
       minutes_published_at: spec.minutesPublished ? new Date(`${addDays(spec.on, 14)}T09:00:00Z`) : null,
       minutes_approved_at: null, approved_at_meeting_id: null, created_by: null,
-    }).returning('id').executeTakeFirstOrThrow();
+      minutes_numbers_fixed_at: spec.minutesPublished ? new Date(`${addDays(spec.on, 14)}T09:00:00Z`) : null,
+    }).returning(['id', 'agenda_published_at', 'minutes_published_at']).executeTakeFirstOrThrow();
+    // Their publication history, as the publish commands would have kept it.
+    for (const [kind, at] of [['agenda', meeting.agenda_published_at], ['minutes', meeting.minutes_published_at]] as const) {
+      if (at) await trx.insertInto('meeting_publications').values({ partnership_id: pid, meeting_id: meeting.id, kind, published_at: at, published_by_label: 'Clerk to the partnership' }).execute();
+    }
     const sections = new Map<string, { id: string; restricted: boolean }>();
     for (const [i, s] of DEFAULT_SECTIONS.entries()) {
       const row = await trx.insertInto('meeting_sections').values({ ...s, partnership_id: pid, meeting_id: meeting.id, position: i + 1 }).returning('id').executeTakeFirstOrThrow();
