@@ -34,7 +34,9 @@ export async function reindexMeeting(trx: Trx, partnershipId: string, meetingId:
   const entries: SearchEntry[] = record.items.map((i) => ({
     ...base, kind: 'agenda-item', recordId: i.id, title: `${i.code} ${i.title}, ${m.body_name}`,
     content: [i.title, i.description, i.presenter_name, i.presenter_person_id ? record.names.get(i.presenter_person_id) : null].filter(Boolean).join('\n'),
-    url: itemUrl(i.id), restricted: i.restricted, public: agendaPublic,
+    url: itemUrl(i.id), restricted: i.restricted,
+    // A late item is public once a supplementary agenda publishes it.
+    public: agendaPublic && (!i.late || i.supplement_id !== null),
   }));
   for (const p of record.paragraphs) {
     const item = items.get(p.agenda_item_id);
@@ -50,8 +52,10 @@ export async function reindexMeeting(trx: Trx, partnershipId: string, meetingId:
 
   // Papers keep their text (read once, on upload); publication and sections move their flags.
   for (const p of record.papers) {
-    const restricted = p.restricted || (items.get(p.agenda_item_id)?.restricted ?? true);
-    await trx.updateTable('search_entries').set({ restricted, public: agendaPublic && !restricted, occurred_on: m.meets_on })
+    const item = items.get(p.agenda_item_id);
+    const restricted = p.restricted || (item?.restricted ?? true);
+    const published = (!p.late || p.supplement_id !== null) && (!item?.late || item.supplement_id !== null);
+    await trx.updateTable('search_entries').set({ restricted, public: agendaPublic && published && !restricted, occurred_on: m.meets_on })
       .where('partnership_id', '=', partnershipId).where('kind', '=', 'paper').where('record_id', '=', p.id).execute();
   }
 
