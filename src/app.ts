@@ -61,7 +61,8 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   const app = Fastify({
     logger: logger === false ? false : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    // X-Forwarded-* only from the configured proxies: otherwise a client names its own address.
+    trustProxy: config.trustProxy.length ? config.trustProxy : false,
   });
   app.decorate('db', db);
   app.decorate('config', config);
@@ -97,7 +98,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
     if (!partnership) return; // no partnership yet: routes answer 404 through the error handler
     req.partnership = partnership;
     const token = req.cookies[SESSION_COOKIE];
-    req.actor = (token && (await actorForSession(db, token, partnership.id))) || { kind: 'public', partnershipId: partnership.id };
+    req.actor = (token && (await actorForSession(db, token, partnership.id, config.production))) || { kind: 'public', partnershipId: partnership.id };
   });
   refuseLargeBodiesBeforeSignIn(app);
   app.addHook('onSend', async (_req, reply) => {

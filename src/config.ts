@@ -1,8 +1,11 @@
 // The only reader of the environment. Every problem is reported at once, at start-up.
 import { resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 
 export interface Config {
+  /** NODE_ENV=production: demo accounts can never sign in, and the demo is not loaded unless asked for. */
+  production: boolean;
   port: number;
   host: string;
   /** PostgreSQL server URL; when absent the embedded PGlite database is used. */
@@ -13,8 +16,18 @@ export interface Config {
   dataDir: string;
   /** Secret for CSRF tokens; random per process when not set (forms then expire on restart). */
   sessionSecret: string;
-  /** Load the demo partnership when the database holds no partnership yet. */
+  /**
+   * Load the demo partnership when the database holds no partnership yet: by default
+   * only outside production. Its accounts have a published password, so in production
+   * they cannot sign in even when LOAD_DEMO=true loads its records.
+   */
   loadDemo: boolean;
+  /**
+   * The proxies whose X-Forwarded-For (and -Host, -Proto) are believed: addresses or
+   * CIDR ranges, or the words loopback, linklocal, uniquelocal. None by default, so a
+   * client cannot choose the address its sign-in attempts are counted against.
+   */
+  trustProxy: string[];
   /** Slug of the partnership served when the Host header names none. */
   defaultPartnership: string | undefined;
   secureCookies: boolean;
@@ -65,15 +78,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (production && !env.SESSION_SECRET) problems.push('SESSION_SECRET must be set in production');
   if (env.SESSION_SECRET && env.SESSION_SECRET.length < 32) problems.push('SESSION_SECRET must be at least 32 characters');
 
+  const trustProxy = (env.TRUST_PROXY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const entry of trustProxy) {
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    const okBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!['loopback', 'linklocal', 'uniquelocal'].includes(entry) && (!family || !okBits || extra !== undefined)) {
+      problems.push(`TRUST_PROXY must list proxy addresses or CIDR ranges separated by commas, like 10.0.0.1, 10.1.0.0/16 (got "${entry}")`);
+    }
+  }
+
   const port = int('PORT', 3000, 0, 65535);
   const config: Config = {
+    production,
     port,
     host: env.HOST || '0.0.0.0',
     databaseUrl,
     databaseOwnerUrl,
     dataDir: resolve(env.DATA_DIR || 'data'),
     sessionSecret,
-    loadDemo: bool('LOAD_DEMO', true),
+    loadDemo: bool('LOAD_DEMO', !production),
+    trustProxy,
     defaultPartnership: env.DEFAULT_PARTNERSHIP || undefined,
     secureCookies: bool('SECURE_COOKIES', production),
     sessionHours: int('SESSION_HOURS', 12, 1, 24 * 30),

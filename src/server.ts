@@ -16,9 +16,16 @@ async function main() {
   if (config.databaseOwnerUrl && config.databaseUrl) await migrateAsOwner(config.databaseOwnerUrl, userOf(config.databaseUrl));
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrate(database);
+  // The demo's accounts have a password printed in the README: production never loads it
+  // unless LOAD_DEMO=true says so, and even then its accounts cannot sign in.
   if (config.loadDemo) {
     const loaded = await loadDemoIfEmpty(database.db);
-    if (loaded) console.log(`Loaded the demo partnership. Sign in as ${loaded.officerEmail} with password ${loaded.password}`);
+    if (loaded && config.production) console.log('Loaded the demo partnership. Its accounts cannot sign in, as NODE_ENV is production');
+    else if (loaded) console.log(`Loaded the demo partnership. Sign in as ${loaded.officerEmail} with password ${loaded.password}`);
+  }
+  const partnerships = await database.db.selectFrom('partnerships').select('id').limit(1).execute();
+  if (!partnerships.length) {
+    console.log('The database holds no partnership yet. Create it and its first administrator with: npm run create-admin');
   }
   const app = await buildApp({ db: database.db, config });
   const stopHousekeeping = startHousekeeping(database);

@@ -3,10 +3,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
+import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
+import { findSetupLink, SETUP_LINK_HOURS, useSetupLink } from './setupLinks.ts';
 import {
-  clearFailedSignIns, createSession, signInKeys, endSession, recordFailedSignIn, SESSION_COOKIE, signInAllowed, SIGN_IN_LIMIT,
+  accountDelayMs, addressAllowed, clearFailedSignIns, createSession, signInKeys, endSession, recordFailedSignIn, SESSION_COOKIE, shownName, SIGN_IN_LIMIT,
 } from './sessions.ts';
+import { mailerFromConfig } from '../mail/mailer.ts';
+import { publicOrigin } from '../modules/public/address.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readHistory, recordAudit } from './audit.ts';
 import { authorize, type Actor } from './policy.ts';
 import { Input, isUuid } from '../web/validate.ts';
@@ -43,6 +47,30 @@ export function safeNext(next: unknown): string {
 export async function accessRoutes(app: FastifyInstance): Promise<void> {
   const { db, config } = app;
 
+  /** Tells an account's owner that someone keeps failing to sign in as them. */
+  async function tellOwnerOfFailures(req: FastifyRequest, to: string, name: string) {
+    const mailer = mailerFromConfig(config);
+    if (!mailer) return void req.log.warn('repeated failed sign-ins; no SMTP_URL, so the account owner was not told');
+    const site = publicOrigin(req.partnership, config);
+    try {
+      await mailer.send({
+        to,
+        subject: `Failed attempts to sign in to your ${req.partnership.short_name} account`,
+        text: [
+          `Dear ${name},`, '',
+          `Someone has tried to sign in to your ${req.partnership.name} account ${SIGN_IN_LIMIT.slowAfter} times in the last ${SIGN_IN_LIMIT.windowMinutes} minutes with the wrong password, most recently from the address ${req.ip}.`, '',
+          'If it was you, there is nothing to do. Your account is not locked: you can still sign in with your password, though it may take a little longer for a while.', '',
+          `If it was not you, nobody has signed in, but tell an administrator of the partnership. If your password is short or used on another site, change it.`, '',
+          `${site}/sign-in`,
+        ].join('\n'),
+      });
+    } catch (e) {
+      req.log.error({ err: e }, 'the e-mail about failed sign-ins could not be sent');
+    } finally {
+      mailer.close();
+    }
+  }
+
   app.get('/sign-in', async (req, reply) =>
     reply.view('views/sign-in.njk', { title: 'Sign in', section: 'sign-in', values: {}, next: safeNext((req.query as Record<string, unknown>).next) }),
   );
@@ -53,22 +81,29 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
     const password = input.text('password', 'Enter your password', 256);
     input.check();
     const keys = signInKeys(email, req.ip);
-    if (!(await signInAllowed(db, keys))) {
-      throw new TooManyRequestsError(`Too many attempts to sign in. Wait ${SIGN_IN_LIMIT.windowMinutes} minutes, then try again.`);
+    if (!(await addressAllowed(db, keys))) {
+      throw new TooManyRequestsError(`Too many attempts to sign in from your network. Wait ${SIGN_IN_LIMIT.windowMinutes} minutes, then try again.`);
     }
-    const user = await db
+    // Never a lockout: attempts on an account that has had many wrong passwords wait first.
+    const delay = await accountDelayMs(db, keys);
+    if (delay) await sleep(delay);
+    let query = db
       .selectFrom('users')
       .innerJoin('partnership_users', 'partnership_users.user_id', 'users.id')
-      .select(['users.id', 'users.display_name', 'users.password_hash', 'partnership_users.role', 'partnership_users.person_id'])
+      .select(['users.id', 'users.email', shownName, 'users.password_hash', 'partnership_users.role', 'partnership_users.person_id'])
       .where((eb) => eb(eb.fn('lower', ['users.email']), '=', email))
       .where('partnership_users.partnership_id', '=', req.partnership.id)
       .where('users.disabled_at', 'is', null)
-      .where('partnership_users.disabled_at', 'is', null)
-      .executeTakeFirst();
+      .where('partnership_users.disabled_at', 'is', null);
+    // Demo accounts have a published password: never on a real deployment.
+    if (config.production) query = query.where('users.demo', '=', false);
+    const user = await query.executeTakeFirst();
     dummyHash ??= hashPassword('not a real password, only for timing');
     const ok = await verifyPassword(user?.password_hash ?? (await dummyHash), password);
     if (!user || !ok) {
-      await recordFailedSignIn(db, keys);
+      const tellOwner = await recordFailedSignIn(db, keys);
+      // Sent after the answer, so its time cannot tell whether the address has an account.
+      if (tellOwner && user) setImmediate(() => void tellOwnerOfFailures(req, user.email, user.display_name));
       throw ValidationError.single('email', 'Enter a correct email address and password');
     }
     await clearFailedSignIns(db, keys);
@@ -113,6 +148,40 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
     const { token, actor } = await signIn(req);
     setSessionCookie(reply, token);
     return { userId: actor.kind === 'user' ? actor.userId : '', role: actor.kind === 'user' ? actor.role : 'public' };
+  });
+
+  // A one-time link to choose a password (setupLinks.ts). The token is in the address, so
+  // the answer is never stored, and a used or old link says what to do instead.
+  app.get('/set-up/:token', async (req, reply) => {
+    const link = await findSetupLink(db, (req.params as { token: string }).token);
+    reply.header('cache-control', 'private, no-store');
+    if (!link) return reply.code(404).view('views/set-up.njk', { title: 'This link has expired', expired: true, hours: SETUP_LINK_HOURS });
+    return reply.view('views/set-up.njk', { title: 'Choose your password', email: link.email });
+  });
+  app.post('/set-up/:token', async (req, reply) => {
+    const link = await findSetupLink(db, (req.params as { token: string }).token);
+    reply.header('cache-control', 'private, no-store');
+    if (!link) return reply.code(404).view('views/set-up.njk', { title: 'This link has expired', expired: true, hours: SETUP_LINK_HOURS });
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const password = typeof body.password === 'string' ? body.password : '';
+    const problem = password ? passwordProblem(password) : 'Enter a password';
+    const errors = problem ? [{ field: 'password', message: problem }]
+      : body.confirm !== password ? [{ field: 'confirm', message: 'Enter the same password twice' }] : null;
+    if (errors) return reply.code(400).view('views/set-up.njk', { title: 'Choose your password', email: link.email, errors });
+    const password_hash = await hashPassword(password);
+    const done = await db.transaction().execute(async (trx) => {
+      if (!(await useSetupLink(trx, link.id))) return false;
+      await trx.updateTable('users').set({ password_hash }).where('id', '=', link.user_id).execute();
+      // Every partnership the person works for keeps the change in its own log.
+      const memberships = await trx.selectFrom('partnership_users').select('partnership_id').where('user_id', '=', link.user_id).execute();
+      for (const m of memberships) {
+        await recordAudit(trx, { kind: 'user', partnershipId: m.partnership_id, userId: link.user_id, displayName: link.display_name, role: 'member', personId: null, grants: [] },
+          { action: 'update', recordType: 'user', recordId: link.user_id, summary: 'Password chosen through a set-up link' });
+      }
+      return true;
+    });
+    if (!done) return reply.code(404).view('views/set-up.njk', { title: 'This link has expired', expired: true, hours: SETUP_LINK_HOURS });
+    return reply.flash('Your password is set. Sign in with it now').redirect('/sign-in', 303);
   });
 
   app.get('/sign-out', async (req, reply) => reply.view('views/sign-out.njk', { title: 'Sign out' }));

@@ -1,11 +1,14 @@
 // Server-side sessions in the database. The cookie holds a random token; the table
 // holds only its SHA-256, so a copy of the database cannot be used to sign in.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Actor, BodySeat, Grant } from './policy.ts';
 
 export const SESSION_COOKIE = 'ph_session';
+
+/** The name a partnership shows for its user: its own, else the account's (migration 010). */
+export const shownName = sql<string>`coalesce(partnership_users.display_name, users.display_name)`.as('display_name');
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -22,20 +25,25 @@ export async function endSession(db: Kysely<DB>, token: string): Promise<void> {
   await db.deleteFrom('sessions').where('id', '=', sha256(token)).execute();
 }
 
-/** The actor for a session token, or null when it is unknown, expired or for another partnership. */
-export async function actorForSession(db: Kysely<DB>, token: string, partnershipId: string): Promise<Actor | null> {
-  const row = await db
+/**
+ * The actor for a session token, or null when it is unknown, expired or for another
+ * partnership. With `refuseDemo` (production) a demo account's session is no session:
+ * one made before the server was switched to production ends here too.
+ */
+export async function actorForSession(db: Kysely<DB>, token: string, partnershipId: string, refuseDemo = false): Promise<Actor | null> {
+  let query = db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .innerJoin('partnership_users', (j) =>
       j.onRef('partnership_users.user_id', '=', 'users.id').onRef('partnership_users.partnership_id', '=', 'sessions.partnership_id'),
     )
-    .select(['users.id as userId', 'users.display_name', 'partnership_users.role', 'partnership_users.person_id', 'sessions.expires_at'])
+    .select(['users.id as userId', shownName, 'partnership_users.role', 'partnership_users.person_id', 'sessions.expires_at'])
     .where('sessions.id', '=', sha256(token))
     .where('sessions.partnership_id', '=', partnershipId)
     .where('users.disabled_at', 'is', null)
-    .where('partnership_users.disabled_at', 'is', null)
-    .executeTakeFirst();
+    .where('partnership_users.disabled_at', 'is', null);
+  if (refuseDemo) query = query.where('users.demo', '=', false);
+  const row = await query.executeTakeFirst();
   if (!row || row.expires_at.getTime() < Date.now()) return null;
   return loadUserActor(db, partnershipId, row.userId, row.display_name, row.role, row.person_id);
 }
@@ -67,28 +75,61 @@ export async function loadSeats(db: Kysely<DB>, partnershipId: string, personId:
   return rows.map((r) => ({ bodyId: r.body_id, startsOn: r.starts_on, endsOn: r.ends_on, bodyOpensToMembers: r.members_see_restricted }));
 }
 
-// Sign-in attempts are limited per e-mail address and, more loosely, per client
-// address (an office behind one address has many people), in the database, so the
-// limit holds across restarts and across processes.
-export const SIGN_IN_LIMIT = { attempts: 5, attemptsPerAddress: 50, windowMinutes: 15 };
+// Wrong passwords are counted per account and per client address, in the database, so
+// the counts hold across restarts and processes. An account is never locked, since anyone
+// who knows an address could lock its owner out: after a few failures each further
+// attempt on it waits before its password is checked, longer each time up to a limit, so
+// guessing is slow while the owner, with the right password, still gets in; the owner is
+// told by e-mail. A client address that fails too often is refused for a while: it is
+// the real address, as forwarded headers are believed only from TRUST_PROXY's proxies.
+export const SIGN_IN_LIMIT = {
+  windowMinutes: 15,
+  /** Failures from one address in the window before it is refused (an office shares one). */
+  attemptsPerAddress: 50,
+  /** Failures on one account in the window before its attempts slow down, and its owner is told. */
+  slowAfter: 5,
+  firstDelayMs: 1000,
+  maxDelayMs: 30_000,
+};
 
-export const signInKeys = (email: string, ip: string) => ({ account: `email:${email.toLowerCase()}`, address: `ip:${ip}` });
+export const signInKeys = (email: string, ip: string) => ({
+  account: `email:${email.toLowerCase()}`, address: `ip:${ip}`, notice: `notified:${email.toLowerCase()}`,
+});
+export type SignInKeys = ReturnType<typeof signInKeys>;
 
-export async function signInAllowed(db: Kysely<DB>, keys: { account: string; address: string }): Promise<boolean> {
+async function recentCount(db: Kysely<DB>, key: string): Promise<number> {
   const since = new Date(Date.now() - SIGN_IN_LIMIT.windowMinutes * 60_000);
-  const count = async (key: string) => Number((await db
-    .selectFrom('sign_in_attempts')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('key', '=', key)
-    .where('at', '>', since)
-    .executeTakeFirstOrThrow()).n);
-  return (await count(keys.account)) < SIGN_IN_LIMIT.attempts && (await count(keys.address)) < SIGN_IN_LIMIT.attemptsPerAddress;
+  return Number((await db.selectFrom('sign_in_attempts').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('key', '=', key).where('at', '>', since).executeTakeFirstOrThrow()).n);
 }
 
-export async function recordFailedSignIn(db: Kysely<DB>, keys: { account: string; address: string }): Promise<void> {
+/** Whether this client address may try at all. */
+export async function addressAllowed(db: Kysely<DB>, keys: SignInKeys): Promise<boolean> {
+  return (await recentCount(db, keys.address)) < SIGN_IN_LIMIT.attemptsPerAddress;
+}
+
+/** How long an attempt on this account waits before its password is checked. */
+export async function accountDelayMs(db: Kysely<DB>, keys: SignInKeys): Promise<number> {
+  const failures = await recentCount(db, keys.account);
+  if (failures < SIGN_IN_LIMIT.slowAfter) return 0;
+  return Math.min(SIGN_IN_LIMIT.maxDelayMs, SIGN_IN_LIMIT.firstDelayMs * 2 ** (failures - SIGN_IN_LIMIT.slowAfter));
+}
+
+/**
+ * Records a failure. Returns true once per window, when the account has just reached
+ * the number of failures at which its owner is told.
+ */
+export async function recordFailedSignIn(db: Kysely<DB>, keys: SignInKeys): Promise<boolean> {
   await db.insertInto('sign_in_attempts').values([{ key: keys.account }, { key: keys.address }]).execute();
+  if ((await recentCount(db, keys.account)) < SIGN_IN_LIMIT.slowAfter) return false;
+  const since = new Date(Date.now() - SIGN_IN_LIMIT.windowMinutes * 60_000);
+  const inserted = await sql<{ key: string }>`
+    insert into sign_in_attempts (key) select ${keys.notice}
+    where not exists (select 1 from sign_in_attempts where key = ${keys.notice} and at > ${since})
+    returning key`.execute(db);
+  return inserted.rows.length > 0;
 }
 
-export async function clearFailedSignIns(db: Kysely<DB>, keys: { account: string }): Promise<void> {
+export async function clearFailedSignIns(db: Kysely<DB>, keys: SignInKeys): Promise<void> {
   await db.deleteFrom('sign_in_attempts').where('key', '=', keys.account).execute();
 }

@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { createTestApp, Client, demoUsers, pageText, type TestApp } from '../../test/support/app.ts';
 import { SIGN_IN_LIMIT } from './sessions.ts';
+import { startSmtpTestServer } from '../mail/smtpTestServer.ts';
+import { loadConfig } from '../config.ts';
+import { buildApp } from '../app.ts';
 
 let t: TestApp;
 before(async () => { t = await createTestApp(); });
@@ -47,15 +50,75 @@ test('empty fields are each named in the error summary', async () => {
   assert.match(res.body, /<title>Error: /);
 });
 
-test(`after ${SIGN_IN_LIMIT.attempts} failures an address is locked out, even with the right password`, async () => {
+test('wrong passwords from an attacker slow an account down but never lock its owner out, and the owner is told once by e-mail', async () => {
+  const saved = { ...SIGN_IN_LIMIT };
+  Object.assign(SIGN_IN_LIMIT, { firstDelayMs: 150, maxDelayMs: 600 });
+  const smtp = await startSmtpTestServer();
+  t.app.config.smtpUrl = smtp.url;
+  try {
+    const attacker = new Client(t.app);
+    await attacker.get('/sign-in');
+    for (let i = 0; i < 12; i++) {
+      const res = await attacker.post('/sign-in', { email: demoUsers.panel, password: `guess-${i}-guess-guess` });
+      assert.equal(res.statusCode, 400, `guess ${i} is answered, not refused`);
+    }
+    // The owner, from their own browser, with the right password: slowed, never refused.
+    const owner = new Client(t.app, 'localhost');
+    await owner.get('/sign-in');
+    const started = Date.now();
+    const res = await owner.post('/sign-in', { email: demoUsers.panel, password: 'northshire-demo-2026' });
+    assert.equal(res.statusCode, 303, 'the owner signs in');
+    assert.ok(Date.now() - started >= 150, 'after the slow-down');
+    assert.equal((await owner.json('GET', '/api/me')).json().displayName, 'Laura Kowalczyk');
+
+    const [mail] = await smtp.waitFor(1);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(smtp.messages.length, 1, 'one e-mail, however many failures');
+    assert.deepEqual(mail!.envelopeTo, [demoUsers.panel]);
+    assert.match(mail!.headers.get('subject')!, /Failed attempts to sign in to your Northshire CSP account/);
+    assert.match(mail!.text, /Your account is not locked/);
+    // An address with no account gets no e-mail, and its answer is the same.
+    for (let i = 0; i < 6; i++) assert.equal((await attacker.post('/sign-in', { email: 'nobody@northshire.example', password: `guess-${i}-guess-guess` })).statusCode, 400);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(smtp.messages.length, 1);
+  } finally {
+    Object.assign(SIGN_IN_LIMIT, saved);
+    t.app.config.smtpUrl = undefined;
+    await smtp.close();
+  }
+});
+
+test('a client that rotates X-Forwarded-For is still counted by its own address, and refused after too many failures', async () => {
+  await t.database.db.deleteFrom('sign_in_attempts').execute();
   const c = new Client(t.app);
   await c.get('/sign-in');
-  for (let i = 0; i < SIGN_IN_LIMIT.attempts; i++) {
-    assert.equal((await c.post('/sign-in', { email: demoUsers.panel, password: `guess-${i}-guess-guess` })).statusCode, 400);
+  const statuses: number[] = [];
+  for (let i = 0; i <= SIGN_IN_LIMIT.attemptsPerAddress; i++) {
+    // A different e-mail each time, so no account slows down: only the address limit acts.
+    const res = await c.post('/sign-in', { email: `guess${i}@northshire.example`, password: 'not-the-password' }, { headers: { 'x-forwarded-for': `203.0.113.${i % 250}` } });
+    statuses.push(res.statusCode);
   }
-  const res = await c.post('/sign-in', { email: demoUsers.panel, password: 'northshire-demo-2026' });
-  assert.equal(res.statusCode, 429);
-  assert.match(pageText(res.body), /Too many attempts to sign in/);
+  assert.equal(statuses.filter((s) => s === 400).length, SIGN_IN_LIMIT.attemptsPerAddress);
+  const last = await c.post('/sign-in', { email: demoUsers.member, password: 'northshire-demo-2026' }, { headers: { 'x-forwarded-for': '198.51.100.7' } });
+  assert.equal(last.statusCode, 429);
+  assert.match(pageText(last.body), /Too many attempts to sign in from your network/);
+  await t.database.db.deleteFrom('sign_in_attempts').execute();
+});
+
+test('behind a proxy named in TRUST_PROXY, the forwarded address is the client counted', async () => {
+  const config = loadConfig({ SESSION_SECRET: 'test-secret-test-secret-test-secret-00', TRUST_PROXY: '127.0.0.1, 10.0.0.0/8' } as NodeJS.ProcessEnv);
+  assert.deepEqual(config.trustProxy, ['127.0.0.1', '10.0.0.0/8']);
+  assert.throws(() => loadConfig({ TRUST_PROXY: 'everyone' } as NodeJS.ProcessEnv), /TRUST_PROXY must list proxy addresses/);
+  const app = await buildApp({ db: t.database.db, config, logger: false });
+  try {
+    const seen = await app.inject({ method: 'POST', url: '/api/session', headers: { 'content-type': 'application/json', 'x-forwarded-for': '192.0.2.44' }, payload: JSON.stringify({ email: 'nobody@northshire.example', password: 'x' }) });
+    assert.equal(seen.statusCode, 400);
+    const rows = await t.database.db.selectFrom('sign_in_attempts').select('key').where('key', 'like', 'ip:%').execute();
+    assert.deepEqual(rows.map((r) => r.key), ['ip:192.0.2.44']);
+  } finally {
+    await app.close();
+    await t.database.db.deleteFrom('sign_in_attempts').execute();
+  }
 });
 
 test('signing out ends the session on the server, not only in the browser', async () => {

@@ -28,6 +28,8 @@ export interface UsersTable {
   password_hash: string;
   created_at: Generated<Date>;
   disabled_at: Date | null;
+  /** A demo account (published password): never signs in under NODE_ENV=production (migration 010). */
+  demo: Generated<boolean>;
 }
 
 export interface PartnershipUsersTable {
@@ -38,6 +40,16 @@ export interface PartnershipUsersTable {
   created_at: Generated<Date>;
   /** Disabled in this partnership only (migrations/009_disable_per_partnership.sql). */
   disabled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The name this partnership shows, when not the account's own (migration 010). */
+  display_name: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface PasswordSetupLinksTable {
+  id: string;
+  user_id: string;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+  used_at: Date | null;
 }
 
 export interface AccessGrantsTable {
@@ -186,6 +198,7 @@ export interface DB extends MeetingsTables, ActionsTables, SearchTables, Documen
   access_grants: AccessGrantsTable;
   sessions: SessionsTable;
   sign_in_attempts: SignInAttemptsTable;
+  password_setup_links: PasswordSetupLinksTable;
   audit_log: AuditLogTable;
   organisations: OrganisationsTable;
   people: PeopleTable;

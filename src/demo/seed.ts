@@ -161,7 +161,8 @@ export async function seedDemoPartnership(
       [`panel@${domain}`, 'Laura Kowalczyk', 'member', 16],
     ];
     for (const [email, name, role, personIndex] of users) {
-      const u = await trx.insertInto('users').values({ email, display_name: name, password_hash: passwordHash }).returning('id').executeTakeFirstOrThrow();
+      // Marked demo: its password is published, so it never signs in under NODE_ENV=production.
+      const u = await trx.insertInto('users').values({ email, display_name: name, password_hash: passwordHash, demo: true }).returning('id').executeTakeFirstOrThrow();
       await trx.insertInto('partnership_users').values({ partnership_id: pid, user_id: u.id, role, person_id: personIndex === null ? null : person(personIndex) }).execute();
       if (email.startsWith('panel@')) {
         await trx.insertInto('access_grants').values({ partnership_id: pid, user_id: u.id, scope_kind: 'body', scope_id: reviews.id }).execute();

@@ -63,14 +63,14 @@ export class Client {
   }
 
   /** Posts a form as a browser would, with the CSRF token of the last page fetched. */
-  async post(url: string, form: Record<string, string | string[]>, opts: { csrf?: boolean } = {}) {
+  async post(url: string, form: Record<string, string | string[]>, opts: { csrf?: boolean; headers?: Record<string, string> } = {}) {
     if (opts.csrf !== false && !this.csrf) await this.get('/sign-in');
     const params = new URLSearchParams();
     if (opts.csrf !== false) params.append('_csrf', this.csrf);
     for (const [k, v] of Object.entries(form)) for (const x of Array.isArray(v) ? v : [v]) params.append(k, x);
     const res = await this.app.inject({
       method: 'POST', url, payload: params.toString(),
-      headers: { host: this.host, cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { host: this.host, cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', ...opts.headers },
     });
     this.remember(res);
     return res;

@@ -1,0 +1,39 @@
+// One-time links to choose a password. An administrator never sets or learns anyone's
+// password: a new user (and the first administrator, from `npm run create-admin`) gets a
+// link that works once, for a few days. Only the SHA-256 of its token is stored.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../db/schema.ts';
+
+export const SETUP_LINK_HOURS = 72;
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** A password hash no password matches: the account waits for its set-up link. */
+export const NO_PASSWORD_YET = '!no-password-yet';
+
+/** Makes a link for the user (earlier unused links stop working); returns its token. */
+export async function createSetupLink(db: Kysely<DB> | Transaction<DB>, userId: string, hours = SETUP_LINK_HOURS): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await db.updateTable('password_setup_links').set({ used_at: new Date() }).where('user_id', '=', userId).where('used_at', 'is', null).execute();
+  await db.insertInto('password_setup_links').values({ id: sha256(token), user_id: userId, expires_at: new Date(Date.now() + hours * 3600_000) }).execute();
+  return token;
+}
+
+export const setupPath = (token: string) => `/set-up/${token}`;
+
+/** The user a token is for, while it is unused and in date. */
+export async function findSetupLink(db: Kysely<DB>, token: string) {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
+  const row = await db.selectFrom('password_setup_links as l').innerJoin('users as u', 'u.id', 'l.user_id')
+    .select(['l.id', 'l.user_id', 'l.expires_at', 'u.email', 'u.display_name'])
+    .where('l.id', '=', sha256(token)).where('l.used_at', 'is', null).executeTakeFirst();
+  return row && row.expires_at.getTime() > Date.now() ? row : undefined;
+}
+
+/** Spends the link: true when this call used it (a second, racing use gets false). */
+export async function useSetupLink(trx: Transaction<DB>, linkId: string): Promise<boolean> {
+  const used = await trx.updateTable('password_setup_links').set({ used_at: new Date() })
+    .where('id', '=', linkId).where('used_at', 'is', null).where('expires_at', '>', new Date()).returning('id').executeTakeFirst();
+  return Boolean(used);
+}
