@@ -3,11 +3,11 @@
 import { authorize, type Actor, type Role } from './policy.ts';
 import { recordAudit } from './audit.ts';
 import { inTransaction, type Context } from './context.ts';
-import { hashPassword, passwordProblem } from './passwords.ts';
+import { createSetupLink, NO_PASSWORD_YET } from './setupLinks.ts';
 import { Input } from '../web/validate.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../web/errors.ts';
 import {
-  emailTaken, findBodyName, findGrant, findPerson, findUser, grantExists, userLinkedToPerson,
+  findAccountByEmail, findBodyName, findGrant, findPerson, findUser, grantExists, isUserOf, userLinkedToPerson,
 } from './users.store.ts';
 
 export const ROLES = [
@@ -38,6 +38,22 @@ const auditView = (u: { email: string; display_name: string; role: string; perso
   email: u.email, display_name: u.display_name, role: u.role, person_id: u.person_id, disabled_at: u.disabled_at ?? null,
 });
 
+/** The e-mail a newly added user is sent: a set-up link when the account is new. */
+export interface Invitation {
+  to: string;
+  displayName: string;
+  role: Role;
+  /** Present when the account is new: the token of its one-time set-up link. */
+  setupToken: string | null;
+}
+
+/**
+ * Adds a user to this partnership. The administrator never sets a password: a new
+ * account gets a one-time link to choose one (the caller e-mails it, see `invitation`).
+ * An address that already has an account, for another partnership, is added as it is,
+ * its password untouched; the answer is the same as for a new one, so an administrator
+ * cannot learn which addresses other partnerships use.
+ */
 export async function createUser(ctx: Context, body: unknown) {
   authorize(ctx.actor, 'administer', RESOURCE);
   const input = new Input(body);
@@ -46,24 +62,20 @@ export async function createUser(ctx: Context, body: unknown) {
   const display_name = input.text('display_name', 'Enter the name to show for this user', 200);
   const role = input.oneOf('role', roleValues, 'Select a role');
   const person_id = input.optionalId('person_id', 'Select a person from the list, or leave it blank');
-  const password = typeof (body as Record<string, unknown> | null)?.password === 'string' ? String((body as Record<string, unknown>).password) : '';
-  if (!password) input.fail('password', 'Enter an initial password');
-  else {
-    const problem = passwordProblem(password);
-    if (problem) input.fail('password', problem);
-  }
   input.check();
   const partnershipId = ctx.actor.partnershipId;
-  // Hashing is slow on purpose; do it before the transaction opens.
-  const password_hash = await hashPassword(password);
   return inTransaction(ctx, async (trx) => {
-    if (await emailTaken(trx, email)) throw new ConflictError('A user with that email address already exists', 'email');
+    const account = await findAccountByEmail(trx, email);
+    if (account && (await isUserOf(trx, partnershipId, account.id))) throw new ConflictError('A user with that email address already exists', 'email');
     if (person_id) await checkPersonLink(trx, partnershipId, person_id);
-    const user = await trx.insertInto('users').values({ email, display_name, password_hash }).returning(['id', 'created_at']).executeTakeFirstOrThrow();
-    await trx.insertInto('partnership_users').values({ partnership_id: partnershipId, user_id: user.id, role, person_id }).execute();
+    const userId = account?.id
+      ?? (await trx.insertInto('users').values({ email, display_name, password_hash: NO_PASSWORD_YET }).returning('id').executeTakeFirstOrThrow()).id;
+    await trx.insertInto('partnership_users').values({ partnership_id: partnershipId, user_id: userId, role, person_id, display_name }).execute();
+    const setupToken = account ? null : await createSetupLink(trx, userId);
     const after = { email, display_name, role, person_id };
-    await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'user', recordId: user.id, after: auditView(after) });
-    return { id: user.id, ...after };
+    await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'user', recordId: userId, after: auditView(after) });
+    const invitation: Invitation = { to: email, displayName: display_name, role, setupToken };
+    return { id: userId, ...after, invitation };
   });
 }
 

@@ -7,8 +7,12 @@ import { NotFoundError, type FieldError } from '../web/errors.ts';
 import { displayName } from '../modules/partnership/domain.ts';
 import { findUser, listBodyNames, listGrants, listPeople, listUsers } from './users.store.ts';
 import {
-  changeRole, createUser, disableUser, enableUser, grantAccess, revokeAccess, roleLabel, ROLES,
+  changeRole, createUser, disableUser, enableUser, grantAccess, revokeAccess, roleLabel, ROLES, type Invitation,
 } from './users.commands.ts';
+import { ValidationError } from '../web/errors.ts';
+import { mailerFromConfig } from '../mail/mailer.ts';
+import { publicOrigin } from '../modules/public/address.ts';
+import { setupPath, SETUP_LINK_HOURS } from './setupLinks.ts';
 
 const RESOURCE = { type: 'user' } as const;
 
@@ -35,8 +39,9 @@ const User = Type.Object({
 });
 const UserDetail = Type.Intersect([User, Type.Object({ grants: Type.Array(Grant) })]);
 const UserInput = Type.Object({
-  email: Type.String(), displayName: Type.String(), role: Type.String({ description: 'administrator, officer or member' }),
-  personId: Type.Optional(Nullable(Type.String())), password: Type.String({ description: 'Initial password, 12 characters or more' }),
+  email: Type.String({ description: 'They are e-mailed a link to choose their password (or, with an account already, told they were added)' }),
+  displayName: Type.String(), role: Type.String({ description: 'administrator, officer or member' }),
+  personId: Type.Optional(Nullable(Type.String())),
 });
 const RoleInput = Type.Object({ role: Type.String({ description: 'administrator, officer or member' }) });
 const GrantInput = Type.Object({
@@ -57,8 +62,45 @@ function fromApi(body: unknown): Record<string, unknown> {
 }
 
 export async function userAdminRoutes(app: FastifyInstance): Promise<void> {
-  const { db } = app;
+  const { db, config } = app;
   const ctx = (req: { actor: Actor }) => ({ db, actor: req.actor });
+
+  /** A new user is told by e-mail: in production there must be a way to send it. */
+  function checkMailReady() {
+    if (config.production && !config.smtpUrl) {
+      throw ValidationError.single('email', 'E-mail is not set up, so a new user cannot be sent the link to choose their password. Ask whoever runs the service to set SMTP_URL');
+    }
+  }
+
+  /**
+   * Sends the invitation after the answer, so neither its time nor a failure to send
+   * tells the administrator whether the address had an account already. Without SMTP
+   * (outside production) the message goes to the server's log for whoever runs it.
+   */
+  function sendInvitation(req: FastifyRequest, invitation: Invitation) {
+    const site = publicOrigin(req.partnership, config);
+    const inviter = req.actor.kind === 'user' ? req.actor.displayName : 'An administrator';
+    const text = [
+      `Dear ${invitation.displayName},`, '',
+      `${inviter} has added you to ${req.partnership.name} as ${roleLabel(invitation.role).toLowerCase()}.`, '',
+      ...(invitation.setupToken
+        ? [`Choose your password with this link. It works once, within ${SETUP_LINK_HOURS} hours:`, `${site}${setupPath(invitation.setupToken)}`]
+        : ['Sign in with this e-mail address and the password you already use:', `${site}/sign-in`]),
+      '', 'If you did not expect this, you can ignore this e-mail.',
+    ].join('\n');
+    const message = { to: invitation.to, subject: `Your account for ${req.partnership.short_name}`, text };
+    setImmediate(() => void (async () => {
+      const mailer = mailerFromConfig(config);
+      if (!mailer) return void req.log.warn({ to: message.to, text: message.text }, 'no SMTP_URL: the invitation e-mail is written here instead');
+      try {
+        await mailer.send(message);
+      } catch (e) {
+        req.log.error({ err: e }, 'the invitation e-mail could not be sent');
+      } finally {
+        mailer.close();
+      }
+    })());
+  }
 
   async function load(req: FastifyRequest) {
     authorize(req.actor, 'administer', RESOURCE);
@@ -105,11 +147,15 @@ export async function userAdminRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post('/admin/users/new', async (req, reply) => {
-    const outcome = await formOutcome(() => createUser(ctx(req), req.body));
-    if (outcome.ok) return reply.flash(`${outcome.value.display_name} added as ${roleLabel(outcome.value.role).toLowerCase()}`).redirect(`/admin/users/${outcome.value.id}`, 303);
-    // Never send a password back to the browser.
-    const { password: _password, ...values } = (req.body ?? {}) as Record<string, unknown>;
-    return newUserPage(req, reply, values, outcome.errors);
+    const outcome = await formOutcome(async () => {
+      checkMailReady();
+      return createUser(ctx(req), req.body);
+    });
+    if (outcome.ok) {
+      sendInvitation(req, outcome.value.invitation);
+      return reply.flash(`${outcome.value.display_name} added as ${roleLabel(outcome.value.role).toLowerCase()}. They have been sent an e-mail about it`).redirect(`/admin/users/${outcome.value.id}`, 303);
+    }
+    return newUserPage(req, reply, req.body ?? {}, outcome.errors);
   });
 
   app.get('/admin/users/:id', async (req, reply) => userPage(req, reply, await load(req)));
@@ -162,8 +208,10 @@ export async function userAdminRoutes(app: FastifyInstance): Promise<void> {
     return { items: (await listUsers(db, req.partnership.id)).map(presentUser) };
   });
 
-  app.post('/api/users', { schema: { tags, summary: 'Add a user with a role and an initial password', body: UserInput, response: { 201: UserDetail } } }, async (req, reply) => {
+  app.post('/api/users', { schema: { tags, summary: 'Add a user with a role; they are e-mailed a link to choose their password', body: UserInput, response: { 201: UserDetail } } }, async (req, reply) => {
+    checkMailReady();
     const created = await createUser(ctx(req), fromApi(req.body));
+    sendInvitation(req, created.invitation);
     return reply.code(201).send(await detail(req, await reload(req, created.id)));
   });
 

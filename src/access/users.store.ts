@@ -1,7 +1,7 @@
 // SQL for the users of a partnership, their roles and their grants. A user is global
 // (one e-mail address, one password); their role and grants belong to one partnership,
 // and every query here is scoped by it.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 
 function usersOf(db: Kysely<DB>, partnershipId: string) {
@@ -9,7 +9,8 @@ function usersOf(db: Kysely<DB>, partnershipId: string) {
     .innerJoin('users as u', 'u.id', 'pu.user_id')
     .leftJoin('people as p', (j) => j.onRef('p.id', '=', 'pu.person_id').onRef('p.partnership_id', '=', 'pu.partnership_id'))
     .select([
-      'u.id', 'u.email', 'u.display_name', 'pu.disabled_at', 'u.created_at', 'pu.role', 'pu.person_id',
+      // The partnership's own name for them and the day it added them: never another's.
+      'u.id', 'u.email', sql<string>`coalesce(pu.display_name, u.display_name)`.as('display_name'), 'pu.disabled_at', 'pu.created_at', 'pu.role', 'pu.person_id',
       'p.honorific as person_honorific', 'p.given_name as person_given_name', 'p.family_name as person_family_name', 'p.honours as person_honours',
     ])
     .select((eb) => eb.selectFrom('access_grants as g').select(eb.fn.countAll<number>().as('n'))
@@ -27,15 +28,22 @@ export function findUser(db: Kysely<DB>, partnershipId: string, userId: string) 
   return usersOf(db, partnershipId).where('u.id', '=', userId).executeTakeFirst();
 }
 
-/** Any account with this address, in any partnership: addresses are unique across the deployment. */
-export function emailTaken(db: Kysely<DB>, email: string) {
-  return db.selectFrom('users').select('id').where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase())).executeTakeFirst().then(Boolean);
+/**
+ * The account with this address, in any partnership (addresses are unique across the
+ * deployment). Only for adding a user: what it finds must never change the answer.
+ */
+export function findAccountByEmail(db: Kysely<DB>, email: string) {
+  return db.selectFrom('users').select('id').where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase())).executeTakeFirst();
+}
+
+export function isUserOf(db: Kysely<DB>, partnershipId: string, userId: string) {
+  return db.selectFrom('partnership_users').select('user_id').where('partnership_id', '=', partnershipId).where('user_id', '=', userId).executeTakeFirst().then(Boolean);
 }
 
 /** The user of this partnership already linked to a person, if any. */
 export function userLinkedToPerson(db: Kysely<DB>, partnershipId: string, personId: string) {
   return db.selectFrom('partnership_users as pu').innerJoin('users as u', 'u.id', 'pu.user_id')
-    .select(['u.id', 'u.display_name']).where('pu.partnership_id', '=', partnershipId).where('pu.person_id', '=', personId)
+    .select(['u.id', sql<string>`coalesce(pu.display_name, u.display_name)`.as('display_name')]).where('pu.partnership_id', '=', partnershipId).where('pu.person_id', '=', personId)
     .executeTakeFirst();
 }
 
@@ -62,7 +70,9 @@ export function listGrants(db: Kysely<DB>, partnershipId: string, userId: string
   return db.selectFrom('access_grants as g')
     .leftJoin('bodies as b', (j) => j.onRef('b.id', '=', 'g.scope_id').onRef('b.partnership_id', '=', 'g.partnership_id').on('g.scope_kind', '=', 'body'))
     .leftJoin('users as granter', 'granter.id', 'g.granted_by')
-    .select(['g.id', 'g.user_id', 'g.scope_kind', 'g.scope_id', 'g.granted_by', 'g.created_at', 'b.name as body_name', 'granter.display_name as granted_by_name'])
+    .leftJoin('partnership_users as gpu', (j) => j.onRef('gpu.user_id', '=', 'g.granted_by').onRef('gpu.partnership_id', '=', 'g.partnership_id'))
+    .select(['g.id', 'g.user_id', 'g.scope_kind', 'g.scope_id', 'g.granted_by', 'g.created_at', 'b.name as body_name'])
+    .select(sql<string | null>`coalesce(gpu.display_name, granter.display_name)`.as('granted_by_name'))
     .where('g.partnership_id', '=', partnershipId).where('g.user_id', '=', userId)
     .orderBy('g.scope_kind').orderBy('b.name').orderBy('g.created_at').execute();
 }

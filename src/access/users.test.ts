@@ -1,8 +1,27 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, Client, demoUsers, pageText, type TestApp } from '../../test/support/app.ts';
+import { startSmtpTestServer, type SmtpTestServer } from '../mail/smtpTestServer.ts';
 
 let t: TestApp;
+let smtp: SmtpTestServer;
+/** The newest e-mail to an address, once it has arrived. */
+async function mailTo(to: string) {
+  for (let i = 0; i < 250; i++) {
+    const found = smtp.messages.filter((m) => m.envelopeTo.includes(to)).at(-1);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`no e-mail to ${to}`);
+}
+/** Follows the set-up link a new user was sent and chooses their password. */
+async function choosePassword(email: string, password: string) {
+  const link = /https?:\/\/[^/\s]+(\/set-up\/[A-Za-z0-9_-]+)/.exec((await mailTo(email)).text)?.[1];
+  assert.ok(link, 'the e-mail holds a set-up link');
+  const c = new Client(t.app);
+  assert.equal((await c.get(link)).statusCode, 200);
+  assert.equal((await c.post(link, { password, confirm: password })).statusCode, 303);
+}
 let reviewGroup: string, workingGroup: string;
 const userId = async (email: string) =>
   (await t.database.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
@@ -15,12 +34,17 @@ const personId = async (family: string) =>
 const admin = () => new Client(t.app).signIn(demoUsers.administrator);
 
 before(async () => {
+  smtp = await startSmtpTestServer();
   t = await createTestApp();
+  t.app.config.smtpUrl = smtp.url;
   const bodies = await t.database.db.selectFrom('bodies').select(['id', 'name']).where('partnership_id', '=', t.partnershipId).execute();
   reviewGroup = bodies.find((b) => b.name === 'Review Steering Group')!.id;
   workingGroup = bodies.find((b) => b.name === 'Working Group')!.id;
 });
-after(async () => { await t.close(); });
+after(async () => {
+  await t.close();
+  await smtp.close();
+});
 
 test('an administrator sees every user of the partnership with their role', async () => {
   const res = await (await admin()).get('/admin/users');
@@ -42,7 +66,7 @@ test('only administrators may administer users; the public is sent to sign in', 
   const officer = await new Client(t.app).signIn(demoUsers.officer);
   await officer.get('/account');
   const before = await userCount();
-  const post = await officer.post('/admin/users/new', { email: 'sneaky@northshire.example', display_name: 'Sneaky', role: 'administrator', password: 'a long enough password' });
+  const post = await officer.post('/admin/users/new', { email: 'sneaky@northshire.example', display_name: 'Sneaky', role: 'administrator' });
   assert.equal(post.statusCode, 403);
   const promote = await officer.post(`/admin/users/${await userId(demoUsers.officer)}/role`, { role: 'administrator' });
   assert.equal(promote.statusCode, 403);
@@ -55,19 +79,24 @@ test('only administrators may administer users; the public is sent to sign in', 
   assert.equal((await new Client(t.app).json('GET', '/api/users')).statusCode, 401);
 });
 
-test('an administrator adds a user, who can then sign in with the initial password', async () => {
+test('an administrator adds a user, who is e-mailed a link, chooses their own password and signs in', async () => {
   const client = await admin();
   const form = await client.get('/admin/users/new');
   assert.equal(form.statusCode, 200);
+  assert.doesNotMatch(form.body, /type="password"/, 'the administrator never sets a password');
   const res = await client.post('/admin/users/new', {
-    email: 'Zoe.Hartley@Northshire.example', display_name: 'Zoe Hartley', role: 'member', person_id: await personId('Hartley'), password: 'correct horse battery',
+    email: 'Zoe.Hartley@Northshire.example', display_name: 'Zoe Hartley', role: 'member', person_id: await personId('Hartley'),
   });
   assert.equal(res.statusCode, 303);
   const page = pageText((await client.get(res.headers.location as string)).body);
-  assert.match(page, /Zoe Hartley added as member/);
+  assert.match(page, /Zoe Hartley added as member. They have been sent an e-mail about it/);
   assert.match(page, /Email address zoe.hartley@northshire.example/);
   assert.match(page, /Person record Ms Zoe Hartley/);
 
+  const mail = await mailTo('zoe.hartley@northshire.example');
+  assert.equal(mail.headers.get('subject'), 'Your account for Northshire CSP');
+  assert.match(mail.text, /Site Administrator has added you to Northshire Community Safety Partnership as member/);
+  await choosePassword('zoe.hartley@northshire.example', 'correct horse battery');
   const zoe = await new Client(t.app).signIn('zoe.hartley@northshire.example', 'correct horse battery');
   const me = (await zoe.json('GET', '/api/me')).json();
   assert.equal(me.role, 'member');
@@ -80,33 +109,30 @@ test('an administrator adds a user, who can then sign in with the initial passwo
   assert.match(pageText(history.body), /Site Administrator Create/);
 });
 
-test('a user with missing or bad details comes back with an error summary, nothing written, and the password not echoed', async () => {
+test('a user with missing or bad details comes back with an error summary, and nothing written', async () => {
   const client = await admin();
   await client.get('/admin/users/new');
   const before = await userCount();
-  const blank = await client.post('/admin/users/new', { email: '', display_name: '', password: '' });
+  const blank = await client.post('/admin/users/new', { email: '', display_name: '' });
   assert.equal(blank.statusCode, 400);
   let text = pageText(blank.body);
   assert.match(text, /There is a problem/);
   assert.match(text, /Enter an email address/);
   assert.match(text, /Enter the name to show for this user/);
   assert.match(text, /Select a role/);
-  assert.match(text, /Enter an initial password/);
 
-  const bad = await client.post('/admin/users/new', { email: 'not an email', display_name: 'X', role: 'owner', password: 'short-pass' });
+  const bad = await client.post('/admin/users/new', { email: 'not an email', display_name: 'X', role: 'owner' });
   assert.equal(bad.statusCode, 400);
   text = pageText(bad.body);
   assert.match(text, /Enter an email address in the correct format, like name@example.org/);
   assert.match(text, /Select a role/);
-  assert.match(text, /Password must be 12 characters or more/);
-  assert.doesNotMatch(bad.body, /short-pass/);
   assert.match(bad.body, /value="not an email"/, 'what was typed is kept');
 
-  const taken = await client.post('/admin/users/new', { email: 'OFFICER@northshire.example', display_name: 'Another', role: 'member', password: 'a long enough password' });
+  const taken = await client.post('/admin/users/new', { email: 'OFFICER@northshire.example', display_name: 'Another', role: 'member' });
   assert.equal(taken.statusCode, 400);
   assert.match(pageText(taken.body), /A user with that email address already exists/);
 
-  const linked = await client.post('/admin/users/new', { email: 'second.gwen@northshire.example', display_name: 'Gwen again', role: 'member', person_id: await personId('Abernethy'), password: 'a long enough password' });
+  const linked = await client.post('/admin/users/new', { email: 'second.gwen@northshire.example', display_name: 'Gwen again', role: 'member', person_id: await personId('Abernethy') });
   assert.equal(linked.statusCode, 400);
   assert.match(pageText(linked.body), /That person is already linked to the user Gwen Abernethy/);
   assert.equal(await userCount(), before);
@@ -149,8 +175,9 @@ test('an administrator cannot remove their own administrator role', async () => 
 
 test('disabling a user ends their sessions and stops them signing in; enabling lets them back', async () => {
   const client = await admin();
-  const newcomer = await client.json('POST', '/api/users', { email: 'felix.okonkwo@northshire.example', displayName: 'Felix Okonkwo', role: 'officer', password: 'prevent-coordinator-2026' });
+  const newcomer = await client.json('POST', '/api/users', { email: 'felix.okonkwo@northshire.example', displayName: 'Felix Okonkwo', role: 'officer' });
   assert.equal(newcomer.statusCode, 201);
+  await choosePassword('felix.okonkwo@northshire.example', 'prevent-coordinator-2026');
   const id = newcomer.json().id;
   const felix = await new Client(t.app).signIn('felix.okonkwo@northshire.example', 'prevent-coordinator-2026');
   assert.equal((await felix.get('/governance')).statusCode, 200);
@@ -250,20 +277,20 @@ test('the API lists, adds and changes users and their grants, with problem docum
   assert.ok(!('passwordHash' in panel) && !('password_hash' in panel));
 
   const before = await userCount();
-  const bad = await client.json('POST', '/api/users', { email: 'x', displayName: '', role: 'member', password: 'short' });
+  const bad = await client.json('POST', '/api/users', { email: 'x', displayName: '', role: 'member' });
   assert.equal(bad.statusCode, 400);
   assert.equal(bad.headers['content-type'], 'application/problem+json; charset=utf-8');
-  assert.deepEqual(bad.json().errors.map((e: { field: string }) => e.field).sort(), ['displayName', 'email', 'password']);
+  assert.deepEqual(bad.json().errors.map((e: { field: string }) => e.field).sort(), ['displayName', 'email']);
   const missing = await client.json('POST', '/api/users', { email: 'y@example.org' });
   assert.equal(missing.statusCode, 400);
   assert.equal(await userCount(), before);
 
-  const created = await client.json('POST', '/api/users', { email: 'ruth.delaney@northshire.example', displayName: 'Ruth Delaney', role: 'member', personId: await personId('Delaney'), password: 'scrutiny-officer-2026' });
+  const created = await client.json('POST', '/api/users', { email: 'ruth.delaney@northshire.example', displayName: 'Ruth Delaney', role: 'member', personId: await personId('Delaney') });
   assert.equal(created.statusCode, 201);
   const ruth = created.json();
   assert.equal(ruth.personName, 'Mrs Ruth Delaney');
   assert.deepEqual(ruth.grants, []);
-  const dup = await client.json('POST', '/api/users', { email: 'ruth.delaney@northshire.example', displayName: 'Ruth', role: 'member', password: 'scrutiny-officer-2026' });
+  const dup = await client.json('POST', '/api/users', { email: 'ruth.delaney@northshire.example', displayName: 'Ruth', role: 'member' });
   assert.equal(dup.statusCode, 409);
 
   const role = await client.json('PUT', `/api/users/${ruth.id}/role`, { role: 'officer' });
@@ -305,4 +332,55 @@ test('the user administration API is described in the OpenAPI document', async (
   for (const path of ['/api/users', '/api/users/{id}', '/api/users/{id}/role', '/api/users/{id}/grants', '/api/users/{id}/grants/{grantId}']) {
     assert.ok(doc.paths[path], `${path} is documented`);
   }
+});
+
+test('adding an address that has an account in another partnership answers exactly as for a new address, and changes nothing there', async () => {
+  // Someone who works for another partnership on this deployment, with their own password and name there.
+  const other = await t.database.db.insertInto('partnerships').values({ slug: 'eastmoor', name: 'Eastmoor Community Safety Partnership', short_name: 'Eastmoor CSP', hostname: 'eastmoor.example' }).returning('id').executeTakeFirstOrThrow();
+  const elsewhere = await t.database.db.insertInto('users').values({ email: 'sam.okafor@eastmoor.example', display_name: 'Samuel Okafor (Eastmoor)', password_hash: 'x' }).returning('id').executeTakeFirstOrThrow();
+  await t.database.db.insertInto('partnership_users').values({ partnership_id: other.id, user_id: elsewhere.id, role: 'officer' }).execute();
+  const hashBefore = (await t.database.db.selectFrom('users').select('password_hash').where('id', '=', elsewhere.id).executeTakeFirstOrThrow()).password_hash;
+
+  const client = await admin();
+  /** What the administrator sees, with the address and the new id taken out. */
+  const seen = async (email: string, viaApi: boolean) => {
+    if (viaApi) {
+      const res = await client.json('POST', '/api/users', { email, displayName: 'Sam Okafor', role: 'member' });
+      return `${res.statusCode} ${JSON.stringify(res.json()).replaceAll(res.json().id, 'ID').replaceAll(email, 'EMAIL')}`;
+    }
+    await client.get('/admin/users/new');
+    const res = await client.post('/admin/users/new', { email, display_name: 'Sam Okafor', role: 'member' });
+    const id = /\/admin\/users\/([0-9a-f-]{36})/.exec(String(res.headers.location))?.[1] ?? 'none';
+    const page = await client.get(String(res.headers.location));
+    return `${res.statusCode} ${pageText(page.body).replaceAll(id, 'ID').replaceAll(email.toLowerCase(), 'EMAIL')}`;
+  };
+  const known = await seen('Sam.Okafor@eastmoor.example', false);
+  const unknown = await seen('sam.okafor2@eastmoor.example', false);
+  assert.equal(known, unknown, 'the page after adding is the same');
+  assert.match(known, /^303 .*Sam Okafor added as member/);
+  // The list shows the name this partnership gave, never the other partnership's.
+  const list = pageText((await client.get('/admin/users')).body);
+  assert.doesNotMatch(list, /Eastmoor\)/);
+
+  // The API, too, and adding the same address again is the same conflict either way.
+  await client.json('PUT', `/api/users/${elsewhere.id}/role`, { role: 'member' });
+  const knownApi = await seen('sam.okafor3@eastmoor.example', true);
+  const other2 = await t.database.db.insertInto('users').values({ email: 'kim.lee@eastmoor.example', display_name: 'Kim Lee', password_hash: 'x' }).returning('id').executeTakeFirstOrThrow();
+  await t.database.db.insertInto('partnership_users').values({ partnership_id: other.id, user_id: other2.id, role: 'member' }).execute();
+  const unknownApi = await seen('kim.lee@eastmoor.example', true);
+  assert.equal(knownApi, unknownApi);
+  assert.match(knownApi, /^201 /);
+  const again = await client.json('POST', '/api/users', { email: 'kim.lee@eastmoor.example', displayName: 'Kim', role: 'member' });
+  assert.equal(again.statusCode, 409, 'already a user here: that is this partnership’s own list');
+
+  // Nothing changed for the other partnership: password, name, role.
+  const after = await t.database.db.selectFrom('users').select(['password_hash', 'display_name']).where('id', '=', elsewhere.id).executeTakeFirstOrThrow();
+  assert.deepEqual(after, { password_hash: hashBefore, display_name: 'Samuel Okafor (Eastmoor)' });
+  const there = await t.database.db.selectFrom('partnership_users').select('role').where('partnership_id', '=', other.id).where('user_id', '=', elsewhere.id).executeTakeFirstOrThrow();
+  assert.equal(there.role, 'officer');
+  // The person is told by e-mail: the new account how to choose a password, the existing one to use theirs.
+  assert.match((await mailTo('sam.okafor2@eastmoor.example')).text, /\/set-up\//);
+  const existingMail = (await mailTo('sam.okafor@eastmoor.example')).text;
+  assert.doesNotMatch(existingMail, /\/set-up\//);
+  assert.match(existingMail, /the password you already use/);
 });
