@@ -12,6 +12,7 @@ import { mailerFromConfig } from '../mail/mailer.ts';
 import { publicOrigin } from '../modules/public/address.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readHistory, recordAudit } from './audit.ts';
+import { presentHistory } from './history.ts';
 import { authorize, type Actor } from './policy.ts';
 import { Input, isUuid } from '../web/validate.ts';
 import { NotFoundError, TooManyRequestsError, ValidationError } from '../web/errors.ts';
@@ -216,7 +217,9 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
     // a record of this partnership with no entries shows an empty history; an id this
     // partnership does not hold is not found.
     if (!rows.length && !(await recordExists(db, req.partnership.id, recordType, recordId))) throw new NotFoundError();
-    return reply.view('views/history.njk', { title: `History of this ${recordType.replace(/-/g, ' ')}`, rows, recordType, recordId });
+    return reply.view('views/history.njk', {
+      title: `History of this ${recordType.replace(/-/g, ' ')}`, rows: await presentHistory(db, req.partnership.id, rows), recordType, recordId,
+    });
   });
   app.get('/api/history/:recordType/:recordId', { schema: { tags: ['access'], summary: 'The audit history of one record' } }, async (req) => {
     authorize(req.actor, 'read-history', { type: 'history' });

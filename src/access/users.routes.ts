@@ -4,6 +4,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { authorize, type Actor } from './policy.ts';
 import { formOutcome, isUuid } from '../web/forms.ts';
 import { NotFoundError, type FieldError } from '../web/errors.ts';
+import { renderConfirmation } from '../web/confirm.ts';
 import { displayName } from '../modules/partnership/domain.ts';
 import { findUser, listBodyNames, listGrants, listPeople, listUsers } from './users.store.ts';
 import {
@@ -165,6 +166,18 @@ export async function userAdminRoutes(app: FastifyInstance): Promise<void> {
     const outcome = await formOutcome(() => changeRole(ctx(req), user.id, req.body));
     if (outcome.ok) return reply.flash(`${user.display_name} is now ${roleLabel(outcome.value.role).toLowerCase()}`).redirect(`/admin/users/${user.id}`, 303);
     return userPage(req, reply, user, { errors: outcome.errors, values: req.body });
+  });
+
+  // Disabling signs a person out everywhere: asked first, on its own page (src/web/confirm.ts).
+  app.get('/admin/users/:id/disable', async (req, reply) => {
+    const user = await load(req);
+    if (user.disabled_at || (req.actor.kind === 'user' && req.actor.userId === user.id)) return reply.redirect(`/admin/users/${user.id}`, 303);
+    return renderConfirmation(reply, {
+      title: `Are you sure you want to disable ${user.display_name}?`, section: 'account',
+      breadcrumbs: [{ text: 'Users', href: '/admin/users' }, { text: user.display_name, href: `/admin/users/${user.id}` }],
+      details: [`${user.display_name} (${user.email}) will not be able to sign in to this partnership, and is signed out at once.`, 'Their record of changes stays. You can let them sign in again later.'],
+      action: `/admin/users/${user.id}/disable`, confirmText: `Yes, disable ${user.display_name}`, cancelHref: `/admin/users/${user.id}`,
+    });
   });
 
   app.post('/admin/users/:id/disable', async (req, reply) => {

@@ -156,7 +156,7 @@ test('an administrator changes a role, and it applies at once', async () => {
   await client.post(`/admin/users/${memberId}/role`, { role: 'member' });
   assert.equal(await roleOf(memberId), 'member');
   const history = pageText((await client.get(`/history/user/${memberId}`)).body);
-  assert.match(history, /Site Administrator Update role : member → officer/);
+  assert.match(history, /Site Administrator Update Role : Member → Officer/);
 });
 
 test('an administrator cannot remove their own administrator role', async () => {

@@ -10,22 +10,64 @@ export const govukAssets = join(govukDist, 'govuk', 'assets');
 export const govukBundle = join(govukDist, 'govuk');
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
-/** "2021-11-18" or a Date -> "18 November 2021", as GOV.UK writes dates. */
+/** The partnerships are in England: instants are shown, and fall on days, in UK time. */
+export const UK_TIME_ZONE = 'Europe/London';
+const ukParts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: UK_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+});
+
+/** An instant as its UK calendar day and clock time: { iso: '2026-12-04', hour: 14, minute: 30 }. */
+export function ukClock(at: Date): { iso: string; hour: number; minute: number } {
+  const p = Object.fromEntries(ukParts.formatToParts(at).map((x) => [x.type, x.value]));
+  return { iso: `${p.year}-${p.month}-${p.day}`, hour: Number(p.hour), minute: Number(p.minute) };
+}
+
+/** A calendar day ('2026-12-04') from an ISO date string, or the UK day of an instant. */
+function isoDay(value: unknown): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : ukClock(value).iso;
+  const iso = String(value).slice(0, 10);
+  return /^\d{4}-\d{2}-\d{2}$/.test(iso) ? iso : null;
+}
+
+/** "2021-11-18" or a Date -> "18 November 2021", as GOV.UK writes dates (and the record's wording keeps them). */
 export function formatDate(value: unknown): string {
-  if (value === null || value === undefined || value === '') return '';
-  const iso = value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10);
-  const [y, m, d] = iso.split('-').map(Number);
-  if (!y || !m || !d) return String(value);
+  const iso = isoDay(value);
+  if (!iso) return value === null || value === undefined ? '' : String(value);
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
   return `${d} ${MONTHS[m - 1]} ${y}`;
 }
 
+/** "2026-12-04" -> "Thursday 4 December 2026": dates on screen carry their weekday. */
+export function formatDay(value: unknown): string {
+  const iso = isoDay(value);
+  if (!iso) return value === null || value === undefined ? '' : String(value);
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  return `${WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()]} ${d} ${MONTHS[m - 1]} ${y}`;
+}
+
+/** An instant in UK time: "Thursday 4 December 2026 at 2:30pm" (midday, midnight as words). */
 export function formatDateTime(value: unknown): string {
-  if (!(value instanceof Date)) return formatDate(value);
-  const hh = value.getUTCHours(), mm = value.getUTCMinutes();
-  const suffix = hh >= 12 ? 'pm' : 'am';
-  const h12 = hh % 12 === 0 ? 12 : hh % 12;
-  return `${formatDate(value)} at ${h12}:${String(mm).padStart(2, '0')}${suffix} UTC`;
+  if (!(value instanceof Date)) return formatDay(value);
+  return `${formatDay(value)} at ${formatClock(value)}`;
+}
+
+/** The UK clock time of an instant: "2:30pm", "10am", "midday". */
+export function formatClock(at: Date): string {
+  const { hour, minute } = ukClock(at);
+  if (hour === 12 && minute === 0) return 'midday';
+  if (hour === 0 && minute === 0) return 'midnight';
+  const h12 = hour % 12 === 0 ? 12 : hour % 12;
+  return `${h12}${minute ? `:${String(minute).padStart(2, '0')}` : ''}${hour >= 12 ? 'pm' : 'am'}`;
+}
+
+/** A date for a hint's example, as typed into GOV.UK date fields ("4 1 2027"), some days from today in the UK. */
+export function dateExample(daysFromToday = 0, now = new Date()): string {
+  const [y, m, d] = ukClock(now).iso.split('-').map(Number) as [number, number, number];
+  const day = new Date(Date.UTC(y, m - 1, d + daysFromToday));
+  return `${day.getUTCDate()} ${day.getUTCMonth() + 1} ${day.getUTCFullYear()}`;
 }
 
 export function createNunjucks(): nunjucks.Environment {
@@ -34,7 +76,9 @@ export function createNunjucks(): nunjucks.Environment {
     throwOnUndefined: false,
     noCache: process.env.NODE_ENV === 'development',
   });
-  env.addFilter('date', formatDate);
+  env.addFilter('date', formatDay);
+  // Hints' examples of dates still to come are worked out from today, so they are never past.
+  env.addGlobal('dateExample', dateExample);
   env.addFilter('dateTime', formatDateTime);
   // GOV.UK date input items from an ISO date (or the three submitted fields).
   env.addFilter('dateParts', (value: unknown, values: Record<string, unknown> | undefined, field: string) => {

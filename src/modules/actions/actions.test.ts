@@ -163,7 +163,7 @@ test('an officer marks an action done with a note; the update shows who, when an
   assert.match(page, /Gwen Abernethy Status changed from open to done\. Circulated to all partners on the secure portal\./);
   assert.match(page, /Keep as done/); // the form now offers only to keep or reopen
   const history = pageText((await officer.get(`/history/action/${id}`)).body);
-  assert.match(history, /status\s*: open → done/);
+  assert.match(history, /Status\s*: Open → Done/);
 });
 
 test('a closed action cannot be dropped before it is reopened, and reopening needs a reason', async () => {
@@ -358,13 +358,25 @@ test('without SMTP_URL the reminders button explains that e-mail is not set up',
   const list = await officer.get('/actions');
   assert.match(pageText(list.body), /E-mail reminders are off because e-mail is not set up/);
   assert.doesNotMatch(pageText(list.body), /Send reminders now/);
+  // Officers read plain words, never the name of a setting.
+  assert.doesNotMatch(pageText(list.body), /SMTP_URL/);
   await officer.get('/actions/new'); // a page with a form, for its CSRF token
   const res = await officer.post('/actions/reminders', {});
   assert.equal(res.statusCode, 400);
   assert.match(pageText(res.body), /E-mail is not set up, so reminders cannot be sent/);
+  assert.doesNotMatch(pageText(res.body), /SMTP_URL/);
   const member = await new Client(t.app).signIn(demoUsers.member);
   await member.get(`/actions/${await actionId('Return the progress forms for the crime reduction grant projects')}`);
   assert.equal((await member.post('/actions/reminders', {})).statusCode, 403);
+});
+
+test('the example in the due date hint is a date still to come', async () => {
+  const officer = await new Client(t.app).signIn(demoUsers.officer);
+  const page = pageText((await officer.get('/actions/new')).body);
+  const [, d, m, y] = /Today or later\. For example, (\d+) (\d+) (\d{4})/.exec(page) ?? [];
+  assert.ok(d, 'the hint gives an example');
+  const example = `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
+  assert.ok(example > new Date().toISOString().slice(0, 10), `${example} is after today`);
 });
 
 test('the OpenAPI document describes the actions API', async () => {

@@ -148,7 +148,7 @@ export async function actionsRoutes(app: FastifyInstance): Promise<void> {
     authorize(req.actor, 'update', { type: 'action' });
     const mailer = mailerFromConfig(app.config);
     if (!mailer) {
-      return renderList(req, reply.code(400), { errors: [{ field: 'send-reminders', message: 'E-mail is not set up, so reminders cannot be sent. Ask your administrator to set SMTP_URL.' }] });
+      return renderList(req, reply.code(400), { errors: [{ field: 'send-reminders', message: 'E-mail is not set up, so reminders cannot be sent. Ask your administrator to connect the service to an e-mail server.' }] });
     }
     try {
       const result = await sendActionReminders({ ...ctx(req), mailer, baseUrl: publicOrigin(req.partnership, app.config) }, todayIso());

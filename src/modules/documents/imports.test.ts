@@ -89,7 +89,7 @@ test('an officer uploads minutes, checks the draft beside its source text, corre
 
   // The draft records what it became.
   const done = pageText((await officer.get(`/imports/${id}`)).body);
-  assert.match(done, /Accepted on .* It became: Working Group, 12 March 2025/);
+  assert.match(done, /Accepted on .* It became: Working Group, Wednesday 12 March 2025/);
   const again = await officer.post(`/imports/${id}`, { ...form, intent: 'accept' });
   assert.equal(again.statusCode, 400);
   assert.match(pageText(again.body), /This import was accepted on .*; its meetings are in the meetings module/, 'a draft is accepted once');

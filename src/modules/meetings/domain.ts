@@ -157,6 +157,30 @@ export function statusAfter(m: MeetingState, step: MeetingStep): MeetingStatus {
   }
 }
 
+/**
+ * The one status of a meeting shown to staff, as a GOV.UK tag: where it is in its life
+ * and what of it is published, in one phrase, so that no page shows two tags that repeat
+ * ("Agenda published" twice) or contradict ("Minutes in draft" beside "Minutes published").
+ */
+export function meetingStatusTag(m: MeetingState): { text: string; classes: string } {
+  switch (m.status) {
+    case 'cancelled': return { text: 'Cancelled', classes: 'govuk-tag--grey' };
+    case 'minutes-approved':
+      return m.minutes_published_at
+        ? { text: 'Minutes approved', classes: 'govuk-tag--green' }
+        : { text: 'Minutes approved, not published', classes: 'govuk-tag--green' };
+    case 'minutes-draft':
+      return m.minutes_published_at
+        ? { text: 'Draft minutes published', classes: 'govuk-tag--yellow' }
+        : { text: 'Minutes in draft', classes: 'govuk-tag--yellow' };
+    case 'held': return { text: 'Held, minutes not started', classes: 'govuk-tag--purple' };
+    default:
+      return m.agenda_published_at
+        ? { text: 'Agenda published', classes: 'govuk-tag--light-blue' }
+        : { text: 'Agenda not published', classes: 'govuk-tag--blue' };
+  }
+}
+
 /** Approved minutes are locked: corrections are amendments, never edits. */
 export const minutesLocked = (m: { status: MeetingStatus }) => m.status === 'minutes-approved';
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  meetingStatusTag,
   assignCodes, codeProblem, correctRecordText, editProblem, firstMinuteNumber, formatTime, futureDatesText, minuteRange, minutesProblem,
   moveWithinSection, numberMinutes, parseTime, resolutionLabel, statusAfter, stepProblem, visibleTo, whereText, type CodedItem,
 } from './domain.ts';
@@ -139,4 +140,17 @@ test('pasted minutes split into paragraphs, and a typed RESOLVED is not doubled'
   assert.equal(resolutionWords('RESOLVED to note the update.'), 'to note the update.');
   assert.equal(resolutionWords('It was RESOLVED that the minutes were correct.'), 'that the minutes were correct.');
   assert.equal(resolutionWords('to note'), 'to note');
+});
+
+test('a meeting has one status tag that never repeats or contradicts what is published', () => {
+  const at = new Date('2026-01-01T10:00:00Z');
+  const base = { meets_on: '2026-01-10', agenda_published_at: null, minutes_published_at: null };
+  assert.equal(meetingStatusTag({ ...base, status: 'scheduled' }).text, 'Agenda not published');
+  assert.equal(meetingStatusTag({ ...base, status: 'agenda-published', agenda_published_at: at }).text, 'Agenda published');
+  assert.equal(meetingStatusTag({ ...base, status: 'held', agenda_published_at: at }).text, 'Held, minutes not started');
+  assert.equal(meetingStatusTag({ ...base, status: 'minutes-draft', agenda_published_at: at }).text, 'Minutes in draft');
+  assert.equal(meetingStatusTag({ ...base, status: 'minutes-draft', agenda_published_at: at, minutes_published_at: at }).text, 'Draft minutes published');
+  assert.equal(meetingStatusTag({ ...base, status: 'minutes-approved', minutes_published_at: at }).text, 'Minutes approved');
+  assert.equal(meetingStatusTag({ ...base, status: 'minutes-approved' }).text, 'Minutes approved, not published');
+  assert.equal(meetingStatusTag({ ...base, status: 'cancelled', agenda_published_at: at }).text, 'Cancelled');
 });

@@ -62,7 +62,7 @@ test('a meeting is scheduled with the default sections and the body’s standing
   july = redirectedId(res);
   const page = await officer.get(`/meetings/${july}`);
   const text = pageText(page.body);
-  assert.match(text, /Meeting on 13 July 2021/);
+  assert.match(text, /Meeting on Tuesday 13 July 2021/);
   assert.match(text, /Time 10am to 1pm/);
   assert.match(text, /Where Online/);
   assert.match(text, /Contact officer Mrs Gwen Abernethy/);
@@ -271,7 +271,7 @@ test('the next meeting carries the notes of the last one, and its minutes run on
 test('the notes of the last meeting resolved as a correct record approve July’s minutes and lock them', async () => {
   const a4 = await itemId(t, november, 'A4');
   const page = await officer.get(`/meetings/${november}/items/${a4}`);
-  assert.match(pageText(page.body), /Confirms the minutes of the meeting on 13 July 2021 \(Minutes in draft\)/);
+  assert.match(pageText(page.body), /Confirms the minutes of the meeting on Tuesday 13 July 2021 \(Minutes in draft\)/);
   const res = await officer.post(`/meetings/${november}/items/${a4}/correct-record`, { subject_to: 'the addition of Supt Osei’s apologies' });
   assert.equal(res.statusCode, 303);
   const text = pageText((await officer.get(`/meetings/${november}`)).body);
@@ -324,7 +324,7 @@ test('a correction to approved minutes is an amendment: who, when, why, before a
   assert.equal(amendments.length, 1);
   assert.equal(amendments[0]!.before, paragraph.text);
   const history = await officer.get(`/history/minute-paragraph/${paragraph.id}`);
-  assert.match(pageText(history.body), /Amend text : The Head of Community Safety introduced .* → The Head of Community Safety, Ms Ramaswamy, introduced/);
+  assert.match(pageText(history.body), /Amend Text : The Head of Community Safety introduced .* → The Head of Community Safety, Ms Ramaswamy, introduced/);
 });
 
 test('draft minutes can be amended directly, not through an amendment', async () => {
@@ -385,7 +385,7 @@ test('the meetings lists show upcoming and past meetings, by body', async () => 
   const bodyPage = await officer.get(`/bodies/${bodyId}/meetings`);
   assert.equal(bodyPage.statusCode, 200);
   assert.match(pageText(bodyPage.body), /Meetings of|Schedule a meeting/);
-  assert.match(pageText(bodyPage.body), /13 July 2021 10am Online Minutes approved/);
+  assert.match(pageText(bodyPage.body), /Tuesday 13 July 2021 10am Online Minutes approved/);
   assert.equal((await officer.get('/bodies/00000000-0000-0000-0000-000000000000/meetings')).statusCode, 404);
 });
 
@@ -403,8 +403,8 @@ test('members and the public may not change meetings', async () => {
 
 test('every change is in the meeting’s history', async () => {
   const history = pageText((await officer.get(`/history/meeting/${july}`)).body);
-  assert.match(history, /status : scheduled → agenda-published/);
-  assert.match(history, /status : agenda-published → held/);
-  assert.match(history, /status : minutes-draft → minutes-approved/);
+  assert.match(history, /Status : Scheduled → Agenda published/);
+  assert.match(history, /Status : Agenda published → Held/);
+  assert.match(history, /Status : Minutes in draft → Minutes approved/);
   assert.ok(await count('resolutions') > 0);
 });

@@ -5,10 +5,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, isStaff, type Actor } from '../../access/policy.ts';
 import { formOutcome, isUuid } from '../../web/forms.ts';
 import { NotFoundError } from '../../web/errors.ts';
-import { formatDate } from '../../web/nunjucks.ts';
+import type { MeetingStatus } from './tables.ts';
+import { formatDate, formatDay } from '../../web/nunjucks.ts';
 import { todayIso } from '../partnership/domain.ts';
 import {
-  AGENDA_ITEM_KINDS, ATTENDANCE_KINDS, ATTENDANCE_MODES, meetingStatusLabel, stepProblem, formatTime, whereText, type MeetingStep,
+  AGENDA_ITEM_KINDS, ATTENDANCE_KINDS, ATTENDANCE_MODES, meetingStatusLabel, meetingStatusTag, stepProblem, formatTime, whereText, type MeetingStep,
 } from './domain.ts';
 import {
   bodyOptions, electionsForMeeting, findBodyRow, itemCounts, listMeetings, listSections, membersOnDate, peopleNames, personOptions, findMeeting,
@@ -500,11 +501,11 @@ export async function meetingPages(app: FastifyInstance): Promise<void> {
   });
 }
 
-function decorate<M extends { meets_on: string; starts_at: string; ends_at: string | null; venue: string | null; online: boolean; status: string; id: string }>(
+function decorate<M extends { meets_on: string; starts_at: string; ends_at: string | null; venue: string | null; online: boolean; status: MeetingStatus; id: string; agenda_published_at: Date | null; minutes_published_at: Date | null }>(
   meetings: M[], counts?: Map<string, number>,
 ) {
   return meetings.map((m) => ({
-    ...m, date: formatDate(m.meets_on), time: formatTime(m.starts_at), where: whereText(m), statusLabel: meetingStatusLabel(m.status),
+    ...m, date: formatDay(m.meets_on), time: formatTime(m.starts_at), where: whereText(m), statusTag: meetingStatusTag(m),
     itemCount: counts?.get(m.id) ?? null,
   }));
 }

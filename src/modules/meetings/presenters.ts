@@ -1,6 +1,6 @@
 // Meetings as the API shows them: camelCase, no partnership ids, already filtered for the
 // reader (record.ts decides what a reader may see; these only shape it).
-import { meetingStatusLabel } from './domain.ts';
+import { meetingStatusTag } from './domain.ts';
 import { paperUrl } from './papers.ts';
 import type { MeetingView } from './record.ts';
 import type { MeetingSummary, PaperMeta, SectionDefaultRow, StandingItemRow } from './store.ts';
@@ -12,7 +12,7 @@ export { paperUrl } from './papers.ts';
 
 export const presentMeetingSummary = (m: MeetingSummary) => ({
   id: m.id, bodyId: m.body_id, bodyName: m.body_name, date: m.meets_on, startTime: m.starts_at, endTime: m.ends_at, venue: m.venue, online: m.online,
-  status: m.status, statusLabel: meetingStatusLabel(m.status), agendaPublishedAt: iso(m.agenda_published_at), minutesPublishedAt: iso(m.minutes_published_at),
+  status: m.status, statusLabel: meetingStatusTag(m).text, agendaPublishedAt: iso(m.agenda_published_at), minutesPublishedAt: iso(m.minutes_published_at),
   minutesApprovedAt: iso(m.minutes_approved_at), cancelledReason: m.cancelled_reason, url: meetingUrl(m.id),
   agendaSupplementedAt: iso(m.agenda_supplemented_at), minutesAmendedAt: iso(m.minutes_amended_at),
 });

@@ -6,7 +6,7 @@ import type { Actor } from '../../access/policy.ts';
 import { isStaff } from '../../access/policy.ts';
 import { mayReadAgenda, mayReadMinutes, mayReadRecord } from './access.ts';
 import {
-  closingTimeText, editProblem, orderAttendance, formatTime, futureDatesText, meetingStatusLabel, minuteRange, minutesAmendable, resolutionLabel, whereText,
+  closingTimeText, editProblem, orderAttendance, formatTime, futureDatesText, meetingStatusTag, minuteRange, minutesAmendable, resolutionLabel, whereText,
 } from './domain.ts';
 import { paperUrl } from './papers.ts';
 import { exemptionText, paragraphOfReason } from './exemption.ts';
@@ -52,6 +52,7 @@ export interface AttendeeView extends AttendanceRow {
 
 export interface MeetingView {
   meeting: MeetingRecord['meeting'];
+  status: { text: string; classes: string };
   statusLabel: string;
   when: string;
   where: string;
@@ -163,7 +164,8 @@ export function buildMeetingView(record: MeetingRecord, actor: Actor, extras: Vi
   const problem = editProblem(meeting);
   return {
     meeting,
-    statusLabel: meetingStatusLabel(meeting.status),
+    status: meetingStatusTag(meeting),
+    statusLabel: meetingStatusTag(meeting).text,
     when: `${formatTime(meeting.starts_at)}${meeting.ends_at ? ` to ${formatTime(meeting.ends_at)}` : ''}`,
     where: whereText(meeting),
     contactName: meeting.contact_person_id ? names.get(meeting.contact_person_id) ?? null : null,

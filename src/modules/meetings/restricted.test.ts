@@ -223,7 +223,7 @@ test('before the agenda is published the public sees the date but no agenda, and
   const [paper] = await paperIds(item);
   const pub = new Client(t.app);
   const page = pageText((await pub.get(`/meetings/${next}`)).body);
-  assert.match(page, /Meeting on 9 June 2022/);
+  assert.match(page, /Meeting on Thursday 9 June 2022/);
   assert.match(page, /The agenda has not been published yet/);
   assert.doesNotMatch(page, /bridges/);
   assert.equal((await pub.json('GET', `/api/meetings/${next}`)).json().agenda, null);

@@ -9,6 +9,7 @@ import { bodyRulesApi } from './body-rules.ts';
 import { minutesWritingRoutes } from './minutes-writing.routes.ts';
 import { noticeRoutes } from './notices/routes.ts';
 import { publishingPages } from './publishing.routes.ts';
+import { meetingConfirmPages } from './confirm.routes.ts';
 
 export async function meetingsRoutes(app: FastifyInstance): Promise<void> {
   // Registered inside this plugin, so only the meetings routes accept multipart bodies.
@@ -16,6 +17,7 @@ export async function meetingsRoutes(app: FastifyInstance): Promise<void> {
   app.decorateRequest('paperUpload', null);
   await meetingPages(app);
   await publishingPages(app);
+  await meetingConfirmPages(app);
   await meetingApi(app);
   await bodyRulesApi(app);
   await minutesWritingRoutes(app);

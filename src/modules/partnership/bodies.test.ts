@@ -112,7 +112,7 @@ test('an officer changes a body, and the change is in its history', async () => 
   assert.match(page, /Changes saved/);
   assert.match(page, /Domestic Abuse Related Death Review Steering Group/);
   assert.match(page, /Short name DARDR Steering Group/);
-  assert.match(pageText((await officer.get(`/history/body/${reviews}`)).body), /name\s*: Review Steering Group → Domestic Abuse Related Death Review Steering Group/);
+  assert.match(pageText((await officer.get(`/history/body/${reviews}`)).body), /Name\s*: Review Steering Group → Domestic Abuse Related Death Review Steering Group/);
 });
 
 test('members and the public may read bodies but not change them', async () => {

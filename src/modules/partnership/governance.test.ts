@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, Client, demoUsers, pageText, type TestApp } from '../../../test/support/app.ts';
 import { addDays, addYears, todayIso } from './domain.ts';
-import { formatDate } from '../../web/nunjucks.ts';
+import { formatDate, formatDay } from '../../web/nunjucks.ts';
 
 let t: TestApp;
 let board: string, workingGroup: string, reviewGroup: string;
@@ -46,7 +46,7 @@ test('a body\'s page lists its versions newest first, with the next review date'
   assert.equal(res.statusCode, 200);
   const text = pageText(res.body);
   const agreed = addDays(todayIso(), -120);
-  assert.match(text, new RegExp(`Current version Version 2 Agreed ${formatDate(agreed)} Next review due ${formatDate(addYears(agreed, 1))}`));
+  assert.match(text, new RegExp(`Current version Version 2 Agreed ${formatDay(agreed)} Next review due ${formatDay(addYears(agreed, 1))}`));
   assert.ok(text.indexOf('Version 2 (current)') < text.indexOf('Version 1'), 'newest version first');
   assert.doesNotMatch(text, /Record a new version/, 'the public cannot record a version');
 });
@@ -158,7 +158,7 @@ test('an agreement\'s page shows who signed when, and prominently who has not', 
   for (const name of ['Office of the Northshire Police and Crime Commissioner', 'Northshire Voluntary Action', 'Safe Homes Northshire', 'Northshire Youth Justice Service']) {
     assert.match(text.slice(text.indexOf('Not signed'), text.indexOf('Signed Organisation')), new RegExp(name));
   }
-  assert.match(text, new RegExp(`Northshire Police ${formatDate(addDays(todayIso(), -60))} Not recorded`));
+  assert.match(text, new RegExp(`Northshire Police ${formatDay(addDays(todayIso(), -60))} Not recorded`));
   assert.doesNotMatch(text, /Record a signature/);
 
   const older = pageText((await member.get(`/governance/sharing-agreements/${isa3}`)).body);
@@ -217,7 +217,7 @@ test('an officer records a signature; a second signature and a date before the v
   assert.equal(res.statusCode, 303);
   const page = pageText((await officer.get(res.headers.location as string)).body);
   assert.match(page, /Signature recorded for Northshire Voluntary Action/);
-  assert.match(page, new RegExp(`Northshire Voluntary Action ${formatDate(todayIso())} Hugo Carver, Chief Officer`));
+  assert.match(page, new RegExp(`Northshire Voluntary Action ${formatDay(todayIso())} Hugo Carver, Chief Officer`));
   assert.match(page, /3 organisations have not signed/);
 
   const again = await officer.post(`/governance/sharing-agreements/${isa4}/signatures/new`, { organisation_id: nva, ...dateParts(todayIso(), 'signed_on') });

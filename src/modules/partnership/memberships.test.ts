@@ -37,6 +37,14 @@ test('an officer adds a member, who represents their own organisation unless tol
   assert.equal(row.ends_on, null);
   const history = pageText((await officer.get(`/history/membership/${row.id}`)).body);
   assert.match(history, /Gwen Abernethy Create/);
+  // In plain English: the form's words for the fields, names for ids, dates with their day.
+  assert.match(history, /Person\s*: \(blank\) → Ms Abena Mensah/);
+  assert.match(history, /Body\s*: \(blank\) → Working Group/);
+  assert.match(history, /Organisation\s*: \(blank\) → Probation Service, Northshire region/);
+  assert.match(history, /Role\s*: \(blank\) → Member/);
+  assert.match(history, /From\s*: \(blank\) → [A-Z][a-z]+day \d+ [A-Z][a-z]+ \d{4}/);
+  assert.doesNotMatch(history, /[0-9a-f]{8}-[0-9a-f]{4}-/, 'no raw ids');
+  assert.doesNotMatch(history, /_id|starts_on|\bUTC\b/, 'no raw field names, no UTC');
 });
 
 test('a member may represent another organisation, for a fixed period', async () => {
@@ -110,7 +118,7 @@ test('the same person cannot hold the same role twice at once, but may again aft
     person_id: lamb, role: 'member', ...dateFields('starts_on', '2015-04-01'), ...dateFields('ends_on', '2016-03-31'),
   });
   assert.equal(earlier.statusCode, 303);
-  assert.match(pageText((await officer.get(`/people/${lamb}`)).body), /Past Body Role Representing From To Working Group Member Safe Homes Northshire 1 April 2015 31 March 2016/);
+  assert.match(pageText((await officer.get(`/people/${lamb}`)).body), /Past Body Role Representing From To Working Group Member Safe Homes Northshire Wednesday 1 April 2015 Thursday 31 March 2016/);
 });
 
 test('an officer ends a membership, which moves to past members; an end before the start is refused', async () => {
@@ -134,7 +142,7 @@ test('an officer ends a membership, which moves to past members; an end before t
   assert.match(page, /Membership of Mr Imran Qureshi ended/);
   assert.match(page, /Past members .*Mr Imran Qureshi Member Northshire Youth Justice Service/);
   const history = pageText((await officer.get(`/history/membership/${qureshi.id}`)).body);
-  assert.match(history, /Update ends on\s*: \(blank\) →/);
+  assert.match(history, /Update To\s*: \(blank\) →/);
 });
 
 test('an officer changes a membership, keeping to the rules', async () => {
@@ -152,7 +160,7 @@ test('an officer changes a membership, keeping to the rules', async () => {
   const page = pageText((await officer.get(`/bodies/${working}`)).body);
   assert.match(page, /Membership changed/);
   assert.match(page, /Substitutes Name Representing From (Actions )?Mr Felix Okonkwo/);
-  assert.match(pageText((await officer.get(`/history/membership/${okonkwo.id}`)).body), /role\s*: member → substitute/);
+  assert.match(pageText((await officer.get(`/history/membership/${okonkwo.id}`)).body), /Role\s*: Member → Substitute/);
 });
 
 test('members and the public may not add, change or end memberships', async () => {

@@ -135,7 +135,7 @@ test('an officer changes a person, and the change is recorded with before and af
   assert.match(page, /Changes saved/);
   assert.match(page, /DCI Mark Chen/);
   const history = pageText((await officer.get(`/history/person/${chen}`)).body);
-  assert.match(history, /honorific\s*: DI → DCI/);
+  assert.match(history, /Title \(Mr, Ms, Dr\)\s*: DI → DCI/);
   assert.doesNotMatch(history, /organisation id/, 'only what changed is listed');
 });
 

@@ -79,8 +79,8 @@ test('the calendar shows a year’s meetings by month, with what is published of
   assert.equal(res.statusCode, 200);
   const text = pageText(res.body);
   assert.match(text, /Meetings in 2023/);
-  assert.match(text, /March 2023 Date Time Body Where Published 9 March 2023 , Eastmere Safer Communities Board 10am Eastmere Safer Communities Board Online Minutes approved/);
-  assert.match(text, /June 2023 .*15 June 2023 .* Draft minutes/);
+  assert.match(text, /March 2023 Date Time Body Where Published Thursday 9 March 2023 , Eastmere Safer Communities Board 10am Eastmere Safer Communities Board Online Minutes approved/);
+  assert.match(text, /June 2023 .*Thursday 15 June 2023 .* Draft minutes/);
   assert.ok(res.body.includes(`href="/meetings/${march.id}"`));
   assert.doesNotMatch(text, /November 2022/);
   // The years with meetings are links; other bodies' meetings are not shown.
@@ -109,7 +109,7 @@ test('decisions are those of published minutes only, never restricted business, 
   assert.match(text, /Showing 1 to 25/);
   // June's first, and marked as draft minutes.
   assert.ok(text.indexOf('Street lighting') < text.indexOf('Grant returns'));
-  assert.match(text, /Street lighting in Eastmere town centre Eastmere Safer Communities Board, 15 June 2023 \(item B1\) Draft minutes RESOLVED to support the street lighting bid\./);
+  assert.match(text, /Street lighting in Eastmere town centre Eastmere Safer Communities Board, Thursday 15 June 2023 \(item B1\) Draft minutes RESOLVED to support the street lighting bid\./);
   assert.match(text, /Notes of the last meeting .* RESOLVED that the minutes of the meeting held on 9 March 2023 were a correct record\./);
   assert.doesNotMatch(text, /Heron/);
   assert.doesNotMatch(text, /night-time economy/i);
@@ -166,7 +166,7 @@ test('a person’s activity: the public sees published attendance and items, nev
   const res = await pub.get(`/people/${lindqvist}/activity`);
   assert.equal(res.statusCode, 200);
   const text = pageText(res.body);
-  assert.match(text, /9 March 2023 , Eastmere Safer Communities Board Eastmere Safer Communities Board Present Chair/);
+  assert.match(text, /Thursday 9 March 2023 , Eastmere Safer Communities Board Eastmere Safer Communities Board Present Chair/);
   // November's minutes are not published: its attendance is not public yet.
   assert.doesNotMatch(text, /10 November 2022/);
   assert.match(text, /B1 Youth diversion programme/);

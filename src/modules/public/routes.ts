@@ -10,7 +10,7 @@ import { can, isStaff, type Actor } from '../../access/policy.ts';
 import { NotFoundError, ValidationError } from '../../web/errors.ts';
 import { isUuid } from '../../web/forms.ts';
 import { Input } from '../../web/validate.ts';
-import { formatDate } from '../../web/nunjucks.ts';
+import { formatDate, formatDay } from '../../web/nunjucks.ts';
 import { bodyKindLabel, bodyTree, displayName, groupMemberships, membershipRoleLabel, todayIso, addDays } from '../partnership/domain.ts';
 import { membersOfBody } from '../partnership/memberships.store.ts';
 import { findPerson } from '../partnership/people.store.ts';
@@ -84,7 +84,7 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
   const bodyOptions = async (pid: string) => (await partnershipBodies(db, pid)).map((b) => ({ value: b.id, text: b.name }));
 
   const meetingRow = (m: MeetingSummary) => ({
-    ...m, date: formatDate(m.meets_on), time: formatTime(m.starts_at), where: whereText(m), state: publicStatus(m),
+    ...m, date: formatDay(m.meets_on), time: formatTime(m.starts_at), where: whereText(m), state: publicStatus(m),
   });
 
   // ---------------------------------------------------------------- public information
@@ -413,9 +413,9 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
     // Attendance is part of the minutes: the public sees it once they are published;
     // the partnership's own people see it as soon as it is recorded (as on the meeting page).
     const attended = attendance.filter((a) => actor.kind === 'user' || (mayReadMinutes(actor, a) && minutesArePublic(a)))
-      .map((a) => ({ ...a, label: attendanceLabel(a.kind), date: formatDate(a.meets_on) }));
+      .map((a) => ({ ...a, label: attendanceLabel(a.kind), date: formatDay(a.meets_on) }));
     const items = presented.filter((i) => mayReadAgenda(actor, i) && mayReadRecord(actor, i, i.body_id))
-      .map((i) => ({ ...i, date: formatDate(i.meets_on) }));
+      .map((i) => ({ ...i, date: formatDay(i.meets_on) }));
     await auditRestrictedReads(db, actor, items.filter((i) => i.restricted)
       .map((i) => ({ recordType: 'agenda-item', id: i.id, summary: `Read restricted item ${i.code} in a list of items presented` })));
     let actions: (ActionView & { statusLabel: string })[] | null = null;
