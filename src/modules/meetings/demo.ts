@@ -37,6 +37,28 @@ interface MeetingSpec {
   attendance?: [family: string, kind: AttendanceKind, capacity?: string][];
 }
 
+/**
+ * The day a demo meeting falls on: the first Tuesday, Wednesday or Thursday from `iso`,
+ * outside the Christmas and new year week, as partnership meetings are held. No bank
+ * holiday of England and Wales falls on those days outside that week, except the rare
+ * ones proclaimed for a jubilee or a funeral.
+ */
+export function meetingDay(iso: string): string {
+  for (let day = iso; ; day = addDays(day, 1)) {
+    const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+    const monthDay = day.slice(5);
+    if (weekday >= 2 && weekday <= 4 && monthDay < '12-24' && monthDay > '01-02') return day;
+  }
+}
+
+/** When a demo agenda was published: eight days before, or yesterday's working day for one published early. Never in the future. */
+export function agendaPublishedOn(meetsOn: string, today: string): string {
+  let day = addDays(meetsOn, -8);
+  if (day >= today) day = addDays(today, -1);
+  while ([0, 6].includes(new Date(`${day}T00:00:00Z`).getUTCDay())) day = addDays(day, -1);
+  return day;
+}
+
 /** Adds the demo meetings; called once from the demo seed, inside its transaction. */
 export async function seedMeetingsDemo(trx: Trx, partnershipId: string, today = todayIso()): Promise<void> {
   const pid = partnershipId;
@@ -71,7 +93,7 @@ export async function seedMeetingsDemo(trx: Trx, partnershipId: string, today = 
     const meeting = await trx.insertInto('meetings').values({
       partnership_id: pid, body_id: spec.bodyId, meets_on: spec.on, starts_at: spec.at, ends_at: null, venue: spec.venue, online: spec.online,
       contact_person_id: clerk, status: spec.status, cancelled_reason: null,
-      agenda_published_at: spec.agendaPublished ? new Date(`${addDays(spec.on, -8)}T09:00:00Z`) : null,
+      agenda_published_at: spec.agendaPublished ? new Date(`${agendaPublishedOn(spec.on, today)}T09:00:00Z`) : null,
       minutes_published_at: spec.minutesPublished ? new Date(`${addDays(spec.on, 14)}T09:00:00Z`) : null,
       minutes_approved_at: null, approved_at_meeting_id: null, created_by: null,
       minutes_numbers_fixed_at: spec.minutesPublished ? new Date(`${addDays(spec.on, 14)}T09:00:00Z`) : null,
@@ -157,7 +179,7 @@ export async function seedMeetingsDemo(trx: Trx, partnershipId: string, today = 
 
   // The board: three meetings held, the first two approved at the next; two to come.
   await makeMeeting({
-    bodyId: board.id, on: addDays(today, -420), at: '10:00', venue: null, online: true, status: 'minutes-draft', agendaPublished: true, minutesPublished: true,
+    bodyId: board.id, on: meetingDay(addDays(today, -420)), at: '10:00', venue: null, online: true, status: 'minutes-draft', agendaPublished: true, minutesPublished: true,
     attendance: boardPresent,
     items: [
       ...boardOpening().filter((i) => i.kind !== 'previous-minutes'),
@@ -168,7 +190,7 @@ export async function seedMeetingsDemo(trx: Trx, partnershipId: string, today = 
     ],
   });
   await makeMeeting({
-    bodyId: board.id, on: addDays(today, -240), at: '10:00', venue: 'Council Chamber, County Hall, Northtown', online: false, status: 'minutes-draft', agendaPublished: true, minutesPublished: true,
+    bodyId: board.id, on: meetingDay(addDays(today, -240)), at: '10:00', venue: 'Council Chamber, County Hall, Northtown', online: false, status: 'minutes-draft', agendaPublished: true, minutesPublished: true,
     attendance: boardPresent,
     items: [
       ...boardOpening(),
@@ -185,7 +207,7 @@ export async function seedMeetingsDemo(trx: Trx, partnershipId: string, today = 
     ],
   });
   await makeMeeting({
-    bodyId: board.id, on: addDays(today, -60), at: '10:00', venue: 'Council Chamber, County Hall, Northtown', online: true, status: 'minutes-draft', agendaPublished: true, minutesPublished: true,
+    bodyId: board.id, on: meetingDay(addDays(today, -60)), at: '10:00', venue: 'Council Chamber, County Hall, Northtown', online: true, status: 'minutes-draft', agendaPublished: true, minutesPublished: true,
     attendance: boardPresent,
     items: [
       ...boardOpening(),
@@ -201,7 +223,7 @@ export async function seedMeetingsDemo(trx: Trx, partnershipId: string, today = 
     ],
   });
   await makeMeeting({
-    bodyId: board.id, on: addDays(today, 40), at: '10:00', venue: 'Council Chamber, County Hall, Northtown', online: true, status: 'agenda-published', agendaPublished: true, minutesPublished: false,
+    bodyId: board.id, on: meetingDay(addDays(today, 40)), at: '10:00', venue: 'Council Chamber, County Hall, Northtown', online: true, status: 'agenda-published', agendaPublished: true, minutesPublished: false,
     items: [
       ...boardOpening(),
       { section: 'A', title: 'Matters arising', kind: 'matters-arising' },
@@ -214,7 +236,7 @@ export async function seedMeetingsDemo(trx: Trx, partnershipId: string, today = 
     ],
   });
   await makeMeeting({
-    bodyId: board.id, on: addDays(today, 220), at: '14:00', venue: null, online: true, status: 'scheduled', agendaPublished: false, minutesPublished: false,
+    bodyId: board.id, on: meetingDay(addDays(today, 220)), at: '14:00', venue: null, online: true, status: 'scheduled', agendaPublished: false, minutesPublished: false,
     items: [...boardOpening(), { section: 'A', title: 'Matters arising', kind: 'matters-arising' }, { section: 'B', title: 'Working Group update' }, { section: 'C', title: 'Dates of future meetings', kind: 'future-dates' }],
   });
 
@@ -229,7 +251,7 @@ export async function seedMeetingsDemo(trx: Trx, partnershipId: string, today = 
     ['Ibekwe', 'present'], ['Lamb', 'present'], ['Qureshi', 'apologies'], ['Fairweather', 'in-attendance', 'Community Safety Officer'],
   ];
   await makeMeeting({
-    bodyId: working.id, on: addDays(today, -150), at: '09:30', venue: null, online: true, status: 'minutes-draft', agendaPublished: true, minutesPublished: true,
+    bodyId: working.id, on: meetingDay(addDays(today, -150)), at: '09:30', venue: null, online: true, status: 'minutes-draft', agendaPublished: true, minutesPublished: true,
     attendance: wgPresent,
     items: [
       ...wgOpening().filter((i) => i.kind !== 'previous-minutes'),
@@ -238,7 +260,7 @@ export async function seedMeetingsDemo(trx: Trx, partnershipId: string, today = 
     ],
   });
   await makeMeeting({
-    bodyId: working.id, on: addDays(today, -45), at: '09:30', venue: 'Room 2, Ashby Vale Civic Centre', online: false, status: 'minutes-draft', agendaPublished: true, minutesPublished: false,
+    bodyId: working.id, on: meetingDay(addDays(today, -45)), at: '09:30', venue: 'Room 2, Ashby Vale Civic Centre', online: false, status: 'minutes-draft', agendaPublished: true, minutesPublished: false,
     attendance: wgPresent,
     items: [
       ...wgOpening(),
@@ -247,7 +269,7 @@ export async function seedMeetingsDemo(trx: Trx, partnershipId: string, today = 
     ],
   });
   await makeMeeting({
-    bodyId: working.id, on: addDays(today, 25), at: '09:30', venue: null, online: true, status: 'scheduled', agendaPublished: false, minutesPublished: false,
+    bodyId: working.id, on: meetingDay(addDays(today, 25)), at: '09:30', venue: null, online: true, status: 'scheduled', agendaPublished: false, minutesPublished: false,
     items: [...wgOpening(), { section: 'B', title: 'Action plan monitoring' }, { section: 'C', title: 'Dates of future meetings', kind: 'future-dates' }],
   });
 

@@ -154,3 +154,17 @@ test('a meeting has one status tag that never repeats or contradicts what is pub
   assert.equal(meetingStatusTag({ ...base, status: 'minutes-approved' }).text, 'Minutes approved, not published');
   assert.equal(meetingStatusTag({ ...base, status: 'cancelled', agenda_published_at: at }).text, 'Cancelled');
 });
+
+test('demo meetings fall on a Tuesday to Thursday outside Christmas week, and no demo agenda is published in the future', async () => {
+  const { meetingDay, agendaPublishedOn } = await import('./demo.ts');
+  for (let i = 0; i < 400; i++) {
+    const day = meetingDay(new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10));
+    const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+    assert.ok(weekday >= 2 && weekday <= 4, `${day} is a Tuesday to Thursday`);
+    assert.ok(day.slice(5) < '12-24' && day.slice(5) > '01-02', `${day} is outside Christmas week`);
+  }
+  assert.equal(meetingDay('2026-12-06'), '2026-12-08', 'a Sunday moves to the Tuesday');
+  assert.equal(agendaPublishedOn('2027-01-13', '2026-12-04'), '2026-12-03', 'an agenda published early was published by yesterday');
+  assert.equal(agendaPublishedOn('2026-12-22', '2026-12-14'), '2026-12-11', 'never today or later, and on a weekday');
+  assert.equal(agendaPublishedOn('2026-10-14', '2026-12-04'), '2026-10-06');
+});
