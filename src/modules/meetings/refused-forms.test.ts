@@ -52,7 +52,7 @@ test('the page to change a resolution approving another meeting’s minutes offe
     assert.doesNotMatch(page.body, /<textarea/);
     assert.doesNotMatch(mainOf(page.body), /<form|<button/);
     assert.doesNotMatch(page.body, new RegExp(`action="/meetings/${june}/resolutions/${confirming}/`));
-    assert.match(pageText(page.body), /approved the minutes of the meeting held on 14 March 2023/);
+    assert.match(pageText(page.body), /approved the minutes of the meeting held on Tuesday 14 March 2023/);
     assert.match(pageText(page.body), /record an amendment to those minutes/i);
     assert.match(page.body, new RegExp(`href="/meetings/${march}"`));
   }
