@@ -175,8 +175,13 @@ export async function acceptImport(ctx: Context, id: string, corrections: Correc
   // The corrections are kept even if accepting fails, so nothing typed is lost.
   if (corrections) await saveDraft(ctx.db, ctx.actor.partnershipId, id, draft);
   const partnershipId = ctx.actor.partnershipId;
-  const sections = await inTransaction(ctx, (trx) => ensureSectionDefaults(trx, partnershipId));
-  const problems = draftProblems(draft, sections);
+  const [sections, people, organisations] = await Promise.all([
+    inTransaction(ctx, (trx) => ensureSectionDefaults(trx, partnershipId)),
+    ctx.db.selectFrom('people').select(['id', 'honorific', 'given_name', 'family_name']).where('partnership_id', '=', partnershipId).execute(),
+    ctx.db.selectFrom('organisations').select(['id', 'name', 'short_name']).where('partnership_id', '=', partnershipId).execute(),
+  ]);
+  // Every problem found before writing is reported at once, not the first one per attempt.
+  const problems = [...draftProblems(draft, sections), ...ownerProblems(draft, people, organisations)];
   if (problems.length) throw new ValidationError(problems);
 
   return inTransaction(ctx, async (trx) => {
@@ -356,6 +361,31 @@ function sourceOf(text: string, paragraphs: { id: string; text: string }[], reso
 }
 
 const meetingRole = /^(?:(?:vice|deputy)[- ]?)?(?:chair(?:man|woman|person)?)$|^substitut|^member$|^observer$/i;
+
+/** Actions whose owner is neither in the record nor a new person the clerk confirmed: each of them, with where it is. */
+export function ownerProblems(draft: Draft, people: KnownPerson[], organisations: KnownOrganisation[]): FieldError[] {
+  const confirmed = new Set(draft.newPeople);
+  const problems: FieldError[] = [];
+  draft.meetings.forEach((m, mi) => {
+    if (!m.include || m.role !== 'minutes') return;
+    const when = `Meeting of ${formatDate(m.date)}`;
+    m.items.forEach((item, ii) => {
+      if (!item.include) return;
+      const label = `${when}, ${item.minuteNumber ? `minute ${item.minuteNumber}` : item.code ? `item ${item.code}` : `item ${ii + 1}`}`;
+      item.actions.forEach((action, xi) => {
+        const name = action.owner.trim();
+        if (!action.include || !name) return;
+        const cleaned = name.replace(/^the\s+/i, '');
+        if (matchPerson(cleaned, people).kind === 'person' || matchOrganisation(cleaned, organisations) || confirmed.has(personKey(name))) return;
+        problems.push({
+          field: f.action(mi, ii, xi, 'owner'),
+          message: `${label}, action ${xi + 1}: ${name} is not a person or organisation in the record. Tick “Add ${name} as a new person”, change the owner to someone in the record, or untick the action`,
+        });
+      });
+    });
+  });
+  return problems;
+}
 
 /** Links printed names to people and organisations, creating the new people the clerk confirmed. */
 class Links {

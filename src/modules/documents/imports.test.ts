@@ -140,6 +140,22 @@ test('a failure while accepting changes nothing and says what to fix', { timeout
   assert.equal(await count('meetings'), before.meetings + 1);
 });
 
+test('every problem the clerk can fix is reported at once, not one per attempt', { timeout: 120_000 }, async () => {
+  const id = await importOne('working-group-2025-05-14.txt', minutesOf('Wednesday 14 May 2025', 401));
+  const form = formOf((await officer.get(`/imports/${id}`)).body, `/imports/${id}`);
+  const before = await count('meetings');
+  // Two minutes given one number, and an action's owner not in the record: both said on one page.
+  const res = await officer.post(`/imports/${id}`, {
+    ...form, 'm0-i1-minute': '412', 'm0-i2-minute': '412', 'm0-i2-x0-owner': 'Ms Q Absent', 'm0-i2-x0-due-day': '1', 'm0-i2-x0-due-month': '6', 'm0-i2-x0-due-year': '2025',
+    new_person: 'o pendleford', intent: 'accept',
+  });
+  assert.equal(res.statusCode, 400);
+  const text = pageText(res.body);
+  assert.match(text, /There is a problem .*minute 412 is also given to item/);
+  assert.match(text, /Ms Q Absent is not a person or organisation in the record/);
+  assert.equal(await count('meetings'), before, 'nothing was written');
+});
+
 test('a minute number already used by another meeting of the body is refused, naming that meeting', { timeout: 120_000 }, async () => {
   const id = await importOne('working-group-2025-05-07.txt', minutesOf('Wednesday 7 May 2025', 200, (x) => x.replace('twelve', 'sixteen')));
   const form = formOf((await officer.get(`/imports/${id}`)).body, `/imports/${id}`);
