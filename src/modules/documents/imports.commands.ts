@@ -17,7 +17,7 @@ import { readFile } from 'node:fs/promises';
 import { ArchiveError, archiveFiles, checkArchive, isArchiveName } from './archive.ts';
 import { findBySha256, findImport, saveDraft, type ImportRow } from './documents.store.ts';
 import {
-  applyCorrections, applyForm, confirmationOf, draftProblems, f, isPreviousMinutesItem, sectionFor, type Draft, type DraftCorrections, type DraftMeeting,
+  applyCorrections, applyForm, confirmationOf, draftProblems, f, isPreviousMinutesItem, namesIn, sectionFor, type Draft, type DraftCorrections, type DraftMeeting,
 } from './draft.ts';
 import { fold, matchOrganisation, matchPerson, personFromName, personKey, type KnownOrganisation, type KnownPerson } from './matching.ts';
 import { addJobFile, addRefusedFile, dropReceivingJob, finishQueueing, openImportJob } from './jobs.ts';
@@ -365,6 +365,8 @@ const meetingRole = /^(?:(?:vice|deputy)[- ]?)?(?:chair(?:man|woman|person)?)$|^
 /** Actions whose owner is neither in the record nor a new person the clerk confirmed: each of them, with where it is. */
 export function ownerProblems(draft: Draft, people: KnownPerson[], organisations: KnownOrganisation[]): FieldError[] {
   const confirmed = new Set(draft.newPeople);
+  // The new people the clerk confirmed are in the record by the time actions are written.
+  const known = [...people, ...namesIn(draft).filter((n) => confirmed.has(personKey(n.name))).map((n, i) => ({ id: `new-${i}`, ...personFromName(n.name) }))];
   const problems: FieldError[] = [];
   draft.meetings.forEach((m, mi) => {
     if (!m.include || m.role !== 'minutes') return;
@@ -376,7 +378,7 @@ export function ownerProblems(draft: Draft, people: KnownPerson[], organisations
         const name = action.owner.trim();
         if (!action.include || !name) return;
         const cleaned = name.replace(/^the\s+/i, '');
-        if (matchPerson(cleaned, people).kind === 'person' || matchOrganisation(cleaned, organisations) || confirmed.has(personKey(name))) return;
+        if (matchPerson(cleaned, known).kind === 'person' || matchOrganisation(cleaned, organisations) || confirmed.has(personKey(name))) return;
         problems.push({
           field: f.action(mi, ii, xi, 'owner'),
           message: `${label}, action ${xi + 1}: ${name} is not a person or organisation in the record. Tick “Add ${name} as a new person”, change the owner to someone in the record, or untick the action`,
