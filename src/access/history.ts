@@ -16,7 +16,7 @@ const FIELD_LABELS: Record<string, string> = {
   owner_person_id: 'Owner', owner_organisation_id: 'Owner', contact_person_id: 'Contact officer', presenter_person_id: 'Presenter',
   substitute_for_person_id: 'Substitute for', previous_meeting_id: 'Minutes it confirms', confirms_meeting_id: 'Minutes it confirms',
   approved_at_meeting_id: 'Approved at', agenda_item_id: 'Agenda item', item_id: 'Agenda item', section_id: 'Section',
-  election_id: 'Election', source_id: 'Words of the minutes', source_kind: 'Recorded from', source_text: 'Words of the minutes',
+  election_id: 'Election', source_kind: 'Recorded from', source_text: 'Words of the minutes',
   created_by: 'Recorded by', accepted_by: 'Accepted by', user_id: 'Account', granted_by: 'Granted by',
   role: 'Role', starts_on: 'From', ends_on: 'To', held_on: 'Held on', agreed_on: 'Agreed on', effective_on: 'In effect from',
   signed_on: 'Signed on', signed_by: 'Signed by', review_due_on: 'Review due', version: 'Version',
@@ -80,7 +80,7 @@ function describe(field: string, value: unknown, names: Map<string, string>): st
   if (value === null || value === undefined || value === '') return '(blank)';
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
   if (typeof value === 'string') {
-    if (UUID.test(value)) return names.get(value) ?? 'a record no longer held';
+    if (UUID.test(value)) return names.get(value) ?? 'another record';
     if (ISO_DAY.test(value)) return formatDay(value);
     if (ISO_INSTANT.test(value)) return formatDateTime(new Date(value));
     if (CODED_FIELDS.has(field)) return CODE_WORDS[value] ?? value;
@@ -90,8 +90,8 @@ function describe(field: string, value: unknown, names: Map<string, string>): st
   return JSON.stringify(value);
 }
 
-/** Fields whose changes say nothing to a reader (the record's own keys and clocks). */
-const UNSHOWN = new Set(['search_text', 'partnership_id']);
+/** Fields whose changes say nothing to a reader (keys, and the source id the quoted words already show). */
+const UNSHOWN = new Set(['search_text', 'partnership_id', 'source_id']);
 
 export async function presentHistory(db: Kysely<DB>, partnershipId: string, rows: HistoryRow[]): Promise<HistoryRowView[]> {
   const ids = new Set<string>();

@@ -34,11 +34,11 @@ before(async () => {
   otherBodyId = await buildBody(t, 'Harbour Panel');
   macrae = await personId(t, 'Macrae');
   held = await holdMeeting(t, officer, bodyId, {
-    on: addDays(todayIso(), -20), stage: 'minutes',
+    on: addDays(todayIso(), -20), stage: 'minutes-unpublished',
     items: [
       { section: 'B', title: OPEN_ITEM, paragraphs: [`The ${WORD} premises were discussed.`], resolutions: [`that the ${WORD} licence be reviewed.`] },
       { section: 'D', title: RESTRICTED_ITEM, paragraphs: ['Chronologies from Sandmoor agencies were discussed.'], resolutions: ['that the Sandmoor findings be accepted.'] },
-      { section: 'A', title: 'Matters arising', kind: 'matters-arising' },
+      { section: 'A', title: 'Matters arising', kind: 'matters-arising', paragraphs: ['The actions from the last meeting were reviewed.'] },
     ],
   });
   other = await holdMeeting(t, officer, otherBodyId, {
@@ -99,7 +99,7 @@ test('an action from an open resolution follows its item into section D and out 
   assert.equal(entry.restricted, true, 'the search entry follows in the same change');
   // The change to the action is in its history, with the reason.
   const history = pageText((await officer.get(`/history/action/${actionId}`)).body);
-  assert.match(history, /Gwen Abernethy Update restricted : false → true/);
+  assert.match(history, /Gwen Abernethy Update Restricted \(not open to the press and public\) : No → Yes/);
 
   // The panel's grant is for another body: still nothing. An officer still reads it.
   assert.equal((await officer.get(`/actions/${actionId}`)).statusCode, 200);

@@ -158,7 +158,11 @@ export async function updateAgendaItem(ctx: Context, meetingId: string, itemId: 
       if (problem) throw new ConflictError(problem, 'code');
     }
     // What the public already has is not changed silently: a late item, or a withdrawal with a reason.
-    if (onPublishedAgenda(meeting, before) && (values.title !== before.title || (values.description ?? null) !== (before.description ?? null) || sectionChanged)) {
+    // The section may still change: moving an item into a restricted section only takes
+    // words away from the public, and once the meeting is held the draft minutes record
+    // where the board took each item (it may resolve to exclude the public, or not to).
+    const sectionMayChange = section.restricted || meeting.status === 'held' || meeting.status === 'minutes-draft';
+    if (onPublishedAgenda(meeting, before) && (values.title !== before.title || (values.description ?? null) !== (before.description ?? null) || (sectionChanged && !sectionMayChange))) {
       throw new ConflictError(`Item ${before.code} is on the published agenda, so its title, description and section are not changed silently. Add a late item (published as a supplementary agenda), or withdraw the agenda with a reason, change it and publish it again`);
     }
     let minuteNumber = before.minute_number;

@@ -43,7 +43,7 @@ before(async () => {
   const up = await t.app.inject({ method: 'POST', url: `/meetings/${meetingId}/items/${secretItem}/papers`, payload, headers: { host: 'localhost', cookie: officer.cookieHeader(), 'content-type': contentType } });
   assert.equal(up.statusCode, 303, up.body.slice(0, 400));
   paperId = (await db().selectFrom('papers').select('id').where('agenda_item_id', '=', secretItem).executeTakeFirstOrThrow()).id;
-  const published = await officer.json('POST', `/api/meetings/${meetingId}/publish-agenda`, {});
+  const published = await officer.json('POST', `/api/meetings/${meetingId}/publish-agenda`, { confirmWarnings: true });
   assert.equal(published.statusCode, 200, published.body.slice(0, 400));
 });
 after(async () => { await t.close(); });
@@ -131,6 +131,9 @@ test('the exemption paragraph is chosen per item, checked, and kept', async () =
   assert.equal(res.statusCode, 201, res.body);
   const rows = await db().selectFrom('agenda_items').select(['code', 'exemption_paragraph']).where('meeting_id', '=', meetingId).where('restricted', '=', true).orderBy('code').execute();
   assert.deepEqual(rows.map((r) => [r.code, r.exemption_paragraph]), [['D1', 7], ['D2', 4]]);
+  // Added after the agenda went out, it reaches the public with a supplementary agenda.
+  const supplement = await officer.json('POST', `/api/meetings/${meetingId}/publish-supplement`, { confirmWarnings: true });
+  assert.equal(supplement.statusCode, 200, supplement.body);
   const text = pageText((await new Client(t.app).get(`/meetings/${meetingId}`)).body);
   assert.match(text, /Item D2 : Held without the press and public\. Exempt under paragraph 4 /);
   assert.doesNotMatch(text, /Staffing restructure/);

@@ -73,14 +73,14 @@ for (const [path, label, text] of [['paragraphs', 'paragraph', 'The update was p
     assert.doesNotMatch(page.body, /<textarea/);
     assert.doesNotMatch(mainOf(page.body), /<form|<button/);
     assert.doesNotMatch(page.body, new RegExp(`action="/meetings/${june}/${path}/${id}/amend"`));
-    assert.match(pageText(page.body), /minutes of this meeting are still a draft/);
+    assert.match(pageText(page.body), /minutes of this meeting are still an unpublished draft/);
     assert.match(page.body, new RegExp(`href="/meetings/${june}/${path}/${id}/edit"`));
 
     // Amending is still refused, and nothing changes.
     await officer.get(`/meetings/${june}`);
     const save = await officer.post(`/meetings/${june}/${path}/${id}/amend`, { text: 'Quietly rewritten.', reason: 'A typing error' });
     assert.equal(save.statusCode, 400);
-    assert.match(pageText(save.body), /not approved yet: change the draft directly/);
+    assert.match(pageText(save.body), /not published or approved yet: change the draft directly/);
     assert.equal(await textOf(path === 'paragraphs' ? 'minute_paragraphs' : 'resolutions', id), text);
     const amendments = await t.database.db.selectFrom('minute_amendments').select('id').where('record_id', '=', id).execute();
     assert.equal(amendments.length, 0);

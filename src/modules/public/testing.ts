@@ -2,7 +2,7 @@
 // papers, attendance, minutes, publication), so the public pages and files are tested
 // against records made the way a clerk makes them. Used by this module's tests and by
 // test/leak.test.ts.
-import type { Client, TestApp } from '../../../test/support/app.ts';
+import { pageText, type Client, type TestApp } from '../../../test/support/app.ts';
 import { buildPdf, itemId, multipartBody, redirectedId, sectionsOf } from '../meetings/testing.ts';
 
 export interface ItemSpec {
@@ -36,7 +36,7 @@ export interface HeldMeeting {
 }
 
 function expectRedirect(res: { statusCode: number; body: string }, what: string) {
-  if (res.statusCode !== 303) throw new Error(`${what}: ${res.statusCode} ${res.body.slice(0, 400)}`);
+  if (res.statusCode !== 303) throw new Error(`${what}: ${res.statusCode} ${pageText(res.body).slice(0, 600)}`);
 }
 
 /** Uploads a paper through the item page's form, as a browser would. */

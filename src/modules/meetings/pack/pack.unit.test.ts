@@ -102,7 +102,7 @@ function bigView(items: number): MeetingView {
       status: 'agenda-published', cancelled_reason: null, agenda_published_at: new Date('2024-01-10T09:00:00Z'), minutes_approved_at: null,
     },
     when: '10am', where: 'Hall', contactName: null, agendaVisible: true, minutesVisible: false, minutesDraft: true,
-    sections: [{ id: 's-b', code: 'B', title: 'Matters for discussion', restricted: false, exemption_reason: null, items: list }],
+    sections: [{ id: 's-b', code: 'B', title: 'Matters for discussion', restricted: false, exemption_reason: null, items: list, withheld: [] }],
     items: list, attendance: [], amendments: [],
   } as unknown as MeetingView;
 }
