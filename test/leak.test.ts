@@ -204,23 +204,37 @@ async function actionFromApi(description: string, sourceKind: 'resolution' | 'mi
   return res.json().id as string;
 }
 
-/** Moves an item to another section of the published meeting, by the item's form or the API, keeping everything else. */
+/**
+ * Moves an item to another section of the published meeting, by the item's form or the API,
+ * keeping everything else. Published minutes are not changed silently, so the clerk
+ * withdraws them with a reason, moves the item and publishes them again.
+ */
 async function moveItem(itemId: string, section: 'B' | 'D', opts: { api?: boolean } = {}) {
   const db = t.database.db;
   const item = await db.selectFrom('agenda_items').selectAll().where('id', '=', itemId).executeTakeFirstOrThrow();
   const target = await db.selectFrom('meeting_sections').select('id').where('meeting_id', '=', item.meeting_id).where('code', '=', section).executeTakeFirstOrThrow();
+  const meeting = await db.selectFrom('meetings').select('minutes_published_at').where('id', '=', item.meeting_id).executeTakeFirstOrThrow();
+  if (meeting.minutes_published_at) {
+    await officer.get(`/meetings/${item.meeting_id}/withdraw/minutes`);
+    const withdrawn = await officer.post(`/meetings/${item.meeting_id}/withdraw/minutes`, { reason: `Item ${item.code} is moved to section ${section}` });
+    assert.equal(withdrawn.statusCode, 303, withdrawn.body.slice(0, 300));
+  }
   if (opts.api) {
     const res = await officer.json('PUT', `/api/meetings/${item.meeting_id}/items/${itemId}`, {
       sectionId: target.id, title: item.title, kind: item.kind, minuted: item.minuted, minuteNumber: item.minute_number,
     });
     assert.equal(res.statusCode, 200, res.body.slice(0, 300));
-    return;
+  } else {
+    await officer.get(`/meetings/${item.meeting_id}/items/${itemId}/edit`);
+    const res = await officer.post(`/meetings/${item.meeting_id}/items/${itemId}/edit`, {
+      section_id: target.id, title: item.title, kind: item.kind, minuted: item.minuted ? 'yes' : 'no', minute_number: String(item.minute_number ?? ''),
+    });
+    assert.equal(res.statusCode, 303, res.body.slice(0, 300));
   }
-  await officer.get(`/meetings/${item.meeting_id}/items/${itemId}/edit`);
-  const res = await officer.post(`/meetings/${item.meeting_id}/items/${itemId}/edit`, {
-    section_id: target.id, title: item.title, kind: item.kind, minuted: item.minuted ? 'yes' : 'no', minute_number: String(item.minute_number ?? ''),
-  });
-  assert.equal(res.statusCode, 303, res.body.slice(0, 300));
+  if (meeting.minutes_published_at) {
+    const republished = await officer.post(`/meetings/${item.meeting_id}/publish/minutes`, { confirm_warnings: 'yes' });
+    assert.equal(republished.statusCode, 303, republished.body.slice(0, 300));
+  }
 }
 after(async () => { await t?.close(); });
 

@@ -8,6 +8,7 @@ import { NotFoundError } from '../../web/errors.ts';
 import { renderConfirmation } from '../../web/confirm.ts';
 import { formatDay } from '../../web/nunjucks.ts';
 import { readMeeting } from './reading.ts';
+import { auditRestrictedReads } from './access.ts';
 import type { MeetingView } from './record.ts';
 
 type Params = { id?: string; itemId?: string; recordId?: string; paperId?: string };
@@ -23,12 +24,16 @@ export async function meetingConfirmPages(app: FastifyInstance): Promise<void> {
   }
   const caption = (view: MeetingView) => `${view.meeting.body_name}, ${formatDay(view.meeting.meets_on)}`;
   const itemName = (i: { code: string | null; title: string }) => (i.code ? `item ${i.code}, “${i.title}”` : `the item “${i.title}”`);
+  // A confirmation page quotes the record it removes: a restricted one is a read, audited.
+  const auditItem = (req: FastifyRequest, item: { id: string; code: string | null; restricted: boolean }, what: string) =>
+    item.restricted ? auditRestrictedReads(db, req.actor, [{ recordType: 'agenda-item', id: item.id, summary: `Read restricted item ${item.code ?? ''} on the page to remove ${what}` }]) : Promise.resolve();
   const crumbs = (view: MeetingView) => [{ text: 'Meetings', href: '/meetings' }, { text: caption(view), href: `/meetings/${view.meeting.id}` }];
 
   app.get('/meetings/:id/items/:itemId/remove', async (req, reply) => {
     const view = await meetingFor(req);
     const item = view.items.find((i) => i.id === (req.params as Params).itemId);
     if (!item) throw new NotFoundError();
+    await auditItem(req, item, 'it');
     const more = [item.papers.length && `its ${item.papers.length === 1 ? 'paper' : `${item.papers.length} papers`}`,
       item.paragraphs.length && 'its minutes', item.resolutions.length && 'its resolutions'].filter(Boolean);
     return renderConfirmation(reply, {
@@ -46,6 +51,7 @@ export async function meetingConfirmPages(app: FastifyInstance): Promise<void> {
     const item = view.items.find((i) => i.papers.some((p) => p.id === paperId));
     const paper = item?.papers.find((p) => p.id === paperId);
     if (!item || !paper) throw new NotFoundError();
+    await auditItem(req, item, 'a paper');
     return renderConfirmation(reply, {
       title: `Are you sure you want to remove the paper “${paper.title}”?`,
       caption: caption(view), section: 'meetings', breadcrumbs: crumbs(view),
@@ -61,6 +67,7 @@ export async function meetingConfirmPages(app: FastifyInstance): Promise<void> {
       for (const item of view.items) {
         const record = path === 'paragraphs' ? item.paragraphs.find((p) => p.id === recordId) : item.resolutions.find((r) => r.id === recordId);
         if (!record) continue;
+        await auditItem(req, item, `a ${label}`);
         const name = 'number' in record ? `paragraph ${record.number}` : `the resolution${record.label ? ` ${record.label}` : ''}`;
         return renderConfirmation(reply, {
           title: `Are you sure you want to remove ${name} of the minutes of ${itemName(item)}?`,
@@ -79,6 +86,7 @@ export async function meetingConfirmPages(app: FastifyInstance): Promise<void> {
     const item = view.items.find((i) => i.declarations.some((d) => d.id === recordId));
     const declaration = item?.declarations.find((d) => d.id === recordId);
     if (!item || !declaration) throw new NotFoundError();
+    await auditItem(req, item, 'a declaration');
     return renderConfirmation(reply, {
       title: `Are you sure you want to remove ${declaration.personName}’s declaration of interest?`,
       caption: caption(view), section: 'meetings', breadcrumbs: crumbs(view),

@@ -7,7 +7,7 @@
 // was published, so notices (e-mail) can follow on from here.
 import { sql } from 'kysely';
 import { authorize } from '../../access/policy.ts';
-import { recordAudit } from '../../access/audit.ts';
+import { recordAudit, recordRestrictedReads } from '../../access/audit.ts';
 import { inTransaction, type Context, type Tx } from '../../access/context.ts';
 import { Input } from '../../web/validate.ts';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../web/errors.ts';
@@ -48,7 +48,7 @@ async function checkFacts(db: Tx | Context['db'], partnershipId: string, meeting
     items: items.map((i) => ({
       id: i.id, code: i.code, title: i.title, kind: i.kind, minuted: i.minuted, minute_number: i.minute_number, late: i.late, supplement_id: i.supplement_id,
       paper_expected: i.paper_expected, previous_meeting_id: i.previous_meeting_id, papers: papers.get(i.id) ?? 0, pendingPapers: pendingPapers.get(i.id) ?? 0,
-      paragraphs: paragraphs.get(i.id) ?? 0, resolutions: resolutions.get(i.id) ?? 0, confirmsPrevious: confirming.has(i.id),
+      paragraphs: paragraphs.get(i.id) ?? 0, resolutions: resolutions.get(i.id) ?? 0, confirmsPrevious: confirming.has(i.id), restricted: i.restricted,
     })),
     previousMeeting: previous ? { id: previous.id, meets_on: previous.meets_on } : null,
     attendance: Number(attendance.n),
@@ -72,7 +72,12 @@ export async function publicationCheck(ctx: Context, meetingId: string, event: P
   if (!meeting) throw new NotFoundError();
   authorize(ctx.actor, 'update', { type: 'meeting', bodyId: meeting.body_id });
   const refused = eventProblem(meeting, event, today);
-  const check = checkPublication(event, await checkFacts(ctx.db, ctx.actor.partnershipId, meeting, today));
+  const facts = await checkFacts(ctx.db, ctx.actor.partnershipId, meeting, today);
+  const check = checkPublication(event, facts);
+  // The findings name items by title: naming a restricted one is a read of it.
+  const named = new Set([...check.errors, ...check.warnings].map((p) => p.itemId));
+  await recordRestrictedReads(ctx.db, ctx.actor, facts.items.filter((i) => i.restricted && named.has(i.id))
+    .map((i) => ({ recordType: 'agenda-item', id: i.id, summary: `Read restricted item ${i.code} on the check before publishing` })));
   return { meeting, refused, check };
 }
 

@@ -104,6 +104,8 @@ export interface CheckedItem {
   resolutions: number;
   /** The item carries the resolution approving the previous meeting's minutes. */
   confirmsPrevious: boolean;
+  /** Held without press and public: naming it on the check page is an audited read. */
+  restricted?: boolean;
 }
 
 export interface CheckFacts {
