@@ -366,7 +366,9 @@ const meetingRole = /^(?:(?:vice|deputy)[- ]?)?(?:chair(?:man|woman|person)?)$|^
 export function ownerProblems(draft: Draft, people: KnownPerson[], organisations: KnownOrganisation[]): FieldError[] {
   const confirmed = new Set(draft.newPeople);
   // The new people the clerk confirmed are in the record by the time actions are written.
-  const known = [...people, ...namesIn(draft).filter((n) => confirmed.has(personKey(n.name))).map((n, i) => ({ id: `new-${i}`, ...personFromName(n.name) }))];
+  // (Only those not already in it: a name ticked as new that the record holds is linked, not doubled.)
+  const known = [...people, ...namesIn(draft).filter((n) => confirmed.has(personKey(n.name)) && matchPerson(n.name, people).kind === 'none')
+    .map((n, i) => ({ id: `new-${i}`, ...personFromName(n.name) }))];
   const problems: FieldError[] = [];
   draft.meetings.forEach((m, mi) => {
     if (!m.include || m.role !== 'minutes') return;
