@@ -7,6 +7,7 @@ import { createTestApp, Client, demoUsers, pageText, type TestApp } from '../../
 import { appRoutes, fillRoute, sampleIds } from '../../test/support/routes.ts';
 import { safeNext } from '../access/routes.ts';
 import { parseFormStrictly } from './inputChecks.ts';
+import { buildPdf, multipartBody } from '../modules/meetings/testing.ts';
 
 let t: TestApp;
 let ids: Record<string, string>;
@@ -137,3 +138,42 @@ const auditCount = async () => Number((await t.database.db.selectFrom('audit_log
 function csrfOf(client: Client): string {
   return (client as unknown as { csrf: string }).csrf;
 }
+
+test('a control character in an uploaded file’s name is dropped, and one in a field of the upload form is refused, never a server error', async () => {
+  const officer = await new Client(t.app).signIn(demoUsers.officer);
+  const bodyId = (await officer.json('GET', '/api/bodies')).json().items[0].id as string;
+  const meeting = (await officer.json('POST', `/api/bodies/${bodyId}/meetings`, { meetsOn: '2031-03-11', startsAt: '10:00', online: true })).json();
+  const sections = (await officer.json('GET', `/api/meetings/${meeting.id}/sections`)).json().items as { code: string; id: string }[];
+  const item = (await officer.json('POST', `/api/meetings/${meeting.id}/items`, { sectionId: sections.find((s) => s.code === 'B')!.id, title: 'Street lighting' })).json();
+  const page = await officer.get(`/meetings/${meeting.id}/items/${item.id}`);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+  const send = async (title: string, name: string) => {
+    const { payload, contentType } = multipartBody({ _csrf: csrf, title }, { name, type: 'application/pdf', bytes: await buildPdf(['Street lighting report']) });
+    return t.app.inject({ method: 'POST', url: `/meetings/${meeting.id}/items/${item.id}/papers`, payload, headers: { host: 'localhost', cookie: officer.cookieHeader(), 'content-type': contentType } });
+  };
+  const papers = () => t.database.db.selectFrom('papers').select(['title', 'file_name']).where('meeting_id', '=', meeting.id).execute();
+
+  const badTitle = await send('Lighting\u0000 report', 'lighting.pdf');
+  assert.equal(badTitle.statusCode, 400);
+  assert.match(pageText(badTitle.body), /The title field contains a character that cannot be accepted/);
+  assert.deepEqual(await papers(), [], 'nothing was written');
+
+  const badName = await send('Lighting report', 'light\u0000ing\u0007.pdf');
+  assert.equal(badName.statusCode, 303, pageText(badName.body).slice(0, 300));
+  assert.deepEqual(await papers(), [{ title: 'Lighting report', file_name: 'lighting.pdf' }]);
+
+  // The import upload keeps the name the same way.
+  const importPage = await officer.get('/imports/new');
+  const importCsrf = /name="_csrf" value="([^"]+)"/.exec(importPage.body)?.[1] ?? '';
+  const boundary = '----nulname';
+  const payload = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${importCsrf}\r\n`),
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="notes\u0000\u001b.txt"\r\nContent-Type: text/plain\r\n\r\nMinutes of the meeting held on 3 March 2031\r\n--${boundary}--\r\n`),
+  ]);
+  const imported = await t.app.inject({ method: 'POST', url: '/imports/new', payload, headers: { host: 'localhost', cookie: officer.cookieHeader(), 'content-type': `multipart/form-data; boundary=${boundary}` } });
+  assert.ok(imported.statusCode < 500, `the import upload answered ${imported.statusCode}`);
+  const db = t.database.db;
+  const names = [...await db.selectFrom('job_files').select('file_name').execute(), ...await db.selectFrom('documents').select('file_name').execute()].map((r) => r.file_name);
+  assert.ok(names.includes('notes.txt'), `the file is kept under its cleaned name: ${JSON.stringify(names)}`);
+  assert.ok(!names.some((n) => /[\u0000-\u001f]/.test(n)), `no stored file name holds a control character: ${JSON.stringify(names)}`);
+});

@@ -58,6 +58,23 @@ export function parseFormStrictly(body: string): Record<string, string | string[
   return { ...out };
 }
 
+/**
+ * Multipart fields are read by the upload routes after the gate has run (they stream the
+ * file), so those routes call this once the fields are in: the same rule, the same 400.
+ */
+export function checkMultipartFields(fields: Record<string, unknown>): void {
+  const field = badField(fields, BODY_CONTROL);
+  if (field) throw refuse(field);
+}
+
+// eslint-disable-next-line no-control-regex
+const NAME_CONTROL = /[\u0000-\u001f\u007f]/g;
+
+/** A sent file's name as kept: its last path part, without control characters or lone surrogates, at most 200 characters. */
+export function safeFileName(raw: string | undefined | null): string {
+  return (raw ?? '').replace(/^.*[\\/]/, '').replace(NAME_CONTROL, '').replace(new RegExp(LONE_SURROGATE.source, 'g'), '').trim().slice(0, 200);
+}
+
 /** Checks every request's query string and parsed body; call once, before the routes. */
 export function registerInputChecks(app: FastifyInstance): void {
   app.addHook('preValidation', async (req) => {

@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import { CsrfError } from './csrf.ts';
+import { checkMultipartFields, safeFileName } from './inputChecks.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -129,7 +130,7 @@ async function readFormParts(req: FastifyRequest, reply: FastifyReply, limits: F
       continue;
     }
     checkTokenBeforeFile(req, reply, form.fields);
-    const name = (part.filename || '').replace(/^.*[\\/]/, '').slice(0, 200);
+    const name = safeFileName(part.filename);
     if (part.fieldname !== limits.fileField) {
       part.file.resume();
       continue;
@@ -171,6 +172,7 @@ async function readFormParts(req: FastifyRequest, reply: FastifyReply, limits: F
     total += size;
     form.files.push({ name: name || 'document', path, size, sha256: hash.digest('hex') });
   }
+  checkMultipartFields(form.fields);
   req.body = form.fields;
   return form;
 }

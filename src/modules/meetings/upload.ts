@@ -8,6 +8,7 @@ import type {} from '@fastify/multipart';
 import type { Upload } from './agenda.commands.ts';
 import { authorize } from '../../access/policy.ts';
 import { checkTokenBeforeFile, uploadGate } from '../../web/uploads.ts';
+import { checkMultipartFields, safeFileName } from '../../web/inputChecks.ts';
 
 /** The paper routes' onRequest hook: only people who may change meetings get a body read or parsed. */
 export const paperUploadGate = uploadGate((req) => authorize(req.actor, 'update', { type: 'meeting' }));
@@ -46,9 +47,10 @@ export async function readUpload(req: FastifyRequest, reply: FastifyReply): Prom
     // A browser sends an empty part with no name when no file was chosen.
     if (buffer.length || part.filename) {
       bytes = buffer;
-      fileName = part.filename || 'paper';
+      fileName = safeFileName(part.filename) || 'paper';
     }
   }
+  checkMultipartFields(fields);
   req.body = fields;
   req.paperUpload = { fileName, bytes, tooLarge, fields };
 }
