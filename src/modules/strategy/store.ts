@@ -1,0 +1,174 @@
+// SQL of the strategy module. Every query is scoped by partnership_id. Names of people,
+// organisations and bodies are read (never written) for display.
+import type { Kysely, Selectable } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import { displayName } from '../partnership/domain.ts';
+import type { StrategyAgreementsTable, StrategyPlanLinesTable, StrategyPrioritiesTable, StrategyPlanUpdatesTable } from './tables.ts';
+import { isLineOverdue, rollUp, rollUpGroup, type RolledUp } from './domain.ts';
+
+type Db = Kysely<DB>;
+
+export type Agreement = Selectable<StrategyAgreementsTable>;
+export type PriorityRow = Selectable<StrategyPrioritiesTable>;
+export type LineRow = Selectable<StrategyPlanLinesTable>;
+export type UpdateRow = Selectable<StrategyPlanUpdatesTable>;
+
+export function listAgreements(db: Db, partnershipId: string): Promise<Agreement[]> {
+  return db.selectFrom('strategy_agreements').selectAll().where('partnership_id', '=', partnershipId).orderBy('period', 'desc').execute();
+}
+
+export function findAgreement(db: Db, partnershipId: string, id: string): Promise<Agreement | undefined> {
+  return db.selectFrom('strategy_agreements').selectAll().where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirst();
+}
+
+export function findAgreementByPeriod(db: Db, partnershipId: string, period: string): Promise<Agreement | undefined> {
+  return db.selectFrom('strategy_agreements').selectAll().where('partnership_id', '=', partnershipId).where('period', '=', period).executeTakeFirst();
+}
+
+/** The agreement in force for the public: the latest published one. */
+export function currentPublishedAgreement(db: Db, partnershipId: string): Promise<Agreement | undefined> {
+  return db.selectFrom('strategy_agreements').selectAll().where('partnership_id', '=', partnershipId).where('status', '=', 'published')
+    .orderBy('period', 'desc').limit(1).executeTakeFirst();
+}
+
+export interface PriorityView extends PriorityRow {
+  lead_organisation_name: string | null;
+  lead_person_name: string | null;
+  agreement_period: string;
+  agreement_status: string;
+}
+
+/**
+ * The priorities (and, with `kind`, the themes) of a partnership's agreements, in the
+ * agreement's order, newest period first. Other modules call this (funding proposals name
+ * the priority they serve by its id); they get what the caller may show, so they filter
+ * by `agreement_status` through the same policy as pages here (drafts are not public).
+ */
+export async function listPriorities(
+  db: Db, partnershipId: string, opts: { agreementId?: string; kind?: 'priority' | 'theme' | 'all' } = {},
+): Promise<PriorityView[]> {
+  let q = db.selectFrom('strategy_priorities as p')
+    .innerJoin('strategy_agreements as a', (j) => j.onRef('a.partnership_id', '=', 'p.partnership_id').onRef('a.id', '=', 'p.agreement_id'))
+    .leftJoin('organisations as o', (j) => j.onRef('o.partnership_id', '=', 'p.partnership_id').onRef('o.id', '=', 'p.lead_organisation_id'))
+    .leftJoin('people as pe', (j) => j.onRef('pe.partnership_id', '=', 'p.partnership_id').onRef('pe.id', '=', 'p.lead_person_id'))
+    .selectAll('p')
+    .select(['o.name as lead_organisation_name', 'a.period as agreement_period', 'a.status as agreement_status',
+      'pe.honorific', 'pe.given_name', 'pe.family_name', 'pe.honours'])
+    .where('p.partnership_id', '=', partnershipId);
+  if (opts.agreementId) q = q.where('p.agreement_id', '=', opts.agreementId);
+  const kind = opts.kind ?? 'priority';
+  if (kind !== 'all') q = q.where('p.kind', '=', kind);
+  const rows = await q.orderBy('a.period', 'desc').orderBy('p.kind').orderBy('p.position').execute();
+  return rows.map(({ honorific, given_name, family_name, honours, ...r }) => ({
+    ...r, lead_person_name: family_name !== null ? displayName({ honorific, given_name, family_name, honours }) : null,
+  }));
+}
+
+export function findPriority(db: Db, partnershipId: string, id: string): Promise<PriorityRow | undefined> {
+  return db.selectFrom('strategy_priorities').selectAll().where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirst();
+}
+
+export interface LineView extends LineRow {
+  owner_name: string | null;
+  owner_email: string | null;
+  lead_organisation_name: string | null;
+  priority_title: string;
+  theme_ids: string[];
+  rolled: RolledUp;
+  overdue: boolean;
+  depth: number;
+}
+
+/** Every line of an agreement's plan, in tree order (priority, then depth-first), with the roll-up. */
+export async function listPlan(db: Db, partnershipId: string, agreementId: string, today: string): Promise<LineView[]> {
+  const rows = await db.selectFrom('strategy_plan_lines as l')
+    .innerJoin('strategy_priorities as p', (j) => j.onRef('p.partnership_id', '=', 'l.partnership_id').onRef('p.id', '=', 'l.priority_id'))
+    .leftJoin('organisations as o', (j) => j.onRef('o.partnership_id', '=', 'l.partnership_id').onRef('o.id', '=', 'l.lead_organisation_id'))
+    .leftJoin('people as pe', (j) => j.onRef('pe.partnership_id', '=', 'l.partnership_id').onRef('pe.id', '=', 'l.owner_person_id'))
+    .selectAll('l')
+    .select(['o.name as lead_organisation_name', 'p.title as priority_title', 'p.position as priority_position',
+      'pe.honorific', 'pe.given_name', 'pe.family_name', 'pe.honours', 'pe.email as owner_email'])
+    .where('l.partnership_id', '=', partnershipId).where('l.agreement_id', '=', agreementId)
+    .orderBy('p.position').orderBy('l.position').execute();
+  const tags = await db.selectFrom('strategy_plan_line_themes as t')
+    .innerJoin('strategy_plan_lines as l', (j) => j.onRef('l.partnership_id', '=', 't.partnership_id').onRef('l.id', '=', 't.line_id'))
+    .select(['t.line_id', 't.theme_id']).where('t.partnership_id', '=', partnershipId).where('l.agreement_id', '=', agreementId).execute();
+  const themesOf = new Map<string, string[]>();
+  for (const t of tags) themesOf.set(t.line_id, [...(themesOf.get(t.line_id) ?? []), t.theme_id]);
+  const rolled = rollUp(rows);
+  const children = new Map<string | null, typeof rows>();
+  for (const r of rows) children.set(r.parent_id, [...(children.get(r.parent_id) ?? []), r]);
+  const out: LineView[] = [];
+  const walk = (parent: string | null, depth: number) => {
+    for (const r of children.get(parent) ?? []) {
+      const { honorific, given_name, family_name, honours, priority_position: _p, ...rest } = r;
+      out.push({
+        ...rest, owner_name: family_name !== null ? displayName({ honorific, given_name, family_name, honours }) : null,
+        theme_ids: themesOf.get(r.id) ?? [], rolled: rolled.get(r.id)!, overdue: isLineOverdue(r, today), depth,
+      });
+      walk(r.id, depth + 1);
+    }
+  };
+  walk(null, 0);
+  return out;
+}
+
+/** Each priority's figures: the roll-up of its objectives. */
+export function priorityRollUp(priorities: readonly PriorityRow[], plan: readonly LineView[]) {
+  return priorities.filter((p) => p.kind === 'priority').map((p) => {
+    const tops = plan.filter((l) => l.priority_id === p.id && l.parent_id === null);
+    return { priority: p, ...rollUpGroup(tops.map((t) => ({ weight: t.weight, status: t.status, rolled: t.rolled }))) };
+  });
+}
+
+export function findLine(db: Db, partnershipId: string, id: string): Promise<LineRow | undefined> {
+  return db.selectFrom('strategy_plan_lines').selectAll().where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirst();
+}
+
+export function listLineRows(db: Db, partnershipId: string, agreementId: string): Promise<LineRow[]> {
+  return db.selectFrom('strategy_plan_lines').selectAll().where('partnership_id', '=', partnershipId).where('agreement_id', '=', agreementId).execute();
+}
+
+export function listUpdates(db: Db, partnershipId: string, lineId: string): Promise<UpdateRow[]> {
+  return db.selectFrom('strategy_plan_updates').selectAll().where('partnership_id', '=', partnershipId).where('line_id', '=', lineId)
+    .orderBy('on_date').orderBy('at').orderBy('id').execute();
+}
+
+export async function lineThemeIds(db: Db, partnershipId: string, lineId: string): Promise<string[]> {
+  const rows = await db.selectFrom('strategy_plan_line_themes').select('theme_id').where('partnership_id', '=', partnershipId).where('line_id', '=', lineId).execute();
+  return rows.map((r) => r.theme_id);
+}
+
+export async function listMeasures(db: Db, partnershipId: string, agreementId: string) {
+  const measures = await db.selectFrom('strategy_measures').selectAll().where('partnership_id', '=', partnershipId).where('agreement_id', '=', agreementId)
+    .orderBy('position').orderBy('created_at').execute();
+  const values = measures.length
+    ? await db.selectFrom('strategy_measure_values').selectAll().where('partnership_id', '=', partnershipId)
+      .where('measure_id', 'in', measures.map((m) => m.id)).orderBy('on_date').orderBy('recorded_at').execute()
+    : [];
+  return measures.map((m) => {
+    // The latest recorded value of each period is the one shown; every one is kept.
+    const byPeriod = new Map<string, (typeof values)[number]>();
+    for (const v of values) if (v.measure_id === m.id) byPeriod.set(v.period, v);
+    return { ...m, values: [...byPeriod.values()], history: values.filter((v) => v.measure_id === m.id) };
+  });
+}
+export type MeasureView = Awaited<ReturnType<typeof listMeasures>>[number];
+
+export async function personOptions(db: Db, partnershipId: string) {
+  const rows = await db.selectFrom('people').select(['id', 'honorific', 'given_name', 'family_name', 'honours'])
+    .where('partnership_id', '=', partnershipId).orderBy('family_name').orderBy('given_name').execute();
+  return rows.map((p) => ({ value: p.id, text: displayName(p) }));
+}
+
+export function organisationOptions(db: Db, partnershipId: string) {
+  return db.selectFrom('organisations').select(['id as value', 'name as text']).where('partnership_id', '=', partnershipId).orderBy('name').execute();
+}
+
+export function bodyOptions(db: Db, partnershipId: string) {
+  return db.selectFrom('bodies').select(['id as value', 'name as text']).where('partnership_id', '=', partnershipId).orderBy('name').execute();
+}
+
+export async function exists(db: Db, table: 'people' | 'organisations' | 'bodies', partnershipId: string, id: string): Promise<boolean> {
+  return Boolean(await db.selectFrom(table).select('id').where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirst());
+}
