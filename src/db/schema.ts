@@ -7,6 +7,7 @@ import type { DocumentsTables } from '../modules/documents/tables.ts';
 import type { NoticesTables } from '../modules/meetings/notices/tables.ts';
 import type { HomeTables } from '../modules/home/tables.ts';
 import type { StrategyTables } from '../modules/strategy/tables.ts';
+import type { FundingTables } from '../modules/funding/tables.ts';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** 'YYYY-MM-DD': dates are read back as strings, never shifted by time zones. */
@@ -193,7 +194,7 @@ export interface SharingAgreementSignaturesTable {
 }
 
 /** Every table. Modules keep their own table types in their tables.ts. */
-export interface DB extends MeetingsTables, ActionsTables, SearchTables, DocumentsTables, NoticesTables, HomeTables, StrategyTables {
+export interface DB extends MeetingsTables, ActionsTables, SearchTables, DocumentsTables, NoticesTables, HomeTables, StrategyTables, FundingTables {
   partnerships: PartnershipsTable;
   users: UsersTable;
   partnership_users: PartnershipUsersTable;

@@ -6,6 +6,7 @@ export const SEARCH_KINDS = [
   { value: 'resolution', text: 'Decisions' },
   { value: 'action', text: 'Actions' },
   { value: 'paper', text: 'Papers' },
+  { value: 'funding-proposal', text: 'Funding proposals' },
   { value: 'original', text: 'Imported originals' },
 ] as const;
 /** Kinds only officers and administrators can ever find (an imported original may hold private business). */
