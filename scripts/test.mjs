@@ -6,9 +6,12 @@
 //   --no-browser   skip test/browser
 //   --no-postgres  skip the second pass on a PostgreSQL server
 //   any other argument is a path filter (substring) on the test files
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { readdirSync, statSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 
 const args = process.argv.slice(2);
 const flags = new Set(args.filter((a) => a.startsWith('--')));
@@ -30,6 +33,26 @@ const browser = all.filter((f) => f.startsWith(join('test', 'browser')));
 const rest = all.filter((f) => !browser.includes(f));
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
+
+// The test files of this run share made-once copies of a migrated (and demo) database:
+// PGlite dump files here, template databases on the server (test/support/database.ts).
+const templateDir = mkdtempSync(join(tmpdir(), 'ph-test-templates-'));
+const templateId = randomBytes(4).toString('hex');
+process.env.TEST_TEMPLATE_DIR = templateDir;
+process.env.TEST_TEMPLATE_ID = templateId;
+
+async function dropTemplates(url) {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    const { rows } = await client.query("select datname from pg_database where datname like $1", [`ph_tpl_${templateId}_%`]);
+    for (const { datname } of rows) await client.query(`drop database if exists ${datname} with (force)`);
+  } catch (e) {
+    console.log(`# could not drop the template databases: ${e.message}`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
 
 function run(label, files, env = {}) {
   if (files.length === 0) return 0;
@@ -59,6 +82,7 @@ if (!flags.has('--no-postgres') && !process.env.TEST_NO_POSTGRES) {
     // Only the files that open a database need the second engine.
     const dbFiles = rest.filter((f) => !f.includes('.unit.'));
     failed |= run('PostgreSQL server', dbFiles, { TEST_DATABASE_URL: postgresUrl });
+    await dropTemplates(postgresUrl);
   } else {
     console.log('\n# PostgreSQL server not reachable: database tests ran on PGlite only');
   }
@@ -68,5 +92,6 @@ if (!flags.has('--no-browser')) {
   if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) failed |= run('Chromium journeys', browser);
   else console.log('\n# Chromium not installed (/usr/bin/chromium): browser journeys skipped');
 }
+rmSync(templateDir, { recursive: true, force: true });
 console.log(`\ntotal: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(failed ? 1 : 0);

@@ -21,14 +21,17 @@ export interface Database {
   execScript(text: string): Promise<void>;
   /** PGlite with a data folder only: writes a consistent copy of the folder to `out`, as a gzipped tar (see backup.ts). */
   snapshot?(out: Writable): Promise<void>;
+  /** PGlite in memory only: the whole database as a tar, to open again with `openPglite(undefined, { from })` (test templates). */
+  dump?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
-export async function openPglite(dataDir?: string): Promise<Database> {
+export async function openPglite(dataDir?: string, opts: { from?: Blob } = {}): Promise<Database> {
   const lock = dataDir ? await lockDataDir(dataDir) : undefined;
   // Options go in one object: PGlite drops the options argument when the data folder is undefined (in memory).
   const pglite = new PGlite({
     ...(dataDir ? { dataDir } : {}),
+    ...(opts.from ? { loadDataDir: opts.from } : {}),
     parsers: { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v), [BYTEA_OID]: parseBytea },
     // PGlite sends a parameter its serializer returns as bytes in the binary format.
     serializers: { [BYTEA_OID]: serializeBytea as unknown as (v: unknown) => string },
@@ -50,6 +53,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
       await pglite.exec(text);
     },
     ...(snapshot ? { snapshot } : {}),
+    ...(dataDir ? {} : { dump: () => pglite.dumpDataDir('none') as Promise<Blob> }),
     close: async () => {
       await db.destroy();
       if (!pglite.closed) await pglite.close();

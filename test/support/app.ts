@@ -14,9 +14,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+const DEMO_PARTNERSHIP = { slug: 'northshire', name: 'Northshire Community Safety Partnership', shortName: 'Northshire CSP' };
+
 export async function createTestApp(): Promise<TestApp> {
-  const database = await createTestDatabase();
-  const demo = await seedDemoPartnership(database.db, { slug: 'northshire', name: 'Northshire Community Safety Partnership', shortName: 'Northshire CSP' });
+  const database = await createTestDatabase({ name: 'demo', prepare: async (d) => { await seedDemoPartnership(d.db, DEMO_PARTNERSHIP); } });
+  const demo = await database.db.selectFrom('partnerships').select('id as partnershipId').where('slug', '=', DEMO_PARTNERSHIP.slug).executeTakeFirstOrThrow();
   const config = loadConfig({ SESSION_SECRET: 'test-secret-test-secret-test-secret-00', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
   const app = await buildApp({ db: database.db, config, logger: false });
   await app.ready();
