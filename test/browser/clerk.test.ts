@@ -104,6 +104,10 @@ before(async () => {
     .where('meeting_id', '=', previousMeetingId).where('title', '=', 'Working Group update').executeTakeFirstOrThrow();
   await ok(clerk.post(`/meetings/${previousMeetingId}/items/${julyItem.id}/paragraphs`, { text: 'The Working Group reported on its grant projects.' }));
   await ok(clerk.post(`/meetings/${previousMeetingId}/items/${julyItem.id}/resolutions`, { text: 'to note the report.' }));
+  // An item left empty stops the minutes being published (the check page says so).
+  const arising = await h.database.db.selectFrom('agenda_items').select('id').where('partnership_id', '=', h.partnershipId)
+    .where('meeting_id', '=', previousMeetingId).where('kind', '=', 'matters-arising').executeTakeFirst();
+  if (arising) await ok(clerk.post(`/meetings/${previousMeetingId}/items/${arising.id}/paragraphs`, { text: 'There were no matters arising.' }));
   await ok(clerk.post(`/meetings/${previousMeetingId}/publish-minutes`, { confirm_warnings: 'yes' }));
 });
 after(async () => { await h?.close(); });

@@ -1,0 +1,10 @@
+import { PGlite } from '@electric-sql/pglite';
+const t0 = performance.now();
+const a = new PGlite(); await a.waitReady;
+const t1 = performance.now();
+await a.exec('create table x(i int); insert into x values (1)');
+const dump = await a.dumpDataDir('none');
+const t2 = performance.now();
+const b = new PGlite({ loadDataDir: dump }); await b.waitReady;
+const t3 = performance.now();
+console.log({ fresh: t1 - t0, dump: t2 - t1, fromDump: t3 - t2, size: dump.size, rows: (await b.query('select * from x')).rows });
