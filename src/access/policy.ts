@@ -66,8 +66,8 @@ export function can(actor: Actor, action: Action, resource: Resource): boolean {
 
   if (action === 'read') {
     if (resource.caseId) {
-      // A review case: its panel, and officers, and no one else.
-      if (role === 'administrator' || role === 'officer') return true;
+      // A review case: only its own people (its named coordinators and its panel), who hold
+      // a grant for it. Not officers nor administrators by their role: they are named first.
       return hasGrant(actor, 'case', resource.caseId);
     }
     if (resource.restricted) {
@@ -86,6 +86,7 @@ export function can(actor: Actor, action: Action, resource: Resource): boolean {
   if (action === 'update' && resource.ownAccount) return role !== null;
   if (action === 'update' && resource.type === 'action' && resource.ownerPersonId && actor.kind === 'user'
     && actor.personId === resource.ownerPersonId && can(actor, 'read', resource)) return true;
+  // Within a review case, only the officers and administrators named on it (its coordinators).
   if (role !== 'administrator' && role !== 'officer') return false;
   return resource.caseId ? can(actor, 'read', resource) : true;
 }

@@ -36,6 +36,7 @@ const COLUMNS: [string, Actor][] = [
   ['Member with a grant for body B', user('member', [{ scopeKind: 'body', scopeId: BODY_B }], OWNER)],
   ['Member with a grant for case C', user('member', [{ scopeKind: 'case', scopeId: CASE_C }], OWNER)],
   ['Officer', user('officer')],
+  ['Officer named on case C', user('officer', [{ scopeKind: 'case', scopeId: CASE_C }])],
   ['Administrator', user('administrator')],
 ];
 
@@ -60,6 +61,9 @@ const ROWS: Record<string, { actions: Action[]; resource: Resource }> = {
   'Change their own notice preferences': { actions: ['update'], resource: { type: 'notice-preferences', ownAccount: true } },
   'Read the history of a record': { actions: ['read-history'], resource: { type: 'history' } },
   'Add users, change roles, disable users, give and take away grants': { actions: ['administer'], resource: { type: 'user' } },
+  'Open a new review case (they are named its first coordinator)': { actions: ['create'], resource: { type: 'review-case' } },
+  'Read a published review (pseudonym, year, published summary, date)': { actions: ['read'], resource: { type: 'published-review' } },
+  'Read the annual summary of reviews (counts only)': { actions: ['read'], resource: { type: 'review-summary', staffOnly: true } },
 };
 
 /** The table under "## The matrix" in docs/permissions.md, as header cells and rows of cells. */

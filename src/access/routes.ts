@@ -45,6 +45,9 @@ export function safeNext(next: unknown): string {
   return s.length <= 2000 && /^\/(?![/\\])[A-Za-z0-9\-._~!$&'()*+,;=:@%/?#]*$/.test(s) ? s : '/';
 }
 
+/** Audit entries of review cases (record types review-*): never on the general history pages. */
+export const isReviewRecordType = (recordType: string) => recordType.startsWith('review');
+
 export async function accessRoutes(app: FastifyInstance): Promise<void> {
   const { db, config } = app;
 
@@ -212,6 +215,8 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
     authorize(req.actor, 'read-history', { type: 'history' });
     const { recordType, recordId } = req.params as { recordType: string; recordId: string };
     if (!/^[a-z-]{1,40}$/.test(recordType) || !isUuid(recordId)) throw new NotFoundError();
+    // A review case's history is shown inside the case, to its own people only.
+    if (isReviewRecordType(recordType)) throw new NotFoundError();
     const rows = await readHistory(db, req.actor, recordType, recordId);
     // Records loaded in bulk (the demo) have one entry for the whole load, not one each:
     // a record of this partnership with no entries shows an empty history; an id this
@@ -224,6 +229,7 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/history/:recordType/:recordId', { schema: { tags: ['access'], summary: 'The audit history of one record' } }, async (req) => {
     authorize(req.actor, 'read-history', { type: 'history' });
     const { recordType, recordId } = req.params as { recordType: string; recordId: string };
+    if (isReviewRecordType(recordType)) throw new NotFoundError();
     return { items: await readHistory(db, req.actor, recordType, recordId) };
   });
 }

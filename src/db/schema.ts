@@ -8,6 +8,7 @@ import type { NoticesTables } from '../modules/meetings/notices/tables.ts';
 import type { HomeTables } from '../modules/home/tables.ts';
 import type { StrategyTables } from '../modules/strategy/tables.ts';
 import type { FundingTables } from '../modules/funding/tables.ts';
+import type { ReviewsTables } from '../modules/reviews/tables.ts';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** 'YYYY-MM-DD': dates are read back as strings, never shifted by time zones. */
@@ -194,7 +195,7 @@ export interface SharingAgreementSignaturesTable {
 }
 
 /** Every table. Modules keep their own table types in their tables.ts. */
-export interface DB extends MeetingsTables, ActionsTables, SearchTables, DocumentsTables, NoticesTables, HomeTables, StrategyTables, FundingTables {
+export interface DB extends MeetingsTables, ActionsTables, SearchTables, DocumentsTables, NoticesTables, HomeTables, StrategyTables, FundingTables, ReviewsTables {
   partnerships: PartnershipsTable;
   users: UsersTable;
   partnership_users: PartnershipUsersTable;
