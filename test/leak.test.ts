@@ -77,6 +77,23 @@ const UNPUBLISHED = {
   lateItem: 'Crumblegate',
 } as const;
 
+/**
+ * Words of review cases, the most restricted content there is: for the case's own people
+ * only, never an officer or administrator who is not named on it. The published summary
+ * is for everyone once published; the rest of a published case stays restricted.
+ */
+const CASE = {
+  pseudonym: 'Wuzzlebrook',
+  subject: 'Fnordquist',
+  reasons: 'Sploodgewick',
+  recommendation: 'Grimblethorpe',
+  evidence: 'Quibbleshaw',
+  panelName: 'Twizzlebeak',
+  publishedSubject: 'Marrowglint',
+  publishedRecommendation: 'Tumblesnort',
+} as const;
+const PUBLISHED_CASE = { pseudonym: 'Heronsgate', summary: 'Lanternfold' } as const;
+
 let t: TestApp;
 let officer: Client;
 let bodyId: string;
@@ -181,6 +198,7 @@ before(async () => {
   ids.apiMovedAction = await actionFromForm(`Review the ${MOVED.apiMovedAction} referrals`, await sourceOf('resolutions', ids.apiMovedItem));
   await moveItem(ids.apiMovedItem, 'D', { api: true });
   await moveItem(ids.movedItem, 'D');
+  await seedReviewCases();
 });
 
 /** An action raised from a minute's words on the form the item page links to, without the restricted box ticked. */
@@ -236,6 +254,47 @@ async function moveItem(itemId: string, section: 'B' | 'D', opts: { api?: boolea
     assert.equal(republished.statusCode, 303, republished.body.slice(0, 300));
   }
 }
+// Two review cases opened by the clerk (so she is their coordinator), one of them published;
+// a third case opened by another officer, with the panel member named on it: a panel member
+// of another case. Nobody else is named on anything.
+const cases: Record<string, string> = {};
+let officerNotNamed: Client;
+/** Called at the end of the first `before`, once the app and the clerk exist. */
+async function seedReviewCases() {
+  const db = t.database.db;
+  const hash = (await db.selectFrom('users').select('password_hash').where('email', '=', demoUsers.officer).executeTakeFirstOrThrow()).password_hash;
+  const u = await db.insertInto('users').values({ email: 'leak-officer2@northshire.example', display_name: 'Officer Not Named', password_hash: hash, demo: true }).returning('id').executeTakeFirstOrThrow();
+  await db.insertInto('partnership_users').values({ partnership_id: t.partnershipId, user_id: u.id, role: 'officer' }).execute();
+  officerNotNamed = await new Client(t.app).signIn('leak-officer2@northshire.example');
+  const open = async (client: Client, form: Record<string, string>) => {
+    await client.get('/reviews/new');
+    const res = await client.post('/reviews/new', form);
+    assert.equal(res.statusCode, 303, res.body.slice(0, 300));
+    return /\/reviews\/([0-9a-f-]{36})/.exec(String(res.headers.location))![1]!;
+  };
+  const notified = addDays(todayIso(), -20);
+  cases.restricted = await open(officer, { kind_code: 'dhr', pseudonym: CASE.pseudonym, year: '2026', notified_on: notified, subject_details: `${CASE.subject}, the subject` });
+  const ok = async (res: LightMyRequestResponse, code = 303) => assert.equal(res.statusCode, code, res.body.slice(0, 300));
+  await ok(await officer.post(`/reviews/${cases.restricted}/stages`, { stage: 'decision', happened_on: addDays(todayIso(), -10), outcome: 'no-review', reasons: `The ${CASE.reasons} criteria were not met` }));
+  await ok(await officer.post(`/reviews/${cases.restricted}/people`, { place: 'independent-chair', name: `${CASE.panelName} Chair`, agency: 'Independent' }));
+  await ok(await officer.post(`/reviews/${cases.restricted}/recommendations/new`, { text: `Share the ${CASE.recommendation} records`, agency: 'Northshire Police', due_on: addDays(todayIso(), 30), theme: 'information-sharing' }));
+  const rec = await db.selectFrom('review_recommendations').select('id').where('case_id', '=', cases.restricted).executeTakeFirstOrThrow();
+  cases.recommendation = rec.id;
+  await ok(await officer.post(`/reviews/${cases.restricted}/recommendations/${rec.id}/updates`, { status: 'completed', evidence: `The ${CASE.evidence} protocol, signed` }));
+  await ok(await officer.post(`/reviews/${cases.restricted}/themes`, { themes: ['_none', 'alcohol'] }));
+  cases.person = (await db.selectFrom('review_case_people').select('id').where('case_id', '=', cases.restricted).where('place', '=', 'independent-chair').executeTakeFirstOrThrow()).id;
+
+  cases.published = await open(officer, { kind_code: 'sar', pseudonym: PUBLISHED_CASE.pseudonym, year: '2025', notified_on: addDays(todayIso(), -60), subject_details: CASE.publishedSubject });
+  await ok(await officer.post(`/reviews/${cases.published}/stages`, { stage: 'decision', happened_on: addDays(todayIso(), -50), outcome: 'review' }));
+  await ok(await officer.post(`/reviews/${cases.published}/recommendations/new`, { text: `Audit the ${CASE.publishedRecommendation} referrals`, agency: 'Northshire County Council' }));
+  await ok(await officer.post(`/reviews/${cases.published}/publish`, { published_on: todayIso(), published_summary: `The ${PUBLISHED_CASE.summary} review found gaps in sharing.` }));
+
+  cases.other = await open(officerNotNamed, { kind_code: 'sar', pseudonym: 'Otherfield', year: '2026', notified_on: notified });
+  const panelUser = await db.selectFrom('users').select('id').where('email', '=', demoUsers.panel).executeTakeFirstOrThrow();
+  await officerNotNamed.get(`/reviews/${cases.other}/people`);
+  await ok(await officerNotNamed.post(`/reviews/${cases.other}/people`, { place: 'agency-representative', user_id: panelUser.id }));
+}
+
 after(async () => { await t?.close(); });
 
 // ---------------------------------------------------------------- the app's routes
@@ -272,6 +331,8 @@ async function candidates(route: string, param: string): Promise<string[]> {
     case 'recordId': return [ids.restrictedParagraph!, ids.restrictedResolution!, ids.restrictedDeclaration!, ids.unpublishedParagraph!, ids.attendance!, ids.restrictedItem!, ids.restrictedAction!];
     case 'recordType': return ['agenda-item', 'paper', 'minute-paragraph', 'resolution', 'declaration', 'action', 'meeting'];
     case 'grantId': return [await first('access_grants')];
+    case 'recId': return [cases.recommendation!];
+    case 'personId': return [cases.person!];
     case 'event': return ['agenda', 'supplement', 'minutes'];
     case 'what': return ['agenda', 'minutes'];
   }
@@ -289,6 +350,7 @@ async function candidates(route: string, param: string): Promise<string[]> {
     case 'admin': case 'users': return [await first('users')];
     case 'governance': case 'sharing-agreements': return [await first('sharing_agreements')];
     case 'agenda-sections': return [await first('agenda_section_defaults')];
+    case 'reviews': case 'published-reviews': return [cases.restricted!, cases.published!, cases.other!];
     default: return [published.id, bodyId, ids.restrictedItem!, ids.restrictedAction!];
   }
 }
@@ -302,7 +364,7 @@ async function addresses(): Promise<{ routes: string[]; urls: string[] }> {
     // Files of GOV.UK Frontend and our own stylesheet hold no records.
     .filter((r) => !r.path.startsWith('/assets/') && !r.path.startsWith('/static/') && r.path !== '/*' && !r.path.endsWith('*'));
   for (const r of gets) assert.ok(t.app.hasRoute({ method: 'GET', url: r.path }), `the router printout names ${r.path}`);
-  const markers = [...Object.values(RESTRICTED), ...Object.values(MOVED), ...Object.values(UNPUBLISHED)];
+  const markers = [...Object.values(RESTRICTED), ...Object.values(MOVED), ...Object.values(UNPUBLISHED), ...Object.values(CASE), ...Object.values(PUBLISHED_CASE)];
   const urls: string[] = [];
   for (const { path } of gets) {
     const params = [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
@@ -315,7 +377,9 @@ async function addresses(): Promise<{ routes: string[]; urls: string[] }> {
     if (WORD_ROUTES.includes(path)) urls.push(...markers.map((m) => `${path}?q=${encodeURIComponent(m.toLowerCase())}`));
   }
   urls.push(`/calendar?body=${bodyId}&year=2023`, `/calendar?body=${bodyId}`, '/open-data/events.json?year=2023', `/meetings?body=${bodyId}`,
-    '/actions?status=all', `/decisions?body=${bodyId}`, `/open-data/decisions.csv?body=${bodyId}`,
+    '/actions?status=all', '/reviews/annual-summary?year=2026', '/api/review-summary?year=2026',
+    ...['review-case', 'review-recommendation', 'review-person'].flatMap((type) => [cases.restricted, cases.recommendation, cases.person, cases.published]
+      .flatMap((id) => [`/history/${type}/${id}`, `/api/history/${type}/${id}`])), `/decisions?body=${bodyId}`, `/open-data/decisions.csv?body=${bodyId}`,
     ...[published.id, unpublishedMinutes.id, draft.id, supplemented.id].flatMap((id) => ['agenda', 'supplement', 'minutes'].map((e) => `/api/meetings/${id}/publication-check?event=${e}`)));
   return { routes: gets.map((r) => r.path), urls: [...new Set(urls)] };
 }
@@ -499,5 +563,65 @@ test('no marker of restricted content reaches an e-mail notice to a recipient no
   } finally {
     mailer.close();
     await smtp.close();
+  }
+});
+
+test('nothing of a review case reaches anyone not named on it, on any route: the public, a member, an officer or administrator not named, a panel member of another case', async (ctx) => {
+  const { routes, urls } = await addresses();
+  for (const must of ['/reviews', '/reviews/:id', '/api/reviews/:id', '/reviews/:id/recommendations/:recId', '/reviews/recommendations.csv', '/reviews/recommendations.json',
+    '/api/review-recommendations', '/reviews/update-paper', '/reviews/themes', '/reviews/:id/history', '/published-reviews/:id', '/api/published-reviews']) {
+    assert.ok(routes.includes(must), `${must} is among the routes requested`);
+  }
+  const caseMarkers = Object.values(CASE) as string[];
+  // Of the published case, its pseudonym and summary are public; everything else of it is not.
+  const coordinator = await crawl(officer, urls, [...caseMarkers, ...Object.values(PUBLISHED_CASE)], {});
+  for (const m of caseMarkers) assert.ok(coordinator.seen.has(m), `the coordinator never saw ${m}: the test could not notice its leak`);
+  const caseIds = { 'id of the unpublished case': cases.restricted!, 'id of its recommendation': cases.recommendation!, 'id of a person on it': cases.person! };
+  const roles = [
+    { name: 'public', client: new Client(t.app) },
+    { name: 'member', client: await new Client(t.app).signIn(demoUsers.member) },
+    { name: 'officer not named on the cases', client: officerNotNamed },
+    { name: 'administrator not named on the cases', client: await new Client(t.app).signIn(demoUsers.administrator) },
+    { name: 'panel member of another case', client: await new Client(t.app).signIn(demoUsers.panel) },
+  ];
+  const leaks: string[] = [];
+  const errors: string[] = coordinator.serverErrors.map((e) => `coordinator ${e}`);
+  let checks = 0;
+  for (const role of roles) {
+    const result = await crawl(role.client, urls, caseMarkers, caseIds);
+    checks += urls.length * (caseMarkers.length + Object.keys(caseIds).length);
+    for (const [marker, where] of result.seen) leaks.push(`${role.name} saw ${marker} at ${where.slice(0, 5).join(', ')}`);
+    errors.push(...result.serverErrors.map((e) => `${role.name} ${e}`));
+  }
+  // The published review is reachable by the public: the check above would see a leak of it.
+  const anyone = new Client(t.app);
+  const publicPage = await anyone.get(`/published-reviews/${cases.published}`);
+  assert.ok(publicPage.body.includes(PUBLISHED_CASE.summary) && publicPage.body.includes(PUBLISHED_CASE.pseudonym));
+  ctx.diagnostic(`review leak test: ${urls.length} addresses, ${caseMarkers.length} case marker words and ${Object.keys(caseIds).length} ids, ${roles.length} roles: ${checks} checks, ${leaks.length} leaks`);
+  assert.deepEqual(leaks, []);
+  assert.deepEqual(errors, [], 'no route answers with a server error');
+});
+
+test('every response that shows a review case to its coordinator writes an audit entry of the read, naming the case', async (ctx) => {
+  const { urls } = await addresses();
+  const db = t.database.db;
+  const caseMarkers = [CASE.pseudonym, CASE.subject, CASE.reasons, CASE.recommendation, CASE.evidence, CASE.panelName, CASE.publishedSubject, CASE.publishedRecommendation] as string[];
+  const caseReads = async () => Number((await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('partnership_id', '=', t.partnershipId).where('action', '=', 'read').where('record_type', '=', 'review-case').executeTakeFirstOrThrow()).n);
+  const unaudited: string[] = [];
+  const showing = new Set<string>();
+  for (const url of urls) {
+    const before = await caseReads();
+    const res = await officer.get(url);
+    if (res.statusCode !== 200) continue;
+    const shown = caseMarkers.filter((m) => res.body.includes(m));
+    if (!shown.length) continue;
+    showing.add(url.replace(new RegExp(UUID.source, 'g'), ':id').replace(/\?.*$/, ''));
+    if ((await caseReads()) === before) unaudited.push(`${url} showed ${shown.join(', ')}`);
+  }
+  ctx.diagnostic(`review reads audited: ${showing.size} routes showed a case (${[...showing].sort().join(' ')})`);
+  assert.deepEqual(unaudited, []);
+  for (const must of ['/reviews', '/reviews/:id', '/api/reviews/:id', '/reviews/recommendations.csv', '/reviews/update-paper', '/reviews/:id/recommendations/:id']) {
+    assert.ok(showing.has(must), `${must} was among the routes that showed a case`);
   }
 });

@@ -6,6 +6,7 @@ import { hashPassword } from '../access/passwords.ts';
 import { addDays, addYears, reviewDueOn, todayIso } from '../modules/partnership/domain.ts';
 import { seedMeetingsDemo } from '../modules/meetings/demo.ts';
 import { seedActionsDemo } from '../modules/actions/demo.ts';
+import { seedReviewsDemo } from '../modules/reviews/demo.ts';
 
 export const DEMO_PASSWORD = 'northshire-demo-2026';
 
@@ -172,6 +173,7 @@ export async function seedDemoPartnership(
     // Each module adds its own demo records, through ids only.
     await seedMeetingsDemo(trx, pid, today);
     await seedActionsDemo(trx, pid, today);
+    await seedReviewsDemo(trx, pid, today);
     return { partnershipId: pid, officerEmail: `officer@${domain}`, password: DEMO_PASSWORD };
   });
 }
