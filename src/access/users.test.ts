@@ -50,8 +50,9 @@ test('an administrator sees every user of the partnership with their role', asyn
   const res = await (await admin()).get('/admin/users');
   assert.equal(res.statusCode, 200);
   const text = pageText(res.body);
-  assert.match(text, /Gwen Abernethy officer@northshire.example Officer None Active/);
-  assert.match(text, /Laura Kowalczyk .* panel@northshire.example Member 1 Active/);
+  // The demo's review cases: the clerk coordinates two; the panel member sits on one, and has the steering group's grant.
+  assert.match(text, /Gwen Abernethy officer@northshire.example Officer 2 Active/);
+  assert.match(text, /Laura Kowalczyk .* panel@northshire.example Member 2 Active/);
   assert.match(text, /Site Administrator admin@northshire.example Administrator/);
 });
 
