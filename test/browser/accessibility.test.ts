@@ -144,7 +144,7 @@ async function submitFormsEmpty(pages: Page[], forms: string[], label: string): 
     const fields = form.locator('input:not([type="hidden"]):not([type="submit"]):not([type="button"]), textarea, select');
     if ((await fields.count()) === 0) return;
     for (const input of await form.locator('input[type="text"], input[type="email"], input[type="url"], input[type="tel"], input[type="number"], input[type="password"], input:not([type]), textarea').all()) {
-      await input.fill('');
+      if (await input.isVisible()) await input.fill('');
     }
     for (const select of await form.locator('select').all()) {
       const first = await select.locator('option').first().getAttribute('value');
