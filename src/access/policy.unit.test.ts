@@ -64,6 +64,7 @@ const ROWS: Record<string, { actions: Action[]; resource: Resource }> = {
   'Open a new review case (they are named its first coordinator)': { actions: ['create'], resource: { type: 'review-case' } },
   'Read a published review (pseudonym, year, published summary, date)': { actions: ['read'], resource: { type: 'published-review' } },
   'Read the annual summary of reviews (counts only)': { actions: ['read'], resource: { type: 'review-summary', staffOnly: true } },
+  'Add or change a kind of review (its name and timescales)': { actions: ['update'], resource: { type: 'review-kind' } },
 };
 
 /** The table under "## The matrix" in docs/permissions.md, as header cells and rows of cells. */

@@ -281,3 +281,35 @@ export async function updateRecommendation(ctx: Context, caseId: string, recomme
     return { recommendation: after, update };
   });
 }
+
+// ------------------------------------------------------------------ kinds
+
+/**
+ * Adds a kind of review, or changes one (a built-in one's label or timescales included):
+ * the name of a review is data, so "domestic homicide review" becomes "domestic abuse
+ * related death review" without a change of code. Officers and administrators.
+ */
+export async function saveKind(ctx: Context, body: unknown) {
+  authorize(ctx.actor, 'update', { type: 'review-kind' });
+  const pid = ctx.actor.partnershipId;
+  const input = new Input(body);
+  const code = input.text('code', 'Enter a short code for the kind, for example mhr', 31).toLowerCase();
+  if (code && !/^[a-z][a-z0-9-]{1,30}$/.test(code)) input.fail('code', 'The code must start with a letter and use only small letters, digits and hyphens');
+  const label = input.text('label', 'Enter the name of the kind of review', 120);
+  const short_label = input.text('short_label', 'Enter a short name, for example DARDR', 20);
+  const stage_set = input.oneOf('stage_set', ['dhr', 'sar'] as const, 'Select which stages it follows');
+  const decision_months = input.optionalInteger('decision_months', 'The months allowed for the decision', 0, 60);
+  const completion_months = input.optionalInteger('completion_months', 'The months allowed to complete the review', 0, 120);
+  if (decision_months === null && !input.errors.some((e) => e.field === 'decision_months')) input.fail('decision_months', 'Enter the months allowed for the decision, for example 1');
+  if (completion_months === null && !input.errors.some((e) => e.field === 'completion_months')) input.fail('completion_months', 'Enter the months allowed to complete the review, for example 6');
+  input.check();
+  return inTransaction(ctx, async (trx) => {
+    const before = await trx.selectFrom('review_kinds').selectAll().where('partnership_id', '=', pid).where('code', '=', code).executeTakeFirst();
+    const values = { label, short_label, stage_set, decision_months: decision_months!, completion_months: completion_months! };
+    const row = before
+      ? await trx.updateTable('review_kinds').set(values).where('partnership_id', '=', pid).where('code', '=', code).returningAll().executeTakeFirstOrThrow()
+      : await trx.insertInto('review_kinds').values({ partnership_id: pid, code, ...values }).returningAll().executeTakeFirstOrThrow();
+    await recordAudit(trx, ctx.actor, { action: before ? 'update' : 'create', recordType: 'review-kind', recordId: pid, summary: `Kind of review ${code}: ${label}`, before, after: row });
+    return row;
+  });
+}

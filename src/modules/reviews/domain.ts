@@ -229,7 +229,7 @@ export function stageEventProblems(
   const index = stages.findIndex((s) => s.code === event.stage);
   const stage = stages[index];
   if (!stage) return [{ field: 'stage', message: 'Select a stage of this kind of review' }];
-  if (stage.code === 'notification') return [{ field: 'stage', message: 'Change the date of notification on the case’s details' }];
+  if (stage.code === 'notification') return [{ field: 'stage', message: 'The notification is recorded when the case is opened; select a later stage' }];
   if (event.happened_on > today) problems.push({ field: 'happened_on', message: 'The date must be today or in the past' });
   if (stage.outcomes) {
     if (!event.outcome || !stage.outcomes.some((o) => o.value === event.outcome)) {

@@ -257,3 +257,19 @@ test('bad input when opening a case gets clear messages and writes nothing', asy
   assert.match(pageText(dup.body), /A case is already known as Plover 2026/);
   assert.equal(await count(), before);
 });
+
+test('kinds are data: an officer renames a kind and adds one with its own timescales; a member may not', async () => {
+  await coordinator.get('/reviews/kinds');
+  const bad = await coordinator.post('/reviews/kinds', { code: 'Bad Code', label: '', short_label: 'X', stage_set: 'dhr', decision_months: '99', completion_months: '6' });
+  assert.equal(bad.statusCode, 400);
+  const text = pageText(bad.body);
+  for (const m of ['The code must start with a letter', 'Enter the name of the kind of review', 'The months allowed for the decision must be a whole number from 0 to 60']) assert.match(text, new RegExp(m));
+  assert.equal((await coordinator.post('/reviews/kinds', { code: 'mhr', label: 'Mental health homicide review', short_label: 'MHHR', stage_set: 'dhr', decision_months: '2', completion_months: '12' })).statusCode, 303);
+  const renamed = await coordinator.json('POST', '/api/review-kinds', { code: 'dhr', label: 'Domestic homicide review (before commencement)', shortLabel: 'DHR', stageSet: 'dhr', decisionMonths: 1, completionMonths: 6 });
+  assert.equal(renamed.statusCode, 201);
+  const kinds = renamed.json().items as { code: string; label: string; decisionMonths: number; builtIn: boolean }[];
+  assert.equal(kinds.find((k) => k.code === 'dhr')!.label, 'Domestic homicide review (before commencement)');
+  assert.deepEqual(kinds.find((k) => k.code === 'mhr'), { code: 'mhr', label: 'Mental health homicide review', shortLabel: 'MHHR', stageSet: 'dhr', decisionMonths: 2, completionMonths: 12, builtIn: false });
+  assert.match(pageText((await coordinator.get('/reviews/new')).body), /Mental health homicide review/);
+  assert.equal((await member.get('/reviews/kinds')).statusCode, 403);
+});

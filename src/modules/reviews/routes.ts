@@ -20,13 +20,13 @@ import {
   annualCounts, findCase, listCases, listKinds, listPeople, listPublishedReviews, listRecommendationUpdates, listRecommendations,
   listStageEvents, listThemes, userOptions, type CaseRow,
 } from './store.ts';
-import { addPerson, addRecommendation, createCase, publishCase, recordStage, removePerson, setThemes, updateRecommendation } from './commands.ts';
+import { addPerson, addRecommendation, createCase, publishCase, recordStage, removePerson, saveKind, setThemes, updateRecommendation } from './commands.ts';
 import { auditCaseReads, caseResource, readableCaseIds } from './reading.ts';
 import {
   EXPORT_COLUMNS, caseReference, exportRows, kindOf, presentPerson, presentRecommendation, presentRecommendationUpdate, summariseCase,
 } from './presenters.ts';
 import {
-  AnnualSummary, CaseDetail, CaseInput, CaseSummary, ExportRow, IdParams, ListOf, PersonInput, PublishedReview, RecIdParams,
+  AnnualSummary, CaseDetail, Kind, KindInput, CaseInput, CaseSummary, ExportRow, IdParams, ListOf, PersonInput, PublishedReview, RecIdParams,
   Recommendation, RecommendationInput, RecommendationUpdate, RecommendationUpdateInput, StageInput, YearQuery,
 } from './schemas.ts';
 
@@ -345,6 +345,20 @@ export async function reviewsRoutes(app: FastifyInstance): Promise<void> {
     return reply.view(V('annual-summary'), { title: `Reviews in ${summary.year}: annual summary`, section: 'reviews', breadcrumbs, summary, statusLabel: recommendationStatusLabel });
   });
 
+  // ---------------------------------------------------------------- kinds of review
+
+  async function kindsPage(req: FastifyRequest, reply: FastifyReply, values: Record<string, unknown> = {}, errors?: FieldError[]) {
+    authorize(req.actor, 'update', { type: 'review-kind' });
+    const kinds = await listKinds(db, req.partnership.id);
+    return reply.view(V('kinds'), { title: 'Kinds of review', section: 'reviews', breadcrumbs, kinds, values, errors });
+  }
+  app.get('/reviews/kinds', async (req, reply) => kindsPage(req, reply, { stage_set: 'dhr', decision_months: '1', completion_months: '6' }));
+  app.post('/reviews/kinds', async (req, reply) => {
+    const outcome = await formOutcome(() => saveKind(ctx(req), req.body));
+    if (outcome.ok) return reply.flash(`Kind of review saved: ${outcome.value.label}`).redirect('/reviews/kinds', 303);
+    return kindsPage(req, reply.code(400), req.body as Record<string, unknown>, outcome.errors);
+  });
+
   // ---------------------------------------------------------------- public
 
   app.get('/published-reviews', async (req, reply) => {
@@ -434,6 +448,15 @@ export async function reviewsRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/review-summary', { schema: { tags, summary: 'Counts only, across every case, for the annual report', querystring: YearQuery, response: { 200: AnnualSummary } } }, async (req) => {
     const s = await summaryFor(req);
     return { ...s, recommendations: Object.entries(s.recommendations).map(([status, count]) => ({ status, count })) };
+  });
+
+  app.get('/api/review-kinds', { schema: { tags, summary: 'The kinds of review, built in and added, with their timescales', response: { 200: ListOf(Kind) } } }, async (req) => {
+    requireSignedIn(req);
+    return { items: await listKinds(db, req.partnership.id) };
+  });
+  app.post('/api/review-kinds', { schema: { tags, summary: 'Add a kind of review, or change one (its label or timescales)', body: KindInput, response: { 201: ListOf(Kind) } } }, async (req, reply) => {
+    await saveKind(ctx(req), fromApi(req.body));
+    return reply.code(201).send({ items: await listKinds(db, req.partnership.id) });
   });
 
   app.get('/api/published-reviews', { schema: { tags, summary: 'Published reviews: pseudonym, year, summary, date', response: { 200: ListOf(PublishedReview) } } }, async (req) => {

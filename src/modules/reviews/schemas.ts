@@ -108,3 +108,14 @@ export const PublishedReview = Type.Object({
   id: Id, kind: Type.String(), kindLabel: Type.String(), pseudonym: Type.String(), year: Type.Integer(), publishedOn: IsoDate, summary: Type.String(),
   publishedWhere: Nullable(Type.String()),
 });
+
+export const Kind = Type.Object({
+  code: Type.String(), label: Type.String(), shortLabel: Type.String(), stageSet: Type.String({ description: 'dhr or sar: which stages it follows' }),
+  decisionMonths: Type.Integer(), completionMonths: Type.Integer(), builtIn: Type.Boolean(),
+});
+
+export const KindInput = Type.Object({
+  code: Type.String({ description: 'An existing code to change it (dhr, dardr, sar, joint), or a new one' }),
+  label: Type.String(), shortLabel: Type.String(), stageSet: Type.String({ description: 'dhr or sar' }),
+  decisionMonths: Type.Union([Type.Integer(), Type.String()]), completionMonths: Type.Union([Type.Integer(), Type.String()]),
+});
