@@ -26,6 +26,7 @@ import { userAdminRoutes } from './access/users.routes.ts';
 import { meetingsRoutes } from './modules/meetings/routes.ts';
 import { actionsRoutes } from './modules/actions/routes.ts';
 import { reviewsRoutes } from './modules/reviews/routes.ts';
+import { fundingRoutes } from './modules/funding/routes.ts';
 import { searchRoutes } from './modules/search/routes.ts';
 import { packRoutes } from './modules/meetings/pack/routes.ts';
 import { calendarRoutes } from './modules/meetings/calendar/routes.ts';
@@ -128,6 +129,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   await app.register(calendarRoutes);
   await app.register(actionsRoutes);
   await app.register(reviewsRoutes);
+  await app.register(fundingRoutes);
   await app.register(searchRoutes);
   await app.register((await import('./modules/documents/imports.routes.ts')).importRoutes);
   await app.register(publicRoutes);

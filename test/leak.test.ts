@@ -75,6 +75,10 @@ const UNPUBLISHED = {
   action: 'Wobbleshank',
   actionNote: 'Dunkelquay',
   lateItem: 'Crumblegate',
+  // Funding: a proposal the Working Group has not yet dealt with, and a funded project's claim and progress return.
+  fundingProposal: 'Pobblewort',
+  fundingClaimPayee: 'Sprocketfinch',
+  fundingProgress: 'Glimmerbask',
 } as const;
 
 /**
@@ -166,6 +170,31 @@ before(async () => {
   };
   ids.restrictedAction = await action(`Share the ${RESTRICTED.restrictedAction} chronology with the panel`, true, `Waiting for the ${RESTRICTED.restrictedActionNote} records`);
   ids.openAction = await action(`Report ${UNPUBLISHED.action} outcomes to the board`, false, `Asked the ${UNPUBLISHED.actionNote} team`);
+
+  // Funding: a grant, a proposal still under consideration (never public), and a funded
+  // project whose title is public but whose claims and progress are not.
+  const funder = (await t.database.db.selectFrom('organisations').select('id').where('short_name', '=', 'OPCC').executeTakeFirstOrThrow()).id;
+  const chair = await personId(t, 'Kellaway');
+  const fy = Number(todayIso().slice(0, 4)) - (todayIso().slice(5) < '04-01' ? 1 : 0);
+  const grant = await officer.json('POST', '/api/funding/grants', { funderOrganisationId: funder, programme: 'Leak Test Grant', financialYear: fy, awarded: '9,000', awardedOn: `${fy}-04-02` });
+  assert.equal(grant.statusCode, 201, grant.body.slice(0, 300));
+  ids.fundingGrant = grant.json().id;
+  const fundingProposal = async (title: string) => {
+    const res = await officer.json('POST', `/api/funding/grants/${ids.fundingGrant}/proposals`, {
+      title, description: 'A project for the leak test.', amountAsked: '500', leadOrganisationId: funder, deliveryStartsOn: `${fy}-05-01`, deliveryEndsOn: `${fy + 1}-03-31`,
+    });
+    assert.equal(res.statusCode, 201, res.body.slice(0, 300));
+    return res.json().id as string;
+  };
+  ids.fundingProposal = await fundingProposal(`${UNPUBLISHED.fundingProposal} youth outreach`);
+  assert.equal((await officer.json('POST', `/api/funding/proposals/${ids.fundingProposal}/moves/consider`, { meetingId: published.id })).statusCode, 200);
+  ids.fundingProject = await fundingProposal('Leak test funded project');
+  for (const [move, body] of [['consider', { meetingId: published.id }], ['endorse', { personId: chair }], ['approve', { approvedBy: 'OPCC', evidence: 'Letter' }], ['start', {}]] as const) {
+    const res = await officer.json('POST', `/api/funding/proposals/${ids.fundingProject}/moves/${move}`, body);
+    assert.equal(res.statusCode, 200, `${move}: ${res.body.slice(0, 300)}`);
+  }
+  assert.equal((await officer.json('POST', `/api/funding/proposals/${ids.fundingProject}/claims`, { paidOn: todayIso(), amount: '120', payee: `${UNPUBLISHED.fundingClaimPayee} Ltd` })).statusCode, 201);
+  assert.equal((await officer.json('POST', `/api/funding/proposals/${ids.fundingProject}/progress`, { text: `The ${UNPUBLISHED.fundingProgress} sessions began` })).statusCode, 201);
 
   const db = t.database.db;
   const restrictedItem = published.items[`Review of the death of ${RESTRICTED.itemTitle} 2021`]!;
@@ -335,6 +364,7 @@ async function candidates(route: string, param: string): Promise<string[]> {
     case 'personId': return [cases.person!];
     case 'event': return ['agenda', 'supplement', 'minutes'];
     case 'what': return ['agenda', 'minutes'];
+    case 'move': return ['consider', 'approve'];
   }
   const segment = route.replace(/^\/api\//, '/').split('/')[1];
   switch (segment) {
@@ -351,6 +381,7 @@ async function candidates(route: string, param: string): Promise<string[]> {
     case 'governance': case 'sharing-agreements': return [await first('sharing_agreements')];
     case 'agenda-sections': return [await first('agenda_section_defaults')];
     case 'reviews': case 'published-reviews': return [cases.restricted!, cases.published!, cases.other!];
+    case 'funding': return /^(\/api)?\/funding\/proposals\//.test(route) ? [ids.fundingProposal!, ids.fundingProject!] : [ids.fundingGrant!];
     default: return [published.id, bodyId, ids.restrictedItem!, ids.restrictedAction!];
   }
 }
@@ -423,12 +454,15 @@ const restrictedIds = () => ({
   'id of the action from a moved resolution': ids.movedActionFromForm!, 'id of the action from a moved paragraph': ids.movedActionFromApi!,
   'id of the action made while its item was in section B': ids.roundTripAction!, 'id of the action from the item moved by the API': ids.apiMovedAction!,
 });
-const unpublishedIds = () => ({ 'id of the draft agenda item': ids.draftItem!, 'id of the draft paper': ids.draftPaper!, 'id of the open action': ids.openAction! });
+const unpublishedIds = () => ({
+  'id of the draft agenda item': ids.draftItem!, 'id of the draft paper': ids.draftPaper!, 'id of the open action': ids.openAction!,
+  'id of the funding proposal under consideration': ids.fundingProposal!,
+});
 
 test('no marker of restricted or unpublished content reaches the public or a member without a grant, on any route', async (ctx) => {
   const { routes, urls } = await addresses();
   assert.ok(routes.length > 50, `only ${routes.length} routes found`);
-  for (const must of ['/public', '/calendar', '/decisions', '/feeds/published.atom', '/open-data/events.json', '/open-data/decisions.csv', '/open-data/attendance.csv', '/search', '/api/search', '/meetings/:id', '/api/meetings/:id']) {
+  for (const must of ['/funding', '/funding/grants/:id', '/funding/proposals/:id', '/api/funding/grants/:id/proposals', '/funding/grants/:id/projects.csv', '/funding/grants/:id/update', '/public', '/calendar', '/decisions', '/feeds/published.atom', '/open-data/events.json', '/open-data/decisions.csv', '/open-data/attendance.csv', '/search', '/api/search', '/meetings/:id', '/api/meetings/:id']) {
     assert.ok(routes.includes(must), `${must} is among the routes requested`);
   }
   const restrictedMarkers = [...Object.values(RESTRICTED), ...Object.values(MOVED)] as string[];

@@ -142,3 +142,18 @@ export function readScope(actor: Actor): ReadScope {
 export const isSignedIn = (actor: Actor): actor is Extract<Actor, { kind: 'user' }> => actor.kind === 'user';
 export const isStaff = (actor: Actor): boolean =>
   actor.kind === 'user' && (actor.role === 'officer' || actor.role === 'administrator');
+
+/**
+ * Funding (src/modules/funding). A grant awarded to the partnership is public record; a
+ * proposal reaches the public only once the funder has approved it (a funded project:
+ * approved, in delivery or complete). A proposal under consideration, withdrawn or
+ * declined, and a project's spend, progress returns and delays, are the partnership's own
+ * business: signed-in people. Officers and administrators manage all of it.
+ */
+const FUNDED_STATUSES: readonly string[] = ['approved', 'in-delivery', 'complete'];
+export const fundingResources = {
+  grant: (): Resource => ({ type: 'grant', published: true }),
+  proposal: (p: { status: string }): Resource => ({ type: 'funding-proposal', published: FUNDED_STATUSES.includes(p.status) }),
+  /** Claims paid, progress returns, delays, the Working Group's update. */
+  record: (): Resource => ({ type: 'funding-record', published: false }),
+};

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { can, authorize, readScope, ukToday, type Action, type Actor, type BodySeat, type Resource } from './policy.ts';
+import { can, authorize, fundingResources, readScope, ukToday, type Action, type Actor, type BodySeat, type Resource } from './policy.ts';
 import { ForbiddenError, NotFoundError } from '../web/errors.ts';
 
 const PARTNERSHIP = '00000000-0000-4000-8000-000000000001';
@@ -58,6 +58,9 @@ const ROWS: Record<string, { actions: Action[]; resource: Resource }> = {
   'Update an action they own': { actions: ['update'], resource: { type: 'action', ownerPersonId: OWNER } },
   'Update an action they own from restricted business of body B': { actions: ['update'], resource: { type: 'action', ownerPersonId: OWNER, restricted: true, bodyId: BODY_B } },
   'Update an action someone else owns': { actions: ['update'], resource: { type: 'action', ownerPersonId: SOMEONE_ELSE } },
+  'Read a grant, or a project the funder has approved': { actions: ['read'], resource: fundingResources.proposal({ status: 'in-delivery' }) },
+  "Read a funding proposal under consideration, withdrawn or declined, or a project's spend, progress and delays": { actions: ['read'], resource: fundingResources.proposal({ status: 'considered' }) },
+  'Record a grant, a proposal or its next step, a claim, a delay or the outturn': { actions: CHANGES, resource: fundingResources.grant() },
   'Change their own notice preferences': { actions: ['update'], resource: { type: 'notice-preferences', ownAccount: true } },
   'Read the history of a record': { actions: ['read-history'], resource: { type: 'history' } },
   'Add users, change roles, disable users, give and take away grants': { actions: ['administer'], resource: { type: 'user' } },

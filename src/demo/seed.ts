@@ -7,6 +7,7 @@ import { addDays, addYears, reviewDueOn, todayIso } from '../modules/partnership
 import { seedMeetingsDemo } from '../modules/meetings/demo.ts';
 import { seedActionsDemo } from '../modules/actions/demo.ts';
 import { seedReviewsDemo } from '../modules/reviews/demo.ts';
+import { seedFundingDemo } from '../modules/funding/demo.ts';
 
 export const DEMO_PASSWORD = 'northshire-demo-2026';
 
@@ -174,6 +175,7 @@ export async function seedDemoPartnership(
     await seedMeetingsDemo(trx, pid, today);
     await seedActionsDemo(trx, pid, today);
     await seedReviewsDemo(trx, pid, today);
+    await seedFundingDemo(trx, pid, today);
     return { partnershipId: pid, officerEmail: `officer@${domain}`, password: DEMO_PASSWORD };
   });
 }

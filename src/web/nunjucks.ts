@@ -103,5 +103,12 @@ export function createNunjucks(): nunjucks.Environment {
     ...options.map((o) => ({ value: o.value, text: o.text, selected: String(selected ?? '') === o.value })),
   ]);
   env.addFilter('json', (v: unknown) => JSON.stringify(v, null, 2));
+  // Money is integer pence; shown in pounds, with pence only when there are some.
+  env.addFilter('money', (pence: unknown) => {
+    const n = Number(pence ?? 0);
+    const abs = Math.abs(n);
+    const p = abs % 100;
+    return `${n < 0 ? '-' : ''}£${Math.floor(abs / 100).toLocaleString('en-GB')}${p ? `.${String(p).padStart(2, '0')}` : ''}`;
+  });
   return env;
 }

@@ -218,3 +218,9 @@ export async function meetingOptions(db: Db, partnershipId: string) {
     .select(['m.id', 'm.meets_on', 'b.name']).where('m.partnership_id', '=', partnershipId).orderBy('m.meets_on', 'desc').limit(60).execute();
   return rows.map((r) => ({ value: r.id, text: `${r.name}, ${r.meets_on}` }));
 }
+
+/** Organisation identifiers on known lists (GB-LAE, GB-CHC, GB-COH ...), for open data. */
+export async function organisationIdentifiers(db: Db, partnershipId: string): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('funding_organisation_identifiers').select(['organisation_id', 'identifier']).where('partnership_id', '=', partnershipId).execute();
+  return new Map(rows.map((r) => [r.organisation_id, r.identifier]));
+}
