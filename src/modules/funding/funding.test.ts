@@ -161,9 +161,18 @@ test('the Working Group update: each project with its allocation and latest upda
   const current = pageText((await member.get(`/funding/grants/${ids.current}/update`)).body);
   assert.match(current, /It cannot be drawn until every project funded in earlier years is complete\. These are still open: Night-time economy welfare volunteers/);
   const paper = await member.get(`/funding/grants/${ids.current}/update.html`);
-  assert.match(String(paper.headers['content-disposition']), /attachment; filename="crime-reduction-grant-\d{4}-\d{2}-working-group-update.html"/);
+  assert.match(String(paper.headers['content-disposition']), /inline; filename="crime-reduction-grant-\d{4}-\d{2}-working-group-update.html"/);
   const text = pageText(paper.body);
   // The table's total is the grant's allocated money: underspend already returned is not counted.
   const allocated = /1\.3 Where the money is now: allocated (£\d{1,3}(?:,\d{3})*(?:\.\d\d)?)/.exec(text)![1]!;
   assert.match(text, new RegExp(`Total allocated funding ${allocated.replace(/[.]/g, '\\.')} 3\\. The tactical pot`));
+});
+
+test('search finds funded projects for everyone, and proposals under consideration only for signed-in people', async () => {
+  const anyone = new Client(t.app);
+  const member = await new Client(t.app).signIn(demoUsers.member);
+  const titles = async (c: Client, q: string) => ((await c.json('GET', `/api/search?q=${encodeURIComponent(q)}`)).json().results as { title: string }[]).map((r) => r.title);
+  assert.ok((await titles(anyone, 'shop theft prevention')).includes('Shop theft prevention packs'));
+  assert.ok(!(await titles(anyone, 'practitioner conference')).includes('Anti-social behaviour practitioner conference'));
+  assert.ok((await titles(member, 'practitioner conference')).includes('Anti-social behaviour practitioner conference'));
 });

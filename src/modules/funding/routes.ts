@@ -227,7 +227,7 @@ export async function fundingRoutes(app: FastifyInstance): Promise<void> {
   app.get('/funding/grants/:id/update.html', async (req, reply) => {
     const grant = await loadGrant(req, (req.params as { id: string }).id);
     const data = await updateData(req, grant);
-    reply.header('content-disposition', `attachment; filename="${fileName(grant)}-working-group-update.html"`);
+    reply.header('content-disposition', `inline; filename="${fileName(grant)}-working-group-update.html"`);
     return reply.view('funding/views/paper.njk', { today: todayIso(), ...data });
   });
 
