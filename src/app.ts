@@ -31,6 +31,7 @@ import { searchRoutes } from './modules/search/routes.ts';
 import { packRoutes } from './modules/meetings/pack/routes.ts';
 import { calendarRoutes } from './modules/meetings/calendar/routes.ts';
 import { publicRoutes } from './modules/public/routes.ts';
+import { strategyRoutes } from './modules/strategy/routes.ts';
 
 export interface Partnership {
   id: string;
@@ -130,6 +131,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   await app.register(actionsRoutes);
   await app.register(reviewsRoutes);
   await app.register(fundingRoutes);
+  await app.register(strategyRoutes);
   await app.register(searchRoutes);
   await app.register((await import('./modules/documents/imports.routes.ts')).importRoutes);
   await app.register(publicRoutes);

@@ -45,6 +45,8 @@ const RESTRICTED = {
   restrictedAction: 'Plonkavist',
   restrictedActionNote: 'Gristlewhorl',
   supplementRestrictedItem: 'Snorkelbrim',
+  restrictedPlanAction: 'Grindlewock',
+  restrictedPlanUpdate: 'Quibblestaff',
 } as const;
 
 /**
@@ -79,6 +81,9 @@ const UNPUBLISHED = {
   fundingProposal: 'Pobblewort',
   fundingClaimPayee: 'Sprocketfinch',
   fundingProgress: 'Glimmerbask',
+  draftAgreement: 'Fizzlethorp',
+  draftPlanAction: 'Marrowpike',
+  planUpdateNote: 'Toddlewhisk',
 } as const;
 
 /**
@@ -195,6 +200,26 @@ before(async () => {
   }
   assert.equal((await officer.json('POST', `/api/funding/proposals/${ids.fundingProject}/claims`, { paidOn: todayIso(), amount: '120', payee: `${UNPUBLISHED.fundingClaimPayee} Ltd` })).statusCode, 201);
   assert.equal((await officer.json('POST', `/api/funding/proposals/${ids.fundingProject}/progress`, { text: `The ${UNPUBLISHED.fundingProgress} sessions began` })).statusCode, 201);
+  // The strategy: a draft agreement and its plan (the partnership's own), a note on an
+  // update of the published plan (its figures are public, its words are not), and a
+  // restricted action of the published plan with its own update.
+  const draftAgreement = await officer.json('POST', '/api/strategy/agreements', { period: '2040-41', title: `Agreement ${UNPUBLISHED.draftAgreement} 2040-41` });
+  assert.equal(draftAgreement.statusCode, 201, draftAgreement.body);
+  ids.draftAgreement = draftAgreement.json().id;
+  const draftPriority = await officer.json('POST', `/api/strategy/agreements/${ids.draftAgreement}/priorities`, { kind: 'priority', title: 'Safer parks' });
+  const draftLine = await officer.json('POST', `/api/strategy/agreements/${ids.draftAgreement}/plan`, { priorityId: draftPriority.json().id, title: `Light the ${UNPUBLISHED.draftPlanAction} path` });
+  assert.equal(draftLine.statusCode, 201, draftLine.body);
+  ids.draftPlanAction = draftLine.json().id;
+  const publishedAgreement = await t.database.db.selectFrom('strategy_agreements').select('id').where('partnership_id', '=', t.partnershipId).where('status', '=', 'published').executeTakeFirstOrThrow();
+  ids.publishedAgreement = publishedAgreement.id;
+  const plan = (await officer.json('GET', `/api/strategy/agreements/${ids.publishedAgreement}/plan`)).json().items as { id: string; level: string; restricted: boolean }[];
+  const openLine = plan.find((l) => l.level === 'action' && !l.restricted)!;
+  ids.openPlanAction = openLine.id;
+  assert.equal((await officer.json('POST', `/api/strategy/plan-actions/${openLine.id}/updates`, { note: `Met the ${UNPUBLISHED.planUpdateNote} residents` })).statusCode, 201);
+  const restrictedLine = await officer.json('POST', `/api/strategy/agreements/${ids.publishedAgreement}/plan`, { parentId: plan.find((l) => l.level === 'objective')!.id, title: `Disrupt the ${RESTRICTED.restrictedPlanAction} line`, restricted: true });
+  assert.equal(restrictedLine.statusCode, 201, restrictedLine.body);
+  ids.restrictedPlanAction = restrictedLine.json().id;
+  assert.equal((await officer.json('POST', `/api/strategy/plan-actions/${ids.restrictedPlanAction}/updates`, { progress: 10, note: `Closure order for ${RESTRICTED.restrictedPlanUpdate} flat` })).statusCode, 201);
 
   const db = t.database.db;
   const restrictedItem = published.items[`Review of the death of ${RESTRICTED.itemTitle} 2021`]!;
@@ -357,8 +382,8 @@ async function candidates(route: string, param: string): Promise<string[]> {
     case 'paperId': return [ids.restrictedPaper!, ids.draftPaper!, ids.openPaper!, ids.movedPaper!];
     // The route ignores the file name; a plain one keeps markers out of the address.
     case 'fileName': return ['paper.pdf'];
-    case 'recordId': return [ids.restrictedParagraph!, ids.restrictedResolution!, ids.restrictedDeclaration!, ids.unpublishedParagraph!, ids.attendance!, ids.restrictedItem!, ids.restrictedAction!];
-    case 'recordType': return ['agenda-item', 'paper', 'minute-paragraph', 'resolution', 'declaration', 'action', 'meeting'];
+    case 'recordId': return [ids.restrictedParagraph!, ids.restrictedResolution!, ids.restrictedDeclaration!, ids.unpublishedParagraph!, ids.attendance!, ids.restrictedItem!, ids.restrictedAction!, ids.restrictedPlanAction!, ids.draftAgreement!];
+    case 'recordType': return ['agenda-item', 'paper', 'minute-paragraph', 'resolution', 'declaration', 'action', 'meeting', 'plan-action', 'strategy-agreement'];
     case 'grantId': return [await first('access_grants')];
     case 'recId': return [cases.recommendation!];
     case 'personId': return [cases.person!];
@@ -382,6 +407,7 @@ async function candidates(route: string, param: string): Promise<string[]> {
     case 'agenda-sections': return [await first('agenda_section_defaults')];
     case 'reviews': case 'published-reviews': return [cases.restricted!, cases.published!, cases.other!];
     case 'funding': return /^(\/api)?\/funding\/proposals\//.test(route) ? [ids.fundingProposal!, ids.fundingProject!] : [ids.fundingGrant!];
+    case 'strategy': return [ids.draftAgreement!, ids.publishedAgreement!, ids.restrictedPlanAction!, ids.draftPlanAction!, ids.openPlanAction!];
     default: return [published.id, bodyId, ids.restrictedItem!, ids.restrictedAction!];
   }
 }
@@ -411,6 +437,7 @@ async function addresses(): Promise<{ routes: string[]; urls: string[] }> {
     '/actions?status=all', '/reviews/annual-summary?year=2026', '/api/review-summary?year=2026',
     ...['review-case', 'review-recommendation', 'review-person'].flatMap((type) => [cases.restricted, cases.recommendation, cases.person, cases.published]
       .flatMap((id) => [`/history/${type}/${id}`, `/api/history/${type}/${id}`])), `/decisions?body=${bodyId}`, `/open-data/decisions.csv?body=${bodyId}`,
+    `/strategy/agreements/${ids.publishedAgreement}/plan?status=at-risk`, `/strategy/agreements/${ids.publishedAgreement}/compare?with=${ids.draftAgreement}`,
     ...[published.id, unpublishedMinutes.id, draft.id, supplemented.id].flatMap((id) => ['agenda', 'supplement', 'minutes'].map((e) => `/api/meetings/${id}/publication-check?event=${e}`)));
   return { routes: gets.map((r) => r.path), urls: [...new Set(urls)] };
 }
@@ -453,10 +480,12 @@ const restrictedIds = () => ({
   'id of the item moved to section B and back': ids.roundTripItem!, 'id of the item moved into section D by the API': ids.apiMovedItem!,
   'id of the action from a moved resolution': ids.movedActionFromForm!, 'id of the action from a moved paragraph': ids.movedActionFromApi!,
   'id of the action made while its item was in section B': ids.roundTripAction!, 'id of the action from the item moved by the API': ids.apiMovedAction!,
+  'id of the restricted plan action': ids.restrictedPlanAction!,
 });
 const unpublishedIds = () => ({
   'id of the draft agenda item': ids.draftItem!, 'id of the draft paper': ids.draftPaper!, 'id of the open action': ids.openAction!,
   'id of the funding proposal under consideration': ids.fundingProposal!,
+  'id of the draft agreement': ids.draftAgreement!, 'id of the draft plan action': ids.draftPlanAction!,
 });
 
 test('no marker of restricted or unpublished content reaches the public or a member without a grant, on any route', async (ctx) => {
@@ -526,7 +555,8 @@ test('every response that shows restricted content writes an audit entry of the 
   // Pages, the API, PDFs, downloads, history, search, actions, matters arising and activity among them.
   for (const must of ['/meetings/:id', '/api/meetings/:id', '/meetings/:id/agenda-pack.pdf', '/meetings/:id/papers/:id/paper.pdf', '/actions/:id', '/api/actions/:id',
     '/actions', '/api/actions', '/api/bodies/:id/matters-arising', '/people/:id/activity', '/history/agenda-item/:id', '/history/action/:id', '/api/history/resolution/:id',
-    '/search', '/api/search']) {
+    '/search', '/api/search', '/strategy/plan-actions/:id', '/api/strategy/plan-actions/:id', '/strategy/agreements/:id/plan', '/strategy/agreements/:id/plan.csv',
+    '/api/strategy/agreements/:id/plan']) {
     assert.ok(showing.has(must), `${must} was among the routes that showed restricted content`);
   }
 });

@@ -84,7 +84,8 @@ export function can(actor: Actor, action: Action, resource: Resource): boolean {
   // A member whose account is linked to a person may add updates to the actions that
   // person owns (and can read); creating and changing actions stays with the clerk's team.
   if (action === 'update' && resource.ownAccount) return role !== null;
-  if (action === 'update' && resource.type === 'action' && resource.ownerPersonId && actor.kind === 'user'
+  // The same holds for the lines of the strategy's action plan ('plan-action').
+  if (action === 'update' && (resource.type === 'action' || resource.type === 'plan-action') && resource.ownerPersonId && actor.kind === 'user'
     && actor.personId === resource.ownerPersonId && can(actor, 'read', resource)) return true;
   // Within a review case, only the officers and administrators named on it (its coordinators).
   if (role !== 'administrator' && role !== 'officer') return false;

@@ -26,6 +26,7 @@ const historyTables: Record<string, string> = {
   organisation: 'organisations', person: 'people', body: 'bodies', membership: 'memberships', election: 'elections',
   'terms-of-reference': 'terms_of_reference', 'sharing-agreement': 'sharing_agreements', meeting: 'meetings',
   'agenda-item': 'agenda_items', action: 'actions',
+  'strategy-agreement': 'strategy_agreements', 'plan-action': 'strategy_plan_lines',
 };
 
 async function recordExists(db: Kysely<DB>, partnershipId: string, recordType: string, id: string): Promise<boolean> {

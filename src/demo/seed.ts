@@ -8,6 +8,7 @@ import { seedMeetingsDemo } from '../modules/meetings/demo.ts';
 import { seedActionsDemo } from '../modules/actions/demo.ts';
 import { seedReviewsDemo } from '../modules/reviews/demo.ts';
 import { seedFundingDemo } from '../modules/funding/demo.ts';
+import { seedStrategyDemo } from '../modules/strategy/demo.ts';
 
 export const DEMO_PASSWORD = 'northshire-demo-2026';
 
@@ -176,6 +177,7 @@ export async function seedDemoPartnership(
     await seedActionsDemo(trx, pid, today);
     await seedReviewsDemo(trx, pid, today);
     await seedFundingDemo(trx, pid, today);
+    await seedStrategyDemo(trx, pid, today);
     return { partnershipId: pid, officerEmail: `officer@${domain}`, password: DEMO_PASSWORD };
   });
 }

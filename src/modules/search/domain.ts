@@ -7,6 +7,8 @@ export const SEARCH_KINDS = [
   { value: 'action', text: 'Actions' },
   { value: 'paper', text: 'Papers' },
   { value: 'funding-proposal', text: 'Funding proposals' },
+  { value: 'agreement', text: 'Community Safety Agreements' },
+  { value: 'plan-action', text: 'Plan actions' },
   { value: 'original', text: 'Imported originals' },
 ] as const;
 /** Kinds only officers and administrators can ever find (an imported original may hold private business). */

@@ -1,0 +1,181 @@
+// The Community Safety Agreement and its plan through HTTP, as the clerk, an owner, a
+// member and the public use them, on the demo partnership's own agreement.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestApp, Client, demoUsers, pageText, type TestApp } from '../../../test/support/app.ts';
+import { todayIso } from '../partnership/domain.ts';
+import { nextPeriod, periodOf } from './domain.ts';
+
+let t: TestApp;
+let officer: Client;
+let member: Client;
+let anyone: Client;
+const period = periodOf(todayIso());
+let published: { id: string };
+let draft: { id: string };
+
+const idOf = (location: unknown, kind: string) => new RegExp(`/strategy/${kind}/([0-9a-f-]{36})`).exec(String(location))![1]!;
+
+before(async () => {
+  t = await createTestApp();
+  officer = await new Client(t.app).signIn(demoUsers.officer);
+  member = await new Client(t.app).signIn(demoUsers.member);
+  anyone = new Client(t.app);
+  const rows = await t.database.db.selectFrom('strategy_agreements').select(['id', 'period', 'status']).where('partnership_id', '=', t.partnershipId).execute();
+  published = rows.find((r) => r.period === period)!;
+  draft = rows.find((r) => r.period === nextPeriod(period))!;
+});
+after(async () => { await t?.close(); });
+
+test('the public reads the published agreement, its priorities, themes, measures and plan, but never the draft nor the restricted action', async () => {
+  const list = pageText((await anyone.get('/strategy')).body);
+  assert.match(list, new RegExp(`Northshire Community Safety Agreement ${period}`));
+  assert.doesNotMatch(list, new RegExp(nextPeriod(period)));
+  const page = await anyone.get(`/strategy/agreements/${published.id}`);
+  assert.equal(page.statusCode, 200);
+  const text = pageText(page.body);
+  for (const words of ['Ending violence against women and girls', 'Acting early', 'Knife-enabled offences', 'Why: The strategic assessment found']) assert.ok(text.includes(words), words);
+  assert.match(page.body, /<svg[^>]+aria-hidden="true"/);
+  const plan = await anyone.get(`/strategy/agreements/${published.id}/plan`);
+  assert.equal(plan.statusCode, 200);
+  assert.match(plan.body, /Youth workers in the emergency department/);
+  assert.doesNotMatch(plan.body, /exploitation hotspot/);
+  assert.equal((await anyone.get(`/strategy/agreements/${draft.id}`)).statusCode, 404);
+  assert.equal((await anyone.get(`/api/strategy/agreements/${draft.id}`)).statusCode, 404);
+  const csv = await anyone.get(`/strategy/agreements/${published.id}/plan.csv`);
+  assert.equal(csv.statusCode, 200);
+  assert.match(csv.headers['content-type'] as string, /text\/csv/);
+  assert.match(csv.body, /^Id,Ref,Level,Priority,Action/);
+  assert.doesNotMatch(csv.body, /exploitation hotspot/);
+  const restricted = await t.database.db.selectFrom('strategy_plan_lines').select('id').where('restricted', '=', true).executeTakeFirstOrThrow();
+  assert.equal((await anyone.get(`/strategy/plan-actions/${restricted.id}`)).statusCode, 404);
+  assert.equal((await member.get(`/strategy/plan-actions/${restricted.id}`)).statusCode, 404);
+  assert.match((await officer.get(`/strategy/plan-actions/${restricted.id}`)).body, /exploitation hotspot/);
+});
+
+test('the plan filters by priority, owner, status, theme and overdue; the roll-up shows on parents', async () => {
+  const api = (await officer.json('GET', `/api/strategy/agreements/${published.id}/plan`)).json().items as { id: string; ref: string; title: string; rolledUp: { progress: number; status: string }; overdue: boolean; ownerPersonId: string | null; themeIds: string[] }[];
+  const objective = api.find((l) => l.ref === '1.1')!;
+  assert.equal(objective.rolledUp.status, 'off-track'); // a sub-action two levels down is off track
+  // (2 x 100 + 1 x (1 x 100 + 1 x 0) / 2) / 3 = 83
+  assert.equal(objective.rolledUp.progress, 83);
+  const overdue = (await officer.json('GET', `/api/strategy/agreements/${published.id}/plan?status=overdue`)).json().items as typeof api;
+  assert.ok(overdue.length >= 1 && overdue.every((l) => l.overdue));
+  const macrae = (await t.database.db.selectFrom('people').select('id').where('family_name', '=', 'Macrae').executeTakeFirstOrThrow()).id;
+  const mine = (await officer.json('GET', `/api/strategy/agreements/${published.id}/plan?ownerId=${macrae}`)).json().items as typeof api;
+  assert.deepEqual([...new Set(mine.map((l) => l.ownerPersonId))], [macrae]);
+  const page = pageText((await officer.get(`/strategy/agreements/${published.id}/plan?status=off-track`)).body);
+  assert.match(page, /Ashby Vale and Corran Heath housing officers trained/);
+  assert.doesNotMatch(page, /Youth workers in the emergency department/);
+  assert.equal((await officer.json('GET', `/api/strategy/agreements/${published.id}/plan?status=purple`)).statusCode, 400);
+});
+
+test('an owner updates their own action from My plan actions; a fall in progress needs a note; every update is kept', async () => {
+  const mine = await member.get('/strategy/mine');
+  assert.match(mine.body, /Welfare and vulnerability training for door staff/);
+  const lineId = /\/strategy\/plan-actions\/([0-9a-f-]{36})#update">Welfare/.exec(mine.body)![1]!;
+  await member.get(`/strategy/plan-actions/${lineId}`);
+  const down = await member.post(`/strategy/plan-actions/${lineId}/updates`, { status: 'on-track', progress: '40' });
+  assert.equal(down.statusCode, 400);
+  assert.match(pageText(down.body), /Progress goes down from 60% to 40%: enter a note saying why/);
+  const ok = await member.post(`/strategy/plan-actions/${lineId}/updates`, { status: 'at-risk', progress: '70', note: 'Corran Heath venues trained; two venues refused.' });
+  assert.equal(ok.statusCode, 303);
+  const page = pageText((await member.get(`/strategy/plan-actions/${lineId}`)).body);
+  assert.match(page, /Status on track → at risk\. Progress 60% → 70%\./);
+  assert.match(page, /Corran Heath venues trained/);
+  assert.match(page, /Brackenford and Ashby Vale venues done/); // the earlier update is still there
+  // The public reads the figures, never the words of updates.
+  const publicPage = pageText((await anyone.get(`/strategy/plan-actions/${lineId}`)).body);
+  assert.match(publicPage, /At risk/);
+  assert.doesNotMatch(publicPage, /two venues refused/);
+  const audit = await t.database.db.selectFrom('audit_log').select(['summary', 'actor_label']).where('record_type', '=', 'plan-action').where('record_id', '=', lineId).execute();
+  assert.ok(audit.some((a) => a.actor_label === 'Stuart Macrae' && /Progress 60% → 70%/.test(a.summary ?? '')));
+  // Someone else's action: refused.
+  const other = (await t.database.db.selectFrom('strategy_plan_lines').select('id').where('title', 'like', 'Youth workers%').executeTakeFirstOrThrow()).id;
+  assert.equal((await member.json('POST', `/api/strategy/plan-actions/${other}/updates`, { progress: 90, note: 'x' })).statusCode, 403);
+});
+
+test('the clerk starts an agreement, adds priorities, themes and a plan; bad input is refused with what to do', async () => {
+  await officer.get('/strategy/agreements/new');
+  const bad = await officer.post('/strategy/agreements/new', { period: '2031-33', title: '' });
+  assert.equal(bad.statusCode, 400);
+  assert.match(pageText(bad.body), /Enter the period as a financial year, for example 2026-27/);
+  const made = await officer.post('/strategy/agreements/new', { period: '2031-32', title: 'Northshire Community Safety Agreement 2031-32' });
+  assert.equal(made.statusCode, 303);
+  const id = idOf(made.headers.location, 'agreements');
+  const tooEarly = await officer.post(`/strategy/agreements/${id}/agree`, { 'agreed_on-day': '1', 'agreed_on-month': '6', 'agreed_on-year': '2031' });
+  assert.match(pageText(tooEarly.body), /Add at least one priority before recording that the agreement was agreed/);
+  await officer.get(`/strategy/agreements/${id}/priorities/new`);
+  assert.equal((await officer.post(`/strategy/agreements/${id}/priorities/new`, { kind: 'priority', title: 'Safer streets' })).statusCode, 303);
+  const theme = await officer.json('POST', `/api/strategy/agreements/${id}/priorities`, { kind: 'theme', title: 'Acting early' });
+  assert.equal(theme.statusCode, 201);
+  const priorities = (await officer.json('GET', `/api/strategy/agreements/${id}/priorities`)).json().items as { id: string; title: string }[];
+  assert.deepEqual(priorities.map((p) => p.title), ['Safer streets']);
+
+  const objective = await officer.json('POST', `/api/strategy/agreements/${id}/plan`, { priorityId: priorities[0]!.id, title: 'Fewer burglaries', themeIds: [theme.json().id] });
+  assert.equal(objective.statusCode, 201, objective.body);
+  assert.equal(objective.json().ref, '1.1');
+  const backwards = await officer.json('POST', `/api/strategy/agreements/${id}/plan`, { parentId: objective.json().id, title: 'Backwards', startsOn: '2031-06-01', dueOn: '2031-05-01' });
+  assert.equal(backwards.statusCode, 400);
+  assert.match(backwards.body, /The due date must be the same as or after the start date/);
+  const zero = await officer.json('POST', `/api/strategy/agreements/${id}/plan`, { parentId: objective.json().id, title: 'Weightless', weight: 0 });
+  assert.equal(zero.statusCode, 400);
+  assert.match(zero.body, /weight above 0/);
+  await officer.get(`/strategy/agreements/${id}/plan/new`);
+  const action = await officer.post(`/strategy/agreements/${id}/plan/new`, { parent_id: objective.json().id, title: 'Target-hardening visits', weight: '1', 'due_on-day': '1', 'due_on-month': '9', 'due_on-year': '2031' });
+  assert.equal(action.statusCode, 303, action.body.slice(0, 500));
+  const actionId = idOf(action.headers.location, 'plan-actions');
+  const cycle = await officer.json('PATCH', `/api/strategy/plan-actions/${objective.json().id}`, { parentId: actionId });
+  assert.equal(cycle.statusCode, 400);
+  assert.match(cycle.body, /cannot go under itself or under one of its own actions/);
+  const override = await officer.json('PATCH', `/api/strategy/plan-actions/${objective.json().id}`, { statusOverride: 'on-track' });
+  assert.match(override.body, /Enter why the status is set by hand/);
+  const set = await officer.json('PATCH', `/api/strategy/plan-actions/${objective.json().id}`, { statusOverride: 'off-track', statusOverrideReason: 'Police staffing cut' });
+  assert.equal(set.statusCode, 200);
+  assert.equal(set.json().rolledUp.status, 'off-track');
+  assert.equal(set.json().rolledUp.derivedStatus, 'not-started');
+
+  // Agreed, published: the public sees it; the last one published is superseded.
+  assert.equal((await officer.json('POST', `/api/strategy/agreements/${id}/agree`, { agreedOn: '2031-06-01' })).statusCode, 200);
+  assert.equal((await anyone.get(`/strategy/agreements/${id}`)).statusCode, 404);
+  assert.equal((await officer.post(`/strategy/agreements/${id}/publish`, {})).statusCode, 303);
+  assert.equal((await anyone.get(`/strategy/agreements/${id}`)).statusCode, 200);
+  const before = (await anyone.json('GET', `/api/strategy/agreements/${published.id}`)).json();
+  assert.equal(before.status, 'superseded');
+  // The plan is not public until the partnership says so.
+  assert.equal((await anyone.get(`/strategy/agreements/${id}/plan`)).statusCode, 404);
+  const history = await t.database.db.selectFrom('audit_log').select('summary').where('record_type', '=', 'strategy-agreement').where('record_id', '=', id).execute();
+  assert.ok(history.length >= 3);
+});
+
+test('refreshing for next year copies priorities, themes and open work, and the two versions compare side by side', async () => {
+  const latest = (await officer.json('GET', '/api/strategy/agreements')).json().items.find((a: { period: string }) => a.period === '2031-32');
+  const res = await officer.json('POST', `/api/strategy/agreements/${latest.id}/refresh`, {});
+  assert.equal(res.statusCode, 201, res.body);
+  assert.equal(res.json().period, '2032-33');
+  assert.equal(res.json().status, 'draft');
+  const plan = (await officer.json('GET', `/api/strategy/agreements/${res.json().id}/plan`)).json().items as { title: string; carriedFromId: string | null }[];
+  assert.deepEqual(plan.map((l) => l.title), ['Fewer burglaries', 'Target-hardening visits']);
+  assert.ok(plan.every((l) => l.carriedFromId));
+  const compare = pageText((await officer.get(`/strategy/agreements/${draft.id}/compare`)).body);
+  assert.match(compare, /Added Not in .* Safer roads for walkers and cyclists/);
+  assert.match(compare, /No change/);
+  assert.match(compare, /Changed Description Reducing reoffending/);
+});
+
+test('the plan downloads as a spreadsheet (XLSX) that opens as a zip of Office XML', async () => {
+  const res = await officer.get(`/strategy/agreements/${published.id}/plan.xlsx`);
+  assert.equal(res.statusCode, 200);
+  assert.match(String(res.headers['content-type']), /spreadsheetml/);
+  assert.equal(res.rawPayload.subarray(0, 2).toString(), 'PK');
+  assert.ok(res.rawPayload.includes(Buffer.from('xl/worksheets/sheet1.xml')));
+});
+
+test('the API is described in the OpenAPI document, and a plan action can be found by search by those who may read it', async () => {
+  const doc = (await anyone.json('GET', '/api/openapi.json')).json();
+  for (const path of ['/api/strategy/agreements', '/api/strategy/agreements/{id}/plan', '/api/strategy/plan-actions/{id}/updates', '/api/strategy/agreements/{id}/priorities']) assert.ok(doc.paths[path], path);
+  const found = (await anyone.json('GET', '/api/search?q=emergency%20department')).json();
+  assert.ok(found.total >= 1);
+  assert.equal((await anyone.json('GET', '/api/search?q=hotspot')).json().total, 0);
+  assert.ok((await officer.json('GET', '/api/search?q=hotspot')).json().total >= 1);
+});
