@@ -170,7 +170,8 @@ export async function seedStrategyDemo(trx: Trx, pid: string, today: string): Pr
     themeIds.set(t.title, (await trx.insertInto('strategy_priorities').values({ partnership_id: pid, agreement_id: a.id, kind: 'theme', position: i + 1, title: t.title, description: t.description }).returning('id').executeTakeFirstOrThrow()).id);
   }
   const priorityIds: string[] = [];
-  const officer = await trx.selectFrom('users').select(['id', 'display_name']).where('email', 'like', 'officer@%').executeTakeFirst();
+  const officer = await trx.selectFrom('partnership_users').innerJoin('users', 'users.id', 'partnership_users.user_id').select(['users.id', 'users.display_name'])
+    .where('partnership_users.partnership_id', '=', pid).where('partnership_users.role', '=', 'officer').executeTakeFirst();
   for (const [i, p] of PRIORITIES.entries()) {
     const priority = await trx.insertInto('strategy_priorities').values({
       partnership_id: pid, agreement_id: a.id, kind: 'priority', position: i + 1, title: p.title, description: p.description, reasons: p.reasons,

@@ -314,3 +314,47 @@ export function measureStanding(m: MeasureFacts, latest: number | null): 'met' |
   if (latest === m.baseline) return 'unknown';
   return good(latest, m.baseline) ? 'better' : 'worse';
 }
+
+// ------------------------------------------------------------------ progress requests
+
+export interface RequestCandidate {
+  id: string; ref: string; title: string; status: string; due_on: string | null; restricted: boolean;
+  owner_person_id: string | null; owner_email: string | null; owner_name: string | null;
+  /** The day of the latest update. */
+  last_update_on: string | null;
+  /** A line with lines under it reports through them. */
+  leaf: boolean;
+}
+
+/**
+ * Who is asked for an update before the monitoring body meets: owners, with an e-mail
+ * address, of open work with nothing reported since `since` (the body's last meeting).
+ * One message per owner; restricted actions are named only as such.
+ */
+export function selectProgressRequests(lines: readonly RequestCandidate[], since: string) {
+  const byOwner = new Map<string, { to: string; name: string; lines: RequestCandidate[] }>();
+  for (const l of lines) {
+    if (!l.leaf || isClosed(l.status) || !l.owner_email) continue;
+    if (l.last_update_on && l.last_update_on >= since) continue;
+    const key = l.owner_email.toLowerCase();
+    if (!byOwner.has(key)) byOwner.set(key, { to: l.owner_email, name: l.owner_name ?? l.owner_email, lines: [] });
+    byOwner.get(key)!.lines.push(l);
+  }
+  return [...byOwner.values()];
+}
+
+export function progressRequestMessage(
+  batch: { to: string; name: string; lines: RequestCandidate[] },
+  opts: { partnershipName: string; agreementTitle: string; meetingOn: string | null; baseUrl: string | null | undefined },
+): { to: string; subject: string; text: string } {
+  const link = `${(opts.baseUrl ?? '').replace(/\/$/, '')}/strategy/mine`;
+  const items = batch.lines.map((l) => `- ${l.restricted ? 'A restricted action (sign in to read it)' : `${l.ref} ${l.title}`}${l.due_on ? ` (due ${l.due_on})` : ''}`);
+  const text = [
+    `Dear ${batch.name},`,
+    `${opts.partnershipName} asks for an update on the ${batch.lines.length === 1 ? 'action' : `${batch.lines.length} actions`} you own in the action plan of the ${opts.agreementTitle}`
+      + `${opts.meetingOn ? `, before the Working Group meets on ${opts.meetingOn}` : ''}. Nothing has been reported on ${batch.lines.length === 1 ? 'it' : 'them'} since the last meeting.`,
+    items.join('\n'),
+    `Your list, with a form for each update (status, progress and what has been done):\n${link}`,
+  ].join('\n\n');
+  return { to: batch.to, subject: `${opts.partnershipName}: please update your action plan ${batch.lines.length === 1 ? 'action' : 'actions'}`, text: `${text}\n` };
+}

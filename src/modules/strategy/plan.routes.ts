@@ -86,11 +86,14 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
     const plan = await listPlan(db, pid, a.id, todayIso());
     const priorities = await listPriorities(db, pid, { agreementId: a.id, kind: 'all' });
     const under = (l: LineView) => !line || (l.id !== line.id);
+    const parents = plan.filter((l) => childLevel(l.level) !== null && under(l) && can(req.actor, 'read', lineResource(l, a)));
+    // The choice of parent names restricted lines too: reading their titles is audited.
+    await recordRestrictedReads(db, req.actor, parents.filter((l) => l.restricted).map((l) => ({ recordType: 'plan-action', id: l.id, summary: 'Read as a place in the plan to add or move a line' })));
     return reply.view('strategy/views/line-form.njk', {
       title: line ? `Change ${line.ref}` : 'Add to the action plan', section: 'strategy', agreement: a, values, errors, line,
       priorityOptions: priorities.filter((p) => p.kind === 'priority').map((p) => ({ value: p.id, text: `${p.position}. ${p.title}` })),
       themes: priorities.filter((p) => p.kind === 'theme'),
-      parentOptions: plan.filter((l) => childLevel(l.level) !== null && under(l)).map((l) => ({ value: l.id, text: `${l.ref} ${l.title}`.slice(0, 120) })),
+      parentOptions: parents.map((l) => ({ value: l.id, text: `${l.ref} ${l.title}`.slice(0, 120) })),
       people: await personOptions(db, pid), organisations: await organisationOptions(db, pid),
       statuses: LINE_STATUSES, hasChildren: line ? plan.some((l) => l.parent_id === line.id) : false,
       selectedThemes: ([] as unknown[]).concat(values.theme_ids ?? []).map(String),

@@ -24,6 +24,9 @@ import {
 import { presentAgreement, presentLine, presentPriority, presentUpdate } from './presenters.ts';
 import * as S from './schemas.ts';
 import { planRoutes } from './plan.routes.ts';
+import { sendProgressRequests } from './requests.ts';
+import { mailerFromConfig } from '../../mail/mailer.ts';
+import { publicOrigin } from '../public/address.ts';
 import { barChart, lineChart } from './charts.ts';
 import { PLAN_STATUS_FILTERS, filterPlan } from './planFilters.ts';
 
@@ -133,6 +136,20 @@ export async function strategyRoutes(app: FastifyInstance): Promise<void> {
   agreementPost('settings', (req, a) => updateAgreementSettings(ctx(req), a.id, { plan_public: 'no', ...(req.body as object) }), 'Settings saved');
   agreementPost('refresh', (req, a) => refreshAgreement(ctx(req), a.id), 'Draft for next year made', (_a, v) => `/strategy/agreements/${(v as Agreement).id}`);
   agreementPost('measures', (req, a) => addMeasure(ctx(req), a.id, req.body), 'Measure added');
+
+  // Asking owners for their updates before the monitoring body meets.
+  app.post('/strategy/agreements/:id/progress-requests', async (req, reply) => {
+    const a = await loadAgreement(req, (req.params as { id: string }).id);
+    authorize(req.actor, 'update', agreementResource(a));
+    const mailer = mailerFromConfig(app.config);
+    if (!mailer) return renderAgreement(req, reply.code(400), a, [{ field: 'progress-requests', message: 'E-mail is not set up, so owners cannot be asked for updates. Ask your administrator to connect the service to an e-mail server.' }]);
+    try {
+      const r = await sendProgressRequests({ ...ctx(req), mailer, baseUrl: publicOrigin(req.partnership, app.config) }, a.id, todayIso());
+      if (r.failed.length) return renderAgreement(req, reply.code(502), a, r.failed.map((f) => ({ field: 'progress-requests', message: `The request to ${f.to} could not be sent (${f.error}). Try again later.` })));
+      return reply.flash(r.messages ? `Asked ${r.messages} ${r.messages === 1 ? 'owner' : 'owners'} for updates on ${r.actions} ${r.actions === 1 ? 'action' : 'actions'}` : 'Nobody to ask: every owner has reported since the last meeting, or was asked today')
+        .redirect(`/strategy/agreements/${a.id}`, 303);
+    } finally { mailer.close(); }
+  });
 
   app.post('/strategy/measures/:id/values', async (req, reply) => {
     const id = (req.params as { id: string }).id;
@@ -265,6 +282,14 @@ export async function strategyRoutes(app: FastifyInstance): Promise<void> {
   app.post('/api/strategy/agreements/:id/refresh', { schema: { tags, summary: 'Refresh for next year: a draft with the same priorities, themes and open work', params: S.IdParams, response: { 201: S.Agreement } } }, async (req, reply) => {
     const a = await loadAgreement(req, (req.params as { id: string }).id);
     return reply.code(201).send(presentAgreement(await refreshAgreement(ctx(req), a.id)));
+  });
+
+  app.post('/api/strategy/agreements/:id/progress-requests', { schema: { tags, summary: 'E-mail the owners of open actions with nothing reported since the monitoring body last met, each with a link to their list', params: S.IdParams, response: { 200: S.RequestResult } } }, async (req) => {
+    const a = await loadAgreement(req, (req.params as { id: string }).id);
+    authorize(req.actor, 'update', agreementResource(a));
+    const mailer = mailerFromConfig(app.config);
+    if (!mailer) throw ValidationError.single('progress-requests', 'E-mail is not set up: set SMTP_URL');
+    try { return await sendProgressRequests({ ...ctx(req), mailer, baseUrl: publicOrigin(req.partnership, app.config) }, a.id, todayIso()); } finally { mailer.close(); }
   });
 
   app.get('/api/strategy/agreements/:id/plan', { schema: { tags, summary: 'The action plan in tree order, with the roll-up, filtered', params: S.IdParams, querystring: S.PlanQuery, response: { 200: S.ListOf(S.PlanLine) } } }, async (req) => {

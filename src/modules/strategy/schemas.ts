@@ -88,3 +88,8 @@ export const PlanQuery = Type.Object({
   priorityId: Type.Optional(Type.String()), ownerId: Type.Optional(Type.String({ description: 'A person who owns lines, or a lead organisation' })),
   status: Type.Optional(Type.String({ description: 'open, overdue, or a status' })), themeId: Type.Optional(Type.String()),
 });
+
+export const RequestResult = Type.Object({
+  messages: Type.Integer(), actions: Type.Integer(), since: IsoDate,
+  failed: Type.Array(Type.Object({ to: Type.String(), error: Type.String() })),
+});

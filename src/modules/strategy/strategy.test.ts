@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createTestApp, Client, demoUsers, pageText, type TestApp } from '../../../test/support/app.ts';
 import { todayIso } from '../partnership/domain.ts';
 import { nextPeriod, periodOf } from './domain.ts';
+import { startSmtpTestServer } from '../../mail/smtpTestServer.ts';
 
 let t: TestApp;
 let officer: Client;
@@ -178,4 +179,29 @@ test('the API is described in the OpenAPI document, and a plan action can be fou
   assert.ok(found.total >= 1);
   assert.equal((await anyone.json('GET', '/api/search?q=hotspot')).json().total, 0);
   assert.ok((await officer.json('GET', '/api/search?q=hotspot')).json().total >= 1);
+});
+
+test('before the Working Group meets, owners with nothing reported are e-mailed a link to their own list, once a day', async () => {
+  const smtp = await startSmtpTestServer();
+  t.app.config.smtpUrl = smtp.url;
+  try {
+    await officer.get(`/strategy/agreements/${published.id}`);
+    const sent = await officer.post(`/strategy/agreements/${published.id}/progress-requests`, {});
+    assert.equal(sent.statusCode, 303, sent.body.slice(0, 400));
+    const mails = await smtp.waitFor(1);
+    const toChen = mails.find((m) => m.envelopeTo.some((a) => a.startsWith('mark.chen@')));
+    assert.ok(toChen, 'the owner of the restricted action is asked');
+    assert.match(toChen!.text, /\/strategy\/mine/);
+    assert.match(toChen!.text, /A restricted action \(sign in to read it\)/);
+    assert.doesNotMatch(toChen!.text, /hotspot/);
+    // Macrae reported on his action in an earlier test: he is not asked about it.
+    assert.ok(!mails.some((m) => /Welfare and vulnerability training/.test(m.text)));
+    const count = smtp.messages.length;
+    const again = (await officer.json('POST', `/api/strategy/agreements/${published.id}/progress-requests`, {})).json();
+    assert.equal(again.messages, 0);
+    assert.equal(smtp.messages.length, count);
+  } finally {
+    t.app.config.smtpUrl = undefined;
+    await smtp.close();
+  }
 });
