@@ -46,7 +46,9 @@ test('search finds minutes by a word and ranks the closer match first, with high
 test('a quoted phrase matches the words together, and a minus sign leaves a word out', async () => {
   const c = new Client(t.app);
   const phrase = (await c.json('GET', `/api/search?q=${encodeURIComponent('"domestic abuse"')}`)).json();
-  assert.deepEqual(titles(phrase), ['Domestic abuse training']);
+  // The demo's own records (its Community Safety Agreement) use the phrase too; the one with both words apart is not found.
+  assert.ok(titles(phrase).includes('Domestic abuse training'));
+  assert.ok(!titles(phrase).includes('Abuse of process'));
   const excluded = (await c.json('GET', `/api/search?q=${encodeURIComponent('marshals -evaluation')}`)).json();
   assert.ok(!titles(excluded).includes('Street marshals evaluation'));
   assert.ok(titles(excluded).includes('Night-time economy'));

@@ -15,6 +15,7 @@ import {
 } from './domain.ts';
 import { exists, findAgreement, findAgreementByPeriod, findLine, findPriority, listLineRows, type Agreement, type LineRow } from './store.ts';
 import { indexAgreement } from './search.ts';
+import { currentForImport, planChanges } from './planImport.ts';
 
 // ------------------------------------------------------------------ what the policy is asked
 
@@ -504,5 +505,44 @@ export async function recordMeasureValue(ctx: Context, measureId: string, body: 
       .returningAll().executeTakeFirstOrThrow();
     await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'strategy-measure-value', recordId: row.id, after: row, summary: `${measure.title}: ${value} for ${period}` });
     return row;
+  });
+}
+
+// ------------------------------------------------------------------ spreadsheet upload
+
+/**
+ * Applies an edited plan (the rows of a CSV or XLSX upload) all at once: the rows are read
+ * again against the plan as it is now, and either every change is written, each line's
+ * update kept in its history and audited, or (any problem at all) nothing is.
+ */
+export async function applyPlanImport(ctx: Context, agreementId: string, rows: string[][], today = todayIso()) {
+  const agreement = await loadAgreement(ctx, agreementId);
+  authorize(ctx.actor, 'update', { type: 'plan-action-details' });
+  const pid = ctx.actor.partnershipId;
+  return inTransaction(ctx, async (trx) => {
+    await lockAgreement(trx, pid, agreementId);
+    if (agreement.status === 'superseded') throw ValidationError.single('file', 'This agreement has been superseded: its plan no longer changes');
+    const current = await listLineRows(trx, pid, agreementId);
+    const { changes, problems } = planChanges(rows, currentForImport(current));
+    if (problems.length) throw new ValidationError(problems.map((p) => ({ field: 'file', message: `Row ${p.row}, column ${p.column}: ${p.message}` })));
+    const byId = new Map(current.map((l) => [l.id, l]));
+    const now = new Date();
+    for (const c of changes) {
+      const before = byId.get(c.id)!;
+      const set = {
+        ...(c.status !== undefined ? { status: c.status } : {}), ...(c.progress !== undefined ? { progress: c.progress } : {}),
+        ...(c.weight !== undefined ? { weight: c.weight } : {}), ...(c.starts_on !== undefined ? { starts_on: c.starts_on } : {}),
+        ...(c.due_on !== undefined ? { due_on: c.due_on } : {}), updated_at: now,
+      };
+      const after = await trx.updateTable('strategy_plan_lines').set(set).where('partnership_id', '=', pid).where('id', '=', c.id).returningAll().executeTakeFirstOrThrow();
+      if (c.status !== undefined || c.progress !== undefined || c.note) {
+        await trx.insertInto('strategy_plan_updates').values({
+          partnership_id: pid, line_id: c.id, on_date: today, author_user_id: userId(ctx.actor), author_label: authorLabel(ctx.actor),
+          from_status: before.status, status: after.status, from_progress: before.progress, progress: after.progress, note: c.note, source: 'import',
+        }).execute();
+      }
+      await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'plan-action', recordId: c.id, before, after, summary: `From a spreadsheet (row ${c.row}): ${c.described.join('. ')}` });
+    }
+    return { changes };
   });
 }

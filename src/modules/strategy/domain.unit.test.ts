@@ -137,3 +137,39 @@ test('a measure meets its target in the direction that is good', () => {
   assert.equal(measureStanding({ baseline: 10, target: 20, direction: 'up' }, 25), 'met');
   assert.equal(measureStanding({ baseline: 10, target: 20, direction: 'up' }, null), 'unknown');
 });
+
+import { currentForImport, parseCsv, planChanges, readDate, readXlsx } from './planImport.ts';
+import { workbook } from './spreadsheet.ts';
+
+test('CSV with quotes, commas and line breaks in fields reads back as written', () => {
+  assert.deepEqual(parseCsv('a,b\r\n"x, y","say ""hi""\nthere"\r\n'), [['a', 'b'], ['x, y', 'say "hi"\nthere']]);
+});
+
+test('the XLSX written for download reads back as the same rows', () => {
+  const rows = readXlsx(workbook('Plan', ['Id', 'Ref', 'Progress (%)'], [['a', '1.1', 40], ['b', '1 & 2 <x>', null]]));
+  assert.deepEqual(rows, [['Id', 'Ref', 'Progress (%)'], ['a', '1.1', '40'], ['b', '1 & 2 <x>']]);
+});
+
+test('dates are read as people type them, and impossible ones refused', () => {
+  assert.equal(readDate('2026-05-31'), '2026-05-31');
+  assert.equal(readDate('31/05/2026'), '2026-05-31');
+  assert.equal(readDate('31 May 2026'), '2026-05-31');
+  assert.equal(readDate('46173'), '2026-05-31');
+  assert.equal(readDate(''), null);
+  assert.equal(readDate('31/02/2026'), undefined);
+  assert.equal(readDate('next week'), undefined);
+});
+
+test('an upload is checked row by row: unknown ids, bad statuses, progress outside 0-100, falls without a note, parents by hand', () => {
+  const line = (id: string, extra = {}) => ({ id, ref: id, title: id, parent_id: 'p' as string | null, priority_id: 'x', status: 'on-track' as const, progress: 50, weight: 1, starts_on: null, due_on: null, status_override: null, ...extra });
+  const current = currentForImport([line('p', { parent_id: null, status: 'not-started', progress: 0 }), line('a'), line('b')]);
+  assert.deepEqual([current[0]!.shown_status, current[0]!.shown_progress, current[0]!.leaf], ['on-track', 50, false]);
+  const header = ['Id', 'Status', 'Progress (%)', 'Weight', 'Update note', 'Due date'];
+  const { problems } = planChanges([header, ['zzz', 'On track', '50', '1', '', ''], ['a', 'Sideways', '50', '1', '', ''], ['b', 'On track', '40', '1', '', ''], ['p', 'Complete', '100', '1', '', '']], current);
+  assert.deepEqual(problems.map((p) => [p.row, p.column]), [[2, 'Id'], [3, 'Status'], [4, 'Update note'], [5, 'Status']]);
+  const zero = planChanges([header, ['a', 'On track', '50', '0', '', ''], ['b', 'On track', '50', '0', '', '']], current);
+  assert.match(zero.problems[0]!.message, /weight above 0/);
+  const ok = planChanges([header, ['a', 'At risk', '60', '2', 'Slower than hoped', '2027-01-31']], current);
+  assert.deepEqual(ok.problems, []);
+  assert.deepEqual(ok.changes[0]!.described, ['Status on track → at risk', 'Progress 50% → 60%', 'Weight 1 → 2', 'Due no date → 2027-01-31']);
+});

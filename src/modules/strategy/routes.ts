@@ -24,6 +24,7 @@ import {
 import { presentAgreement, presentLine, presentPriority, presentUpdate } from './presenters.ts';
 import * as S from './schemas.ts';
 import { planRoutes } from './plan.routes.ts';
+import { planUploadRoutes } from './upload.routes.ts';
 import { sendProgressRequests } from './requests.ts';
 import { mailerFromConfig } from '../../mail/mailer.ts';
 import { publicOrigin } from '../public/address.ts';
@@ -245,6 +246,7 @@ export async function strategyRoutes(app: FastifyInstance): Promise<void> {
   });
 
   await app.register(planRoutes);
+  await app.register(planUploadRoutes);
 
   // API ---------------------------------------------------------------------------------
   const tags = ['strategy'];

@@ -6,6 +6,9 @@ import { createTestApp, Client, demoUsers, pageText, type TestApp } from '../../
 import { todayIso } from '../partnership/domain.ts';
 import { nextPeriod, periodOf } from './domain.ts';
 import { startSmtpTestServer } from '../../mail/smtpTestServer.ts';
+import { multipartBody } from '../meetings/testing.ts';
+import { parseCsv } from './planImport.ts';
+import { toCsv } from '../public/domain.ts';
 
 let t: TestApp;
 let officer: Client;
@@ -204,4 +207,47 @@ test('before the Working Group meets, owners with nothing reported are e-mailed 
     t.app.config.smtpUrl = undefined;
     await smtp.close();
   }
+});
+
+test('the clerk uploads an edited plan: a bad row changes nothing and says where; fixed, the changes are shown and applied in one go', async () => {
+  const agreement = (await officer.json('GET', '/api/strategy/agreements')).json().items.find((a: { status: string }) => a.status === 'published');
+  const csv = parseCsv((await officer.get(`/strategy/agreements/${agreement.id}/plan.csv`)).body);
+  const header = csv[0]!;
+  const col = (name: string) => header.indexOf(name);
+  const row = csv.findIndex((r) => r[col('Level')] === 'Action' && r[col('Status')] === 'On track');
+  assert.ok(row > 0);
+  const upload = async (rows: string[][], name = 'plan.csv') => {
+    const page = await officer.get(`/strategy/agreements/${agreement.id}/plan/upload`);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    const { payload, contentType } = multipartBody({ _csrf: csrf }, { name, type: 'text/csv', bytes: Buffer.from(toCsv(rows[0]!, rows.slice(1))) });
+    return t.app.inject({ method: 'POST', url: `/strategy/agreements/${agreement.id}/plan/upload`, payload, headers: { host: 'localhost', cookie: officer.cookieHeader(), 'content-type': contentType } });
+  };
+  const before = (await officer.json('GET', `/api/strategy/agreements/${agreement.id}/plan`)).json().items;
+  const bad = csv.map((r) => [...r]);
+  bad[row]![col('Status')] = 'Nearly there';
+  bad[row]![col('Progress (%)')] = '140';
+  bad[row]![col('Due date')] = '31/02/2027';
+  const refused = await upload(bad);
+  assert.equal(refused.statusCode, 400);
+  const text = pageText(refused.body);
+  assert.match(text, new RegExp(`${row + 1} Status “Nearly there” is not a status`));
+  assert.match(text, new RegExp(`${row + 1} Progress \\(%\\) “140” is not a progress figure`));
+  assert.match(text, /“31\/02\/2027” is not a date/);
+  assert.match(text, /nothing has been changed/);
+  assert.deepEqual((await officer.json('GET', `/api/strategy/agreements/${agreement.id}/plan`)).json().items, before);
+
+  const good = csv.map((r) => [...r]);
+  good[row]![col('Status')] = 'At risk';
+  good[row]![col('Progress (%)')] = String(Number(good[row]![col('Progress (%)')]) + 5);
+  good[row]![col('Update note')] = 'Spreadsheet update from the Working Group';
+  const preview = await upload(good);
+  assert.equal(preview.statusCode, 200, pageText(preview.body).slice(0, 800));
+  assert.match(pageText(preview.body), /changes 1 line of the plan. Nothing has been changed yet/);
+  const rows = /name="rows" value="([^"]+)"/.exec(preview.body)![1]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&#39;/g, "'");
+  const applied = await officer.post(`/strategy/agreements/${agreement.id}/plan/apply`, { rows });
+  assert.equal(applied.statusCode, 303, pageText(applied.body).replace(/^.*There is a problem/, "").slice(0, 600));
+  const line = (await officer.json('GET', `/api/strategy/plan-actions/${good[row]![col('Id')]}`)).json();
+  assert.equal(line.status, 'at-risk');
+  assert.equal(line.updates.at(-1).source, 'import');
+  assert.equal(line.updates.at(-1).note, 'Spreadsheet update from the Working Group');
 });

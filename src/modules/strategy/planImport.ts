@@ -1,0 +1,233 @@
+// Reading an edited plan back: a CSV or XLSX file with the download's columns becomes a
+// list of changes, row by row, or a list of problems, each with its row and column. Pure:
+// the route reads the file, the command applies the changes in one transaction.
+import { inflateRawSync } from 'node:zlib';
+import { LINE_STATUSES, datesProblem, progressProblems, rollUp, weightProblem, type Problem } from './domain.ts';
+import type { LineStatus } from './tables.ts';
+import { PLAN_COLUMNS } from './spreadsheet.ts';
+
+// ------------------------------------------------------------------ reading the file
+
+/** RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF), as spreadsheets save it. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  const s = text.replace(/^\uFEFF/, '');
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (quoted) {
+      if (c === '"' && s[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+    } else if (c === '"' && field === '') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && s[i + 1] === '\n') i++;
+      row.push(field); rows.push(row); row = []; field = '';
+    } else field += c;
+  }
+  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  return rows.filter((r) => r.some((x) => x.trim() !== ''));
+}
+
+/** The entries of a zip archive (stored or deflated), by name. */
+export function unzip(buf: Buffer): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  let end = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65_557); i--) if (buf.readUInt32LE(i) === 0x06054b50) { end = i; break; }
+  if (end < 0) throw new Error('not a zip archive');
+  const count = buf.readUInt16LE(end + 10);
+  let p = buf.readUInt32LE(end + 16);
+  for (let n = 0; n < count; n++) {
+    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error('a damaged zip archive');
+    const method = buf.readUInt16LE(p + 10);
+    const size = buf.readUInt32LE(p + 20);
+    const nameLength = buf.readUInt16LE(p + 28);
+    const extra = buf.readUInt16LE(p + 30);
+    const comment = buf.readUInt16LE(p + 32);
+    const local = buf.readUInt32LE(p + 42);
+    const name = buf.subarray(p + 46, p + 46 + nameLength).toString('utf8');
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const data = buf.subarray(start, start + size);
+    if (method === 0) files.set(name, data);
+    else if (method === 8) files.set(name, inflateRawSync(data, { maxOutputLength: 64 * 1024 * 1024 }));
+    p += 46 + nameLength + extra + comment;
+  }
+  return files;
+}
+
+const unxml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'")
+  .replace(/&#(\d+);/g, (_m, d: string) => String.fromCodePoint(Number(d))).replace(/&#x([0-9a-f]+);/gi, (_m, h: string) => String.fromCodePoint(parseInt(h, 16))).replace(/&amp;/g, '&');
+const textOf = (xml: string) => [...xml.matchAll(/<t(?:\s[^>]*)?>([\s\S]*?)<\/t>/g)].map((m) => unxml(m[1]!)).join('');
+
+function columnIndex(ref: string): number {
+  const letters = /^[A-Z]+/.exec(ref)?.[0] ?? 'A';
+  return [...letters].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
+}
+
+/** The first sheet of an XLSX workbook as rows of text (shared and inline strings, numbers). */
+export function readXlsx(buf: Buffer): string[][] {
+  const files = unzip(buf);
+  const shared = files.get('xl/sharedStrings.xml')?.toString('utf8');
+  const strings = shared ? [...shared.matchAll(/<si>([\s\S]*?)<\/si>/g)].map((m) => textOf(m[1]!)) : [];
+  const sheetName = [...files.keys()].filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n)).sort((a, b) => Number(/\d+/.exec(a)![0]) - Number(/\d+/.exec(b)![0]))[0];
+  if (!sheetName) throw new Error('the workbook has no sheet');
+  const xml = files.get(sheetName)!.toString('utf8');
+  const rows: string[][] = [];
+  for (const r of xml.matchAll(/<row\b[^>]*>([\s\S]*?)<\/row>/g)) {
+    const row: string[] = [];
+    for (const c of r[1]!.matchAll(/<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
+      const attrs = c[1] ?? '';
+      const body = c[2] ?? '';
+      const ref = /\br="([A-Z]+)\d+"/.exec(attrs)?.[1];
+      const type = /\bt="(\w+)"/.exec(attrs)?.[1];
+      const v = /<v>([\s\S]*?)<\/v>/.exec(body)?.[1];
+      const value = type === 's' ? (strings[Number(v)] ?? '') : type === 'inlineStr' ? textOf(body) : v !== undefined ? unxml(v) : '';
+      row[ref ? columnIndex(ref) : row.length] = value;
+    }
+    rows.push(Array.from(row, (x) => x ?? ''));
+  }
+  return rows.filter((r) => r.some((x) => x.trim() !== ''));
+}
+
+// ------------------------------------------------------------------ rows into changes
+
+export interface CurrentLine {
+  id: string; ref: string; title: string; parent_id: string | null; priority_id: string; status: LineStatus; progress: number; weight: number;
+  starts_on: string | null; due_on: string | null; leaf: boolean;
+  /** What the downloaded sheet showed: the line's own figures, or a parent's rolled-up ones. */
+  shown_status: LineStatus; shown_progress: number;
+}
+
+/** The plan's lines as an upload is checked against them. */
+export function currentForImport(lines: readonly (Omit<CurrentLine, 'leaf' | 'shown_status' | 'shown_progress'> & { status_override: LineStatus | null })[]): CurrentLine[] {
+  const rolled = rollUp(lines);
+  return lines.map((l) => {
+    const r = rolled.get(l.id)!;
+    return { id: l.id, ref: l.ref, title: l.title, parent_id: l.parent_id, priority_id: l.priority_id, status: l.status, progress: l.progress, weight: l.weight,
+      starts_on: l.starts_on, due_on: l.due_on, leaf: r.leaf, shown_status: r.status, shown_progress: r.progress };
+  });
+}
+
+export interface PlanChange {
+  id: string;
+  row: number;
+  ref: string;
+  title: string;
+  status?: LineStatus;
+  progress?: number;
+  weight?: number;
+  starts_on?: string | null;
+  due_on?: string | null;
+  note: string | null;
+  /** What changes, worded for the preview: "Status on track → at risk". */
+  described: string[];
+}
+
+export interface CellProblem { row: number; column: string; message: string }
+
+const MONTHS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
+
+/** A date as people type it in a spreadsheet: 2026-05-31, 31/05/2026, 31 May 2026, or a spreadsheet's day number. */
+export function readDate(raw: string): string | null | undefined {
+  const s = raw.trim();
+  if (!s) return null;
+  let y: number, m: number, d: number;
+  let match;
+  if ((match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s))) [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  else if ((match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s))) [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  else if ((match = /^(\d{1,2}) ([A-Za-z]{3})[a-z]* (\d{4})$/.exec(s)) && MONTHS[match[2]!.toLowerCase()]) [d, m, y] = [Number(match[1]), MONTHS[match[2]!.toLowerCase()]!, Number(match[3])];
+  else if (/^\d{5}(\.0+)?$/.test(s)) {
+    const iso = new Date(Date.UTC(1899, 11, 30) + Number(s) * 86_400_000).toISOString().slice(0, 10);
+    return iso;
+  } else return undefined;
+  const iso = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  const dt = new Date(`${iso}T00:00:00Z`);
+  return !Number.isNaN(dt.getTime()) && dt.toISOString().slice(0, 10) === iso && y >= 1900 && y <= 2200 ? iso : undefined;
+}
+
+const statusFrom = (raw: string): LineStatus | undefined => {
+  const s = raw.trim().toLowerCase();
+  return LINE_STATUSES.find((x) => x.value === s || x.text.toLowerCase() === s)?.value;
+};
+
+/**
+ * The changes a sheet asks for, against the plan as it is: every problem found in any
+ * row, or (when there is none) the rows that change something. Rows are numbered as the
+ * spreadsheet numbers them (the header is row 1).
+ */
+export function planChanges(rows: readonly string[][], current: readonly CurrentLine[]): { changes: PlanChange[]; problems: CellProblem[] } {
+  const problems: CellProblem[] = [];
+  const header = (rows[0] ?? []).map((h) => h.trim().toLowerCase());
+  const col = (name: string) => header.indexOf(PLAN_COLUMNS.find((c) => c.key === name)!.header.toLowerCase());
+  for (const need of ['id', 'status', 'progress']) {
+    if (col(need) < 0) problems.push({ row: 1, column: PLAN_COLUMNS.find((c) => c.key === need)!.header, message: `The first row must name the column “${PLAN_COLUMNS.find((c) => c.key === need)!.header}”: start from a downloaded plan` });
+  }
+  if (problems.length) return { changes: [], problems };
+  const byId = new Map(current.map((l) => [l.id, l]));
+  const seen = new Map<string, number>();
+  const changes: PlanChange[] = [];
+  const weights = new Map(current.map((l) => [l.id, l.weight]));
+  rows.slice(1).forEach((cells, i) => {
+    const row = i + 2;
+    const cell = (name: string) => { const c = col(name); return c >= 0 ? String(cells[c] ?? '').trim() : undefined; };
+    const fail = (key: string, message: string) => problems.push({ row, column: PLAN_COLUMNS.find((c) => c.key === key)!.header, message });
+    const id = cell('id') ?? '';
+    const line = byId.get(id.toLowerCase());
+    if (!line) return void fail('id', id ? 'No line of this plan has this id: keep the ids of the downloaded plan, and add new lines on the plan’s page' : 'Every row needs the id of its line, as downloaded');
+    if (seen.has(line.id)) return void fail('id', `This line is also in row ${seen.get(line.id)}: keep one row for each line`);
+    seen.set(line.id, row);
+    const change: PlanChange = { id: line.id, row, ref: line.ref, title: line.title, note: cell('note') || null, described: [] };
+    const statusRaw = cell('status') ?? '';
+    const status = statusRaw ? statusFrom(statusRaw) : line.shown_status;
+    if (!status) fail('status', `“${statusRaw}” is not a status: use one of ${LINE_STATUSES.map((s) => s.text).join(', ')}`);
+    const progressRaw = cell('progress') ?? '';
+    const progress = progressRaw === '' ? line.shown_progress : Number(progressRaw.replace(/%$/, ''));
+    if (!Number.isInteger(progress) || progress < 0 || progress > 100) fail('progress', `“${progressRaw}” is not a progress figure: enter a whole number from 0 to 100`);
+    const weightRaw = cell('weight');
+    const weight = weightRaw === undefined || weightRaw === '' ? line.weight : Number(weightRaw);
+    if (!Number.isInteger(weight) || weight < 0 || weight > 100) fail('weight', `“${weightRaw}” is not a weight: enter a whole number from 0 to 100`);
+    const dates: Record<'starts_on' | 'due_on', string | null> = { starts_on: line.starts_on, due_on: line.due_on };
+    for (const key of ['starts_on', 'due_on'] as const) {
+      const raw = cell(key);
+      if (raw === undefined) continue;
+      const d = readDate(raw);
+      if (d === undefined) fail(key, `“${raw}” is not a date: write it as 31/05/2026 or 2026-05-31`);
+      else dates[key] = d;
+    }
+    const dp = datesProblem(dates.starts_on, dates.due_on);
+    if (dp) fail('due_on', dp);
+    if (!status || !Number.isInteger(progress) || progress < 0 || progress > 100) return;
+    // A parent's figures are worked out from the lines under it: the sheet shows them, and may not change them.
+    if (!line.leaf && (status !== line.shown_status || progress !== line.shown_progress)) {
+      return void fail(status !== line.shown_status ? 'status' : 'progress', 'This line’s status and progress are worked out from the actions under it: change those instead');
+    }
+    if (line.leaf && (status !== line.status || progress !== line.progress)) {
+      const pp = progressProblems({ fromStatus: line.status, toStatus: status, fromProgress: line.progress, toProgress: progress, note: change.note })
+        .filter((p: Problem) => p.message !== 'Enter a note, or give a new status or progress figure');
+      for (const p of pp) fail(p.field === 'note' ? 'note' : p.field === 'progress' ? 'progress' : 'status', p.message);
+      if (status !== line.status) { change.status = status; change.described.push(`Status ${LINE_STATUSES.find((s) => s.value === line.status)!.text.toLowerCase()} → ${LINE_STATUSES.find((s) => s.value === status)!.text.toLowerCase()}`); }
+      if (progress !== line.progress) { change.progress = progress; change.described.push(`Progress ${line.progress}% → ${progress}%`); }
+    } else if (change.note) {
+      change.described.push('A note');
+    }
+    if (Number.isInteger(weight) && weight !== line.weight) { change.weight = weight; weights.set(line.id, weight); change.described.push(`Weight ${line.weight} → ${weight}`); }
+    for (const key of ['starts_on', 'due_on'] as const) {
+      if (dates[key] !== line[key]) { change[key] = dates[key]; change.described.push(`${key === 'due_on' ? 'Due' : 'Starts'} ${line[key] ?? 'no date'} → ${dates[key] ?? 'no date'}`); }
+    }
+    if (change.described.length) changes.push(change);
+  });
+  // Weights, once every row is read: the children of one parent may not all be 0.
+  const groups = new Map<string, string[]>();
+  for (const l of current) {
+    const key = l.parent_id ?? `priority:${l.priority_id}`;
+    groups.set(key, [...(groups.get(key) ?? []), l.id]);
+  }
+  for (const ids of groups.values()) {
+    const wp = weightProblem(ids.map((id) => weights.get(id)!));
+    const changed = changes.find((c) => c.weight !== undefined && ids.includes(c.id));
+    if (wp && changed) problems.push({ row: changed.row, column: 'Weight', message: wp });
+  }
+  problems.sort((a, b) => a.row - b.row);
+  return { changes: problems.length ? [] : changes, problems };
+}
