@@ -207,12 +207,14 @@ export async function strategyRoutes(app: FastifyInstance): Promise<void> {
     const children = await readablePlan(req.actor, agreement, plan.filter((l) => l.parent_id === line.id), 'Read in the plan');
     const ancestors: LineView[] = [];
     for (let p = view.parent_id; p; p = plan.find((l) => l.id === p)?.parent_id ?? null) ancestors.unshift(plan.find((l) => l.id === p)!);
+    // A line may have been opened up under restricted work: its restricted ancestors stay unnamed to those who may not read them.
+    const shownAncestors = await readablePlan(req.actor, agreement, ancestors, 'Read as the place of a line in the plan');
     const notesReadable = can(req.actor, 'read', updateNotesResource(line, agreement));
     const updates = (await listUpdates(db, pid, line.id)).reverse();
     const themes = (await listPriorities(db, pid, { agreementId: agreement.id, kind: 'theme' })).filter((t) => view.theme_ids.includes(t.id));
     const canUpdate = can(req.actor, 'update', lineResource(line, agreement)) && agreement.status !== 'superseded';
     return reply.view('strategy/views/line.njk', {
-      title: `${line.ref} ${line.title}`.slice(0, 90), section: 'strategy', agreement, line: view, ancestors, children, themeNames: themes.map((t) => t.title).join(', '), values, errors,
+      title: `${line.ref} ${line.title}`.slice(0, 90), section: 'strategy', agreement, line: view, ancestors: shownAncestors, children, themeNames: themes.map((t) => t.title).join(', '), values, errors,
       updates: notesReadable ? updates : updates.map((u) => ({ ...u, note: null, evidence_url: null, author_label: null })),
       notesReadable, canUpdate, staff: isStaff(req.actor), levelLabel, statusTag, statusLabel: lineStatusLabel,
       statuses: LINE_STATUSES, childLevel: childLevel(line.level),
