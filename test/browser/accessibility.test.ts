@@ -138,7 +138,9 @@ async function submitFormsEmpty(pages: Page[], forms: string[], label: string): 
   let checked = 0;
   async function submit(page: Page, path: string) {
     await page.goto(path);
-    const form = page.locator('main form[method="post" i]').first();
+    // The first form a person can see: one folded inside a closed <details> is not.
+    const form = page.locator('main form[method="post" i]').filter({ visible: true }).first();
+    if ((await form.count()) === 0) return;
     // Forms that only confirm an action (no fields to fill) are skipped: submitting them
     // empty is not an error state but the action itself.
     const fields = form.locator('input:not([type="hidden"]):not([type="submit"]):not([type="button"]), textarea, select');
@@ -150,7 +152,8 @@ async function submitFormsEmpty(pages: Page[], forms: string[], label: string): 
       const first = await select.locator('option').first().getAttribute('value');
       if (first === '' || first === null) await select.selectOption({ index: 0 }).catch(() => {});
     }
-    const button = form.locator('button[type="submit"], button:not([type]), input[type="submit"]').first();
+    const button = form.locator('button[type="submit"], button:not([type]), input[type="submit"]').filter({ visible: true }).first();
+    if ((await button.count()) === 0) return;
     // A form the browser will not send empty (a required file, say) posts nothing: skipped.
     const posted = page.waitForResponse((r) => r.request().method() === 'POST' && r.request().resourceType() === 'document', { timeout: 15_000 }).catch(() => null);
     await button.click();
