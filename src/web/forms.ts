@@ -17,3 +17,6 @@ export async function formOutcome<T>(work: () => Promise<T>): Promise<FormOutcom
 
 /** Route parameters that name a record must be uuids; anything else is simply not found. */
 export { isUuid } from './validate.ts';
+
+/** One value of a query or form field that may have been sent more than once (`?a=1&a=2`): the first, or '' when absent. */
+export const firstValue = (v: unknown): string => (Array.isArray(v) ? String(v[0] ?? '') : typeof v === 'string' ? v : '');

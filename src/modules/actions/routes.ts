@@ -1,6 +1,7 @@
 // Pages and API of the actions module. Actions are the partnership's working record:
 // they are for signed-in people only, never public; restricted ones (from business held
 // without press and public) only for officers and those granted the body.
+import { firstValue } from '../../web/forms.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, can, isStaff, type Actor } from '../../access/policy.ts';
 import { formOutcome, isUuid } from '../../web/forms.ts';
@@ -44,7 +45,7 @@ function requireSignedIn(actor: Actor): void {
   if (!can(actor, 'read', { type: 'action', published: false })) throw new ForbiddenError('sign-in');
 }
 
-const one = (v: unknown): string => (Array.isArray(v) ? String(v[0] ?? '') : typeof v === 'string' ? v : '');
+const one = firstValue;
 
 export async function actionsRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app;

@@ -1,5 +1,7 @@
 // The live action plan's pages: the plan with its filters, adding and changing lines, and
 // the plan as a spreadsheet (CSV and XLSX) to download.
+import { readAgreement } from './reading.ts';
+import { firstValue } from '../../web/forms.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, can, isStaff } from '../../access/policy.ts';
 import { recordRestrictedReads } from '../../access/audit.ts';
@@ -7,23 +9,18 @@ import { formOutcome, isUuid } from '../../web/forms.ts';
 import { NotFoundError, type FieldError } from '../../web/errors.ts';
 import { todayIso } from '../partnership/domain.ts';
 import { LINE_STATUSES, childLevel, isAgreementPublic, levelLabel, lineStatusColour, lineStatusLabel } from './domain.ts';
-import { findAgreement, findLine, lineThemeIds, listPlan, listPriorities, organisationOptions, personOptions, type Agreement, type LineView } from './store.ts';
-import { addLine, agreementResource, editLine, lineResource } from './commands.ts';
+import { findLine, lineThemeIds, listPlan, listPriorities, organisationOptions, personOptions, type Agreement, type LineView } from './store.ts';
+import { addLine, editLine, lineResource } from './commands.ts';
 import { PLAN_STATUS_FILTERS, filterPlan } from './planFilters.ts';
 import { planCsv, planXlsx } from './spreadsheet.ts';
 
-const one = (v: unknown): string => (Array.isArray(v) ? String(v[0] ?? '') : typeof v === 'string' ? v : '');
+const one = firstValue;
 
 export async function planRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app;
   const ctx = (req: FastifyRequest) => ({ db, actor: req.actor });
 
-  async function loadAgreement(req: FastifyRequest, id: string): Promise<Agreement> {
-    const a = isUuid(id) ? await findAgreement(db, req.partnership.id, id) : undefined;
-    if (!a) throw new NotFoundError();
-    authorize(req.actor, 'read', agreementResource(a));
-    return a;
-  }
+  const loadAgreement = (req: FastifyRequest, id: string) => readAgreement(db, req, id);
 
   /** The plan this reader may read: the whole plan needs the plan to be readable, then each line its own check. */
   async function readablePlan(req: FastifyRequest, a: Agreement, summary: string): Promise<LineView[]> {

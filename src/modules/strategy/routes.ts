@@ -2,6 +2,8 @@
 // themes, the live action plan and the updates of those who own the work. A published
 // agreement is public; its plan's progress too when the partnership chooses; drafts,
 // update notes and restricted lines follow the one policy.
+import { readAgreement } from './reading.ts';
+import { firstValue } from '../../web/forms.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, can, isStaff, type Actor } from '../../access/policy.ts';
 import { recordRestrictedReads } from '../../access/audit.ts';
@@ -10,7 +12,7 @@ import { NotFoundError, ValidationError, type FieldError } from '../../web/error
 import { todayIso } from '../partnership/domain.ts';
 import { fromApi } from '../partnership/presenters.ts';
 import {
-  AGREEMENT_MOVES, LINE_STATUSES, agreementStatusLabel, childLevel, compareVersions, isAgreementEditable, isAgreementPublic, isClosed, levelLabel,
+  AGREEMENT_MOVES, LINE_STATUSES, agreementStatusLabel, childLevel, compareVersions, isAgreementEditable, isAgreementPublic, levelLabel,
   lineStatusColour, lineStatusLabel, measureStanding,
 } from './domain.ts';
 import {
@@ -31,18 +33,13 @@ import { publicOrigin } from '../public/address.ts';
 import { barChart, lineChart } from './charts.ts';
 import { PLAN_STATUS_FILTERS, filterPlan } from './planFilters.ts';
 
-const one = (v: unknown): string => (Array.isArray(v) ? String(v[0] ?? '') : typeof v === 'string' ? v : '');
+const one = firstValue;
 
 export async function strategyRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app;
   const ctx = (req: FastifyRequest) => ({ db, actor: req.actor });
 
-  async function loadAgreement(req: FastifyRequest, id: string): Promise<Agreement> {
-    const a = isUuid(id) ? await findAgreement(db, req.partnership.id, id) : undefined;
-    if (!a) throw new NotFoundError();
-    authorize(req.actor, 'read', agreementResource(a));
-    return a;
-  }
+  const loadAgreement = (req: FastifyRequest, id: string) => readAgreement(db, req, id);
 
   /** The plan lines this reader may read, the restricted ones among them audited as read. */
   async function readablePlan(actor: Actor, a: Agreement, plan: LineView[], summary: string): Promise<LineView[]> {

@@ -4,13 +4,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import multipart from '@fastify/multipart';
+import { readAgreement } from './reading.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize } from '../../access/policy.ts';
-import { formOutcome, isUuid } from '../../web/forms.ts';
-import { NotFoundError, type FieldError } from '../../web/errors.ts';
+import { formOutcome } from '../../web/forms.ts';
+import type { FieldError } from '../../web/errors.ts';
 import { readForm, removeUploadFiles, uploadGate, type ReadForm } from '../../web/uploads.ts';
-import { findAgreement, listLineRows, type Agreement } from './store.ts';
-import { agreementResource, applyPlanImport } from './commands.ts';
+import { listLineRows, type Agreement } from './store.ts';
+import { applyPlanImport } from './commands.ts';
 import { currentForImport, parseCsv, planChanges, readXlsx, type CellProblem } from './planImport.ts';
 
 const MAX_SHEET_BYTES = 5 * 1024 * 1024;
@@ -22,10 +23,7 @@ export async function planUploadRoutes(app: FastifyInstance): Promise<void> {
   app.decorateRequest('uploadTempFiles', null);
 
   async function loadAgreement(req: FastifyRequest): Promise<Agreement> {
-    const id = (req.params as { id: string }).id;
-    const a = isUuid(id) ? await findAgreement(db, req.partnership.id, id) : undefined;
-    if (!a) throw new NotFoundError();
-    authorize(req.actor, 'read', agreementResource(a));
+    const a = await readAgreement(db, req, (req.params as { id: string }).id);
     authorize(req.actor, 'update', { type: 'plan-action-details' });
     return a;
   }
