@@ -16,9 +16,9 @@
 // response that shows restricted content writes an audit entry.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { extractText, getDocumentProxy } from 'unpdf';
-import type { LightMyRequestResponse } from 'fastify';
 import { createTestApp, Client, demoUsers, type TestApp } from './support/app.ts';
+import type { LightMyRequestResponse } from 'fastify';
+import { crawl, readable } from './support/leak.ts';
 import { buildBody, personId } from '../src/modules/meetings/testing.ts';
 import { addDays, todayIso } from '../src/modules/partnership/domain.ts';
 import { holdMeeting, type HeldMeeting } from '../src/modules/public/testing.ts';
@@ -440,36 +440,6 @@ async function addresses(): Promise<{ routes: string[]; urls: string[] }> {
     `/strategy/agreements/${ids.publishedAgreement}/plan?status=at-risk`, `/strategy/agreements/${ids.publishedAgreement}/compare?with=${ids.draftAgreement}`,
     ...[published.id, unpublishedMinutes.id, draft.id, supplemented.id].flatMap((id) => ['agenda', 'supplement', 'minutes'].map((e) => `/api/meetings/${id}/publication-check?event=${e}`)));
   return { routes: gets.map((r) => r.path), urls: [...new Set(urls)] };
-}
-
-// ---------------------------------------------------------------- reading a response
-
-async function readable(res: LightMyRequestResponse): Promise<string> {
-  const headers = Object.entries(res.headers).filter(([k]) => k !== 'set-cookie').map(([k, v]) => `${k}: ${String(v)}`).join('\n');
-  let text = res.body;
-  if (String(res.headers['content-type'] ?? '').startsWith('application/pdf') && res.statusCode === 200) {
-    const pdf = await getDocumentProxy(new Uint8Array(res.rawPayload));
-    text += '\n' + (await extractText(pdf, { mergePages: true })).text;
-  }
-  return `${headers}\n${text}`;
-}
-
-interface Crawl { seen: Map<string, string[]>; serverErrors: string[]; pdfs: number }
-
-async function crawl(client: Client, urls: string[], markers: string[], idMarkers: Record<string, string>): Promise<Crawl> {
-  const seen = new Map<string, string[]>();
-  const serverErrors: string[] = [];
-  let pdfs = 0;
-  for (const url of urls) {
-    const res = await client.get(url);
-    if (res.statusCode >= 500) serverErrors.push(`${url}: ${res.statusCode}`);
-    if (String(res.headers['content-type'] ?? '').startsWith('application/pdf') && res.statusCode === 200) pdfs++;
-    const text = await readable(res);
-    for (const m of markers) if (text.includes(m)) seen.set(m, [...(seen.get(m) ?? []), url]);
-    // A record's id counts as a leak too, unless the address asked for it.
-    for (const [name, id] of Object.entries(idMarkers)) if (!url.includes(id) && text.includes(id)) seen.set(name, [...(seen.get(name) ?? []), url]);
-  }
-  return { seen, serverErrors, pdfs };
 }
 
 const restrictedIds = () => ({
