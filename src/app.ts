@@ -32,6 +32,9 @@ import { packRoutes } from './modules/meetings/pack/routes.ts';
 import { calendarRoutes } from './modules/meetings/calendar/routes.ts';
 import { publicRoutes } from './modules/public/routes.ts';
 import { strategyRoutes } from './modules/strategy/routes.ts';
+import { siteRoutes } from './modules/site/routes.ts';
+import { brandGeneration } from './modules/site/commands.ts';
+import { BRAND_COLUMNS, brandFromRow, DEFAULT_BRAND, type Brand } from './modules/site/store.ts';
 
 export interface Partnership {
   id: string;
@@ -41,6 +44,9 @@ export interface Partnership {
   hostname: string | null;
   /** The configured public address; see modules/public/address.ts. */
   public_url: string | null;
+  /** Its colour, logo and footer (modules/site), and its contact, shown on public pages. */
+  brand: Brand;
+  contact: Record<string, string>;
 }
 
 declare module 'fastify' {
@@ -79,9 +85,11 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
       info: { title: 'Partnership Hub API', version: '0.1.0', description: 'The same resources as the pages, as JSON. Sign in through /sign-in; changes are sent as application/json.' },
     },
   });
-  await app.register(fastifyStatic, { root: govukAssets, prefix: '/assets/', decorateReply: false });
   await app.register(fastifyStatic, { root: join(dirname(fileURLToPath(import.meta.url)), 'web', 'static'), prefix: '/static/', decorateReply: false });
-  for (const file of ['govuk-frontend.min.css', 'govuk-frontend.min.js']) {
+  // Of GOV.UK Frontend's files only its script is served: its stylesheet is rebuilt for a
+  // service outside GOV.UK (src/web/static/govuk-frontend.css), and its crown images and
+  // GDS Transport font are GOV.UK's own (scripts/build-css.mjs).
+  for (const file of ['govuk-frontend.min.js']) {
     app.get(`/assets/${file}`, { schema: { hide: true } }, (_req, reply) =>
       reply.type(file.endsWith('.css') ? 'text/css' : 'text/javascript').header('cache-control', 'public, max-age=86400')
         .send(readAsset(join(govukBundle, file))),
@@ -135,6 +143,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   await app.register(searchRoutes);
   await app.register((await import('./modules/documents/imports.routes.ts')).importRoutes);
   await app.register(publicRoutes);
+  await app.register(siteRoutes);
   return app;
 }
 
@@ -167,11 +176,20 @@ function readAsset(path: string): Buffer {
 
 /** The partnership a request is for: by host name, else the default, cached briefly. */
 function partnershipResolver(db: Kysely<DB>, defaultSlug: string | undefined) {
-  let cache: { at: number; rows: Partnership[] } | null = null;
+  let cache: { at: number; generation: number; rows: Partnership[] } | null = null;
   return async (hostname: string): Promise<Partnership | undefined> => {
-    if (!cache || Date.now() - cache.at > 10_000) {
-      const rows = await db.selectFrom('partnerships').select(['id', 'slug', 'name', 'short_name', 'hostname', 'public_url']).orderBy('created_at').execute();
-      cache = { at: Date.now(), rows };
+    if (!cache || Date.now() - cache.at > 10_000 || cache.generation !== brandGeneration()) {
+      const generation = brandGeneration();
+      const [partnerships, brands, contacts] = await Promise.all([
+        db.selectFrom('partnerships').select(['id', 'slug', 'name', 'short_name', 'hostname', 'public_url']).orderBy('created_at').execute(),
+        db.selectFrom('site_brands').select(['partnership_id', ...BRAND_COLUMNS]).execute(),
+        db.selectFrom('site_pages').select(['partnership_id', 'fields']).where('page', '=', 'contact').execute(),
+      ]);
+      const rows = partnerships.map((p) => {
+        const b = brands.find((x) => x.partnership_id === p.id);
+        return { ...p, brand: b ? brandFromRow(b) : DEFAULT_BRAND, contact: contacts.find((c) => c.partnership_id === p.id)?.fields ?? {} };
+      });
+      cache = { at: Date.now(), generation, rows };
     }
     const host = hostname.replace(/:\d+$/, '').toLowerCase();
     return cache.rows.find((p) => p.hostname === host)

@@ -158,3 +158,11 @@ export const fundingResources = {
   /** Claims paid, progress returns, delays, the Working Group's update. */
   record: (): Resource => ({ type: 'funding-record', published: false }),
 };
+
+/**
+ * The site (src/modules/site): the partnership's brand and its accessibility statement,
+ * privacy notice and contact page are public to read; only administrators change them.
+ */
+export const siteResources = {
+  settings: (): Resource => ({ type: 'site-settings', published: true }),
+};

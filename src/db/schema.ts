@@ -9,6 +9,7 @@ import type { HomeTables } from '../modules/home/tables.ts';
 import type { StrategyTables } from '../modules/strategy/tables.ts';
 import type { FundingTables } from '../modules/funding/tables.ts';
 import type { ReviewsTables } from '../modules/reviews/tables.ts';
+import type { SiteTables } from '../modules/site/tables.ts';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** 'YYYY-MM-DD': dates are read back as strings, never shifted by time zones. */
@@ -195,7 +196,7 @@ export interface SharingAgreementSignaturesTable {
 }
 
 /** Every table. Modules keep their own table types in their tables.ts. */
-export interface DB extends MeetingsTables, ActionsTables, SearchTables, DocumentsTables, NoticesTables, HomeTables, StrategyTables, FundingTables, ReviewsTables {
+export interface DB extends MeetingsTables, ActionsTables, SearchTables, DocumentsTables, NoticesTables, HomeTables, StrategyTables, FundingTables, ReviewsTables, SiteTables {
   partnerships: PartnershipsTable;
   users: UsersTable;
   partnership_users: PartnershipUsersTable;

@@ -9,6 +9,7 @@ import { seedActionsDemo } from '../modules/actions/demo.ts';
 import { seedReviewsDemo } from '../modules/reviews/demo.ts';
 import { seedFundingDemo } from '../modules/funding/demo.ts';
 import { seedStrategyDemo } from '../modules/strategy/demo.ts';
+import { seedSiteDemo } from '../modules/site/demo.ts';
 
 export const DEMO_PASSWORD = 'northshire-demo-2026';
 
@@ -173,6 +174,7 @@ export async function seedDemoPartnership(
     }
     await trx.insertInto('audit_log').values({ partnership_id: pid, actor_label: 'system', action: 'create', record_type: 'partnership', record_id: pid, summary: 'Demo partnership loaded' }).execute();
     // Each module adds its own demo records, through ids only.
+    await seedSiteDemo(trx, pid, today);
     await seedMeetingsDemo(trx, pid, today);
     await seedActionsDemo(trx, pid, today);
     await seedReviewsDemo(trx, pid, today);

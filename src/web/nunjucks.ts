@@ -77,6 +77,8 @@ export function createNunjucks(): nunjucks.Environment {
     noCache: process.env.NODE_ENV === 'development',
   });
   env.addFilter('date', formatDay);
+  /** "10 November 2026", without the weekday: for dates in running prose. */
+  env.addFilter('plainDate', formatDate);
   // Hints' examples of dates still to come are worked out from today, so they are never past.
   env.addGlobal('dateExample', dateExample);
   env.addFilter('dateTime', formatDateTime);

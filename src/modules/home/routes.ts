@@ -86,5 +86,4 @@ export async function homeRoutes(app: FastifyInstance): Promise<void> {
       title: 'Home', section: 'home', bodies, toDo, member, upcoming: upcoming?.map(withTag) ?? null, staff: isStaff(actor),
     });
   });
-  app.get('/accessibility', async (_req, reply) => reply.view('home/views/accessibility.njk', { title: 'Accessibility statement' }));
 }
