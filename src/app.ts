@@ -20,6 +20,9 @@ import { registerCacheRules } from './web/cacheRules.ts';
 import { actorForSession, SESSION_COOKIE } from './access/sessions.ts';
 import { ForbiddenError } from './web/errors.ts';
 import { accessRoutes } from './access/routes.ts';
+import { accountRoutes } from './access/account.routes.ts';
+import { registerSecondFactorGate } from './access/secondFactor.ts';
+import { withoutLinkTokens } from './access/accountMail.ts';
 import { partnershipRoutes } from './modules/partnership/routes.ts';
 import { homeRoutes } from './modules/home/routes.ts';
 import { userAdminRoutes } from './access/users.routes.ts';
@@ -68,7 +71,11 @@ export interface AppOptions {
 
 export async function buildApp({ db, config, logger }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logger === false ? false : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    logger: logger === false ? false : {
+      level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'],
+      // The one-time links to choose or reset a password carry their token in the path: never logged.
+      serializers: { req: (r: { method: string; url: string; hostname?: string; ip?: string }) => ({ method: r.method, url: withoutLinkTokens(r.url), hostname: r.hostname, remoteAddress: r.ip }) },
+    },
     bodyLimit: 1024 * 1024,
     // X-Forwarded-* only from the configured proxies: otherwise a client names its own address.
     trustProxy: config.trustProxy.length ? config.trustProxy : false,
@@ -111,6 +118,8 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
     const token = req.cookies[SESSION_COOKIE];
     req.actor = (token && (await actorForSession(db, token, partnership.id, config.production))) || { kind: 'public', partnershipId: partnership.id };
   });
+  // Someone whose partnership requires a second factor sets it up before anything else.
+  registerSecondFactorGate(app);
   refuseLargeBodiesBeforeSignIn(app);
   app.addHook('onSend', async (_req, reply) => {
     reply.header('x-content-type-options', 'nosniff');
@@ -131,6 +140,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
 
   await app.register(homeRoutes);
   await app.register(accessRoutes);
+  await app.register(accountRoutes);
   await app.register(userAdminRoutes);
   await app.register(partnershipRoutes);
   await app.register(meetingsRoutes);

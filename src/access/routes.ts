@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
+import { hashPassword, passwordProblem, verifyPassword, PASSWORD_HINT } from './passwords.ts';
+import { useRecoveryCode, useTotpCode } from './secondFactor.ts';
 import { findSetupLink, SETUP_LINK_HOURS, useSetupLink } from './setupLinks.ts';
 import {
   accountDelayMs, addressAllowed, clearFailedSignIns, createSession, signInKeys, endSession, recordFailedSignIn, SESSION_COOKIE, shownName, SIGN_IN_LIMIT,
@@ -80,7 +81,12 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
     reply.view('views/sign-in.njk', { title: 'Sign in', section: 'sign-in', values: {}, next: safeNext((req.query as Record<string, unknown>).next) }),
   );
 
-  async function signIn(req: FastifyRequest): Promise<{ token: string; actor: Actor }> {
+  /**
+   * Checks the e-mail address and password. With a second factor on the account, the
+   * session made is pending (not signed in) until its code is given: the API takes the
+   * code in the same request, the pages on the next one (/sign-in/code).
+   */
+  async function signIn(req: FastifyRequest, code?: string): Promise<{ token: string; actor: Actor; pending: boolean }> {
     const input = new Input(req.body);
     const email = input.text('email', 'Enter your email address', 320).toLowerCase();
     const password = input.text('password', 'Enter your password', 256);
@@ -95,7 +101,7 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
     let query = db
       .selectFrom('users')
       .innerJoin('partnership_users', 'partnership_users.user_id', 'users.id')
-      .select(['users.id', 'users.email', shownName, 'users.password_hash', 'partnership_users.role', 'partnership_users.person_id'])
+      .select(['users.id', 'users.email', shownName, 'users.password_hash', 'users.totp_enabled_at', 'partnership_users.role', 'partnership_users.person_id'])
       .where((eb) => eb(eb.fn('lower', ['users.email']), '=', email))
       .where('partnership_users.partnership_id', '=', req.partnership.id)
       .where('users.disabled_at', 'is', null)
@@ -111,14 +117,28 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
       if (tellOwner && user) setImmediate(() => void tellOwnerOfFailures(req, user.email, user.display_name));
       throw ValidationError.single('email', 'Enter a correct email address and password');
     }
-    await clearFailedSignIns(db, keys);
-    const token = await createSession(db, user.id, req.partnership.id, config.sessionHours);
     const actor: Actor = {
       kind: 'user', partnershipId: req.partnership.id, userId: user.id, displayName: user.display_name,
       role: user.role, personId: user.person_id, grants: [],
     };
-    await recordAudit(db, actor, { action: 'sign-in', recordType: 'user', recordId: user.id });
-    return { token, actor };
+    const userAgent = typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null;
+    if (user.totp_enabled_at && code === undefined) {
+      await clearFailedSignIns(db, keys);
+      const token = await createSession(db, user.id, req.partnership.id, config.sessionHours, { userAgent, secondFactorPending: true });
+      return { token, actor, pending: true };
+    }
+    if (user.totp_enabled_at) {
+      const codeKeys = { ...keys, account: `code:${user.id}` };
+      const good = /[a-z]/i.test(code!) ? await useRecoveryCode(db, user.id, code!) : await useTotpCode(db, user.id, code!);
+      if (!good) {
+        await recordFailedSignIn(db, codeKeys);
+        throw ValidationError.single('code', code ? 'The code is not correct' : 'Enter the code from your authenticator app, or a recovery code');
+      }
+    }
+    await clearFailedSignIns(db, keys);
+    const token = await createSession(db, user.id, req.partnership.id, config.sessionHours, { userAgent });
+    await recordAudit(db, actor, { action: 'sign-in', recordType: 'user', recordId: user.id, ...(user.totp_enabled_at ? { summary: 'With a second factor' } : {}) });
+    return { token, actor, pending: false };
   }
 
   function setSessionCookie(reply: FastifyReply, token: string) {
@@ -130,8 +150,9 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
   app.post('/sign-in', async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
-      const { token } = await signIn(req);
+      const { token, pending } = await signIn(req);
       setSessionCookie(reply, token);
+      if (pending) return reply.redirect(`/sign-in/code?next=${encodeURIComponent(safeNext(body.next))}`, 303);
       return reply.redirect(safeNext(body.next), 303);
     } catch (e) {
       const errors = e instanceof ValidationError ? e.errors
@@ -146,11 +167,14 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
   app.post('/api/session', {
     schema: {
       tags: ['access'], summary: 'Sign in; sets the session cookie',
-      body: Type.Object({ email: Type.String(), password: Type.String() }),
+      body: Type.Object({
+        email: Type.String(), password: Type.String(),
+        code: Type.Optional(Type.String({ description: 'With two-factor authentication on: the code from the authenticator app, or a recovery code' })),
+      }),
       response: { 200: Type.Object({ userId: Type.String(), role: Type.String() }) },
     },
   }, async (req, reply) => {
-    const { token, actor } = await signIn(req);
+    const { token, actor } = await signIn(req, (req.body as { code?: string }).code ?? '');
     setSessionCookie(reply, token);
     return { userId: actor.kind === 'user' ? actor.userId : '', role: actor.kind === 'user' ? actor.role : 'public' };
   });
@@ -161,7 +185,7 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
     const link = await findSetupLink(db, (req.params as { token: string }).token);
     reply.header('cache-control', 'private, no-store');
     if (!link) return reply.code(404).view('views/set-up.njk', { title: 'This link has expired', expired: true, hours: SETUP_LINK_HOURS });
-    return reply.view('views/set-up.njk', { title: 'Choose your password', email: link.email });
+    return reply.view('views/set-up.njk', { title: 'Choose your password', email: link.email, hint: PASSWORD_HINT });
   });
   app.post('/set-up/:token', async (req, reply) => {
     const link = await findSetupLink(db, (req.params as { token: string }).token);
@@ -169,10 +193,10 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
     if (!link) return reply.code(404).view('views/set-up.njk', { title: 'This link has expired', expired: true, hours: SETUP_LINK_HOURS });
     const body = (req.body ?? {}) as Record<string, unknown>;
     const password = typeof body.password === 'string' ? body.password : '';
-    const problem = password ? passwordProblem(password) : 'Enter a password';
+    const problem = passwordProblem(password, { email: link.email, name: link.display_name });
     const errors = problem ? [{ field: 'password', message: problem }]
       : body.confirm !== password ? [{ field: 'confirm', message: 'Enter the same password twice' }] : null;
-    if (errors) return reply.code(400).view('views/set-up.njk', { title: 'Choose your password', email: link.email, errors });
+    if (errors) return reply.code(400).view('views/set-up.njk', { title: 'Choose your password', email: link.email, hint: PASSWORD_HINT, errors });
     const password_hash = await hashPassword(password);
     const done = await db.transaction().execute(async (trx) => {
       if (!(await useSetupLink(trx, link.id))) return false;
@@ -198,11 +222,6 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.flash('You have signed out').redirect('/', 303);
-  });
-
-  app.get('/account', async (req, reply) => {
-    authorize(req.actor, 'read', { type: 'account', published: false });
-    return reply.view('views/account.njk', { title: 'Your account', section: 'account' });
   });
 
   app.get('/api/me', { schema: { tags: ['access'], summary: 'Who is signed in' } }, async (req) =>

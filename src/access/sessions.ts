@@ -12,14 +12,30 @@ export const shownName = sql<string>`coalesce(partnership_users.display_name, us
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-export async function createSession(db: Kysely<DB>, userId: string, partnershipId: string, hours: number): Promise<string> {
+export const sessionHash = sha256;
+
+/**
+ * A new session. `userAgent` is kept so the account page can name the browser; a session
+ * `secondFactorPending` has had its password checked but is not signed in until the
+ * second factor is given (secondFactor.ts).
+ */
+export async function createSession(
+  db: Kysely<DB>, userId: string, partnershipId: string, hours: number,
+  extra: { userAgent?: string | null; secondFactorPending?: boolean } = {},
+): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await db
     .insertInto('sessions')
-    .values({ id: sha256(token), user_id: userId, partnership_id: partnershipId, expires_at: new Date(Date.now() + hours * 3600_000) })
+    .values({
+      id: sha256(token), user_id: userId, partnership_id: partnershipId, expires_at: new Date(Date.now() + hours * 3600_000),
+      user_agent: extra.userAgent?.slice(0, 500) ?? null, second_factor_pending: extra.secondFactorPending ?? false,
+    })
     .execute();
   return token;
 }
+
+/** When the session was last used is written at most once a minute per session. */
+const LAST_SEEN_EVERY_MS = 60_000;
 
 export async function endSession(db: Kysely<DB>, token: string): Promise<void> {
   await db.deleteFrom('sessions').where('id', '=', sha256(token)).execute();
@@ -37,14 +53,18 @@ export async function actorForSession(db: Kysely<DB>, token: string, partnership
     .innerJoin('partnership_users', (j) =>
       j.onRef('partnership_users.user_id', '=', 'users.id').onRef('partnership_users.partnership_id', '=', 'sessions.partnership_id'),
     )
-    .select(['users.id as userId', shownName, 'partnership_users.role', 'partnership_users.person_id', 'sessions.expires_at'])
+    .select(['users.id as userId', shownName, 'partnership_users.role', 'partnership_users.person_id', 'sessions.expires_at', 'sessions.last_seen_at'])
     .where('sessions.id', '=', sha256(token))
+    .where('sessions.second_factor_pending', '=', false)
     .where('sessions.partnership_id', '=', partnershipId)
     .where('users.disabled_at', 'is', null)
     .where('partnership_users.disabled_at', 'is', null);
   if (refuseDemo) query = query.where('users.demo', '=', false);
   const row = await query.executeTakeFirst();
   if (!row || row.expires_at.getTime() < Date.now()) return null;
+  if (Date.now() - row.last_seen_at.getTime() > LAST_SEEN_EVERY_MS) {
+    await db.updateTable('sessions').set({ last_seen_at: new Date() }).where('id', '=', sha256(token)).execute();
+  }
   return loadUserActor(db, partnershipId, row.userId, row.display_name, row.role, row.person_id);
 }
 

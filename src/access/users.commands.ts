@@ -79,6 +79,26 @@ export async function createUser(ctx: Context, body: unknown) {
   });
 }
 
+/**
+ * The invitation again, for a user who has not signed in to this partnership yet: a new
+ * link to choose a password when the account has none (the earlier link stops working),
+ * else the note that they were added. The answer is the same either way.
+ */
+export async function resendInvitation(ctx: Context, userId: string): Promise<Invitation> {
+  authorize(ctx.actor, 'administer', RESOURCE);
+  const user = await loadUser(ctx, userId);
+  if (user.disabled_at) throw ValidationError.single('invitation', `${user.display_name} is disabled. Enable them first`);
+  if (!user.awaiting_password) {
+    throw ValidationError.single('invitation', `${user.display_name} has signed in already. If they have forgotten their password, they can reset it from the sign-in page`);
+  }
+  return inTransaction(ctx, async (trx) => {
+    const account = await trx.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirstOrThrow();
+    const setupToken = account.password_hash === NO_PASSWORD_YET ? await createSetupLink(trx, userId) : null;
+    await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'user', recordId: userId, summary: 'Invitation e-mailed again' });
+    return { to: user.email, displayName: user.display_name, role: user.role, setupToken };
+  });
+}
+
 async function checkPersonLink(db: Context['db'], partnershipId: string, personId: string) {
   if (!(await findPerson(db, partnershipId, personId))) throw ValidationError.single('person_id', 'Select a person from the list, or leave it blank');
   const linked = await userLinkedToPerson(db, partnershipId, personId);

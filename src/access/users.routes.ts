@@ -8,10 +8,10 @@ import { renderConfirmation } from '../web/confirm.ts';
 import { displayName } from '../modules/partnership/domain.ts';
 import { findUser, listBodyNames, listGrants, listPeople, listUsers } from './users.store.ts';
 import {
-  changeRole, createUser, disableUser, enableUser, grantAccess, revokeAccess, roleLabel, ROLES, type Invitation,
+  changeRole, createUser, disableUser, enableUser, grantAccess, resendInvitation, revokeAccess, roleLabel, ROLES, type Invitation,
 } from './users.commands.ts';
 import { ValidationError } from '../web/errors.ts';
-import { mailerFromConfig } from '../mail/mailer.ts';
+import { sendAccountMail } from './accountMail.ts';
 import { publicOrigin } from '../modules/public/address.ts';
 import { setupPath, SETUP_LINK_HOURS } from './setupLinks.ts';
 
@@ -37,6 +37,7 @@ const User = Type.Object({
   id: Type.String({ format: 'uuid' }), email: Type.String(), displayName: Type.String(),
   role: Type.String({ description: 'administrator, officer or member' }), personId: Nullable(Type.String({ format: 'uuid' })), personName: Nullable(Type.String()),
   disabled: Type.Boolean(), grantCount: Type.Integer(),
+  awaitingPassword: Type.Boolean({ description: 'Invited, and has not yet chosen a password' }),
 });
 const UserDetail = Type.Intersect([User, Type.Object({ grants: Type.Array(Grant) })]);
 const UserInput = Type.Object({
@@ -52,7 +53,7 @@ const IdParams = Type.Object({ id: Type.String() });
 
 const presentUser = (u: UserRow) => ({
   id: u.id, email: u.email, displayName: u.display_name, role: u.role, personId: u.person_id, personName: personName(u),
-  disabled: u.disabled_at !== null, grantCount: Number(u.grant_count ?? 0),
+  disabled: u.disabled_at !== null, grantCount: Number(u.grant_count ?? 0), awaitingPassword: Boolean(u.awaiting_password),
 });
 const presentGrant = (g: GrantRow) => ({ id: g.id, scopeKind: g.scope_kind, scopeId: g.scope_id, scopeName: grantName(g), grantedBy: g.granted_by_name });
 
@@ -89,18 +90,8 @@ export async function userAdminRoutes(app: FastifyInstance): Promise<void> {
         : ['Sign in with this e-mail address and the password you already use:', `${site}/sign-in`]),
       '', 'If you did not expect this, you can ignore this e-mail.',
     ].join('\n');
-    const message = { to: invitation.to, subject: `Your account for ${req.partnership.short_name}`, text };
-    setImmediate(() => void (async () => {
-      const mailer = mailerFromConfig(config);
-      if (!mailer) return void req.log.warn({ to: message.to, text: message.text }, 'no SMTP_URL: the invitation e-mail is written here instead');
-      try {
-        await mailer.send(message);
-      } catch (e) {
-        req.log.error({ err: e }, 'the invitation e-mail could not be sent');
-      } finally {
-        mailer.close();
-      }
-    })());
+    // Never logged: its link carries the one-time token.
+    sendAccountMail(app, req, { to: invitation.to, subject: `Your account for ${req.partnership.short_name}`, text }, 'invitation');
   }
 
   async function load(req: FastifyRequest) {
@@ -160,6 +151,19 @@ export async function userAdminRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get('/admin/users/:id', async (req, reply) => userPage(req, reply, await load(req)));
+
+  app.post('/admin/users/:id/invitation', async (req, reply) => {
+    const user = await load(req);
+    const outcome = await formOutcome(async () => {
+      checkMailReady();
+      return resendInvitation(ctx(req), user.id);
+    });
+    if (outcome.ok) {
+      sendInvitation(req, outcome.value);
+      return reply.flash(`${user.display_name} has been sent a new invitation. The earlier link no longer works`).redirect(`/admin/users/${user.id}`, 303);
+    }
+    return userPage(req, reply, user, { errors: outcome.errors });
+  });
 
   app.post('/admin/users/:id/role', async (req, reply) => {
     const user = await load(req);
@@ -226,6 +230,13 @@ export async function userAdminRoutes(app: FastifyInstance): Promise<void> {
     const created = await createUser(ctx(req), fromApi(req.body));
     sendInvitation(req, created.invitation);
     return reply.code(201).send(await detail(req, await reload(req, created.id)));
+  });
+
+  app.post('/api/users/:id/invitation', { schema: { tags, summary: 'E-mail the invitation again to a user who has not chosen a password (the earlier link stops working)', params: IdParams, response: { 200: UserDetail } } }, async (req) => {
+    const user = await load(req);
+    checkMailReady();
+    sendInvitation(req, await resendInvitation(ctx(req), user.id));
+    return detail(req, await reload(req, user.id));
   });
 
   app.get('/api/users/:id', { schema: { tags, summary: 'One user, with their grants', params: IdParams, response: { 200: UserDetail } } }, async (req) =>

@@ -11,6 +11,10 @@ function usersOf(db: Kysely<DB>, partnershipId: string) {
     .select([
       // The partnership's own name for them and the day it added them: never another's.
       'u.id', 'u.email', sql<string>`coalesce(pu.display_name, u.display_name)`.as('display_name'), 'pu.disabled_at', 'pu.created_at', 'pu.role', 'pu.person_id',
+      // Never signed in to this partnership: their invitation may be sent again. (Not
+      // whether the account has a password, which would tell this partnership's
+      // administrators that another partnership knows the address.)
+      sql<boolean>`not exists (select 1 from audit_log a where a.partnership_id = pu.partnership_id and a.record_type = 'user' and a.record_id = u.id::text and a.action = 'sign-in')`.as('awaiting_password'),
       'p.honorific as person_honorific', 'p.given_name as person_given_name', 'p.family_name as person_family_name', 'p.honours as person_honours',
     ])
     .select((eb) => eb.selectFrom('access_grants as g').select(eb.fn.countAll<number>().as('n'))

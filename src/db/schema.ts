@@ -35,6 +35,11 @@ export interface UsersTable {
   disabled_at: Date | null;
   /** A demo account (published password): never signs in under NODE_ENV=production (migration 010). */
   demo: Generated<boolean>;
+  /** The second factor (migration 025): the TOTP secret once proven, one being set up, and the last step used. */
+  totp_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  totp_pending_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  totp_enabled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  totp_last_step: ColumnType<string | number | null, number | null | undefined, number | null>;
 }
 
 export interface PartnershipUsersTable {
@@ -55,6 +60,8 @@ export interface PasswordSetupLinksTable {
   created_at: Generated<Date>;
   expires_at: Timestamp;
   used_at: Date | null;
+  /** 'set-up' (a first password) or 'reset' (a forgotten one), migration 025. */
+  purpose: Generated<'set-up' | 'reset'>;
 }
 
 export interface AccessGrantsTable {
@@ -73,6 +80,26 @@ export interface SessionsTable {
   partnership_id: string;
   created_at: Generated<Date>;
   expires_at: Timestamp;
+  /** What the account page shows and ends a session by (migration 025); never the cookie's hash. */
+  ref: Generated<string>;
+  user_agent: string | null;
+  last_seen_at: Generated<Date>;
+  /** Password checked, second factor not yet: the session is not signed in. */
+  second_factor_pending: Generated<boolean>;
+}
+
+export interface RecoveryCodesTable {
+  id: Generated<string>;
+  user_id: string;
+  code_hash: string;
+  created_at: Generated<Date>;
+  used_at: Date | null;
+}
+
+export interface AccountSettingsTable {
+  partnership_id: string;
+  require_second_factor: Generated<boolean>;
+  updated_at: Generated<Date>;
 }
 
 export interface SignInAttemptsTable {
@@ -204,6 +231,8 @@ export interface DB extends MeetingsTables, ActionsTables, SearchTables, Documen
   sessions: SessionsTable;
   sign_in_attempts: SignInAttemptsTable;
   password_setup_links: PasswordSetupLinksTable;
+  recovery_codes: RecoveryCodesTable;
+  account_settings: AccountSettingsTable;
   audit_log: AuditLogTable;
   organisations: OrganisationsTable;
   people: PeopleTable;

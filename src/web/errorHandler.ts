@@ -3,6 +3,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, UnprocessableError, ValidationError } from './errors.ts';
 import { CsrfError } from './csrf.ts';
+import { withoutLinkTokens } from '../access/accountMail.ts';
 
 interface Problem {
   status: number;
@@ -35,7 +36,7 @@ function toProblem(error: unknown): Problem {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (error, req, reply) => {
     const problem = toProblem(error);
-    if (problem.status >= 500) req.log.error({ err: error, url: req.url }, 'request failed');
+    if (problem.status >= 500) req.log.error({ err: error, url: withoutLinkTokens(req.url) }, 'request failed');
     return sendProblem(req, reply, problem);
   });
   app.setNotFoundHandler(async (req, reply) => sendProblem(req, reply, { status: 404, title: 'Not found', detail: 'Page not found' }));

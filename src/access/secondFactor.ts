@@ -1,0 +1,127 @@
+// The optional second factor: a time-based code from an authenticator app (TOTP, RFC
+// 6238, through otpauth) and ten single-use recovery codes kept only as hashes. A
+// partnership may require it of everyone who can read restricted business; such a person
+// is sent to set it up and reaches nothing else until they have.
+import { createHash, randomBytes } from 'node:crypto';
+import { Secret, TOTP } from 'otpauth';
+import QRCode from 'qrcode';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { readScope, type Actor } from './policy.ts';
+
+const PERIOD = 30;
+export const RECOVERY_CODE_COUNT = 10;
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export const newTotpSecret = () => new Secret({ size: 20 }).base32;
+
+export function totpFor(secret: string, account: string, issuer: string): TOTP {
+  return new TOTP({ issuer, label: account, algorithm: 'SHA1', digits: 6, period: PERIOD, secret: Secret.fromBase32(secret) });
+}
+
+/** The secret as people type it: groups of four. */
+export const groupedSecret = (secret: string) => secret.replace(/(.{4})(?=.)/g, '$1 ');
+
+/** The QR code an authenticator app scans, as an SVG drawing (no script, no external parts). */
+export async function qrCodeSvg(uri: string): Promise<string> {
+  const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  return svg.replace('<svg ', '<svg role="img" aria-label="QR code for your authenticator app" focusable="false" width="220" height="220" ');
+}
+
+/**
+ * The 30-second step of a correct code, allowing one step either side for a clock a little
+ * out, or null. A code at or before `lastStep` has been used already and is refused.
+ */
+export function checkTotp(secret: string, code: string, lastStep: number | null, now = Date.now()): number | null {
+  const token = code.replace(/\s+/g, '');
+  if (!/^\d{6}$/.test(token)) return null;
+  const delta = new TOTP({ algorithm: 'SHA1', digits: 6, period: PERIOD, secret: Secret.fromBase32(secret) }).validate({ token, timestamp: now, window: 1 });
+  if (delta === null) return null;
+  const step = Math.floor(now / 1000 / PERIOD) + delta;
+  return lastStep !== null && step <= lastStep ? null : step;
+}
+
+/** Accepts the code for the account and remembers its step, so it cannot be used again. */
+export async function useTotpCode(db: Kysely<DB> | Transaction<DB>, userId: string, code: string): Promise<boolean> {
+  const user = await db.selectFrom('users').select(['totp_secret', 'totp_last_step']).where('id', '=', userId).executeTakeFirst();
+  if (!user?.totp_secret) return false;
+  const step = checkTotp(user.totp_secret, code, user.totp_last_step === null ? null : Number(user.totp_last_step));
+  if (step === null) return false;
+  const updated = await db.updateTable('users').set({ totp_last_step: step }).where('id', '=', userId)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)])).returning('id').executeTakeFirst();
+  return Boolean(updated);
+}
+
+const normaliseRecoveryCode = (code: string) => code.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/** Ten new codes for the account (earlier ones stop working); returns them to be shown once. */
+export async function replaceRecoveryCodes(db: Kysely<DB> | Transaction<DB>, userId: string): Promise<string[]> {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
+  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => {
+    const bytes = randomBytes(10);
+    const s = [...bytes].map((b) => alphabet[b % alphabet.length]).join('');
+    return `${s.slice(0, 5)}-${s.slice(5)}`;
+  });
+  await db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+  await db.insertInto('recovery_codes').values(codes.map((c) => ({ user_id: userId, code_hash: sha256(normaliseRecoveryCode(c)) }))).execute();
+  return codes;
+}
+
+/** Spends a recovery code: true when it was unused and is now used. */
+export async function useRecoveryCode(db: Kysely<DB> | Transaction<DB>, userId: string, code: string): Promise<boolean> {
+  const normal = normaliseRecoveryCode(code);
+  if (normal.length !== 10) return false;
+  const used = await db.updateTable('recovery_codes').set({ used_at: new Date() })
+    .where('user_id', '=', userId).where('code_hash', '=', sha256(normal)).where('used_at', 'is', null).returning('id').executeTakeFirst();
+  return Boolean(used);
+}
+
+export async function unusedRecoveryCodes(db: Kysely<DB>, userId: string): Promise<number> {
+  const row = await db.selectFrom('recovery_codes').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId).where('used_at', 'is', null).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Whether the actor can read restricted business: officers, administrators, members with a grant or a seat that opens it. */
+export function readsRestricted(actor: Actor): boolean {
+  const scope = readScope(actor);
+  return scope.kind === 'everything' || (scope.kind === 'members' && (scope.restrictedBodyIds.length > 0 || scope.caseIds.length > 0));
+}
+
+export async function secondFactorRequired(db: Kysely<DB>, partnershipId: string): Promise<boolean> {
+  const row = await db.selectFrom('account_settings').select('require_second_factor').where('partnership_id', '=', partnershipId).executeTakeFirst();
+  return row?.require_second_factor ?? false;
+}
+
+/** Whether this person must set up a second factor before anything else: required of them, and not yet done. */
+export async function mustSetUpSecondFactor(db: Kysely<DB>, actor: Actor): Promise<boolean> {
+  if (actor.kind !== 'user' || !readsRestricted(actor)) return false;
+  const row = await db.selectFrom('users').leftJoin('account_settings as s', (j) => j.on('s.partnership_id', '=', actor.partnershipId))
+    .select(['users.totp_enabled_at', 's.require_second_factor']).where('users.id', '=', actor.userId).executeTakeFirst();
+  return Boolean(row?.require_second_factor) && !row?.totp_enabled_at;
+}
+
+export const SECOND_FACTOR_SET_UP = '/account/two-factor/set-up';
+/** What someone who must set up the second factor may still reach. */
+const openWhileRequired = [/^\/account\/two-factor(\/|$|\?)/, /^\/sign-out(\?|$)/, /^\/api\/me(\?|$)/, /^\/assets\//, /^\/static\//, /^\/health$/];
+
+/**
+ * Sends anyone who must set up a second factor to do so: pages redirect to the set-up
+ * page, the API answers 403 with the reason. Runs after the request's actor is known.
+ */
+export function registerSecondFactorGate(app: FastifyInstance): void {
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.actor || req.actor.kind !== 'user') return;
+    if (openWhileRequired.some((r) => r.test(req.url))) return;
+    if (!(await mustSetUpSecondFactor(app.db, req.actor))) return;
+    if (req.url.startsWith('/api/')) {
+      return reply.code(403).type('application/problem+json').send({
+        type: 'about:blank', status: 403, title: 'Second factor required',
+        detail: `Your partnership requires a second factor for your account. Set it up at ${SECOND_FACTOR_SET_UP} first`,
+      });
+    }
+    return reply.redirect(SECOND_FACTOR_SET_UP, 303);
+  });
+}
