@@ -3,6 +3,9 @@
 // the message itself is never logged, since its links carry one-time tokens.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { mailerFromConfig, type MailMessage } from '../mail/mailer.ts';
+import { publicOrigin } from '../modules/public/address.ts';
+import { setupPath, SETUP_LINK_HOURS } from './setupLinks.ts';
+import { roleLabel, type Invitation } from './users.commands.ts';
 
 export function sendAccountMail(app: FastifyInstance, req: FastifyRequest, message: MailMessage, what: string): void {
   const log = req.log;
@@ -24,3 +27,21 @@ export function sendAccountMail(app: FastifyInstance, req: FastifyRequest, messa
  * reset links carry their token in the path.
  */
 export const withoutLinkTokens = (url: string) => url.replace(/^\/(set-up|reset-password)\/[^/?#]+/, '/$1/[token]');
+
+/**
+ * A new user's invitation: a link to choose their password when the account is new, else
+ * a note that they were added (the administrator's answer is the same either way).
+ */
+export function sendInvitationMail(app: FastifyInstance, req: FastifyRequest, invitation: Invitation): void {
+  const site = publicOrigin(req.partnership, app.config);
+  const inviter = req.actor.kind === 'user' ? req.actor.displayName : 'An administrator';
+  const text = [
+    `Dear ${invitation.displayName},`, '',
+    `${inviter} has added you to ${req.partnership.name} as ${roleLabel(invitation.role).toLowerCase()}.`, '',
+    ...(invitation.setupToken
+      ? [`Choose your password with this link. It works once, within ${SETUP_LINK_HOURS} hours:`, `${site}${setupPath(invitation.setupToken)}`]
+      : ['Sign in with this e-mail address and the password you already use:', `${site}/sign-in`]),
+    '', 'If you did not expect this, you can ignore this e-mail.',
+  ].join('\n');
+  sendAccountMail(app, req, { to: invitation.to, subject: `Your account for ${req.partnership.short_name}`, text }, 'invitation');
+}

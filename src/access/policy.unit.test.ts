@@ -75,6 +75,8 @@ const ROWS: Record<string, { actions: Action[]; resource: Resource }> = {
   'Read a published review (pseudonym, year, published summary, date)': { actions: ['read'], resource: { type: 'published-review' } },
   'Read the annual summary of reviews (counts only)': { actions: ['read'], resource: { type: 'review-summary', staffOnly: true } },
   'Add or change a kind of review (its name and timescales)': { actions: ['update'], resource: { type: 'review-kind' } },
+  'Invite users from a CSV file, send an invitation again, require two-factor authentication': { actions: ['administer'], resource: { type: 'user' } },
+  'Change their own password, end their own sessions, set up or turn off their own second factor': { actions: ['read', 'update'], resource: { type: 'account', published: false, ownAccount: true } },
 };
 
 /** The table under "## The matrix" in docs/permissions.md, as header cells and rows of cells. */

@@ -11,9 +11,8 @@ import {
   changeRole, createUser, disableUser, enableUser, grantAccess, resendInvitation, revokeAccess, roleLabel, ROLES, type Invitation,
 } from './users.commands.ts';
 import { ValidationError } from '../web/errors.ts';
-import { sendAccountMail } from './accountMail.ts';
-import { publicOrigin } from '../modules/public/address.ts';
-import { setupPath, SETUP_LINK_HOURS } from './setupLinks.ts';
+import { sendInvitationMail } from './accountMail.ts';
+import { bulkInviteRoutes } from './bulkInvite.routes.ts';
 
 const RESOURCE = { type: 'user' } as const;
 
@@ -66,6 +65,7 @@ function fromApi(body: unknown): Record<string, unknown> {
 export async function userAdminRoutes(app: FastifyInstance): Promise<void> {
   const { db, config } = app;
   const ctx = (req: { actor: Actor }) => ({ db, actor: req.actor });
+  await app.register(bulkInviteRoutes);
 
   /** A new user is told by e-mail: in production there must be a way to send it. */
   function checkMailReady() {
@@ -74,25 +74,7 @@ export async function userAdminRoutes(app: FastifyInstance): Promise<void> {
     }
   }
 
-  /**
-   * Sends the invitation after the answer, so neither its time nor a failure to send
-   * tells the administrator whether the address had an account already. Without SMTP
-   * (outside production) the message goes to the server's log for whoever runs it.
-   */
-  function sendInvitation(req: FastifyRequest, invitation: Invitation) {
-    const site = publicOrigin(req.partnership, config);
-    const inviter = req.actor.kind === 'user' ? req.actor.displayName : 'An administrator';
-    const text = [
-      `Dear ${invitation.displayName},`, '',
-      `${inviter} has added you to ${req.partnership.name} as ${roleLabel(invitation.role).toLowerCase()}.`, '',
-      ...(invitation.setupToken
-        ? [`Choose your password with this link. It works once, within ${SETUP_LINK_HOURS} hours:`, `${site}${setupPath(invitation.setupToken)}`]
-        : ['Sign in with this e-mail address and the password you already use:', `${site}/sign-in`]),
-      '', 'If you did not expect this, you can ignore this e-mail.',
-    ].join('\n');
-    // Never logged: its link carries the one-time token.
-    sendAccountMail(app, req, { to: invitation.to, subject: `Your account for ${req.partnership.short_name}`, text }, 'invitation');
-  }
+  const sendInvitation = (req: FastifyRequest, invitation: Invitation) => sendInvitationMail(app, req, invitation);
 
   async function load(req: FastifyRequest) {
     authorize(req.actor, 'administer', RESOURCE);
