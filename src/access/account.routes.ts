@@ -19,7 +19,7 @@ import {
 } from './secondFactor.ts';
 import { publicOrigin } from '../modules/public/address.ts';
 import { isUuid } from '../web/validate.ts';
-import { NotFoundError, TooManyRequestsError, ValidationError, type FieldError } from '../web/errors.ts';
+import { ForbiddenError, NotFoundError, TooManyRequestsError, ValidationError, type FieldError } from '../web/errors.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { safeNext } from './routes.ts';
 
@@ -47,7 +47,9 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
   const { db, config } = app;
 
   function signedIn(req: FastifyRequest): UserActor {
-    authorize(req.actor, 'read', { type: 'account', published: false });
+    // Someone signed out (or whose session has ended) is sent to sign in, then back here.
+    if (req.actor.kind !== 'user') throw new ForbiddenError('sign-in');
+    authorize(req.actor, 'update', { type: 'account', ownAccount: true });
     return req.actor as UserActor;
   }
 

@@ -46,7 +46,8 @@ test('signing in and signing out are not stored; public pages and feeds keep the
   assert.match(String(signOut.headers['cache-control']), /no-store/);
   // Back, after signing out: the server is asked again and no longer shows the page.
   const back = await c.get('/account');
-  assert.equal(back.statusCode, 404);
+  assert.equal(back.statusCode, 302);
+  assert.equal(back.headers.location, '/sign-in?next=%2Faccount');
 
   const feed = await c.get('/feeds/published.atom');
   assert.equal(feed.headers['cache-control'], 'public, max-age=300');
