@@ -28,7 +28,8 @@ async function main() {
     console.log('The database holds no partnership yet. Create it and its first administrator with: npm run create-admin');
   }
   const app = await buildApp({ db: database.db, config });
-  const stopHousekeeping = startHousekeeping(database);
+  // Housekeeping's routine lines are for debugging; the request log stays readable.
+  const stopHousekeeping = startHousekeeping(database, undefined, (message) => app.log.debug(message));
   // Notices to members go out from the outbox; without SMTP_URL they wait there.
   const mailer = mailerFromConfig(config);
   const notices = mailer ? new NoticeRunner({ db: database.db, mailer, config }).start() : null;
