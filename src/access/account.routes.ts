@@ -443,7 +443,8 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
       await recordFailedSignIn(db, keys);
       return secondStepPage(req, reply, [{ field: 'code', message: 'The code is not correct. Enter the 6-digit code your app shows now, or an unused recovery code' }]);
     }
-    await db.updateTable('sessions').set({ second_factor_pending: false, last_seen_at: new Date() }).where('id', '=', pending.id).execute();
+    await db.updateTable('sessions').set({ second_factor_pending: false, last_seen_at: new Date(), expires_at: new Date(Date.now() + config.sessionHours * 3600_000) })
+      .where('id', '=', pending.id).execute();
     await clearFailedSignIns(db, keys);
     const actor: Actor = { kind: 'user', partnershipId: req.partnership.id, userId: pending.user_id, displayName: pending.display_name, role: 'member', personId: null, grants: [] };
     await recordAudit(db, actor, { action: 'sign-in', recordType: 'user', recordId: pending.user_id, summary: isRecovery ? 'With a recovery code' : 'With a code from an authenticator app' });

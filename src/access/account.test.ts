@@ -212,7 +212,8 @@ test('two-factor: set up with a QR code and the key as text, sign in with a code
   const wrong = await c.post('/account/two-factor/set-up', { code: '000000' });
   assert.equal(wrong.statusCode, 400);
   assert.match(pageText(wrong.body), /The code is not correct/);
-  const on = await c.post('/account/two-factor/set-up', { code: codeNow(secret) });
+  const setUpCode = codeNow(secret);
+  const on = await c.post('/account/two-factor/set-up', { code: setUpCode });
   assert.equal(on.statusCode, 200);
   const codes = [...on.body.matchAll(/<li><code>([a-z0-9-]+)<\/code><\/li>/g)].map((m) => m[1]!);
   assert.equal(codes.length, 10);
@@ -227,17 +228,20 @@ test('two-factor: set up with a QR code and the key as text, sign in with a code
   assert.equal(first.statusCode, 303);
   assert.match(first.headers.location as string, /^\/sign-in\/code/);
   assert.equal((await d.json('GET', '/api/me')).json().kind, 'public');
+  const halfway = await t.database.db.selectFrom('sessions').select('expires_at').where('user_id', '=', id).where('second_factor_pending', '=', true).executeTakeFirstOrThrow();
+  assert.ok(halfway.expires_at.getTime() - Date.now() <= 10 * 60_000, 'the password step waits ten minutes at most');
   await d.get(first.headers.location as string);
   const bad = await d.post('/sign-in/code', { code: '123456', next: '/account' });
   assert.match(pageText(bad.body), /The code is not correct/);
-  // The code used to turn it on is spent; wait for the next one if needed.
-  const used = codeNow(secret);
-  const replay = await d.post('/sign-in/code', { code: used, next: '/account' });
+  // The code used to turn it on is spent.
+  const replay = await d.post('/sign-in/code', { code: setUpCode, next: '/account' });
   assert.equal(replay.statusCode, 400, 'a code works once');
   const rec = await d.post('/sign-in/code', { code: codes[0]!.toUpperCase(), next: '/account' });
   assert.equal(rec.statusCode, 303);
   assert.equal(rec.headers.location, '/account');
   assert.match(pageText((await d.get('/account')).body), /You used a recovery code. You have 9 left/);
+  const full = await t.database.db.selectFrom('sessions').select('expires_at').where('user_id', '=', id).where('second_factor_pending', '=', false).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+  assert.ok(full.expires_at.getTime() - Date.now() > 60 * 60_000, 'signed in for a whole session once the code is given');
 
   const e = new Client(t.app);
   await e.get('/sign-in');

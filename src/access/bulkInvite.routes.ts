@@ -4,9 +4,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import { authorize } from './policy.ts';
 import { formOutcome } from '../web/forms.ts';
-import { ValidationError, type FieldError } from '../web/errors.ts';
+import { UnprocessableError, ValidationError, type FieldError } from '../web/errors.ts';
 import { readForm, removeUploadFiles, uploadGate, type ReadForm } from '../web/uploads.ts';
 import { applyInvites, checkInviteRows, readInviteCsv, MAX_INVITE_ROWS, type RowProblem } from './bulkInvite.ts';
 import { roleLabel } from './users.commands.ts';
@@ -78,5 +79,30 @@ export async function bulkInviteRoutes(app: FastifyInstance): Promise<void> {
     for (const invitation of outcome.value) sendInvitationMail(app, req, invitation);
     const n = outcome.value.length;
     return reply.flash(`${n} ${n === 1 ? 'person has' : 'people have'} been invited. Each has been sent an e-mail`).redirect('/admin/users', 303);
+  });
+
+  // The API: the same file as text. Without `apply` it only checks; with it, creates all or nothing.
+  const Problem = Type.Object({ row: Type.Integer(), column: Type.String(), message: Type.String() });
+  const Row = Type.Object({ row: Type.Integer(), name: Type.String(), email: Type.String(), role: Type.String(), bodies: Type.Array(Type.String()) });
+  app.post('/api/users/import', {
+    schema: {
+      tags: ['users'], summary: 'Invite people from CSV text (name, email, role, bodies): check it, or with apply create all of them or nobody',
+      body: Type.Object({ csv: Type.String({ maxLength: MAX_BYTES }), apply: Type.Optional(Type.Boolean()) }),
+      response: { 200: Type.Object({ rows: Type.Array(Row), problems: Type.Array(Problem), invited: Type.Integer() }) },
+    },
+  }, async (req) => {
+    authorize(req.actor, 'administer', RESOURCE);
+    const { csv, apply } = req.body as { csv: string; apply?: boolean };
+    const cells = readInviteCsv(csv);
+    const { rows, problems } = await checkInviteRows(db, req.partnership.id, cells);
+    const shown = rows.map((r) => ({ row: r.row, name: r.name, email: r.email, role: r.role, bodies: r.bodies.map((b) => b.name) }));
+    if (!apply) return { rows: shown, problems, invited: 0 };
+    if (problems.length) {
+      throw new UnprocessableError('Nobody has been invited', problems.map((p) => ({ field: `row ${p.row} ${p.column}`, message: p.message, severity: 'error' as const })));
+    }
+    if (config.production && !config.smtpUrl) throw ValidationError.single('csv', 'E-mail is not set up, so nobody can be sent an invitation');
+    const invitations = await applyInvites(db, req.actor, cells);
+    for (const invitation of invitations) sendInvitationMail(app, req, invitation);
+    return { rows: shown, problems: [], invited: invitations.length };
   });
 }

@@ -84,3 +84,21 @@ test('a correct CSV is previewed, then everyone is created with their grants and
   const officer = await new Client(t.app).signIn(demoUsers.officer);
   assert.equal((await officer.get('/admin/users/import')).statusCode, 403);
 });
+
+test('the API checks CSV text, then invites everyone or nobody', async () => {
+  const admin = await new Client(t.app).signIn(demoUsers.administrator);
+  const bad = 'name,email,role\nDee Quill,dee.quill@northshire.example,member\nEd Quill,,member\n';
+  const checked = await admin.json('POST', '/api/users/import', { csv: bad });
+  assert.equal(checked.statusCode, 200);
+  assert.deepEqual(checked.json().problems, [{ row: 3, column: 'email', message: 'Enter an email address' }]);
+  const before = await userCount();
+  const refused = await admin.json('POST', '/api/users/import', { csv: bad, apply: true });
+  assert.equal(refused.statusCode, 422);
+  assert.equal(await userCount(), before);
+  const good = await admin.json('POST', '/api/users/import', { csv: 'name,email,role\nDee Quill,dee.quill@northshire.example,member\n', apply: true });
+  assert.equal(good.statusCode, 200);
+  assert.equal(good.json().invited, 1);
+  assert.equal(await userCount(), before + 1);
+  const member = await new Client(t.app).signIn(demoUsers.member);
+  assert.equal((await member.json('POST', '/api/users/import', { csv: bad })).statusCode, 403);
+});

@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { hashPassword, passwordProblem, verifyPassword, PASSWORD_HINT } from './passwords.ts';
-import { useRecoveryCode, useTotpCode } from './secondFactor.ts';
+import { SECOND_STEP_MINUTES, useRecoveryCode, useTotpCode } from './secondFactor.ts';
 import { findSetupLink, SETUP_LINK_HOURS, useSetupLink } from './setupLinks.ts';
 import {
   accountDelayMs, addressAllowed, clearFailedSignIns, createSession, signInKeys, endSession, recordFailedSignIn, SESSION_COOKIE, shownName, SIGN_IN_LIMIT,
@@ -124,7 +124,8 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
     const userAgent = typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null;
     if (user.totp_enabled_at && code === undefined) {
       await clearFailedSignIns(db, keys);
-      const token = await createSession(db, user.id, req.partnership.id, config.sessionHours, { userAgent, secondFactorPending: true });
+      // Half signed in, for a few minutes: long enough to open the app and type its code.
+      const token = await createSession(db, user.id, req.partnership.id, SECOND_STEP_MINUTES / 60, { userAgent, secondFactorPending: true });
       return { token, actor, pending: true };
     }
     if (user.totp_enabled_at) {

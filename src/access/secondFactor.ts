@@ -11,6 +11,8 @@ import type { DB } from '../db/schema.ts';
 import { readScope, type Actor } from './policy.ts';
 
 const PERIOD = 30;
+/** How long the password step of signing in waits for the code. */
+export const SECOND_STEP_MINUTES = 10;
 export const RECOVERY_CODE_COUNT = 10;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');

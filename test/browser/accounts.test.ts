@@ -72,6 +72,17 @@ test('invite, set a password, sign in with a TOTP code, change the password, res
   await admin.getByRole('button', { name: 'Check the file' }).click();
   assert.match(await admin.locator('.govuk-error-summary').innerText(), /Select a CSV file/);
   await axe(admin, 'import, no file');
+  const csv = (text: string) => ({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+  await admin.getByLabel('CSV file').setInputFiles(csv('name,email,role,bodies\nIvo Lane,ivo.lane@northshire.example,member,Working Group\nJo Lane,jo.lane,chair,\n'));
+  await admin.getByRole('button', { name: 'Check the file' }).click();
+  assert.match(await admin.getByRole('table').innerText(), /3\s+email\s+"jo.lane" is not an email address/);
+  await axe(admin, 'import, problems by row');
+  await admin.getByLabel('CSV file').setInputFiles(csv('name,email,role,bodies\nIvo Lane,ivo.lane@northshire.example,member,Working Group\n'));
+  await admin.getByRole('button', { name: 'Check the file' }).click();
+  await admin.getByRole('heading', { name: 'Check the people to invite' }).waitFor();
+  await axe(admin, 'import preview');
+  await Promise.all([admin.waitForURL((u) => u.pathname === '/admin/users'), admin.getByRole('button', { name: 'Invite 1 person' }).click()]);
+  assert.match(await admin.locator('.govuk-notification-banner').innerText(), /1 person has been invited/);
 
   // The officer chooses a password; a common one is refused with a clear message.
   const nia = await h.newPage();
@@ -119,6 +130,9 @@ test('invite, set a password, sign in with a TOTP code, change the password, res
   await Promise.all([nia.waitForURL((u) => u.pathname === '/'), nia.getByRole('button', { name: 'Continue' }).click()]);
   await nia.goto('/account');
   assert.match(await nia.locator('main').innerText(), /Two-factor authentication\s+On/);
+  await nia.goto('/account/two-factor');
+  await axe(nia, 'two-factor, on');
+  await nia.goto('/account');
 
   // Change the password.
   await nia.getByRole('link', { name: 'Change your password' }).click();
