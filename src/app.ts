@@ -38,6 +38,7 @@ import { strategyRoutes } from './modules/strategy/routes.ts';
 import { siteRoutes } from './modules/site/routes.ts';
 import { brandGeneration } from './modules/site/commands.ts';
 import { BRAND_COLUMNS, brandFromRow, DEFAULT_BRAND, type Brand } from './modules/site/store.ts';
+import { engagementRoutes } from './modules/engagement/routes.ts';
 
 export interface Partnership {
   id: string;
@@ -157,6 +158,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   await app.register(reviewsRoutes);
   await app.register(fundingRoutes);
   await app.register(strategyRoutes);
+  await app.register(engagementRoutes);
   await app.register(searchRoutes);
   await app.register((await import('./modules/documents/imports.routes.ts')).importRoutes);
   await app.register(publicRoutes);
@@ -178,7 +180,9 @@ function refuseLargeBodiesBeforeSignIn(app: FastifyInstance) {
     const chunked = req.headers['transfer-encoding'] !== undefined;
     if (!chunked && (length === undefined || Number(length) === 0)) return;
     const multipart = String(req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/');
-    if (!multipart && !chunked && Number(length) <= PUBLIC_BODY_LIMIT) return;
+    // A one-click unsubscribe (RFC 8058) may come as a small multipart form from a mail client.
+    const oneClick = (req.routeOptions.config as { oneClick?: boolean } | undefined)?.oneClick === true;
+    if ((!multipart || oneClick) && !chunked && Number(length) <= PUBLIC_BODY_LIMIT) return;
     reply.header('connection', 'close');
     throw new ForbiddenError('sign-in');
   });

@@ -166,3 +166,17 @@ export const fundingResources = {
 export const siteResources = {
   settings: (): Resource => ({ type: 'site-settings', published: true }),
 };
+
+/**
+ * Engagement (src/modules/engagement). The people on the distribution lists, their consent
+ * and the registrations for sessions are the partnership officers' to manage: never the
+ * public's, nor a member's (a member sees nothing of them). A bulletin is public once sent
+ * (the archive); a draft is the officers'. A session for the public is public; one for
+ * partners, the partnership's signed-in people.
+ */
+export const engagementResources = {
+  /** Lists, subscribers, consent records, suppressions, imports, bounces; registrations and the register. */
+  people: (): Resource => ({ type: 'engagement-people', staffOnly: true }),
+  issue: (i: { status: string }): Resource => (i.status === 'sent' ? { type: 'bulletin-issue', published: true } : { type: 'bulletin-issue', staffOnly: true }),
+  session: (s: { audience: string }): Resource => ({ type: 'engagement-session', published: s.audience === 'public' }),
+};

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { can, authorize, fundingResources, siteResources, readScope, ukToday, type Action, type Actor, type BodySeat, type Resource } from './policy.ts';
+import { can, authorize, engagementResources, fundingResources, siteResources, readScope, ukToday, type Action, type Actor, type BodySeat, type Resource } from './policy.ts';
 import { ForbiddenError, NotFoundError } from '../web/errors.ts';
 
 const PARTNERSHIP = '00000000-0000-4000-8000-000000000001';
@@ -77,6 +77,10 @@ const ROWS: Record<string, { actions: Action[]; resource: Resource }> = {
   'Add or change a kind of review (its name and timescales)': { actions: ['update'], resource: { type: 'review-kind' } },
   'Invite users from a CSV file, send an invitation again, require two-factor authentication': { actions: ['administer'], resource: { type: 'user' } },
   'Change their own password, end their own sessions, set up or turn off their own second factor': { actions: ['read', 'update'], resource: { type: 'account', published: false, ownAccount: true } },
+  'Read or keep the distribution lists, subscribers and their consent, or session registrations': { actions: ['read', ...CHANGES], resource: engagementResources.people() },
+  'Read a sent bulletin, or an information session open to the public': { actions: ['read'], resource: engagementResources.issue({ status: 'sent' }) },
+  'Read a draft bulletin': { actions: ['read'], resource: engagementResources.issue({ status: 'draft' }) },
+  'Read an information session for partners': { actions: ['read'], resource: engagementResources.session({ audience: 'partners' }) },
 };
 
 /** The table under "## The matrix" in docs/permissions.md, as header cells and rows of cells. */

@@ -10,6 +10,7 @@ import { seedReviewsDemo } from '../modules/reviews/demo.ts';
 import { seedFundingDemo } from '../modules/funding/demo.ts';
 import { seedStrategyDemo } from '../modules/strategy/demo.ts';
 import { seedSiteDemo } from '../modules/site/demo.ts';
+import { seedEngagementDemo } from '../modules/engagement/demo.ts';
 
 export const DEMO_PASSWORD = 'northshire-demo-2026';
 
@@ -180,6 +181,7 @@ export async function seedDemoPartnership(
     await seedReviewsDemo(trx, pid, today);
     await seedFundingDemo(trx, pid, today);
     await seedStrategyDemo(trx, pid, today);
+    await seedEngagementDemo(trx, pid);
     return { partnershipId: pid, officerEmail: `officer@${domain}`, password: DEMO_PASSWORD };
   });
 }

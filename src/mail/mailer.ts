@@ -14,6 +14,10 @@ export interface MailMessage {
   calendar?: { method: 'REQUEST' | 'CANCEL' | 'PUBLISH'; content: string; fileName: string };
   /** A fixed Message-ID ("<id@host>"), so a message sent again is recognisably the same one. */
   messageId?: string;
+  /** More header fields (List-Unsubscribe and the like for bulk mail). */
+  headers?: Record<string, string>;
+  /** The envelope sender (Return-Path) when not the From address: a per-recipient bounce address. */
+  envelopeFrom?: string;
 }
 
 export interface Mailer {
@@ -29,10 +33,12 @@ export class MailNotConfiguredError extends Error {
 }
 
 /** A mailer for the configured SMTP server, or null when none is configured. */
-export function mailerFromConfig(config: Pick<Config, 'smtpUrl' | 'mailFrom'>): Mailer | null {
+export function mailerFromConfig(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, options: { pool?: number } = {}): Mailer | null {
   if (!config.smtpUrl) return null;
   const transport = nodemailer.createTransport({
     url: config.smtpUrl,
+    // A bulk send keeps a few connections open and sends over them in turn.
+    ...(options.pool ? { pool: true, maxConnections: options.pool, maxMessages: Infinity } : {}),
     // A slow or absent server must not hold a page for minutes.
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
@@ -44,6 +50,8 @@ export function mailerFromConfig(config: Pick<Config, 'smtpUrl' | 'mailFrom'>): 
         to: message.to, subject: message.subject, text: message.text,
         ...(message.html ? { html: message.html } : {}),
         ...(message.messageId ? { messageId: message.messageId } : {}),
+        ...(message.headers ? { headers: message.headers } : {}),
+        ...(message.envelopeFrom ? { envelope: { from: message.envelopeFrom, to: message.to } } : {}),
         // Both an alternative part (calendar apps offer Accept/Decline) and an attachment (a file to open).
         ...(message.calendar ? {
           icalEvent: { method: message.calendar.method, filename: message.calendar.fileName, content: message.calendar.content },

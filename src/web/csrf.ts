@@ -33,6 +33,9 @@ export function registerCsrf(app: FastifyInstance, secret: string, secureCookies
 
   app.addHook('preHandler', async (req) => {
     if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method)) return;
+    // One-click unsubscribe (RFC 8058): a mail client posts it without our form; the signed
+    // link in the address is the authority, and all it can do is take someone off a list.
+    if ((req.routeOptions.config as { oneClick?: boolean } | undefined)?.oneClick) return;
     if (req.url.startsWith('/api/')) {
       const type = String(req.headers['content-type'] ?? '');
       if (req.method !== 'DELETE' && !type.startsWith('application/json') && !type.startsWith('multipart/form-data')) {

@@ -1,0 +1,47 @@
+// Request and response schemas of the engagement API, for validation and the OpenAPI document.
+import { Type, type TSchema } from '@sinclair/typebox';
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Id = Type.String({ format: 'uuid' });
+const When = Type.String({ format: 'date-time' });
+
+export const IdParams = Type.Object({ id: Type.String() });
+export const ListOf = <T extends TSchema>(t: T) => Type.Object({ items: Type.Array(t) });
+
+export const List = Type.Object({
+  id: Id, name: Type.String(), description: Nullable(Type.String()), openToSignUp: Type.Boolean({ description: 'Offered on the public sign-up page' }),
+  consentWording: Type.String({ description: 'The words a person agrees to when joining' }),
+  subscribed: Type.Integer(), pending: Type.Integer({ description: 'Signed up, not yet confirmed by e-mail' }), unsubscribed: Type.Integer(),
+});
+export const ListInput = Type.Object({
+  name: Type.String(), description: Type.Optional(Nullable(Type.String())), consentWording: Type.String(), openToSignUp: Type.Optional(Type.Boolean()),
+});
+
+export const Subscriber = Type.Object({
+  id: Id, email: Type.String(), name: Nullable(Type.String()), organisation: Nullable(Type.String()),
+  lists: Type.String({ description: 'The lists they are on, in words' }), suppressed: Nullable(Type.String({ description: 'Why the address is never e-mailed in bulk' })),
+  createdAt: When,
+});
+export const Consent = Type.Object({
+  listId: Id, listName: Type.String(), status: Type.String({ description: 'pending, subscribed or unsubscribed' }),
+  method: Type.String({ description: 'sign-up, officer or import' }), at: When, wording: Type.String({ description: 'The words agreed to' }),
+  source: Type.String({ description: 'The page, or the officer and basis, or the import' }), confirmedAt: Nullable(When), unsubscribedAt: Nullable(When),
+});
+export const SubscriberWithConsent = Type.Composite([Subscriber, Type.Object({ consent: Type.Array(Consent) })]);
+export const SubscriberInput = Type.Object({
+  email: Type.String(), name: Type.Optional(Nullable(Type.String())), organisation: Type.Optional(Nullable(Type.String())),
+  lists: Type.Array(Type.String({ description: 'List ids' })), basis: Type.String({ description: 'The basis on which they agreed, in words' }),
+});
+export const SubscriberQuery = Type.Object({ list: Type.Optional(Type.String()), q: Type.Optional(Type.String({ maxLength: 100 })) });
+
+export const ImportInput = Type.Object({
+  csv: Type.String({ description: 'CSV text: a first row naming the columns email, name, organisation', maxLength: 900_000 }),
+  basis: Type.String({ description: 'The basis on which the people on the list agreed' }), fileName: Type.Optional(Type.String()),
+  apply: Type.Optional(Type.Boolean({ description: 'Add them (only when no row is wrong); otherwise a preview' })),
+});
+export const ImportResult = Type.Object({
+  applied: Type.Boolean(), created: Type.Integer(),
+  problems: Type.Array(Type.Object({ row: Type.Integer(), column: Type.String(), message: Type.String() })),
+  rows: Type.Array(Type.Object({ row: Type.Integer(), email: Type.String(), name: Nullable(Type.String()), organisation: Nullable(Type.String()), outcome: Type.String({ description: 'add, already or suppressed' }) })),
+});
+export const Suppression = Type.Object({ email: Type.String(), reason: Type.String(), detail: Nullable(Type.String()), createdAt: When });
