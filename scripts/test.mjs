@@ -59,7 +59,7 @@ function run(label, files, env = {}) {
   console.log(`\n# ${label}: ${files.length} test files`);
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-concurrency=2', ...files],
+    ['--import', 'tsx', '--test', '--test-reporter=tap', '--test-concurrency=2', ...files],
     { stdio: ['inherit', 'pipe', 'inherit'], env: { ...process.env, ...env }, maxBuffer: 512 * 1024 * 1024 },
   );
   const out = result.stdout?.toString() ?? '';

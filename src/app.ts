@@ -1,5 +1,5 @@
 // Builds the Fastify app: plugins, the request's partnership and actor, modules, errors.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
@@ -78,7 +78,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
       serializers: { req: (r: { method: string; url: string; hostname?: string; ip?: string }) => ({ method: r.method, url: withoutLinkTokens(r.url), hostname: r.hostname, remoteAddress: r.ip }) },
     },
     // One line per request instead of Fastify's two (see the onResponse hook below).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     // X-Forwarded-* only from the configured proxies: otherwise a client names its own address.
     trustProxy: config.trustProxy.length ? config.trustProxy : false,
