@@ -180,3 +180,8 @@ export const engagementResources = {
   issue: (i: { status: string }): Resource => (i.status === 'sent' ? { type: 'bulletin-issue', published: true } : { type: 'bulletin-issue', staffOnly: true }),
   session: (s: { audience: string }): Resource => ({ type: 'engagement-session', published: s.audience === 'public' }),
 };
+
+/** Search (src/modules/search): the synonym list searches are widened by is kept by officers and administrators. */
+export const searchResources = {
+  synonyms: (): Resource => ({ type: 'search-synonyms', staffOnly: true }),
+};

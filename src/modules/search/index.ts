@@ -2,7 +2,7 @@
 // the same transaction as the change, so the index never shows what was rolled back.
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { cleanContent, type SearchKind } from './domain.ts';
+import { cleanContent, joinedForms, type SearchKind } from './domain.ts';
 
 export interface SearchEntry {
   partnershipId: string;
@@ -25,6 +25,7 @@ export async function indexForSearch(db: Kysely<DB> | Transaction<DB>, entries: 
   const rows = entries.map((e) => ({
     partnership_id: e.partnershipId, kind: e.kind, record_id: e.recordId, body_id: e.bodyId, meeting_id: e.meetingId ?? null,
     occurred_on: e.occurredOn, title: cleanContent(e.title).slice(0, 500), content: cleanContent(e.content), url: e.url,
+    aliases: joinedForms(`${e.title} ${e.content}`),
     restricted: e.restricted, public: e.public && !e.restricted, updated_at: new Date(),
   }));
   // Batches keep each statement's parameter count well below PostgreSQL's limit.
@@ -32,7 +33,7 @@ export async function indexForSearch(db: Kysely<DB> | Transaction<DB>, entries: 
     await db.insertInto('search_entries').values(rows.slice(i, i + 500))
       .onConflict((oc) => oc.columns(['partnership_id', 'kind', 'record_id']).doUpdateSet((eb) => ({
         body_id: eb.ref('excluded.body_id'), meeting_id: eb.ref('excluded.meeting_id'), occurred_on: eb.ref('excluded.occurred_on'),
-        title: eb.ref('excluded.title'), content: eb.ref('excluded.content'), url: eb.ref('excluded.url'),
+        title: eb.ref('excluded.title'), content: eb.ref('excluded.content'), url: eb.ref('excluded.url'), aliases: eb.ref('excluded.aliases'),
         restricted: eb.ref('excluded.restricted'), public: eb.ref('excluded.public'), updated_at: eb.ref('excluded.updated_at'),
       })))
       .execute();

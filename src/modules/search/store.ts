@@ -3,7 +3,7 @@
 import { sql, type Compilable, type Kysely, type RawBuilder, type SqlBool, type Expression, type ExpressionBuilder } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { ReadScope } from '../../access/policy.ts';
-import { MATCH_END, MATCH_START, PAGE_SIZE, snippetHtml } from './domain.ts';
+import { DEFAULT_SYNONYMS, joinedQuery, MATCH_END, MATCH_START, PAGE_SIZE, snippetHtml, synonymsFor, type Synonym } from './domain.ts';
 
 export interface SearchQuery {
   q: string;
@@ -32,6 +32,8 @@ export interface SearchAnswer {
   more: boolean;
   /** The query had no words that can be searched for (only stop words, say). */
   empty: boolean;
+  /** The words as searched for, widened by spellings and synonyms (parseQuery). */
+  tsquery?: string;
 }
 
 // Counting stops where ranking stops: past that a reader refines the search, not pages on.
@@ -216,7 +218,7 @@ export function snippetSource(tsqueryText: string): RawBuilder<string> {
 
 export async function searchEntries(db: Kysely<DB>, partnershipId: string, scope: ReadScope, query: SearchQuery): Promise<SearchAnswer> {
   // The reader's words parsed once; later statements take the parsed query as a constant.
-  const parsed = await sql<{ n: number; text: string }>`select numnode(q) as n, q::text as text from websearch_to_tsquery('english', ${query.q}) as q`.execute(db);
+  const parsed = await parseQuery(db, partnershipId, query.q);
   if (!parsed.rows[0] || Number(parsed.rows[0].n) === 0) return { results: [], total: 0, more: false, empty: true };
   const tsq = sql`cast(${parsed.rows[0].text} as tsquery)`;
 
@@ -236,10 +238,79 @@ export async function searchEntries(db: Kysely<DB>, partnershipId: string, scope
   const page = pageRows.map((r) => byKey.get(`${r.kind}:${r.record_id}`)!).filter(Boolean);
 
   return {
-    total, more: found.length > COUNT_LIMIT, empty: false,
+    total, more: found.length > COUNT_LIMIT, empty: false, tsquery: parsed.rows[0].text,
     results: page.map((r) => ({
       kind: r.kind, recordId: r.record_id, title: r.title, url: r.url, occurredOn: r.occurred_on, bodyId: r.body_id,
       restricted: r.restricted, snippetHtml: snippetHtml(r.headline),
     })),
   };
+}
+
+/** The partnership's synonyms: its own list once edited, the built-in one before. */
+export async function readSynonyms(db: Kysely<DB>, partnershipId: string): Promise<{ pairs: Synonym[]; edited: boolean }> {
+  const row = await db.selectFrom('search_synonyms').select('pairs').where('partnership_id', '=', partnershipId).executeTakeFirst();
+  return row ? { pairs: row.pairs, edited: true } : { pairs: DEFAULT_SYNONYMS, edited: false };
+}
+
+/**
+ * The reader's words as a tsquery, widened the ways people spell: a hyphenated word also
+ * as written joined up ("anti-social" or "antisocial": the index holds both, see
+ * migrations/027), and each synonym the words use by PostgreSQL's ts_rewrite, both ways
+ * ("ASB" finds "anti-social behaviour", and the other way round).
+ */
+export async function parseQuery(db: Kysely<DB>, partnershipId: string, q: string): Promise<{ rows: { n: number; text: string }[] }> {
+  const ws = (text: string) => sql`websearch_to_tsquery('english', ${text})`;
+  const joined = joinedQuery(q);
+  let query = joined ? sql`(${ws(q)} || ${ws(joined)})` : ws(q);
+  const synonyms = synonymsFor(joined ? `${q} ${joined}` : q, (await readSynonyms(db, partnershipId)).pairs);
+  for (const { term, meaning } of synonyms) {
+    const either = sql`(${ws(term)} || ${ws(meaning)})`;
+    const targets = [term, meaning, joinedQuery(meaning)].filter((t): t is string => !!t);
+    // A target of only stop words parses to an empty query, which ts_rewrite cannot look for.
+    for (const target of targets) query = sql`(case when numnode(${ws(target)}) = 0 then ${query} else ts_rewrite(${query}, ${ws(target)}, ${either}) end)`;
+  }
+  const parsed = await sql<{ n: number; text: string }>`select numnode(q) as n, q::text as text from (select ${query} as q) as parsed`.execute(db);
+  return parsed;
+}
+
+/** A person, organisation, body or meeting whose name the words match. */
+export interface DirectoryMatch { kind: 'person' | 'organisation' | 'body' | 'meeting'; id: string; title: string; detail: string | null; url: string; on?: string }
+
+/** Up to this many of each kind are listed above the records. */
+export const DIRECTORY_LIMIT = 5;
+
+/**
+ * The partnership's directory searched by name: people (name and job title), organisations,
+ * bodies and meetings (their body's name, month, year and venue). All of it is public
+ * (docs/permissions.md rule 1); contact details are never part of it. The tables are
+ * small, so their names are matched as they stand, always current.
+ */
+export async function searchDirectory(db: Kysely<DB>, partnershipId: string, tsqueryText: string): Promise<DirectoryMatch[]> {
+  const tsq = sql`cast(${tsqueryText} as tsquery)`;
+  const matches = (text: RawBuilder<unknown>) => sql<SqlBool>`to_tsvector('english', ${text}) @@ ${tsq}`;
+  const [people, organisations, bodies, meetings] = await Promise.all([
+    db.selectFrom('people as p').leftJoin('organisations as o', (j) => j.onRef('o.id', '=', 'p.organisation_id').onRef('o.partnership_id', '=', 'p.partnership_id'))
+      .select(['p.id', sql<string>`concat_ws(' ', p.honorific, p.given_name, p.family_name, p.honours)`.as('title'), sql<string>`concat_ws(', ', p.job_title, o.name)`.as('detail')])
+      .where('p.partnership_id', '=', partnershipId)
+      .where(matches(sql`concat_ws(' ', p.given_name, p.family_name, p.job_title)`))
+      .orderBy('p.family_name').orderBy('p.given_name').limit(DIRECTORY_LIMIT).execute(),
+    db.selectFrom('organisations').select(['id', 'name as title', 'kind as detail'])
+      .where('partnership_id', '=', partnershipId).where(matches(sql`concat_ws(' ', name, short_name)`))
+      .orderBy('name').limit(DIRECTORY_LIMIT).execute(),
+    db.selectFrom('bodies').select(['id', 'name as title', 'kind as detail'])
+      .where('partnership_id', '=', partnershipId).where(matches(sql`name`))
+      .orderBy('name').limit(DIRECTORY_LIMIT).execute(),
+    db.selectFrom('meetings as m').innerJoin('bodies as b', (j) => j.onRef('b.id', '=', 'm.body_id').onRef('b.partnership_id', '=', 'm.partnership_id'))
+      .select(['m.id', 'b.name as title', 'm.venue as detail', sql<string>`m.meets_on::text`.as('on')])
+      .where('m.partnership_id', '=', partnershipId)
+      .where(matches(sql`concat_ws(' ', b.name, to_char(m.meets_on, 'FMMonth YYYY'), m.venue)`))
+      // The meetings nearest today first: the next ones, then the latest held.
+      .orderBy(sql`abs(m.meets_on - current_date)`).limit(DIRECTORY_LIMIT).execute(),
+  ]);
+  return [
+    ...people.map((r) => ({ kind: 'person' as const, id: r.id, title: r.title, detail: r.detail || null, url: `/people/${r.id}` })),
+    ...organisations.map((r) => ({ kind: 'organisation' as const, id: r.id, title: r.title, detail: r.detail, url: `/organisations/${r.id}` })),
+    ...bodies.map((r) => ({ kind: 'body' as const, id: r.id, title: r.title, detail: r.detail, url: `/bodies/${r.id}` })),
+    ...meetings.map((r) => ({ kind: 'meeting' as const, id: r.id, title: r.title, detail: r.detail, url: `/meetings/${r.id}`, on: r.on })),
+  ];
 }
