@@ -298,3 +298,26 @@ test('an administrator requires two-factor for everyone who reads restricted bus
     await t.database.db.updateTable('account_settings').set({ require_second_factor: false }).execute();
   }
 });
+
+test('an administrator turns off the second factor of someone who lost their phone and codes, after a confirmation page', async () => {
+  const id = await invited('lostphone@northshire.example', 'Lou Lost', 'member', 'lost my phone today');
+  const c = await new Client(t.app).signIn('lostphone@northshire.example', 'lost my phone today');
+  const secret = /id="totp-secret">([A-Z2-7 ]+)</.exec((await c.get('/account/two-factor/set-up')).body)![1]!.replace(/ /g, '');
+  await c.post('/account/two-factor/set-up', { code: codeNow(secret) });
+  const admin = await new Client(t.app).signIn(demoUsers.administrator);
+  const page = pageText((await admin.get(`/admin/users/${id}`)).body);
+  assert.match(page, /Two-factor authentication On since .* Turn off two-factor authentication for Lou Lost/);
+  const confirm = await admin.get(`/admin/users/${id}/two-factor/reset`);
+  assert.match(pageText(confirm.body), /Turn off two-factor authentication for Lou Lost\?/);
+  const before = smtp.messages.length;
+  const done = await admin.post(`/admin/users/${id}/two-factor/reset`, {});
+  assert.equal(done.statusCode, 303);
+  assert.match(pageText((await admin.get(`/admin/users/${id}`)).body), /Two-factor authentication is off for Lou Lost. They have been told by e-mail .* Two-factor authentication Off/);
+  for (let i = 0; i < 250 && !smtp.messages.slice(before).some((m) => /is off/.test(m.headers.get('subject') ?? '')); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(smtp.messages.some((m) => m.envelopeTo.includes('lostphone@northshire.example') && /Two-factor authentication is off/.test(m.headers.get('subject') ?? '')));
+  await new Client(t.app).signIn('lostphone@northshire.example', 'lost my phone today');
+  assert.equal(Number((await t.database.db.selectFrom('recovery_codes').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', id).executeTakeFirstOrThrow()).n), 0);
+  assert.ok((await auditSummaries(id)).some((a) => /turned off by an administrator/.test(a.summary ?? '')));
+  const officer = await new Client(t.app).signIn(demoUsers.officer);
+  assert.equal((await officer.post(`/admin/users/${id}/two-factor/reset`, {})).statusCode, 403);
+});

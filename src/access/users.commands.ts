@@ -99,6 +99,24 @@ export async function resendInvitation(ctx: Context, userId: string): Promise<In
   });
 }
 
+/**
+ * For someone who has lost both their authenticator app and their recovery codes: an
+ * administrator turns their second factor off, so they can sign in with their password
+ * and set it up again (at once, where the partnership requires it).
+ */
+export async function resetSecondFactor(ctx: Context, userId: string) {
+  authorize(ctx.actor, 'administer', RESOURCE);
+  const user = await loadUser(ctx, userId);
+  if (userId === selfId(ctx.actor)) throw ValidationError.single('two-factor', 'Turn off your own two-factor authentication from your account page');
+  if (!user.totp_enabled_at) return user;
+  return inTransaction(ctx, async (trx) => {
+    await trx.updateTable('users').set({ totp_secret: null, totp_pending_secret: null, totp_enabled_at: null, totp_last_step: null }).where('id', '=', userId).execute();
+    await trx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+    await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'user', recordId: userId, summary: 'Two-factor authentication turned off by an administrator; recovery codes removed' });
+    return { ...user, totp_enabled_at: null };
+  });
+}
+
 async function checkPersonLink(db: Context['db'], partnershipId: string, personId: string) {
   if (!(await findPerson(db, partnershipId, personId))) throw ValidationError.single('person_id', 'Select a person from the list, or leave it blank');
   const linked = await userLinkedToPerson(db, partnershipId, personId);

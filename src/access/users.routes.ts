@@ -8,10 +8,11 @@ import { renderConfirmation } from '../web/confirm.ts';
 import { displayName } from '../modules/partnership/domain.ts';
 import { findUser, listBodyNames, listGrants, listPeople, listUsers } from './users.store.ts';
 import {
-  changeRole, createUser, disableUser, enableUser, grantAccess, resendInvitation, revokeAccess, roleLabel, ROLES, type Invitation,
+  changeRole, createUser, disableUser, enableUser, grantAccess, resendInvitation, resetSecondFactor, revokeAccess, roleLabel, ROLES, type Invitation,
 } from './users.commands.ts';
 import { ValidationError } from '../web/errors.ts';
-import { sendInvitationMail } from './accountMail.ts';
+import { sendAccountMail, sendInvitationMail } from './accountMail.ts';
+import { publicOrigin } from '../modules/public/address.ts';
 import { bulkInviteRoutes } from './bulkInvite.routes.ts';
 
 const RESOURCE = { type: 'user' } as const;
@@ -145,6 +146,33 @@ export async function userAdminRoutes(app: FastifyInstance): Promise<void> {
       return reply.flash(`${user.display_name} has been sent a new invitation. The earlier link no longer works`).redirect(`/admin/users/${user.id}`, 303);
     }
     return userPage(req, reply, user, { errors: outcome.errors });
+  });
+
+  // Someone who lost their phone and their recovery codes: asked first, on its own page.
+  app.get('/admin/users/:id/two-factor/reset', async (req, reply) => {
+    const user = await load(req);
+    if (!user.totp_enabled_at || (req.actor.kind === 'user' && req.actor.userId === user.id)) return reply.redirect(`/admin/users/${user.id}`, 303);
+    return renderConfirmation(reply, {
+      title: `Turn off two-factor authentication for ${user.display_name}?`, section: 'governance',
+      breadcrumbs: [{ text: 'Users', href: '/admin/users' }, { text: user.display_name, href: `/admin/users/${user.id}` }],
+      details: [
+        `Do this only when you are sure you are dealing with ${user.display_name}, for example by calling them on a number you already have: whoever knows their password can then sign in with it alone.`,
+        'Their recovery codes stop working. Where two-factor authentication is required, they are asked to set it up again when they next sign in.',
+      ],
+      action: `/admin/users/${user.id}/two-factor/reset`, confirmText: 'Yes, turn it off', cancelHref: `/admin/users/${user.id}`,
+    });
+  });
+  app.post('/admin/users/:id/two-factor/reset', async (req, reply) => {
+    const user = await load(req);
+    const outcome = await formOutcome(() => resetSecondFactor(ctx(req), user.id));
+    if (!outcome.ok) return userPage(req, reply, user, { errors: outcome.errors });
+    if (user.totp_enabled_at) {
+      sendAccountMail(app, req, {
+        to: user.email, subject: `Two-factor authentication is off for your ${req.partnership.short_name} account`,
+        text: [`Dear ${user.display_name},`, '', `An administrator of ${req.partnership.name} has turned off two-factor authentication for your account, as you asked. Set it up again from your account page:`, `${publicOrigin(req.partnership, config)}/account/two-factor`, '', `If you did not ask for this, tell an administrator of ${req.partnership.name} at once.`].join('\n'),
+      }, 'two-factor reset');
+    }
+    return reply.flash(`Two-factor authentication is off for ${user.display_name}. They have been told by e-mail`).redirect(`/admin/users/${user.id}`, 303);
   });
 
   app.post('/admin/users/:id/role', async (req, reply) => {

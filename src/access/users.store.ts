@@ -11,6 +11,7 @@ function usersOf(db: Kysely<DB>, partnershipId: string) {
     .select([
       // The partnership's own name for them and the day it added them: never another's.
       'u.id', 'u.email', sql<string>`coalesce(pu.display_name, u.display_name)`.as('display_name'), 'pu.disabled_at', 'pu.created_at', 'pu.role', 'pu.person_id',
+      'u.totp_enabled_at',
       // Never signed in to this partnership: their invitation may be sent again. (Not
       // whether the account has a password, which would tell this partnership's
       // administrators that another partnership knows the address.)
