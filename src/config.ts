@@ -37,6 +37,10 @@ export interface Config {
   logLevel: string;
   /** The public address of the site (no trailing slash), for absolute links; a partnership's own public_url wins. */
   baseUrl: string;
+  /** Bulletin messages per second (BULLETIN_RATE); 0 sends as fast as the mail server takes them. */
+  bulletinRate: number;
+  /** Where bounces of bulletins return (BOUNCE_ADDRESS): each recipient's copy carries its own +tag of it. */
+  bounceAddress: string;
 }
 
 export class ConfigError extends Error {}
@@ -106,7 +110,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.MAIL_FROM || 'Partnership Hub <no-reply@localhost>',
     logLevel: env.LOG_LEVEL || (production ? 'info' : 'warn'),
     baseUrl: baseUrl || `http://localhost:${port}`,
+    bulletinRate: int('BULLETIN_RATE', 20, 0, 10_000),
+    bounceAddress: env.BOUNCE_ADDRESS || `bounces@${/@([^>\s]+)/.exec(env.MAIL_FROM || '')?.[1] ?? 'localhost'}`,
   };
+  if (!/^[^@\s+]+@[^@\s]+$/.test(config.bounceAddress)) problems.push(`BOUNCE_ADDRESS must be an address without a + in it, like bounces@csp.example.org (got "${config.bounceAddress}")`);
   if (problems.length) throw new ConfigError(`Configuration problems:\n- ${problems.join('\n- ')}`);
   return config;
 }

@@ -26,11 +26,23 @@ export interface SmtpTestServer {
   close(): Promise<void>;
 }
 
-export async function startSmtpTestServer(): Promise<SmtpTestServer> {
+export interface SmtpTestServerOptions {
+  /** A recipient refused at RCPT TO with this 5xx or 4xx reply, e.g. '550 5.1.1 No such user'; null accepts. */
+  refuse?: (address: string) => string | null;
+}
+
+export async function startSmtpTestServer(options: SmtpTestServerOptions = {}): Promise<SmtpTestServer> {
   const messages: ReceivedMail[] = [];
   const server = new SMTPServer({
     logger: false,
     disabledCommands: ['STARTTLS', 'AUTH'],
+    onRcptTo(address, _session, callback) {
+      const reply = options.refuse?.(address.address);
+      if (!reply) return callback();
+      const error = new Error(reply.replace(/^\d{3}\s*/, '')) as Error & { responseCode: number };
+      error.responseCode = Number(reply.slice(0, 3));
+      callback(error);
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));

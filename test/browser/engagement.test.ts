@@ -114,3 +114,51 @@ test('the person unsubscribes with one press from the page the link opens; the p
   await axe(page, 'privacy');
   assert.ok(checked.length >= 15, `axe ran on ${checked.length} pages`);
 });
+
+test('an officer composes an issue, previews it, sends it; the public reads it in the archive; every page passes axe', async () => {
+  h.app.config.bulletinRate = 0;
+  const officer = await h.newPage();
+  await signIn(officer, demoUsers.officer);
+  await officer.goto('/engagement');
+  await officer.getByRole('link', { name: 'Issues of the bulletin' }).click();
+  await axe(officer, 'issues');
+  await officer.getByRole('button', { name: 'Start an issue' }).click();
+  await axe(officer, 'new issue');
+  await press(officer, 'Start the issue');
+  assert.match(await officer.locator('.govuk-error-summary').innerText(), /Enter the title of the issue/);
+  await axe(officer, 'new issue with errors');
+  await officer.getByLabel('Title').fill('Bulletin, autumn: bonfire night');
+  await officer.getByLabel('Sent to').selectOption({ label: 'Monthly bulletin' });
+  await press(officer, 'Start the issue');
+  await officer.getByRole('heading', { level: 1, name: /Bulletin, autumn: bonfire night/ }).waitFor();
+  await axe(officer, 'issue');
+  await officer.getByLabel('Section').fill('News');
+  await officer.getByLabel('Title', { exact: true }).fill('Fireworks: sold safely');
+  await officer.getByLabel('Text').fill('Trading standards will visit **every shop** selling fireworks.\n\nReport concerns through [the council](https://council.example.org).');
+  await press(officer, 'Add the article');
+  await axe(officer, 'issue with an article');
+  await officer.getByRole('link', { name: 'Preview as a web page' }).click();
+  await axe(officer, 'web preview');
+  await officer.goBack();
+  const before = smtp.messages.length;
+  await press(officer, 'Send to Monthly bulletin');
+  assert.match(await officer.locator('.govuk-notification-banner').innerText(), /Sending to \d+ people/);
+  await smtp.waitFor(before + 5, 20_000);
+  for (let i = 0; i < 100; i++) {
+    await officer.reload();
+    if (!/still to send/.test(await officer.locator('main').innerText())) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.match(await officer.locator('[data-figures]').innerText(), /Sent\s+\d+/);
+  await axe(officer, 'issue sent, with figures');
+  await officer.goto('/engagement/bounces');
+  await axe(officer, 'bounces');
+
+  const page = await h.newPage();
+  await page.goto('/public');
+  await page.getByRole('link', { name: 'Past bulletins' }).click();
+  await axe(page, 'archive');
+  await page.getByRole('link', { name: 'Bulletin, autumn: bonfire night' }).click();
+  assert.match(await page.locator('main').innerText(), /Trading standards will visit every shop selling fireworks/);
+  await axe(page, 'archived issue');
+});

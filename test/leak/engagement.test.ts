@@ -21,10 +21,12 @@ const M = {
   basis: 'Agreed at the Vantablack Orrery breakfast',
   suppressed: 'grimsditch.vellacott@marker.example',
   bounce: 'Mailbox Oubliette Kestrelwing unknown',
+  draft: 'Marzipan Gallowglass draft headline',
 };
 let subscriberId = '';
 let listId = '';
 let otherId = '';
+let draftId = '';
 
 before(async () => {
   t = await createTestApp();
@@ -40,6 +42,9 @@ before(async () => {
   }).execute();
   await db.insertInto('engagement_suppressions').values({ partnership_id: pid, email: M.suppressed, reason: 'hard-bounce', detail: null }).execute();
   await db.insertInto('engagement_bounces').values({ partnership_id: pid, email: M.email, kind: 'soft', source: 'dsn', status: '4.2.2', diagnostic: M.bounce }).execute();
+  const draft = await db.insertInto('engagement_issues').values({ partnership_id: pid, list_id: listId, number: 50, title: M.draft }).returning('id').executeTakeFirstOrThrow();
+  draftId = draft.id;
+  await db.insertInto('engagement_articles').values({ partnership_id: pid, issue_id: draft.id, section: 'News', position: 1, title: 'Draft article', body: 'Text of a draft.' }).execute();
   otherId = (await db.selectFrom('engagement_subscribers').select('id').where('email', '=', 'former.reader@example.org').executeTakeFirstOrThrow()).id;
 });
 after(async () => {
@@ -52,15 +57,16 @@ test('nothing of the people on the lists reaches the public or a member without 
     // Signed links are capabilities held by their person: the walk uses links of someone
     // without markers, and tampered ones, never the marked person's own.
     if (param === 'token') return [preferencesToken(t.app.config.sessionSecret, otherId), unsubscribeToken(t.app.config.sessionSecret, otherId, listId, null), 'tampered.token'];
-    return [subscriberId, listId, '00000000-0000-4000-8000-000000000000'];
+    if (param === 'number') return ['1', '2', '50'];
+    return [subscriberId, listId, draftId, '00000000-0000-4000-8000-000000000000'];
   });
   assert.ok(routes.includes('/engagement/subscribers/:id') && routes.includes('/api/engagement/subscribers'), 'the walk reaches the subscriber routes');
   const officer = await new Client(t.app).signIn(demoUsers.officer);
   const member = await new Client(t.app).signIn(demoUsers.member);
   const markers = Object.values(M);
   const summary = await assertNoLeaks(officer, urls, markers, [
-    { name: 'the public', client: new Client(t.app), markers, idMarkers: { subscriberId } },
-    { name: 'a member without grants', client: member, markers, idMarkers: { subscriberId } },
+    { name: 'the public', client: new Client(t.app), markers, idMarkers: { subscriberId, draftId } },
+    { name: 'a member without grants', client: member, markers, idMarkers: { subscriberId, draftId } },
   ]);
   ctx.diagnostic(summary);
 });
@@ -73,4 +79,28 @@ test('the confirmation e-mail a sign-up sends holds nothing of anyone else on th
   assert.equal(res.statusCode, 303);
   const mails = (await smtp.waitFor(before + 1)).slice(before);
   for (const mail of mails) for (const m of Object.values(M)) assert.ok(!mail.raw.includes(m), `the e-mail holds ${m}`);
+});
+
+test('each copy of a bulletin sent holds its own recipient’s address and links, and nobody else’s details', async () => {
+  const db = t.database.db;
+  const officer = await new Client(t.app).signIn(demoUsers.officer);
+  await officer.get(`/engagement/bulletins/${draftId}`);
+  const before = smtp.messages.length;
+  const res = await officer.post(`/engagement/bulletins/${draftId}/send`, {});
+  assert.equal(res.statusCode, 303);
+  for (let i = 0; i < 400; i++) {
+    if ((await db.selectFrom('engagement_issues').select('status').where('id', '=', draftId).executeTakeFirstOrThrow()).status === 'sent') break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const mails = smtp.messages.slice(before);
+  assert.ok(mails.length >= 5, `${mails.length} copies sent`);
+  const others = [M.name, M.email, M.organisation, M.basis, M.suppressed, M.bounce];
+  for (const mail of mails) {
+    const mine = mail.envelopeTo[0]!;
+    // The marked subscriber's own copy is addressed to them; nobody else's mentions them.
+    const notTheirs = mine === M.email ? others.filter((m) => m !== M.email && m !== M.name) : others;
+    for (const m of notTheirs) assert.ok(!mail.raw.includes(m), `the copy to ${mine} holds ${m}`);
+    const names = [...mail.raw.matchAll(/[a-z0-9.]+@[a-z0-9.-]+\.example(?:\.org)?/g)].map((x) => x[0]).filter((a) => a !== mine && !/^(csp|no-reply|bounces)/.test(a));
+    assert.deepEqual([...new Set(names)], [], `the copy to ${mine} names no other subscriber`);
+  }
 });

@@ -4,6 +4,7 @@
 // and one address that unsubscribed (so it is suppressed).
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
+import { indexIssue } from './search.ts';
 
 const BULLETIN_WORDING = 'I agree to receive the Northshire Community Safety Partnership bulletin by e-mail, about once a month. I can unsubscribe at any time from the link in every bulletin.';
 const SESSIONS_WORDING = 'I agree to receive invitations to the partnership’s lunchtime information sessions by e-mail. I can unsubscribe at any time.';
@@ -48,4 +49,44 @@ export async function seedEngagementDemo(trx: Transaction<DB>, pid: string): Pro
     consent_source: source['sign-up'], confirmed_at: new Date(), unsubscribed_at: new Date(),
   }).execute();
   await trx.insertInto('engagement_suppressions').values({ partnership_id: pid, email: 'former.reader@example.org', reason: 'unsubscribed', detail: 'From Monthly bulletin' }).execute();
+  await seedBulletins(trx, pid, bulletin.id);
+}
+
+const ISSUES: { title: string; introduction: string; daysAgo: number | null; articles: [string, string, string, string | null, string | null][] }[] = [
+  {
+    title: 'Bulletin, spring: safer streets and a new grant round', daysAgo: 40,
+    introduction: 'Welcome to the spring bulletin. This issue brings news of the **Safer Streets** work in Brackenford, the opening of this year’s grant round and the next lunchtime session.',
+    articles: [
+      ['News', 'Safer Streets in Brackenford town centre', 'Street lighting has been improved on six routes between the bus station and the leisure centre, following the walkabout with residents last autumn.\n\nThe partnership will review the effect on reports of antisocial behaviour at the Working Group in the summer.', null, null],
+      ['Funding', 'The Crime Reduction Grant round is open', 'Partners can propose projects for this year’s Crime Reduction Grant until the end of the month. Proposals go to the Working Group, then to the chair and the Commissioner.', '/funding', 'How the grant works'],
+      ['Events', 'Lunchtime session: older people and domestic abuse', 'A one-hour online session for partner staff on recognising domestic abuse in later life, with time for questions.', '/bulletins/sign-up', 'Sign up for news of sessions'],
+    ],
+  },
+  {
+    title: 'Bulletin, summer: water safety and the annual report', daysAgo: null,
+    introduction: 'A draft for the summer issue.',
+    articles: [
+      ['News', 'Open water safety', 'Fire and rescue crews will be at Ashby Vale lake on summer Saturdays with advice for families.', null, null],
+    ],
+  },
+];
+
+async function seedBulletins(trx: Transaction<DB>, pid: string, listId: string) {
+  const recipients = await trx.selectFrom('engagement_subscriptions as s').innerJoin('engagement_subscribers as p', (j) => j.onRef('p.id', '=', 's.subscriber_id').onRef('p.partnership_id', '=', 's.partnership_id'))
+    .select(['p.id', 'p.email']).where('s.partnership_id', '=', pid).where('s.list_id', '=', listId).where('s.status', '=', 'subscribed').execute();
+  let number = 0;
+  for (const i of ISSUES) {
+    const sentAt = i.daysAgo === null ? null : new Date(Date.now() - i.daysAgo * 86_400_000);
+    const issue = await trx.insertInto('engagement_issues').values({
+      partnership_id: pid, list_id: listId, number: ++number, title: i.title, introduction: i.introduction, status: sentAt ? 'sent' : 'draft', send_started_at: sentAt, sent_at: sentAt,
+    }).returning('id').executeTakeFirstOrThrow();
+    let position = 0;
+    for (const [section, title, body, link_url, link_label] of i.articles) {
+      await trx.insertInto('engagement_articles').values({ partnership_id: pid, issue_id: issue.id, section, position: ++position, title, body, link_url, link_label }).execute();
+    }
+    if (sentAt && recipients.length) {
+      await trx.insertInto('engagement_outbox').values(recipients.map((r) => ({ partnership_id: pid, issue_id: issue.id, subscriber_id: r.id, email: r.email, state: 'sent' as const, attempts: 1, sent_at: sentAt }))).execute();
+      await indexIssue(trx, pid, issue.id);
+    }
+  }
 }

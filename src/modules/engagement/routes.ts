@@ -4,6 +4,7 @@ import { authorize, engagementResources } from '../../access/policy.ts';
 import { listCounts, listLists } from './store.ts';
 import { subscriberRoutes } from './subscribers.routes.ts';
 import { signUpRoutes } from './signup.routes.ts';
+import { bulletinRoutes } from './bulletin.routes.ts';
 
 export async function engagementRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app;
@@ -21,4 +22,5 @@ export async function engagementRoutes(app: FastifyInstance): Promise<void> {
 
   await app.register(subscriberRoutes);
   await app.register(signUpRoutes);
+  await app.register(bulletinRoutes);
 }

@@ -45,3 +45,30 @@ export const ImportResult = Type.Object({
   rows: Type.Array(Type.Object({ row: Type.Integer(), email: Type.String(), name: Nullable(Type.String()), organisation: Nullable(Type.String()), outcome: Type.String({ description: 'add, already or suppressed' }) })),
 });
 export const Suppression = Type.Object({ email: Type.String(), reason: Type.String(), detail: Nullable(Type.String()), createdAt: When });
+
+export const Issue = Type.Object({
+  id: Id, number: Type.Integer(), title: Type.String(), introduction: Nullable(Type.String()),
+  status: Type.String({ description: 'draft, sending or sent' }), listId: Id, sentAt: Nullable(When),
+});
+export const IssueInput = Type.Object({ title: Type.String(), listId: Type.String(), introduction: Type.Optional(Nullable(Type.String())) });
+export const Figures = Type.Object({
+  recipients: Type.Integer(), waiting: Type.Integer({ description: 'Not yet sent' }), sent: Type.Integer({ description: 'Accepted by the mail server' }),
+  delivered: Type.Integer({ description: 'Sent, less those that bounced afterwards' }), bounced: Type.Integer(), failed: Type.Integer(),
+  suppressed: Type.Integer({ description: 'Not sent: the address was suppressed before its turn' }), unsubscribed: Type.Integer({ description: 'Unsubscribed from a link in this issue' }),
+});
+export const Article = Type.Object({
+  id: Id, section: Type.String(), title: Type.String(), body: Type.String({ description: 'Paragraphs, **bold** and [words](address) links' }),
+  linkUrl: Nullable(Type.String()), linkLabel: Nullable(Type.String()), imageUrl: Nullable(Type.String()), imageAlt: Nullable(Type.String()),
+});
+export const IssueWithArticles = Type.Composite([Issue, Type.Object({ figures: Figures, articles: Type.Array(Article) })]);
+export const ArticleInput = Type.Object({
+  section: Type.String(), title: Type.String(), body: Type.String(), linkUrl: Type.Optional(Nullable(Type.String())), linkLabel: Type.Optional(Nullable(Type.String())),
+  imageUrl: Type.Optional(Nullable(Type.String())), imageAlt: Type.Optional(Nullable(Type.String())),
+});
+export const Created = Type.Object({ id: Id });
+export const SendResult = Type.Object({ recipients: Type.Integer({ description: 'Rows written to the outbox' }) });
+export const DsnInput = Type.Object({ message: Type.String({ description: 'The whole message as received, headers included', maxLength: 900_000 }) });
+export const DsnResult = Type.Object({
+  issueId: Nullable(Id),
+  recipients: Type.Array(Type.Object({ email: Type.String(), kind: Nullable(Type.String()), status: Type.String(), suppressed: Type.Boolean() })),
+});

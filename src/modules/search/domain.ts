@@ -9,6 +9,7 @@ export const SEARCH_KINDS = [
   { value: 'funding-proposal', text: 'Funding proposals' },
   { value: 'agreement', text: 'Community Safety Agreements' },
   { value: 'plan-action', text: 'Plan actions' },
+  { value: 'bulletin', text: 'Bulletins' },
   { value: 'original', text: 'Imported originals' },
 ] as const;
 /** Kinds only officers and administrators can ever find (an imported original may hold private business). */
