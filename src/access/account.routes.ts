@@ -99,6 +99,22 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
+  app.get('/api/account', {
+    schema: {
+      tags: ['account'], summary: 'Your own account: address, second factor, sessions',
+      response: { 200: Type.Object({ email: Type.String(), displayName: Type.String(), twoFactor: Type.Boolean(), recoveryCodesLeft: Type.Integer(), twoFactorRequired: Type.Boolean(), sessions: Type.Integer() }) },
+    },
+  }, async (req) => {
+    const actor = signedIn(req);
+    const user = await account(actor.userId);
+    return {
+      email: user.email, displayName: actor.displayName, twoFactor: Boolean(user.totp_enabled_at),
+      recoveryCodesLeft: user.totp_enabled_at ? await unusedRecoveryCodes(db, actor.userId) : 0,
+      twoFactorRequired: readsRestricted(actor) && (await secondFactorRequired(db, actor.partnershipId)),
+      sessions: (await listSessions(req, actor.userId)).length,
+    };
+  });
+
   // Change my password --------------------------------------------------------------------
 
   async function changePassword(req: FastifyRequest) {
@@ -168,47 +184,70 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     reply.code(errors ? code : 200).view('views/account/forgotten.njk', { title: 'Reset your password', section: 'sign-in', values, errors, minutes: RESET_LINK_MINUTES });
 
   app.get('/forgotten-password', async (_req, reply) => forgottenPage(reply));
-  app.post('/forgotten-password', async (req, reply) => {
-    const email = fieldValue(req.body, 'email').trim().toLowerCase();
+  /**
+   * Asks for a reset link: a problem with the address, or too many requests, or null. The
+   * answer is the same whether or not the address has an account: the account is looked
+   * up, and its link made and e-mailed, after the answer has gone.
+   */
+  async function requestReset(req: FastifyRequest, raw: string): Promise<{ status: number; error: FieldError } | null> {
+    const email = raw.trim().toLowerCase();
     if (!email || email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-      return forgottenPage(reply, { email }, [{ field: 'email', message: email ? 'Enter an email address in the correct format, like name@example.org' : 'Enter your email address' }], 400);
+      return { status: 400, error: { field: 'email', message: email ? 'Enter an email address in the correct format, like name@example.org' : 'Enter your email address' } };
     }
     const since = new Date(Date.now() - SIGN_IN_LIMIT.windowMinutes * 60_000);
     const fromAddress = Number((await db.selectFrom('sign_in_attempts').select((eb) => eb.fn.countAll<number>().as('n'))
       .where('key', '=', `reset-ip:${req.ip}`).where('at', '>', since).executeTakeFirstOrThrow()).n);
     if (fromAddress >= RESET_LIMIT.perAddress) {
-      return forgottenPage(reply, { email }, [{ field: 'email', message: `Too many requests from your network. Wait ${SIGN_IN_LIMIT.windowMinutes} minutes, then try again.` }], 429);
+      return { status: 429, error: { field: 'email', message: `Too many requests from your network. Wait ${SIGN_IN_LIMIT.windowMinutes} minutes, then try again.` } };
     }
     const hourAgo = new Date(Date.now() - 3600_000);
     const forAccount = Number((await db.selectFrom('sign_in_attempts').select((eb) => eb.fn.countAll<number>().as('n'))
       .where('key', '=', `reset:${email}`).where('at', '>', hourAgo).executeTakeFirstOrThrow()).n);
     await db.insertInto('sign_in_attempts').values([{ key: `reset-ip:${req.ip}` }, { key: `reset:${email}` }]).execute();
-    // The same answer whether or not the address has an account, and whether or not it was sent.
-    if (forAccount < RESET_LIMIT.perAccountPerHour) {
-      let query = db.selectFrom('users').innerJoin('partnership_users as pu', 'pu.user_id', 'users.id')
-        .select(['users.id', 'users.email', sql<string>`coalesce(pu.display_name, users.display_name)`.as('display_name')])
-        .where((eb) => eb(eb.fn('lower', ['users.email']), '=', email)).where('pu.partnership_id', '=', req.partnership.id)
-        .where('users.disabled_at', 'is', null).where('pu.disabled_at', 'is', null);
-      if (config.production) query = query.where('users.demo', '=', false);
-      const user = await query.executeTakeFirst();
-      if (user) {
-        const token = await createResetLink(db, user.id);
-        await recordAudit(db, { kind: 'system', partnershipId: req.partnership.id }, {
-          action: 'update', recordType: 'user', recordId: user.id, summary: 'A link to reset the password was e-mailed to the account’s address',
-        });
-        const site = publicOrigin(req.partnership, config);
-        sendAccountMail(app, req, {
-          to: user.email, subject: `Reset your ${req.partnership.short_name} password`,
-          text: [
-            `Dear ${user.display_name},`, '',
-            `Someone asked to reset the password of your ${req.partnership.name} account. To choose a new password, use this link. It works once, within ${RESET_LINK_MINUTES} minutes:`,
-            `${site}${resetPath(token)}`, '',
-            'If you did not ask, you can ignore this e-mail: your password has not changed.',
-          ].join('\n'),
-        }, 'password reset');
-      }
-    }
+    if (forAccount < RESET_LIMIT.perAccountPerHour) setImmediate(() => void sendResetLink(req, email).catch((e: Error) => req.log.error({ err: e.message }, 'a password reset could not be prepared')));
+    return null;
+  }
+
+  async function sendResetLink(req: FastifyRequest, email: string) {
+    let query = db.selectFrom('users').innerJoin('partnership_users as pu', 'pu.user_id', 'users.id')
+      .select(['users.id', 'users.email', sql<string>`coalesce(pu.display_name, users.display_name)`.as('display_name')])
+      .where((eb) => eb(eb.fn('lower', ['users.email']), '=', email)).where('pu.partnership_id', '=', req.partnership.id)
+      .where('users.disabled_at', 'is', null).where('pu.disabled_at', 'is', null);
+    if (config.production) query = query.where('users.demo', '=', false);
+    const user = await query.executeTakeFirst();
+    if (!user) return;
+    const token = await createResetLink(db, user.id);
+    await recordAudit(db, { kind: 'system', partnershipId: req.partnership.id }, {
+      action: 'update', recordType: 'user', recordId: user.id, summary: 'A link to reset the password was e-mailed to the account’s address',
+    });
+    const site = publicOrigin(req.partnership, config);
+    sendAccountMail(app, req, {
+      to: user.email, subject: `Reset your ${req.partnership.short_name} password`,
+      text: [
+        `Dear ${user.display_name},`, '',
+        `Someone asked to reset the password of your ${req.partnership.name} account. To choose a new password, use this link. It works once, within ${RESET_LINK_MINUTES} minutes:`,
+        `${site}${resetPath(token)}`, '',
+        'If you did not ask, you can ignore this e-mail: your password has not changed.',
+      ].join('\n'),
+    }, 'password reset');
+  }
+
+  app.post('/forgotten-password', async (req, reply) => {
+    const email = fieldValue(req.body, 'email');
+    const problem = await requestReset(req, email);
+    if (problem) return forgottenPage(reply, { email }, [problem.error], problem.status);
     return reply.redirect('/forgotten-password/sent', 303);
+  });
+  app.post('/api/password-reset', {
+    schema: {
+      tags: ['account'], summary: 'Ask for a link to reset a forgotten password, e-mailed to the address if it has an account here (the answer is the same either way)',
+      body: Type.Object({ email: Type.String() }), response: { 202: Type.Object({ message: Type.String() }) },
+    },
+  }, async (req, reply) => {
+    const problem = await requestReset(req, (req.body as { email: string }).email);
+    if (problem?.status === 429) throw new TooManyRequestsError(problem.error.message);
+    if (problem) throw new ValidationError([problem.error]);
+    return reply.code(202).send({ message: `If that address has an account here, a link to choose a new password has been sent to it. It works once, within ${RESET_LINK_MINUTES} minutes` });
   });
   app.get('/forgotten-password/sent', async (_req, reply) =>
     reply.view('views/account/forgotten-sent.njk', { title: 'Check your email', section: 'sign-in', minutes: RESET_LINK_MINUTES }));

@@ -154,6 +154,13 @@ test('a forgotten password is reset by a single-use e-mailed link; the answer is
   assert.ok(audit.some((a) => /Password reset through an e-mailed link/.test(a.summary ?? '')));
   assert.ok(!JSON.stringify(audit).includes(link.split('/').at(-1)!), 'no token in the audit log');
   assert.equal(withoutLinkTokens(link), '/reset-password/[token]', 'nor in the request log');
+  // The API asks the same way, and answers the same for any address.
+  const api = await new Client(t.app).json('POST', '/api/password-reset', { email: 'nobody.here@northshire.example' });
+  assert.equal(api.statusCode, 202);
+  assert.match(api.json().message, /If that address has an account here/);
+  assert.equal((await new Client(t.app).json('POST', '/api/password-reset', { email: 'nope' })).statusCode, 400);
+  const me = (await (await new Client(t.app).signIn('forgetful@northshire.example', 'a brand new phrase')).json('GET', '/api/account')).json();
+  assert.deepEqual({ ...me, sessions: undefined }, { email: 'forgetful@northshire.example', displayName: 'Fay Forgetful', twoFactor: false, recoveryCodesLeft: 0, twoFactorRequired: false, sessions: undefined });
   // A set-up link is not a reset link, nor the other way round.
   assert.equal((await c.get(link.replace('reset-password', 'set-up'))).statusCode, 404);
 });
