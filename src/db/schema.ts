@@ -11,6 +11,7 @@ import type { FundingTables } from '../modules/funding/tables.ts';
 import type { ReviewsTables } from '../modules/reviews/tables.ts';
 import type { SiteTables } from '../modules/site/tables.ts';
 import type { EngagementTables } from '../modules/engagement/tables.ts';
+import type { AssessmentTables } from '../modules/assessment/tables.ts';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** 'YYYY-MM-DD': dates are read back as strings, never shifted by time zones. */
@@ -224,7 +225,7 @@ export interface SharingAgreementSignaturesTable {
 }
 
 /** Every table. Modules keep their own table types in their tables.ts. */
-export interface DB extends MeetingsTables, ActionsTables, SearchTables, DocumentsTables, NoticesTables, HomeTables, StrategyTables, FundingTables, ReviewsTables, SiteTables, EngagementTables {
+export interface DB extends MeetingsTables, ActionsTables, SearchTables, DocumentsTables, NoticesTables, HomeTables, StrategyTables, FundingTables, ReviewsTables, SiteTables, EngagementTables, AssessmentTables {
   partnerships: PartnershipsTable;
   users: UsersTable;
   partnership_users: PartnershipUsersTable;

@@ -1,0 +1,123 @@
+// The assessment module's SQL. Pages read only the aggregates: months x categories for
+// the partnership or an area, LSOA counts for one category. Nothing here scans rows.
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import { CATEGORY_MAP } from './domain.ts';
+import type { CrimeFileKind } from './tables.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** Today's name of a published category, in SQL (the same map as categoryOf). */
+const categoryMap = () => sql`jsonb_each_text(${JSON.stringify(CATEGORY_MAP)}::jsonb)`;
+
+export async function listImportedMonths(db: Db, pid: string) {
+  return db.selectFrom('assessment_crime_months').selectAll().where('partnership_id', '=', pid).orderBy('month', 'desc').orderBy('kind').orderBy('force').execute();
+}
+
+/** Street months known, oldest to newest. */
+export async function streetMonths(db: Db, pid: string): Promise<string[]> {
+  const rows = await db.selectFrom('assessment_month_totals').select('month').distinct().where('partnership_id', '=', pid).orderBy('month').execute();
+  return rows.map((r) => r.month);
+}
+
+/** Rebuilds the partnership's monthly totals and the areas' counts for the months given. */
+export async function rebuildDerived(db: Db, pid: string, months: readonly string[] | 'all'): Promise<void> {
+  const some = months !== 'all';
+  if (some && !months.length) return;
+  const inMonths = some ? sql`and c.month in (${sql.join(months.map((m) => sql`${m}`))})` : sql``;
+  let del = db.deleteFrom('assessment_month_totals').where('partnership_id', '=', pid);
+  if (some) del = del.where('month', 'in', months);
+  await del.execute();
+  await sql`insert into assessment_month_totals (partnership_id, month, category, crimes)
+    select c.partnership_id, c.month, coalesce(m.value, c.crime_type), sum(c.crimes)::int
+    from assessment_crime_counts c left join ${categoryMap()} m on m.key = c.crime_type
+    where c.partnership_id = ${pid} ${inMonths}
+    group by c.partnership_id, c.month, coalesce(m.value, c.crime_type)`.execute(db);
+  let delArea = db.deleteFrom('assessment_area_counts').where('partnership_id', '=', pid);
+  if (some) delArea = delArea.where('month', 'in', months);
+  await delArea.execute();
+  await sql`insert into assessment_area_counts (partnership_id, area_id, month, category, crimes)
+    select c.partnership_id, a.area_id, c.month, coalesce(m.value, c.crime_type), sum(c.crimes)::int
+    from assessment_crime_counts c
+    join assessment_area_lsoas a on a.partnership_id = c.partnership_id and a.lsoa_code = c.lsoa_code
+    left join ${categoryMap()} m on m.key = c.crime_type
+    where c.partnership_id = ${pid} ${inMonths}
+    group by c.partnership_id, a.area_id, c.month, coalesce(m.value, c.crime_type)`.execute(db);
+}
+
+const TABLE_OF: Record<CrimeFileKind, 'assessment_crime_counts' | 'assessment_outcome_counts' | 'assessment_search_counts'> = {
+  street: 'assessment_crime_counts', outcomes: 'assessment_outcome_counts', 'stop-and-search': 'assessment_search_counts',
+};
+
+/** Removes what an earlier import of this month (of this kind, from this force) left. */
+export async function clearMonth(db: Db, pid: string, kind: CrimeFileKind, month: string, force: string): Promise<void> {
+  await db.deleteFrom(TABLE_OF[kind]).where('partnership_id', '=', pid).where('month', '=', month).where('force', '=', force).execute();
+  if (kind === 'street') await db.deleteFrom('assessment_crime_outcomes').where('partnership_id', '=', pid).where('month', '=', month).where('force', '=', force).execute();
+}
+
+/** Inserts many rows a few thousand parameters at a time. */
+export async function insertMany<T extends keyof DB & string>(db: Db, table: T, rows: readonly Record<string, unknown>[]): Promise<void> {
+  if (!rows.length) return;
+  const per = Math.max(1, Math.floor(30000 / Object.keys(rows[0]!).length));
+  for (let i = 0; i < rows.length; i += per) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    await db.insertInto(table).values(rows.slice(i, i + per) as any).execute();
+  }
+}
+
+// ------------------------------------------------------------------ areas
+
+export interface AreaView { id: string; name: string; source: 'lookup' | 'lsoa-name'; lsoas: number; populations: { year: number; population: number; source: string }[] }
+
+export async function listAreas(db: Db, pid: string): Promise<AreaView[]> {
+  const areas = await db.selectFrom('assessment_areas as a')
+    .leftJoin('assessment_area_lsoas as l', (j) => j.onRef('l.partnership_id', '=', 'a.partnership_id').onRef('l.area_id', '=', 'a.id'))
+    .select(['a.id', 'a.name', 'a.source', (eb) => eb.fn.count<string>('l.lsoa_code').as('lsoas')])
+    .where('a.partnership_id', '=', pid).groupBy(['a.id', 'a.name', 'a.source']).orderBy('a.name').execute();
+  const pops = await db.selectFrom('assessment_populations').select(['area_id', 'year', 'population', 'source']).where('partnership_id', '=', pid).orderBy('year').execute();
+  return areas.map((a) => ({ id: a.id, name: a.name, source: a.source, lsoas: Number(a.lsoas), populations: pops.filter((p) => p.area_id === a.id).map(({ year, population, source }) => ({ year, population, source })) }));
+}
+
+/** LSOAs seen in the street data, with their names. */
+export async function knownLsoas(db: Db, pid: string): Promise<{ code: string; name: string }[]> {
+  const rows = await db.selectFrom('assessment_crime_counts').select(['lsoa_code', sql<string>`max(lsoa_name)`.as('name')])
+    .where('partnership_id', '=', pid).where('lsoa_code', '!=', '').groupBy('lsoa_code').orderBy('lsoa_code').execute();
+  return rows.map((r) => ({ code: r.lsoa_code, name: r.name }));
+}
+
+// ------------------------------------------------------------------ what the pages read
+
+/** Crimes per month and category: the whole partnership (areaId null) or one area. */
+export async function monthlyCounts(db: Db, pid: string, areaId: string | null): Promise<{ month: string; category: string; crimes: number }[]> {
+  if (areaId) {
+    return db.selectFrom('assessment_area_counts').select(['month', 'category', 'crimes']).where('partnership_id', '=', pid).where('area_id', '=', areaId).orderBy('month').execute();
+  }
+  return db.selectFrom('assessment_month_totals').select(['month', 'category', 'crimes']).where('partnership_id', '=', pid).orderBy('month').execute();
+}
+
+/** Crimes of a category per area and month between two months (for rates). */
+export async function areaTotals(db: Db, pid: string, category: string | null, from: string, to: string): Promise<{ area_id: string; crimes: number }[]> {
+  let q = db.selectFrom('assessment_area_counts').select(['area_id', sql<number>`sum(crimes)::int`.as('crimes')])
+    .where('partnership_id', '=', pid).where('month', '>=', from).where('month', '<=', to);
+  if (category) q = q.where('category', '=', category);
+  return q.groupBy('area_id').execute();
+}
+
+/** The LSOAs with the most crime of the published names given, between two months. */
+export async function topLsoas(db: Db, pid: string, published: readonly string[], from: string, to: string, limit: number) {
+  if (!published.length) return [];
+  return db.selectFrom('assessment_crime_counts')
+    .select(['lsoa_code', sql<string>`max(lsoa_name)`.as('lsoa_name'), sql<number>`sum(crimes)::int`.as('crimes'), sql<number>`sum(located)::int`.as('located'),
+      sql<number>`sum(sum_longitude)`.as('sum_longitude'), sql<number>`sum(sum_latitude)`.as('sum_latitude')])
+    .where('partnership_id', '=', pid).where('crime_type', 'in', published).where('month', '>=', from).where('month', '<=', to).where('lsoa_code', '!=', '')
+    .groupBy('lsoa_code').orderBy(sql`sum(crimes)`, 'desc').orderBy('lsoa_code').limit(limit).execute();
+}
+
+/** The street file's last outcomes per category (today's name), between two months. */
+export async function outcomesByCategory(db: Db, pid: string, from: string, to: string) {
+  const rows = await sql<{ category: string; outcome: string; crimes: number }>`select coalesce(m.value, o.crime_type) as category, o.outcome, sum(o.crimes)::int as crimes
+    from assessment_crime_outcomes o left join ${categoryMap()} m on m.key = o.crime_type
+    where o.partnership_id = ${pid} and o.month >= ${from} and o.month <= ${to}
+    group by 1, 2 order by 1, 3 desc`.execute(db);
+  return rows.rows;
+}
