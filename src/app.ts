@@ -39,6 +39,7 @@ import { siteRoutes } from './modules/site/routes.ts';
 import { brandGeneration } from './modules/site/commands.ts';
 import { BRAND_COLUMNS, brandFromRow, DEFAULT_BRAND, type Brand } from './modules/site/store.ts';
 import { engagementRoutes } from './modules/engagement/routes.ts';
+import { assessmentRoutes } from './modules/assessment/routes.ts';
 
 export interface Partnership {
   id: string;
@@ -159,6 +160,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   await app.register(fundingRoutes);
   await app.register(strategyRoutes);
   await app.register(engagementRoutes);
+  await app.register(assessmentRoutes);
   await app.register(searchRoutes);
   await app.register((await import('./modules/documents/imports.routes.ts')).importRoutes);
   await app.register(publicRoutes);

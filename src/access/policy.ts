@@ -185,3 +185,13 @@ export const engagementResources = {
 export const searchResources = {
   synonyms: (): Resource => ({ type: 'search-synonyms', staffOnly: true }),
 };
+
+/**
+ * Assessment (src/modules/assessment). The crime data imported from police.uk, the
+ * partnership's areas and populations and the analysis built on them are the
+ * partnership's working material for its strategic assessment: its signed-in people read
+ * them; officers and administrators import the data and set the areas.
+ */
+export const assessmentResources = {
+  crimeData: (): Resource => ({ type: 'crime-data', published: false }),
+};

@@ -11,6 +11,7 @@ import { seedFundingDemo } from '../modules/funding/demo.ts';
 import { seedStrategyDemo } from '../modules/strategy/demo.ts';
 import { seedSiteDemo } from '../modules/site/demo.ts';
 import { seedEngagementDemo } from '../modules/engagement/demo.ts';
+import { seedAssessmentDemo } from '../modules/assessment/demo.ts';
 
 export const DEMO_PASSWORD = 'northshire-demo-2026';
 
@@ -182,6 +183,7 @@ export async function seedDemoPartnership(
     await seedFundingDemo(trx, pid, today);
     await seedStrategyDemo(trx, pid, today);
     await seedEngagementDemo(trx, pid);
+    await seedAssessmentDemo(trx, pid, today);
     return { partnershipId: pid, officerEmail: `officer@${domain}`, password: DEMO_PASSWORD };
   });
 }

@@ -1,8 +1,8 @@
 // Changes to the assessment's data: check permission, validate everything, then write
 // and audit in one transaction. An import with any problem writes nothing.
 import { parse as parseCsvSync } from 'csv-parse/sync';
-import { authorize, type Resource } from '../../access/policy.ts';
-import { recordAudit } from '../../access/audit.ts';
+import { assessmentResources, authorize, type Resource } from '../../access/policy.ts';
+import { recordAudit, type AuditActor } from '../../access/audit.ts';
 import { inTransaction, type Context } from '../../access/context.ts';
 import { ValidationError, type FieldError } from '../../web/errors.ts';
 import { districtOf } from './domain.ts';
@@ -16,7 +16,7 @@ import { clearMonth, insertMany, knownLsoas, rebuildDerived } from './store.ts';
  * publishes the data, but the assessment built on it is the partnership's), read by its
  * people and kept by the clerk's team.
  */
-export const crimeDataResource = (): Resource => ({ type: 'crime-data', published: false });
+export const crimeDataResource = (): Resource => assessmentResources.crimeData();
 
 // ------------------------------------------------------------------ crime data
 
@@ -35,10 +35,10 @@ export async function importCrimeData(ctx: Context, sources: readonly Source[]):
 }
 
 /** Writes a checked batch in one transaction; returns how many months it replaced. */
-export async function writeBatch(ctx: Context, batch: CrimeBatch): Promise<number> {
+export async function writeBatch(ctx: { db: Context['db']; actor: AuditActor }, batch: CrimeBatch): Promise<number> {
   const pid = ctx.actor.partnershipId;
   const userId = ctx.actor.kind === 'user' ? ctx.actor.userId : null;
-  return inTransaction(ctx, async (trx) => {
+  return inTransaction(ctx as Context, async (trx) => {
     let replaced = 0;
     for (const m of batch.months.values()) {
       const before = await trx.deleteFrom('assessment_crime_months').where('partnership_id', '=', pid).where('kind', '=', m.kind).where('month', '=', m.month).where('force', '=', m.force)

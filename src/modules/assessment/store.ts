@@ -2,7 +2,7 @@
 // the partnership or an area, LSOA counts for one category. Nothing here scans rows.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { CATEGORY_MAP } from './domain.ts';
+import { ASB, CATEGORY_MAP } from './domain.ts';
 import type { CrimeFileKind } from './tables.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -99,14 +99,17 @@ export async function monthlyCounts(db: Db, pid: string, areaId: string | null):
 export async function areaTotals(db: Db, pid: string, category: string | null, from: string, to: string): Promise<{ area_id: string; crimes: number }[]> {
   let q = db.selectFrom('assessment_area_counts').select(['area_id', sql<number>`sum(crimes)::int`.as('crimes')])
     .where('partnership_id', '=', pid).where('month', '>=', from).where('month', '<=', to);
-  if (category) q = q.where('category', '=', category);
+  // No category: all crime, anti-social behaviour left out (it is shown beside crime, never in it).
+  q = category ? q.where('category', '=', category) : q.where('category', '!=', ASB);
   return q.groupBy('area_id').execute();
 }
 
 /** The LSOAs with the most crime of the published names given, between two months. */
-export async function topLsoas(db: Db, pid: string, published: readonly string[], from: string, to: string, limit: number) {
+export async function topLsoas(db: Db, pid: string, published: readonly string[], from: string, to: string, limit: number, areaId: string | null = null) {
   if (!published.length) return [];
-  return db.selectFrom('assessment_crime_counts')
+  let q = db.selectFrom('assessment_crime_counts');
+  if (areaId) q = q.where('lsoa_code', 'in', (eb) => eb.selectFrom('assessment_area_lsoas').select('lsoa_code').where('partnership_id', '=', pid).where('area_id', '=', areaId));
+  return q
     .select(['lsoa_code', sql<string>`max(lsoa_name)`.as('lsoa_name'), sql<number>`sum(crimes)::int`.as('crimes'), sql<number>`sum(located)::int`.as('located'),
       sql<number>`sum(sum_longitude)`.as('sum_longitude'), sql<number>`sum(sum_latitude)`.as('sum_latitude')])
     .where('partnership_id', '=', pid).where('crime_type', 'in', published).where('month', '>=', from).where('month', '<=', to).where('lsoa_code', '!=', '')
@@ -120,4 +123,14 @@ export async function outcomesByCategory(db: Db, pid: string, from: string, to: 
     where o.partnership_id = ${pid} and o.month >= ${from} and o.month <= ${to}
     group by 1, 2 order by 1, 3 desc`.execute(db);
   return rows.rows;
+}
+
+export async function outcomeFileCounts(db: Db, pid: string, from: string, to: string) {
+  return db.selectFrom('assessment_outcome_counts').select(['outcome', sql<number>`sum(outcomes)::int`.as('outcomes')])
+    .where('partnership_id', '=', pid).where('month', '>=', from).where('month', '<=', to).groupBy('outcome').orderBy(sql`sum(outcomes)`, 'desc').execute();
+}
+
+export async function searchCounts(db: Db, pid: string, from: string, to: string) {
+  return db.selectFrom('assessment_search_counts').select(['object', 'outcome', sql<number>`sum(searches)::int`.as('searches')])
+    .where('partnership_id', '=', pid).where('month', '>=', from).where('month', '<=', to).groupBy(['object', 'outcome']).orderBy('object').orderBy(sql`sum(searches)`, 'desc').execute();
 }
