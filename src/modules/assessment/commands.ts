@@ -7,7 +7,7 @@ import { inTransaction, type Context } from '../../access/context.ts';
 import { ValidationError, type FieldError } from '../../web/errors.ts';
 import { districtOf } from './domain.ts';
 import { readSources, CrimeBatch, type MonthRead, type Problem, type Source } from './policeCsv.ts';
-import { clearMonth, insertMany, knownLsoas, rebuildDerived } from './store.ts';
+import { clearMonth, insertMany, insertRecords, knownLsoas, rebuildDerived } from './store.ts';
 
 // ------------------------------------------------------------------ what the policy is asked
 
@@ -47,12 +47,15 @@ export async function writeBatch(ctx: { db: Context['db']; actor: AuditActor }, 
       await clearMonth(trx, pid, m.kind, m.month, m.force);
       await trx.insertInto('assessment_crime_months').values({ partnership_id: pid, kind: m.kind, month: m.month, force: m.force, rows: m.rows, file_name: m.fileName, sha256: m.sha256, imported_by: userId }).execute();
     }
-    await insertMany(trx, 'assessment_crime_counts', [...batch.street.values()].map((c) => ({
+    await insertRecords(trx, 'assessment_crime_counts', {
+      partnership_id: 'uuid', month: 'text', force: 'text', crime_type: 'text', lsoa_code: 'text', lsoa_name: 'text', crimes: 'integer', located: 'integer', sum_longitude: 'double precision', sum_latitude: 'double precision',
+    }, [...batch.street.values()].map((c) => ({
       partnership_id: pid, month: c.month, force: c.force, crime_type: c.crimeType, lsoa_code: c.lsoaCode, lsoa_name: c.lsoaName, crimes: c.crimes, located: c.located, sum_longitude: c.sumLon, sum_latitude: c.sumLat,
     })));
-    await insertMany(trx, 'assessment_crime_outcomes', [...batch.streetOutcomes.values()].map((o) => ({ partnership_id: pid, month: o.month, force: o.force, crime_type: o.crimeType, outcome: o.outcome, crimes: o.crimes })));
-    await insertMany(trx, 'assessment_outcome_counts', [...batch.outcomes.values()].map((o) => ({ partnership_id: pid, ...o })));
-    await insertMany(trx, 'assessment_search_counts', [...batch.searches.values()].map((o) => ({ partnership_id: pid, ...o })));
+    await insertRecords(trx, 'assessment_crime_outcomes', { partnership_id: 'uuid', month: 'text', force: 'text', crime_type: 'text', outcome: 'text', crimes: 'integer' },
+      [...batch.streetOutcomes.values()].map((o) => ({ partnership_id: pid, month: o.month, force: o.force, crime_type: o.crimeType, outcome: o.outcome, crimes: o.crimes })));
+    await insertRecords(trx, 'assessment_outcome_counts', { partnership_id: 'uuid', month: 'text', force: 'text', outcome: 'text', outcomes: 'integer' }, [...batch.outcomes.values()].map((o) => ({ partnership_id: pid, ...o })));
+    await insertRecords(trx, 'assessment_search_counts', { partnership_id: 'uuid', month: 'text', force: 'text', object: 'text', outcome: 'text', searches: 'integer' }, [...batch.searches.values()].map((o) => ({ partnership_id: pid, ...o })));
     const streetMonths = [...new Set([...batch.months.values()].filter((m) => m.kind === 'street').map((m) => m.month))];
     await rebuildDerived(trx, pid, streetMonths);
     const months = [...batch.months.values()];

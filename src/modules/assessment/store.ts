@@ -55,6 +55,21 @@ export async function clearMonth(db: Db, pid: string, kind: CrimeFileKind, month
   if (kind === 'street') await db.deleteFrom('assessment_crime_outcomes').where('partnership_id', '=', pid).where('month', '=', month).where('force', '=', force).execute();
 }
 
+/**
+ * Inserts many rows as one JSON parameter per 20,000 rows, unpacked by the database
+ * (jsonb_to_recordset): far quicker than thousands of bound parameters, on PGlite most.
+ * `types` names each column's SQL type, in the order of the table's columns given.
+ */
+export async function insertRecords(db: Db, table: string, types: Record<string, string>, rows: readonly Record<string, unknown>[]): Promise<void> {
+  const cols = Object.keys(types);
+  const list = sql.raw(cols.map((c) => `"${c}"`).join(', '));
+  const shape = sql.raw(cols.map((c) => `"${c}" ${types[c]}`).join(', '));
+  for (let i = 0; i < rows.length; i += 20000) {
+    const json = JSON.stringify(rows.slice(i, i + 20000));
+    await sql`insert into ${sql.table(table)} (${list}) select ${list} from jsonb_to_recordset(${json}::jsonb) as r(${shape})`.execute(db);
+  }
+}
+
 /** Inserts many rows a few thousand parameters at a time. */
 export async function insertMany<T extends keyof DB & string>(db: Db, table: T, rows: readonly Record<string, unknown>[]): Promise<void> {
   if (!rows.length) return;
