@@ -122,3 +122,129 @@ create table assessment_populations (
   primary key (partnership_id, area_id, year),
   foreign key (partnership_id, area_id) references assessment_areas (partnership_id, id) on delete cascade
 );
+
+-- The assessments: one of each kind per year. The serious violence needs assessment is
+-- restricted by default (there is no duty to publish it): officers, administrators and,
+-- when a body is named, those the body's restricted business is open to.
+create table assessment_assessments (
+  partnership_id uuid not null references partnerships (id),
+  id uuid not null default gen_random_uuid(),
+  year integer not null check (year between 2000 and 2200),
+  kind text not null check (kind in ('strategic', 'serious-violence')),
+  title text not null,
+  restricted boolean not null,
+  body_id uuid,
+  -- The timetable.
+  requests_by date not null,
+  data_due_on date not null,
+  draft_by date not null,
+  agreed_by date not null,
+  -- Reminders: this many days before a dataset's due date, then every so many days after it.
+  remind_days_before integer not null default 7 check (remind_days_before between 0 and 60),
+  chase_every_days integer not null default 7 check (chase_every_days between 1 and 60),
+  created_by uuid references users (id),
+  created_at timestamptz not null default now(),
+  primary key (partnership_id, id),
+  unique (partnership_id, year, kind),
+  foreign key (partnership_id, body_id) references bodies (partnership_id, id),
+  check (data_due_on <= draft_by and draft_by <= agreed_by)
+);
+
+-- A dataset wanted from an organisation, and its contact (who gets the request).
+create table assessment_datasets (
+  partnership_id uuid not null references partnerships (id),
+  id uuid not null default gen_random_uuid(),
+  assessment_id uuid not null,
+  organisation_id uuid not null,
+  name text not null,
+  description text,
+  period text not null,
+  format text not null,
+  due_on date not null,
+  contact_name text not null,
+  contact_email text not null,
+  created_at timestamptz not null default now(),
+  primary key (partnership_id, id),
+  foreign key (partnership_id, assessment_id) references assessment_assessments (partnership_id, id),
+  foreign key (partnership_id, organisation_id) references organisations (partnership_id, id)
+);
+
+-- Upload links: only the token's SHA-256 is kept. One purpose (this dataset), an expiry,
+-- and a newer link replaces the older (revoked).
+create table assessment_links (
+  partnership_id uuid not null references partnerships (id),
+  id uuid not null default gen_random_uuid(),
+  dataset_id uuid not null,
+  token_sha256 text not null unique,
+  created_at timestamptz not null default now(),
+  expires_at timestamptz not null,
+  revoked_at timestamptz,
+  primary key (partnership_id, id),
+  foreign key (partnership_id, dataset_id) references assessment_datasets (partnership_id, id)
+);
+
+-- What happened to a request: sent, opened, returned, reminded, chased (kept, never changed).
+create table assessment_request_events (
+  partnership_id uuid not null references partnerships (id),
+  id bigint generated always as identity primary key,
+  dataset_id uuid not null,
+  kind text not null check (kind in ('sent', 'opened', 'returned', 'reminded', 'chased')),
+  at timestamptz not null default now(),
+  on_date date not null,
+  by_label text not null,
+  note text,
+  foreign key (partnership_id, dataset_id) references assessment_datasets (partnership_id, id)
+);
+create index assessment_request_events_dataset on assessment_request_events (partnership_id, dataset_id, id);
+
+-- Returns, byte for byte with their hash; a return sent again is a new version.
+create table assessment_returns (
+  partnership_id uuid not null references partnerships (id),
+  id uuid not null default gen_random_uuid(),
+  dataset_id uuid not null,
+  version integer not null,
+  file_name text not null,
+  content_type text not null,
+  size integer not null,
+  sha256 text not null,
+  bytes bytea not null,
+  received_at timestamptz not null default now(),
+  primary key (partnership_id, id),
+  unique (partnership_id, dataset_id, version),
+  foreign key (partnership_id, dataset_id) references assessment_datasets (partnership_id, id)
+);
+
+-- The priority-setting matrix: criteria with the partnership's weights, candidate issues
+-- scored 1-4 on each; an issue may become a priority of the next agreement (by id).
+create table assessment_criteria (
+  partnership_id uuid not null references partnerships (id),
+  id uuid not null default gen_random_uuid(),
+  assessment_id uuid not null,
+  name text not null,
+  weight numeric(6, 2) not null check (weight > 0),
+  position integer not null,
+  primary key (partnership_id, id),
+  foreign key (partnership_id, assessment_id) references assessment_assessments (partnership_id, id)
+);
+
+create table assessment_issues (
+  partnership_id uuid not null references partnerships (id),
+  id uuid not null default gen_random_uuid(),
+  assessment_id uuid not null,
+  title text not null,
+  description text,
+  priority_id uuid,
+  created_at timestamptz not null default now(),
+  primary key (partnership_id, id),
+  foreign key (partnership_id, assessment_id) references assessment_assessments (partnership_id, id)
+);
+
+create table assessment_scores (
+  partnership_id uuid not null references partnerships (id),
+  issue_id uuid not null,
+  criterion_id uuid not null,
+  score integer not null check (score between 1 and 4),
+  primary key (partnership_id, issue_id, criterion_id),
+  foreign key (partnership_id, issue_id) references assessment_issues (partnership_id, id),
+  foreign key (partnership_id, criterion_id) references assessment_criteria (partnership_id, id)
+);

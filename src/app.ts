@@ -178,6 +178,9 @@ export const PUBLIC_BODY_LIMIT = 16 * 1024;
 function refuseLargeBodiesBeforeSignIn(app: FastifyInstance) {
   app.addHook('onRequest', async (req, reply) => {
     if (req.actor?.kind === 'user') return;
+    // A route for uploads through a one-time link (an assessment's data return) checks its
+    // link itself, in its own onRequest hook, before a byte of the body is read.
+    if ((req.routeOptions.config as { linkUpload?: boolean } | undefined)?.linkUpload) return;
     const length = req.headers['content-length'];
     const chunked = req.headers['transfer-encoding'] !== undefined;
     if (!chunked && (length === undefined || Number(length) === 0)) return;

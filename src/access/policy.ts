@@ -194,4 +194,10 @@ export const searchResources = {
  */
 export const assessmentResources = {
   crimeData: (): Resource => ({ type: 'crime-data', published: false }),
+  /**
+   * An assessment, its data requests, returns and matrix. The serious violence needs
+   * assessment is restricted by default (no duty to publish it): officers, administrators
+   * and, when it names a body, those the body's restricted business is open to.
+   */
+  assessment: (a: { restricted: boolean; body_id: string | null }): Resource => ({ type: 'assessment', published: false, restricted: a.restricted, bodyId: a.body_id }),
 };

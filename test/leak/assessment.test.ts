@@ -13,7 +13,10 @@ import { STREET_HEADER, fileOf, street } from '../../src/modules/assessment/test
 import { todayIso } from '../../src/modules/partnership/domain.ts';
 
 let t: TestApp;
-const MARKERS = ['Quillmarsh', 'Vexley Pennant estimate'];
+const MARKERS = ['Quillmarsh', 'Vexley Pennant estimate', 'Harrowgate ledger study'];
+// The serious violence needs assessment's own words: officers only.
+const RESTRICTED = ['Brindlecombe blade survey', 'Oswick Tarrant', 'Tamsworth knife issue'];
+let ids: Record<string, string> = {};
 
 before(async () => {
   t = await createTestApp();
@@ -26,6 +29,17 @@ before(async () => {
   const r = await importCrimeData(ctx, [fileOf(`${month}-northshire-street.csv`, STREET_HEADER + rows)]);
   assert.ok(r.ok);
   await deriveAreas(ctx);
+  const { createAssessment, addDataset, addIssue } = await import('../../src/modules/assessment/requests.commands.ts');
+  const org = (await t.database.db.selectFrom('organisations').select('id').where('partnership_id', '=', t.partnershipId).limit(1).executeTakeFirstOrThrow()).id;
+  const dates = { requests_by: '2032-04-01', data_due_on: '2032-05-01', draft_by: '2032-06-01', agreed_by: '2032-07-01' };
+  const open = await createAssessment(ctx, { kind: 'strategic', year: '2032', ...dates });
+  const openData = await addDataset(ctx, open.id, { organisation_id: org, name: 'Harrowgate ledger study', period: '2031', format: 'CSV', contact_name: 'Ann Other', contact_email: 'ann@example.org' });
+  const sv = await createAssessment(ctx, { kind: 'serious-violence', year: '2032', title: 'Brindlecombe blade survey', ...dates });
+  const svData = await addDataset(ctx, sv.id, { organisation_id: org, name: 'Tamsworth knife issue data', period: '2031', format: 'CSV', contact_name: 'Oswick Tarrant', contact_email: 'oswick@example.org' });
+  const issue = await addIssue(ctx, sv.id, { title: 'Tamsworth knife issue' });
+  await t.database.db.insertInto('assessment_returns').values({ partnership_id: t.partnershipId, dataset_id: svData.id, version: 1, file_name: 'Oswick Tarrant.csv', content_type: 'text/csv', size: 3, sha256: 'x', bytes: Buffer.from('Oswick Tarrant') }).execute();
+  const ret = await t.database.db.selectFrom('assessment_returns').select('id').where('dataset_id', '=', svData.id).executeTakeFirstOrThrow();
+  ids = { open: open.id, openData: openData.id, sv: sv.id, svData: svData.id, issue: issue.id, ret: ret.id };
   await importPopulations(ctx, readCsvText(`Area,Year,Population,Source\n${['Ashby Vale', 'Brackenford', 'Corran Heath', 'Quillmarsh'].map((a) => `${a},2020,5000,Vexley Pennant estimate`).join('\n')}\n`));
 });
 after(async () => { await t?.close(); });
@@ -35,15 +49,19 @@ test('no assessment route shows the crime data, areas or populations to the publ
   const { urls } = await moduleAddresses(t.app, ['/assessment', '/api/assessment'], (_route, param) => {
     if (param === 'view') return VIEWS.map((v) => v.id);
     if (param === 'table') return ['monthly', 'change', 'rates', 'places', 'outcomes'];
-    return [area];
+    if (param === 'token') return ['AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'];
+    return [area, ...Object.values(ids)];
   });
   // The analysis filtered to the marked area and the rates with its population too.
   urls.push(`/assessment/analysis/places?area=${area}`, `/assessment/analysis/rates`, `/api/assessment/analysis/places?area=${area}`, `/assessment/analysis/rates/rates.csv`);
   assert.ok(urls.length > 30, `${urls.length} addresses`);
   const officer = await new Client(t.app).signIn(demoUsers.officer);
   const member = await new Client(t.app).signIn(demoUsers.member);
-  const summary = await assertNoLeaks(officer, urls, MARKERS, [{ name: 'public', client: new Client(t.app), markers: MARKERS, idMarkers: { area } }]);
-  // A member is entitled: the same walk shows them every marker.
+  const summary = await assertNoLeaks(officer, urls, [...MARKERS, ...RESTRICTED], [
+    { name: 'public', client: new Client(t.app), markers: [...MARKERS, ...RESTRICTED], idMarkers: { area, sv: ids.sv!, svData: ids.svData!, open: ids.open! } },
+    { name: 'member (the serious violence assessment is restricted)', client: member, markers: RESTRICTED, idMarkers: { sv: ids.sv!, svData: ids.svData!, issue: ids.issue! } },
+  ]);
+  // A member is entitled to the rest: the same walk shows them every other marker.
   await assertNoLeaks(member, urls, MARKERS, []);
   t.app.log.info(summary);
 });

@@ -14,6 +14,7 @@ import { VIEWS, buildView, isView, type Filters, type View } from './analysis.ts
 import { crimeDataResource, deriveAreas, importCrimeData, importPopulations, readCsvText, setAreasFromLookup, type ImportOutcome } from './commands.ts';
 import { listAreas, listImportedMonths } from './store.ts';
 import * as S from './schemas.ts';
+import { assessmentRequestRoutes } from './requests.routes.ts';
 
 const MAX_CRIME_FILE = 512 * 1024 * 1024;
 const MAX_CRIME_FILES = 60;
@@ -150,6 +151,8 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
     if (!table) throw new NotFoundError();
     return csv(reply, `${id}-${table.id}${view.to ? `-${view.to}` : ''}`, toCsv(table.head.map((h) => h.label), table.rows.map((r) => r.map((c) => c ?? ''))));
   });
+
+  await assessmentRequestRoutes(app);
 
   // The API ----------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 // Table types of the assessment module (migrations/024_assessment.sql).
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export type CrimeFileKind = 'street' | 'outcomes' | 'stop-and-search';
 
@@ -92,7 +92,7 @@ export interface AssessmentPopulationsTable {
   created_at: Generated<Date>;
 }
 
-export interface AssessmentTables {
+export interface AssessmentTables extends AssessmentRequestTables {
   assessment_crime_months: AssessmentCrimeMonthsTable;
   assessment_crime_counts: AssessmentCrimeCountsTable;
   assessment_crime_outcomes: AssessmentCrimeOutcomesTable;
@@ -103,4 +103,37 @@ export interface AssessmentTables {
   assessment_area_counts: AssessmentAreaCountsTable;
   assessment_month_totals: AssessmentMonthTotalsTable;
   assessment_populations: AssessmentPopulationsTable;
+}
+
+export type AssessmentKind = 'strategic' | 'serious-violence';
+export type RequestEventKind = 'sent' | 'opened' | 'returned' | 'reminded' | 'chased';
+type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+export interface AssessmentAssessmentsTable {
+  partnership_id: string; id: Generated<string>; year: number; kind: AssessmentKind; title: string; restricted: boolean; body_id: Nullable<string>;
+  requests_by: string; data_due_on: string; draft_by: string; agreed_by: string; remind_days_before: Generated<number>; chase_every_days: Generated<number>;
+  created_by: Nullable<string>; created_at: Generated<Date>;
+}
+export interface AssessmentDatasetsTable {
+  partnership_id: string; id: Generated<string>; assessment_id: string; organisation_id: string; name: string; description: Nullable<string>;
+  period: string; format: string; due_on: string; contact_name: string; contact_email: string; created_at: Generated<Date>;
+}
+export interface AssessmentLinksTable { partnership_id: string; id: Generated<string>; dataset_id: string; token_sha256: string; created_at: Generated<Date>; expires_at: Date; revoked_at: Nullable<Date> }
+export interface AssessmentRequestEventsTable { partnership_id: string; id: Generated<number>; dataset_id: string; kind: RequestEventKind; at: Generated<Date>; on_date: string; by_label: string; note: Nullable<string> }
+export interface AssessmentReturnsTable {
+  partnership_id: string; id: Generated<string>; dataset_id: string; version: number; file_name: string; content_type: string; size: number; sha256: string; bytes: Uint8Array; received_at: Generated<Date>;
+}
+export interface AssessmentCriteriaTable { partnership_id: string; id: Generated<string>; assessment_id: string; name: string; weight: ColumnType<string, number | string, number | string>; position: number }
+export interface AssessmentIssuesTable { partnership_id: string; id: Generated<string>; assessment_id: string; title: string; description: Nullable<string>; priority_id: Nullable<string>; created_at: Generated<Date> }
+export interface AssessmentScoresTable { partnership_id: string; issue_id: string; criterion_id: string; score: number }
+
+export interface AssessmentRequestTables {
+  assessment_assessments: AssessmentAssessmentsTable;
+  assessment_datasets: AssessmentDatasetsTable;
+  assessment_links: AssessmentLinksTable;
+  assessment_request_events: AssessmentRequestEventsTable;
+  assessment_returns: AssessmentReturnsTable;
+  assessment_criteria: AssessmentCriteriaTable;
+  assessment_issues: AssessmentIssuesTable;
+  assessment_scores: AssessmentScoresTable;
 }
