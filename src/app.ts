@@ -178,9 +178,6 @@ export const PUBLIC_BODY_LIMIT = 16 * 1024;
 function refuseLargeBodiesBeforeSignIn(app: FastifyInstance) {
   app.addHook('onRequest', async (req, reply) => {
     if (req.actor?.kind === 'user') return;
-    // A route for uploads through a one-time link (an assessment's data return) checks its
-    // link itself, in its own onRequest hook, before a byte of the body is read.
-    if ((req.routeOptions.config as { linkUpload?: boolean } | undefined)?.linkUpload) return;
     const length = req.headers['content-length'];
     const chunked = req.headers['transfer-encoding'] !== undefined;
     if (!chunked && (length === undefined || Number(length) === 0)) return;
@@ -188,6 +185,10 @@ function refuseLargeBodiesBeforeSignIn(app: FastifyInstance) {
     // A one-click unsubscribe (RFC 8058) may come as a small multipart form from a mail client.
     const oneClick = (req.routeOptions.config as { oneClick?: boolean } | undefined)?.oneClick === true;
     if ((!multipart || oneClick) && !chunked && Number(length) <= PUBLIC_BODY_LIMIT) return;
+    // An upload through a one-time link (an assessment's data return) is checked by its
+    // route, against its link, in the route's own onRequest hook, before a byte is read.
+    if (multipart && (req.routeOptions.config as { linkUpload?: boolean } | undefined)?.linkUpload) return;
+    if (!multipart && !chunked && Number(length) <= PUBLIC_BODY_LIMIT) return;
     reply.header('connection', 'close');
     throw new ForbiddenError('sign-in');
   });

@@ -197,6 +197,7 @@ export async function assessmentRequestRoutes(app: FastifyInstance): Promise<voi
     config: { linkUpload: true },
     // The link is checked as the request arrives: a wrong one reads no body.
     onRequest: async (req, reply) => {
+      if (!String(req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/')) return; // a small form: the handler answers it
       const opened = await openLinkQuietly((req.params as { token: string }).token);
       if (!opened) { reply.header('connection', 'close'); throw new NotFoundError(); }
     },
