@@ -188,7 +188,6 @@ function refuseLargeBodiesBeforeSignIn(app: FastifyInstance) {
     // An upload through a one-time link (an assessment's data return) is checked by its
     // route, against its link, in the route's own onRequest hook, before a byte is read.
     if (multipart && (req.routeOptions.config as { linkUpload?: boolean } | undefined)?.linkUpload) return;
-    if (!multipart && !chunked && Number(length) <= PUBLIC_BODY_LIMIT) return;
     reply.header('connection', 'close');
     throw new ForbiddenError('sign-in');
   });
