@@ -79,7 +79,9 @@ export class BulletinSender {
         await sleep(Math.min(this.o.retryMs ?? 30_000, 1000));
         continue;
       }
-      const results = await Promise.all(rows.map((r) => this.deliver(r)));
+      const suppressed = new Set((await this.o.db.selectFrom('engagement_suppressions').select('email')
+        .where('partnership_id', '=', rows[0]!.partnership_id).where('email', 'in', rows.map((r) => r.email)).execute()).map((r) => r.email));
+      const results = await Promise.all(rows.map((r) => this.deliver(r, suppressed.has(r.email))));
       sent += results.filter(Boolean).length;
       if (this.o.rate > 0) {
         const due = started + (sent / this.o.rate) * 1000;
@@ -99,7 +101,6 @@ export class BulletinSender {
         join engagement_issues i on i.partnership_id = x.partnership_id and i.id = x.issue_id and i.status = 'sending'
         where (x.state = 'pending' and (x.claimed_at is null or x.claimed_at < now() - ${retry}::interval))
            or (x.state = 'sending' and x.claimed_at < now() - ${lease}::interval)
-        order by x.issue_id, x.email
         limit ${batch}
         for update of x skip locked)
       returning o.partnership_id, o.issue_id, o.subscriber_id, o.email, o.attempts`.execute(this.o.db);
@@ -123,11 +124,36 @@ export class BulletinSender {
     return p;
   }
 
-  private async deliver(row: Row): Promise<boolean> {
+  /**
+   * Rows the server accepted, marked sent as soon as the write before them is done: one
+   * update for all that arrived meanwhile, so the database is not one round trip per
+   * message, and an accepted message waits for its mark no longer than one write.
+   */
+  private accepted: Row[] = [];
+  private flushing: Promise<void> | null = null;
+  private markSent(row: Row): Promise<void> {
+    this.accepted.push(row);
+    const flush = async () => {
+      while (this.accepted.length) {
+        const taken = this.accepted.splice(0);
+        for (const key of new Set(taken.map((r) => `${r.partnership_id} ${r.issue_id}`))) {
+          const rows = taken.filter((r) => `${r.partnership_id} ${r.issue_id}` === key);
+          await this.o.db.updateTable('engagement_outbox').set({ state: 'sent', sent_at: new Date(), last_error: null })
+            .where('partnership_id', '=', rows[0]!.partnership_id).where('issue_id', '=', rows[0]!.issue_id).where('claimed_by', '=', this.id)
+            .where('subscriber_id', 'in', rows.map((r) => r.subscriber_id)).execute();
+        }
+      }
+    };
+    this.flushing ??= flush().finally(() => { this.flushing = null; });
+    const mine = this.flushing;
+    // A row pushed while the loop was writing is taken by its next round, before it ends.
+    return mine;
+  }
+
+  private async deliver(row: Row, suppressed: boolean): Promise<boolean> {
     const { db, secret } = this.o;
-    const mark = (values: { state: 'sent' | 'bounced' | 'failed' | 'pending' | 'suppressed'; sent_at?: Date; last_error?: string | null }) => db.updateTable('engagement_outbox').set(values)
+    const mark = (values: { state: 'bounced' | 'failed' | 'pending' | 'suppressed'; last_error?: string | null }) => db.updateTable('engagement_outbox').set(values)
       .where('partnership_id', '=', row.partnership_id).where('issue_id', '=', row.issue_id).where('subscriber_id', '=', row.subscriber_id).where('claimed_by', '=', this.id).execute();
-    const suppressed = await db.selectFrom('engagement_suppressions').select('email').where('partnership_id', '=', row.partnership_id).where('email', '=', row.email).executeTakeFirst();
     if (suppressed) {
       await mark({ state: 'suppressed' });
       return false;
@@ -143,7 +169,7 @@ export class BulletinSender {
       await this.o.mailer.send({
         to: row.email, subject: copy.subject, text: copy.text, html: copy.html, headers: copy.headers,
         messageId: `<${row.issue_id}.${row.subscriber_id}@${host}>`,
-        envelopeFrom: returnPath(secret, this.o.bounceAddress, row.subscriber_id, row.issue_id),
+        envelopeFrom: returnPath(secret, this.o.bounceAddress, row.subscriber_id, row.issue_id), base64: true,
       });
     } catch (error) {
       const e = error as { responseCode?: number; response?: string; message?: string };
@@ -157,7 +183,7 @@ export class BulletinSender {
       }
       return false;
     }
-    await mark({ state: 'sent', sent_at: new Date(), last_error: null });
+    await this.markSent(row);
     return true;
   }
 
