@@ -1,6 +1,7 @@
 // Changes to the assessment's data: check permission, validate everything, then write
 // and audit in one transaction. An import with any problem writes nothing.
 import { parse as parseCsvSync } from 'csv-parse/sync';
+import { sql } from 'kysely';
 import { assessmentResources, authorize, type Resource } from '../../access/policy.ts';
 import { recordAudit, type AuditActor } from '../../access/audit.ts';
 import { inTransaction, type Context } from '../../access/context.ts';
@@ -58,6 +59,8 @@ export async function writeBatch(ctx: { db: Context['db']; actor: AuditActor }, 
     await insertRecords(trx, 'assessment_search_counts', { partnership_id: 'uuid', month: 'text', force: 'text', object: 'text', outcome: 'text', searches: 'integer' }, [...batch.searches.values()].map((o) => ({ partnership_id: pid, ...o })));
     const streetMonths = [...new Set([...batch.months.values()].filter((m) => m.kind === 'street').map((m) => m.month))];
     await rebuildDerived(trx, pid, streetMonths);
+    // Fresh statistics for the planner: an import can change these tables' size many times over.
+    await sql`analyze assessment_crime_counts, assessment_crime_outcomes, assessment_area_counts, assessment_month_totals`.execute(trx);
     const months = [...batch.months.values()];
     await recordAudit(trx, ctx.actor, {
       action: 'create', recordType: 'crime-data', recordId: pid,
