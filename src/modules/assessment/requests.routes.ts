@@ -18,6 +18,7 @@ import { KINDS, MAX_RETURN_BYTES, STATUS_LABELS, kindLabel, rankIssues } from '.
 import {
   addDataset, addIssue, assessmentResource, chaseRequest, createAssessment, makePriority, openLink, receiveReturn, saveMatrix, sendDueReminders, sendRequests,
 } from './requests.commands.ts';
+import * as S from './schemas.ts';
 import { findAssessment, findDataset, listAssessments, listDatasets, matrix, type Assessment, type DatasetView } from './requests.store.ts';
 
 declare module 'fastify' {
@@ -173,6 +174,31 @@ export async function assessmentRequestRoutes(app: FastifyInstance): Promise<voi
     const outcome = await formOutcome(() => makePriority(ctx(req), id, String((req.body as Record<string, unknown>)?.agreement_id ?? '')));
     if (outcome.ok) return reply.flash('Added as a priority of the draft agreement').redirect(`/assessment/assessments/${a.id}/matrix`, 303);
     return matrixPage(req, reply.code(400), a, outcome.errors.map((e) => ({ ...e, field: 'agreement_id' })));
+  });
+
+  // The API: the same assessments and datasets as JSON -----------------------------------------
+
+  const presentAssessment = (a: Assessment) => ({
+    id: a.id, year: a.year, kind: a.kind, title: a.title, restricted: a.restricted, requestsBy: a.requests_by, dataDueOn: a.data_due_on, draftBy: a.draft_by, agreedBy: a.agreed_by,
+    remindDaysBefore: a.remind_days_before, chaseEveryDays: a.chase_every_days,
+  });
+  const tags = ['assessment'];
+  app.get('/api/assessment/assessments', { schema: { tags, summary: 'The assessments this reader may see, newest first', response: { 200: S.Assessments } } }, async (req) => {
+    authorize(req.actor, 'read', { type: 'assessment', published: false });
+    return { items: (await listAssessments(db, req.partnership.id)).filter((a) => can(req.actor, 'read', assessmentResource(a))).map(presentAssessment) };
+  });
+  app.get('/api/assessment/assessments/:id', { schema: { tags, summary: 'One assessment with its datasets, where each request stands, its history and its returns', params: S.IdParams, response: { 200: S.AssessmentDetail } } }, async (req) => {
+    const a = await load(req, (req.params as { id: string }).id);
+    const ds = await listDatasets(db, req.partnership.id, a.id, todayIso());
+    return {
+      ...presentAssessment(a),
+      datasets: ds.map((d) => ({
+        id: d.id, organisationId: d.organisation_id, organisationName: d.organisation_name, name: d.name, description: d.description, period: d.period, format: d.format, dueOn: d.due_on,
+        contactName: d.contact_name, status: d.status, daysLate: d.daysLate,
+        events: d.events.map((e) => ({ kind: e.kind, onDate: e.on_date, by: e.by_label, note: e.note })),
+        returns: d.returns.map((r) => ({ id: r.id, version: r.version, fileName: r.file_name, size: r.size, sha256: r.sha256, receivedAt: r.received_at.toISOString() })),
+      })),
+    };
   });
 
   // The partner's page, through the link: no account --------------------------------------------

@@ -121,6 +121,9 @@ test('an assessment asks two partners for data; one returns it through the link,
   const csv = await member.get(`/assessment/assessments/${id}/returns.csv`);
   assert.match(csv.body, /^Organisation,Dataset,Period,Due,Status,Days late,Received,Versions,Reminders and chases/);
   assert.notEqual((await anyone.get(`/assessment/assessments/${id}`)).statusCode, 200);
+  const api = (await member.json('GET', `/api/assessment/assessments/${id}`)).json() as { datasets: { name: string; status: string; daysLate: number; returns: { version: number }[]; events: { kind: string; note: string | null }[] }[] };
+  assert.deepEqual(api.datasets.map((d) => [d.name, d.status, d.returns.length]), [['Deliberate fires by month', 'late', 0], ['Domestic abuse incidents by ward', 'returned', 2]]);
+  assert.ok(api.datasets[0]!.events.some((e) => e.kind === 'chased' && e.note === 'Phoned Rhys: promised by Friday'));
   assert.equal((await member.post(`/assessment/assessments/${id}/send`, {})).statusCode, 403);
 });
 
@@ -132,6 +135,8 @@ test('the serious violence needs assessment is kept to officers; the matrix rank
   assert.equal((await officer.get(`/assessment/assessments/${id}`)).statusCode, 200);
   assert.doesNotMatch(pageText((await member.get('/assessment/assessments')).body), /Serious violence needs assessment 2031/);
   assert.match(pageText((await officer.get('/assessment/assessments')).body), /Serious violence needs assessment 2031/);
+  assert.equal((await member.json('GET', `/api/assessment/assessments/${id}`)).statusCode, 404);
+  assert.ok(!((await member.json('GET', '/api/assessment/assessments')).json().items as { id: string }[]).some((a) => a.id === id));
   const reads = await t.database.db.selectFrom('audit_log').select('summary').where('record_type', '=', 'assessment').where('record_id', '=', id).where('action', '=', 'read').execute();
   assert.ok(reads.length >= 1, 'a read of the restricted assessment is audited');
 

@@ -34,3 +34,19 @@ export const View = Type.Object({
   from: Type.Union([Type.String(), Type.Null()]), to: Type.Union([Type.String(), Type.Null()]), notes: Type.Array(Type.String()),
   tables: Type.Array(Type.Object({ id: Type.String(), caption: Type.String(), head: Type.Array(Type.Object({ label: Type.String(), numeric: Type.Optional(Type.Boolean()) })), rows: Type.Array(Type.Array(Cell)) })),
 });
+
+const Dataset = Type.Object({
+  id: Type.String({ format: 'uuid' }), organisationId: Type.String({ format: 'uuid' }), organisationName: Type.String(), name: Type.String(), description: Type.Union([Type.String(), Type.Null()]),
+  period: Type.String(), format: Type.String(), dueOn: Type.String({ format: 'date' }), contactName: Type.String(),
+  status: Type.String({ description: 'not-sent, sent, opened, returned or late' }), daysLate: Type.Integer(),
+  events: Type.Array(Type.Object({ kind: Type.String({ description: 'sent, opened, returned, reminded or chased' }), onDate: Type.String({ format: 'date' }), by: Type.String(), note: Type.Union([Type.String(), Type.Null()]) })),
+  returns: Type.Array(Type.Object({ id: Type.String({ format: 'uuid' }), version: Type.Integer(), fileName: Type.String(), size: Type.Integer(), sha256: Type.String(), receivedAt: Type.String({ format: 'date-time' }) })),
+});
+export const AssessmentSummary = Type.Object({
+  id: Type.String({ format: 'uuid' }), year: Type.Integer(), kind: Type.String({ description: 'strategic or serious-violence' }), title: Type.String(), restricted: Type.Boolean(),
+  requestsBy: Type.String({ format: 'date' }), dataDueOn: Type.String({ format: 'date' }), draftBy: Type.String({ format: 'date' }), agreedBy: Type.String({ format: 'date' }),
+  remindDaysBefore: Type.Integer(), chaseEveryDays: Type.Integer(),
+});
+export const Assessments = Type.Object({ items: Type.Array(AssessmentSummary) });
+export const AssessmentDetail = Type.Composite([AssessmentSummary, Type.Object({ datasets: Type.Array(Dataset) })]);
+export const IdParams = Type.Object({ id: Type.String() });
