@@ -5,6 +5,7 @@
 // journeys in Chromium when it is installed.
 //   --no-browser   skip test/browser
 //   --no-postgres  skip the second pass on a PostgreSQL server
+//   --no-pglite    skip the first pass, on the embedded database
 //   any other argument is a path filter (substring) on the test files
 import { readdirSync, statSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,6 +65,8 @@ function run(label, files, env = {}) {
   );
   const out = result.stdout?.toString() ?? '';
   process.stdout.write(out);
+  // A pass that could not run (or was killed) must say so, not just print nothing.
+  if (result.error || result.signal) console.log(`# ${label} did not finish: ${result.error?.message ?? `killed by ${result.signal}`}`);
   // Node's runner closes with "# pass N" and "# fail N"; add them up over the passes.
   const count = (word) => Number(new RegExp(`^# ${word} (\\d+)$`, 'm').exec(out)?.[1] ?? 0);
   totals.passed += count('pass');
@@ -73,7 +76,7 @@ function run(label, files, env = {}) {
 }
 
 let failed = 0;
-failed |= run('PGlite (embedded)', rest, { TEST_DATABASE_URL: '' });
+if (!flags.has('--no-pglite')) failed |= run('PGlite (embedded)', rest, { TEST_DATABASE_URL: '' });
 
 const postgresUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 if (!flags.has('--no-postgres') && !process.env.TEST_NO_POSTGRES) {
