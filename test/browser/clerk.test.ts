@@ -427,7 +427,7 @@ test(`a clerk runs the meeting of ${meeting.date} from agenda to approved minute
     for (const i of restrictedItems) assert.ok(squash(membersPack).includes(squash(i.title)), `the officer’s pack lists ${i.code}`);
 
     await go(page, () => page.getByRole('link', { name: 'Gwen Abernethy' }).click());
-    await go(page, () => page.getByRole('button', { name: 'Sign out' }).click());
+    await go(page, () => page.getByRole('button', { name: 'Sign out of this browser', exact: true }).click());
     assert.equal(await page.getByRole('link', { name: 'Sign in', exact: true }).count(), 1);
   });
 
