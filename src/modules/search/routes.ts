@@ -47,7 +47,7 @@ export async function searchRoutes(app: FastifyInstance): Promise<void> {
   app.get('/search', async (req, reply) => {
     const bodies = await db.selectFrom('bodies').select(['id as value', 'name as text']).where('partnership_id', '=', req.partnership.id).orderBy('name').execute();
     const values = (req.query ?? {}) as Record<string, unknown>;
-    const common = { title: 'Search', section: 'search', values, bodies, kinds: SEARCH_KINDS.filter((k) => isStaff(req.actor) || !STAFF_ONLY_KINDS.includes(k.value)), kindLabel: searchKindLabel,
+    const common = { title: 'Search', section: 'search', values, bodies, staff: isStaff(req.actor), kinds: SEARCH_KINDS.filter((k) => isStaff(req.actor) || !STAFF_ONLY_KINDS.includes(k.value)), kindLabel: searchKindLabel,
       selectedKinds: ([] as unknown[]).concat(values.kind ?? []).map(String) };
     let query: SearchQuery;
     try {
