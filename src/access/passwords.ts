@@ -3,14 +3,16 @@
 // composition rules (no "one capital, one digit, one symbol"), which make passwords
 // harder to remember and no harder to guess. Password managers and pasting are welcome,
 // so the maximum is generous.
-import { hash, verify, Algorithm } from '@node-rs/argon2';
+import { hash, verify, type Algorithm } from '@node-rs/argon2';
 // The common-passwords list shipped with the app: the 49,000 or so most common passwords
 // that zxcvbn-ts keeps (MIT licence, (c) 2012-2016 Dan Wheeler and Dropbox, Inc.,
 // (c) 2021 @zxcvbn-ts; see docs/accounts.md).
 import { dictionary } from '@zxcvbn-ts/language-common';
 
-// OWASP's minimum for argon2id: 19 MiB, 2 passes, 1 lane.
-const options = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
+// OWASP's minimum for argon2id: 19 MiB, 2 passes, 1 lane. The library's Algorithm is a
+// const enum (types only, nothing at run time): Argon2id is its value 2.
+const ARGON2ID = 2 as Algorithm;
+const options = { algorithm: ARGON2ID, memoryCost: 19456, timeCost: 2, parallelism: 1 };
 
 export const PASSWORD_RULES = {
   minLength: 12,

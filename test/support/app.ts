@@ -42,7 +42,12 @@ export const demoUsers = {
 export class Client {
   private cookies = new Map<string, string>();
   private csrf = '';
-  constructor(private readonly app: FastifyInstance, private readonly host = 'localhost') {}
+  private readonly app: FastifyInstance;
+  private readonly host: string;
+  constructor(app: FastifyInstance, host = 'localhost') {
+    this.app = app;
+    this.host = host;
+  }
 
   private remember(res: LightMyRequestResponse) {
     for (const c of res.cookies) {

@@ -35,8 +35,10 @@ export interface ArchiveContents {
 
 export class ArchiveError extends Error {
   override readonly name = 'ArchiveError';
-  constructor(readonly fileName: string, detail: string) {
+  readonly fileName: string;
+  constructor(fileName: string, detail: string) {
     super(`${fileName}: ${detail}`);
+    this.fileName = fileName;
   }
 }
 

@@ -44,10 +44,12 @@ export interface ImportUpload {
 
 /** Every file of an upload imported before: the clerk is sent to the earlier import instead. */
 export class AlreadyImportedError extends ConflictError {
-  constructor(readonly earlier: { fileName: string; importId: string | null; uploadedAt: Date; uploadedBy: string }[]) {
+  readonly earlier: { fileName: string; importId: string | null; uploadedAt: Date; uploadedBy: string }[];
+  constructor(earlier: { fileName: string; importId: string | null; uploadedAt: Date; uploadedBy: string }[]) {
     super(earlier.length === 1
       ? `${earlier[0]!.fileName} was imported before, on ${formatDate(earlier[0]!.uploadedAt)} by ${earlier[0]!.uploadedBy}. Nothing was imported again`
       : `These files were all imported before: ${earlier.map((e) => e.fileName).join(', ')}. Nothing was imported again`, 'files');
+    this.earlier = earlier;
   }
 }
 
@@ -398,7 +400,13 @@ class Links {
   readonly created: string[] = [];
   private readonly confirmed: Set<string>;
 
-  constructor(private readonly ctx: Context, private readonly trx: Tx, private readonly partnershipId: string, confirmed: string[]) {
+  private readonly ctx: Context;
+  private readonly trx: Tx;
+  private readonly partnershipId: string;
+  constructor(ctx: Context, trx: Tx, partnershipId: string, confirmed: string[]) {
+    this.ctx = ctx;
+    this.trx = trx;
+    this.partnershipId = partnershipId;
     this.confirmed = new Set(confirmed);
   }
 

@@ -161,7 +161,11 @@ export class JobRunner {
   private wakeUp: (() => void) | null = null;
   private current: ClaimedFile | null = null;
 
-  constructor(private readonly db: Kysely<DB>, private readonly options: RunnerOptions = {}) {
+  private readonly db: Kysely<DB>;
+  private readonly options: RunnerOptions;
+  constructor(db: Kysely<DB>, options: RunnerOptions = {}) {
+    this.db = db;
+    this.options = options;
     this.thread = new ReadingThread(options.thread);
     this.pollMs = options.pollMs ?? 2000;
     this.maxAttempts = options.maxAttempts ?? 3;

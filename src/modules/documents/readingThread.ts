@@ -68,7 +68,9 @@ export class ReadingThread {
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly limits: ThreadLimits;
 
-  constructor(limits: Partial<ThreadLimits> = {}, private readonly idleMs = 60_000) {
+  private readonly idleMs: number;
+  constructor(limits: Partial<ThreadLimits> = {}, idleMs = 60_000) {
+    this.idleMs = idleMs;
     this.limits = { ...defaultThreadLimits, ...limits };
   }
 

@@ -55,7 +55,10 @@ export class BulletinSender {
   private stopped = false;
   private running: Promise<number> | null = null;
 
-  constructor(private readonly o: SenderOptions) {}
+  private readonly o: SenderOptions;
+  constructor(o: SenderOptions) {
+    this.o = o;
+  }
 
   /** Sends every issue that is being sent until none has a row left; one run at a time. */
   run(): Promise<number> {

@@ -31,12 +31,12 @@ export type ExtractionErrorCode =
 /** A file that cannot be read, with a message a clerk can act on. */
 export class ExtractionError extends Error {
   override readonly name = 'ExtractionError';
-  constructor(
-    readonly code: ExtractionErrorCode,
-    readonly fileName: string,
-    detail: string,
-  ) {
+  readonly code: ExtractionErrorCode;
+  readonly fileName: string;
+  constructor(code: ExtractionErrorCode, fileName: string, detail: string) {
     super(`${fileName}: ${detail}`);
+    this.code = code;
+    this.fileName = fileName;
   }
 }
 

@@ -40,7 +40,9 @@ export class ActionFinder {
   private readonly verbs: string;
   private readonly participles: Map<string, string>;
 
-  constructor(private readonly ctx: ActionContext) {
+  private readonly ctx: ActionContext;
+  constructor(ctx: ActionContext) {
+    this.ctx = ctx;
     const entries = Object.entries(ctx.vocab.commitmentVerbs);
     this.verbs = entries.map(([v]) => escapeRe(v)).sort((a, b) => b.length - a.length).join('|');
     this.participles = new Map(entries.map(([v, p]) => [p.toLowerCase(), v]));

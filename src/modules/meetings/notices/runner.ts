@@ -42,7 +42,10 @@ export class NoticeRunner {
   private halted = false;
   private readonly onQueued = () => { this.wake(); setTimeout(() => this.wake(), 300).unref(); };
 
-  constructor(private readonly opts: NoticeRunnerOptions) {}
+  private readonly opts: NoticeRunnerOptions;
+  constructor(opts: NoticeRunnerOptions) {
+    this.opts = opts;
+  }
 
   start(): this {
     this.stopped = false;
