@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { scoreSeeds } from './accuracy.ts';
+import { findShared, scoreSeeds } from './accuracy.ts';
 
-const shared = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared');
+const shared = findShared(resolve(dirname(fileURLToPath(import.meta.url)), '../../../..')) ?? '/nonexistent';
 
 test('the importer reads the seed documents into the golden records with at least 0.97 accuracy', { skip: !existsSync(resolve(shared, 'golden/score.mjs')) && 'no ../shared/golden beside the repository' }, async () => {
   const { seeds, overall } = await scoreSeeds(shared);
