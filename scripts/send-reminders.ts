@@ -3,53 +3,10 @@
 // Safe to run as often as you like: each action is reminded at most once a day.
 // Reads the same environment as the server (DATABASE_URL or DATA_DIR, SMTP_URL, MAIL_FROM).
 // Stop the server first when it uses the embedded database: PGlite allows one process.
-import { parseArgs } from 'node:util';
-import { loadConfig, ConfigError } from '../src/config.ts';
-import { openDatabase } from '../src/db/database.ts';
-import { migrate } from '../src/db/migrate.ts';
-import { MailNotConfiguredError, requireMailer } from '../src/mail/mailer.ts';
-import { reminderRunActor, sendActionReminders } from '../src/modules/actions/reminders.ts';
-import { todayIso } from '../src/modules/partnership/domain.ts';
-import { isRealDate } from '../src/web/validate.ts';
-import { publicOrigin } from '../src/modules/public/address.ts';
+import { sendActionReminders } from '../src/modules/actions/reminders.ts';
+import { plural, runForEachPartnership } from './lib/perPartnership.ts';
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: { partnership: { type: 'string' }, date: { type: 'string' }, 'base-url': { type: 'string' } },
-  });
-  const today = values.date ?? todayIso();
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || !isRealDate(today)) {
-    console.error('--date must be a real date written YYYY-MM-DD');
-    return 2;
-  }
-  const config = loadConfig();
-  const mailer = requireMailer(config);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  let failures = 0;
-  try {
-    await migrate(database);
-    let q = database.db.selectFrom('partnerships').select(['id', 'slug', 'short_name', 'hostname', 'public_url']).orderBy('slug');
-    if (values.partnership) q = q.where('slug', '=', values.partnership);
-    const partnerships = await q.execute();
-    if (!partnerships.length) {
-      console.error(values.partnership ? `No partnership has the slug "${values.partnership}"` : 'No partnerships yet');
-      return 2;
-    }
-    for (const p of partnerships) {
-      const baseUrl = values['base-url'] ?? publicOrigin(p, config);
-      const result = await sendActionReminders({ db: database.db, actor: reminderRunActor(p.id), mailer, baseUrl }, today);
-      console.log(`${p.short_name}: ${result.messages} reminder${result.messages === 1 ? '' : 's'} sent about ${result.actions} action${result.actions === 1 ? '' : 's'}`);
-      for (const f of result.failed) console.error(`${p.short_name}: could not send to ${f.to}: ${f.error}`);
-      failures += result.failed.length;
-    }
-  } finally {
-    mailer.close();
-    await database.close();
-  }
-  return failures ? 1 : 0;
-}
-
-main().then((code) => process.exit(code), (e: unknown) => {
-  console.error(e instanceof ConfigError || e instanceof MailNotConfiguredError ? e.message : e);
-  process.exit(1);
+runForEachPartnership(async (ctx, today) => {
+  const result = await sendActionReminders(ctx, today);
+  return { summary: `${plural(result.messages, 'reminder')} sent about ${plural(result.actions, 'action')}`, failed: result.failed };
 });

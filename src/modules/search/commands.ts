@@ -4,7 +4,7 @@ import { recordAudit } from '../../access/audit.ts';
 import { inTransaction, type Context } from '../../access/context.ts';
 import { ValidationError } from '../../web/errors.ts';
 import { parseSynonyms } from './domain.ts';
-import { readSynonyms } from './store.ts';
+import { forgetSynonyms, readSynonyms } from './store.ts';
 import { synonymsResource } from './access.ts';
 
 /** Replaces the list with the lines given ("ASB = anti-social behaviour"); any bad line changes nothing. */
@@ -18,4 +18,5 @@ export async function saveSynonyms(ctx: Context, text: unknown): Promise<void> {
       .onConflict((oc) => oc.column('partnership_id').doUpdateSet({ pairs: JSON.stringify(pairs), updated_at: new Date() })).execute();
     await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'search-synonyms', recordId: ctx.actor.partnershipId, summary: `Search synonyms changed (${pairs.length})`, before: before.pairs, after: pairs });
   });
+  forgetSynonyms();
 }

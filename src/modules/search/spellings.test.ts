@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { createTestApp, Client, demoUsers, pageText, type TestApp } from '../../../test/support/app.ts';
 import { indexForSearch, type SearchEntry } from './index.ts';
 import { joinedForms, joinedQuery, parseSynonyms } from './domain.ts';
+import { forgetSynonyms } from './store.ts';
 
 let t: TestApp;
 let boardId: string;
@@ -73,6 +74,7 @@ test('a synonym widens a search both ways; the partnership edits its list, and a
   assert.equal(parseSynonyms('= nothing').errors.length, 1);
   // Put the built-in list back for the tests after this one.
   await t.database.db.deleteFrom('search_synonyms').execute();
+  forgetSynonyms();
 });
 
 test('people, organisations, bodies and meetings are found by name, grouped by kind, for the public too; the hint’s example finds something', async () => {

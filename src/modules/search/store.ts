@@ -252,6 +252,27 @@ export async function readSynonyms(db: Kysely<DB>, partnershipId: string): Promi
   return row ? { pairs: row.pairs, edited: true } : { pairs: DEFAULT_SYNONYMS, edited: false };
 }
 
+/** Bumped by every saved list, so each process's cache below forgets what it holds. */
+let synonymsGeneration = 0;
+export const forgetSynonyms = () => { synonymsGeneration += 1; };
+const synonymsCache = new WeakMap<Kysely<DB>, Map<string, { at: number; generation: number; value: Promise<{ pairs: Synonym[]; edited: boolean }> }>>();
+
+/**
+ * readSynonyms for searching: every search needs the list, which changes rarely, so it is
+ * kept per partnership for a few seconds (another instance's change is seen within them)
+ * and dropped at once when this process saves one.
+ */
+export function cachedSynonyms(db: Kysely<DB>, partnershipId: string): Promise<{ pairs: Synonym[]; edited: boolean }> {
+  let byPartnership = synonymsCache.get(db);
+  if (!byPartnership) synonymsCache.set(db, (byPartnership = new Map()));
+  const hit = byPartnership.get(partnershipId);
+  if (hit && hit.generation === synonymsGeneration && Date.now() - hit.at < 10_000) return hit.value;
+  const value = readSynonyms(db, partnershipId);
+  byPartnership.set(partnershipId, { at: Date.now(), generation: synonymsGeneration, value });
+  value.catch(() => byPartnership.delete(partnershipId));
+  return value;
+}
+
 /**
  * The reader's words as a tsquery, widened the ways people spell: a hyphenated word also
  * as written joined up ("anti-social" or "antisocial": the index holds both, see
@@ -262,7 +283,7 @@ export async function parseQuery(db: Kysely<DB>, partnershipId: string, q: strin
   const ws = (text: string) => sql`websearch_to_tsquery('english', ${text})`;
   const joined = joinedQuery(q);
   let query = joined ? sql`(${ws(q)} || ${ws(joined)})` : ws(q);
-  const synonyms = synonymsFor(joined ? `${q} ${joined}` : q, (await readSynonyms(db, partnershipId)).pairs);
+  const synonyms = synonymsFor(joined ? `${q} ${joined}` : q, (await cachedSynonyms(db, partnershipId)).pairs);
   for (const { term, meaning } of synonyms) {
     const either = sql`(${ws(term)} || ${ws(meaning)})`;
     const targets = [term, meaning, joinedQuery(meaning)].filter((t): t is string => !!t);
