@@ -8,8 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { createTestApp, Client, demoUsers, pageText, type TestApp } from '../../../test/support/app.ts';
 import { formOf, jobIdOf, uploadThroughPage, waitForJob } from './testing/imports.ts';
 import type { DocumentReading } from './import/types.ts';
+import { findShared } from './import/accuracy.ts';
 
-const shared = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared');
+const shared = findShared(resolve(dirname(fileURLToPath(import.meta.url)), '../../..')) ?? resolve('../shared');
 const seedName = readdirSync(join(shared, 'seeds')).find((f) => f.startsWith('003_'))!;
 const golden = JSON.parse(readFileSync(join(shared, 'golden', seedName.replace(/\.txt$/, '.json')), 'utf8')) as DocumentReading;
 

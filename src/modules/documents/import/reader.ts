@@ -396,7 +396,8 @@ function itemRestriction(ctx: Ctx, code: string | null, state: 'restricted' | 'o
     if (ctx.vocab.restrictedSectionLetters.includes(letter) && !ctx.openLetters.has(letter)) return true;
     return state === 'restricted' ? true : false;
   }
-  return state === null ? null : state === 'restricted';
+  // Restricted only where the document says so; an item with no mark is open.
+  return state === 'restricted';
 }
 
 // ---------------------------------------------------------------- meetings
@@ -563,7 +564,7 @@ function readAgenda(ctx: Ctx, seg: Segment): MeetingReading {
       minuteNumber: null,
       agendaCode: code,
       title: tidyTitle(title, ctx),
-      restricted: letter && code && /^[A-Z]/.test(code) ? itemRestriction(ctx, code, state) : state === null ? null : state === 'restricted',
+      restricted: letter && code && /^[A-Z]/.test(code) ? itemRestriction(ctx, code, state) : state === 'restricted',
       pages: pagesOf(title),
       resolutions: [],
       actions: [],

@@ -54,7 +54,7 @@ test('a safeguarding adults board’s published HTML page is read as a meeting p
   assert.equal(m.startTime, '13:30');
   assert.equal(m.venue, 'Training Suite, Riverside House');
   assert.deepEqual(m.items.map((i) => i.title), ['Minutes of the previous meeting', 'Safeguarding Adults Review: Mrs P', 'Annual report 2024/25']);
-  assert.ok(m.items.every((i) => i.restricted === null), 'the page gives no sign of restriction');
+  assert.ok(m.items.every((i) => i.restricted === false), 'the page gives no sign of restriction, so every item is open');
   assert.deepEqual(m.items[1]!.actions, [{ owner: 'The Board Manager', text: 'circulate the seven-minute briefing to partner agencies', due: null }]);
 });
 
