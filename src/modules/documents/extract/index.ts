@@ -4,6 +4,7 @@ import { htmlToText, looksLikeModernGov } from './html.ts';
 import { pdfToText } from './pdf.ts';
 import { docxToText } from './docx.ts';
 import { moderngovXmlToText } from './xml.ts';
+import { markdownToText } from './markdown.ts';
 import { normaliseText } from './normalise.ts';
 import { defaultLimits, ExtractionError, type ExtractedDocument, type ExtractionLimits } from './types.ts';
 
@@ -38,11 +39,11 @@ export async function extractDocument(bytes: Uint8Array, filePath: string, limit
 
 async function extractInner(bytes: Uint8Array, fileName: string, lim: ExtractionLimits): Promise<ExtractedDocument> {
   const detected = detectFormat(bytes, fileName);
-  const done = (format: ExtractedDocument['format'], raw: string, pages: number | null = null, moderngov = false): ExtractedDocument => {
+  const done = (format: ExtractedDocument['format'], raw: string, pages: number | null = null, moderngov = false, title: string | null = null): ExtractedDocument => {
     const text = normaliseText(raw);
     if (text.length > lim.maxChars) throw new ExtractionError('too-large', fileName, `the text is longer than ${lim.maxChars} characters`);
     if (!text.trim()) throw new ExtractionError('empty', fileName, 'the file holds no text');
-    return { fileName, format, text, pages, moderngov };
+    return { fileName, format, text, pages, moderngov, title };
   };
   if (detected.kind === 'unsupported') throw new ExtractionError('unsupported-format', fileName, `the file is ${detected.what}`);
   if (detected.kind === 'binary') throw new ExtractionError('not-text', fileName, 'the file is not a document this importer can read');
@@ -57,5 +58,9 @@ async function extractInner(bytes: Uint8Array, fileName: string, lim: Extraction
   if (decoded.length > lim.maxChars) throw new ExtractionError('too-large', fileName, `the text is longer than ${lim.maxChars} characters`);
   if (format === 'html') return done('html', htmlToText(decoded, lim.maxDepth), null, looksLikeModernGov(decoded));
   if (format === 'moderngov-xml') return done('moderngov-xml', moderngovXmlToText(decoded, fileName, lim), null, true);
+  if (format === 'markdown') {
+    const md = markdownToText(decoded, lim.maxDepth);
+    return done('markdown', md.text, null, false, md.title);
+  }
   return done(format, decoded);
 }

@@ -14,6 +14,8 @@ export interface ExtractedDocument {
   pages: number | null;
   /** True when the text came from a ModernGov page or web service. */
   moderngov: boolean;
+  /** The document's own title from its metadata (Markdown front matter), not part of the text. */
+  title?: string | null;
 }
 
 export type ExtractionErrorCode =

@@ -14,6 +14,8 @@ export interface ReadOptions {
   vocabulary?: Vocabulary;
   /** The text came from a ModernGov page or web service. */
   moderngov?: boolean;
+  /** The title the document's metadata gives (Markdown front matter): a last source for the body's name. */
+  documentTitle?: string | null;
   /**
    * Where given, receives each minuted item's paragraphs other than its resolutions, for
    * the draft a clerk reviews. Not part of the reading (SCHEMA.md).
@@ -31,6 +33,7 @@ interface Ctx {
   openLetters: Set<string>;
   resolutionRe: RegExp;
   paragraphs?: Map<ItemReading, string[]>;
+  documentTitle?: string | null;
 }
 
 const DAY = '(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day';
@@ -604,6 +607,11 @@ function findBody(ctx: Ctx, segments: Segment[], pageTitle: string | null): stri
     return titleCase(longer ?? fromOpening);
   }
   if (pageTitle) return titleCase(pageTitle);
+  if (top.length === 0 && ctx.documentTitle) {
+    // "Wereham Parish Council - July Meeting", "X Parish Council Minutes for Tuesday, ...": the body is the part before.
+    const named = /^(.+?)(?:\s+[-–|:]\s+|\s+(?:minutes|agenda|notes|meeting)\b|$)/i.exec(ctx.documentTitle)?.[1];
+    if (named && bodyWord.test(named)) return titleCase(named.trim());
+  }
   const candidates = top.filter((t) => !/\b(county|district|borough|city|metropolitan)\s+council$/i.test(t) || top.length === 1);
   const pick = candidates[candidates.length - 1] ?? top[0];
   return pick ? titleCase(pick.replace(/^(?:minutes|notes|agenda)\s+(?:of|for)\s+(?:the\s+)?/i, '')) : null;
@@ -622,6 +630,7 @@ export function readDocument(text: string, source: string, options: ReadOptions 
     openLetters: new Set(),
     resolutionRe: resolutionMarker(vocab),
     paragraphs: options.paragraphs,
+    documentTitle: options.documentTitle ?? null,
   };
   const regions = findReportRegions(lines, vocab);
   const contentEnd = regions[0]?.start ?? lines.length;
