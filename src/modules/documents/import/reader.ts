@@ -8,6 +8,7 @@ import { buildBlocks, resolutionMarker, type Block } from './blocks.ts';
 import { nameTools, parseNameList, parsePersonLine, type NameTools } from './names.ts';
 import { ActionFinder } from './actions.ts';
 import { assignReportCodes, findReportRegions, readReport } from './reports.ts';
+import { numberShape, runInTitle, splitRunIn } from './numbering.ts';
 import { attendanceWarnings, nameWarnings, numberingWarnings, type ItemTrace } from './warnings.ts';
 
 export interface ReadOptions {
@@ -40,7 +41,8 @@ const DAY = '(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day';
 const ITEM_CODE = /\(\s*(?:Agenda\s+)?Item\s+(?:No\.?\s*)?([A-Z]{0,2}\d{1,3}[a-z]?(?:\.\d+)?)\s*\)/i;
 const ITEM_CODE_LINE = /^\(?\s*(?:Agenda\s+)?Item\s+(?:No\.?\s*)?([A-Z]{0,2}\d{1,3}[a-z]?(?:\.\d+)?)\s*\)?\.?$/i;
 const PAGES = /\(\s*Pages?\s+(\d+)\s*(?:(?:-|–|to)\s*(\d+))?\s*\)/i;
-const MINUTE_HEAD = /^(?:Minute\s+(?:No\.?\s*)?)?((?:[A-Z]{1,4}\s?)?\d{1,4}(?:\/\d{1,4}){0,2}[a-z]?)(?:\.|:|\)|\s[-–])?\s+(\S.*)$/;
+// "40.", "12/24", "24/031", "16/09/6/18vii", "5.1", "1.0", "B12": the number as printed, then the title.
+const MINUTE_HEAD = /^(?:Minute\s+(?:No\.?\s*)?)?((?:[A-Z]{1,4}\s?)?\d{1,4}(?:\/\d{1,4}){0,3}(?:[a-z]|[ivx]{2,4})?(?![.]\d)|\d{1,3}(?:\.\d{1,2}){1,3}[a-z]?)(?:\.|:|\)|\s[-–])?\s+(\S.*)$/;
 const VERBISH = /\b(was|were|is|are|had|has|have|said|explained|noted|advised|confirmed|reported|asked|agreed|provided|gave|informed|highlighted|thanked|updated|received|presented|introduced|outlined|stated|would|will|could|should|did)\b/i;
 
 function clean(s: string, vocab: Vocabulary): string {
@@ -82,6 +84,17 @@ interface Heading {
   agendaCode: string | null;
   title: string;
   pages: string | null;
+  /** Text run in after the title on the heading's own line ("05/24 Apologies Apologies were received from ..."). */
+  lead?: string;
+}
+
+interface Candidate extends Heading {
+  /** The top-level number the heading continues (5 for "5", "5.0"); null for other schemes and sub-numbers. */
+  num: number | null;
+  /** A sub-number such as "5.1". */
+  sub: boolean;
+  /** Its title was told from run-in text, so it is a heading only where the numbering says so. */
+  runIn: boolean;
 }
 
 function codeNear(lines: Line[], from: number, to: number, maxSteps = 3): { code: string; line: number; between: string[] } | null {
@@ -113,7 +126,7 @@ function tidyTitle(text: string, ctx: Ctx): string {
 function findHeadings(ctx: Ctx, start: number, end: number, pageMode: boolean): Heading[] {
   const { lines, vocab } = ctx;
   const strong: Heading[] = [];
-  const weak: (Heading & { num: number | null })[] = [];
+  const weak: Candidate[] = [];
   for (let i = start; i < end; i++) {
     const line = lines[i]!;
     if (line.blank || line.bullet) continue;
@@ -144,10 +157,29 @@ function findHeadings(ctx: Ctx, start: number, end: number, pageMode: boolean): 
     }
     const heading: Heading = { line: i, bodyStart, minuteNumber: number, agendaCode: code ? code.toUpperCase() : null, title: tidyTitle(title, ctx), pages: pagesOf(title) };
     if (!heading.title) continue;
+    const shape = numberShape(number);
     if (code || line.heading) strong.push(heading);
     else if (titleLike(clean(title, vocab)) && !(lines[i + 1] && !lines[i + 1]!.blank && /^[a-z]/.test(lines[i + 1]!.text)))
-      weak.push({ ...heading, num: /^\d+$/.test(number) ? Number(number) : null });
+      weak.push({ ...heading, num: shape.top, sub: shape.sub, runIn: false });
+    else if (!sameLineCode) {
+      // Run-in: number, title and text share one paragraph.
+      const split = runInTitle(clean(title, vocab));
+      const runTitle = tidyTitle(split.title, ctx);
+      if (runTitle && /^[A-Z0-9"'‘“(]/.test(runTitle)) weak.push({ ...heading, title: runTitle, pages: null, lead: split.rest || undefined, num: shape.top, sub: shape.sub, runIn: true });
+    }
   }
+  // Sub-numbers ("5.1") are paragraphs of their minute where that minute ("5", "5.0") is there.
+  const tops = new Set(weak.filter((w) => !w.sub && w.num !== null).map((w) => w.num));
+  for (const h of strong) {
+    const top = numberShape(h.minuteNumber ?? '').top;
+    if (top !== null) tops.add(top);
+  }
+  const kept = weak.filter((w) => !w.sub || !tops.has(Number(w.minuteNumber!.split('.')[0])));
+  // Run-in headings count only where the top-level numbers run on without restarting, as minutes do.
+  const topLevel = kept.filter((w) => !w.sub);
+  const runsOn = topLevel.length >= 3 && topLevel.every((w, k) => w.num !== null && (k === 0 || w.num >= topLevel[k - 1]!.num!));
+  weak.length = 0;
+  weak.push(...kept.filter((w) => !w.runIn || runsOn));
   let headings: Heading[];
   if (strong.length >= 2) {
     // Numbered paragraphs look like headings; only ones that continue the minute numbering are kept.
@@ -295,6 +327,7 @@ function leadOwner(lead: string): string | null {
 function readItem(ctx: Ctx, heading: Heading, end: number, restricted: boolean | null, meetingYear: number | undefined): ItemBuild {
   const { lines, vocab } = ctx;
   const body = lines.slice(heading.bodyStart, end);
+  if (heading.lead) body.unshift({ ...lines[heading.line]!, raw: heading.lead, text: heading.lead, heading: 0, bullet: false, cells: null, blank: false });
   const truncated = body.find((l) => vocab.truncationMarkers.some((m) => l.text.toLowerCase().includes(m)));
   const cleaned = body.map((l) => {
     const lower = l.text.toLowerCase();
@@ -619,7 +652,7 @@ function findBody(ctx: Ctx, segments: Segment[], pageTitle: string | null): stri
 
 export function readDocument(text: string, source: string, options: ReadOptions = {}): DocumentReading {
   const vocab = options.vocabulary ?? defaultVocabulary;
-  const lines = toLines(text);
+  const lines = toLines(splitRunIn(text));
   const ctx: Ctx = {
     vocab,
     tools: nameTools(vocab),
