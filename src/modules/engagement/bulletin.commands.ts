@@ -12,6 +12,7 @@ import { normaliseEmail, readDeliveryStatus, readReturnPath } from './domain.ts'
 import { compileIssue, isLinkable, recipientCopy } from './bulletin.message.ts';
 import { queueIssue, recordBounce } from './bulletin.sending.ts';
 import { findList } from './store.ts';
+import { announcementArticle } from './sessions.domain.ts';
 
 const people = engagementResources.people;
 const userId = (ctx: Context) => (ctx.actor.kind === 'user' ? ctx.actor.userId : null);
@@ -42,6 +43,10 @@ export async function createIssue(ctx: Context, body: unknown) {
     const row = await trx.insertInto('engagement_issues').values({ partnership_id: pid, list_id, number: Number(last?.n ?? 0) + 1, title, introduction, created_by: userId(ctx) })
       .returningAll().executeTakeFirstOrThrow();
     await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'bulletin-issue', recordId: row.id, summary: `Issue ${row.number}: ${title}`, after: row });
+    // Sessions an officer asked to announce while there was no draft: their articles go in this one.
+    const announced = await trx.updateTable('engagement_sessions').set({ announce_in_next_bulletin: false })
+      .where('partnership_id', '=', pid).where('announce_in_next_bulletin', '=', true).where('starts_at', '>', new Date()).returningAll().execute();
+    for (const s of announced.sort((a, b) => a.starts_at.getTime() - b.starts_at.getTime())) await addArticle({ db: trx as unknown as Context['db'], actor: ctx.actor }, row.id, announcementArticle(s));
     return row;
   });
 }

@@ -5,6 +5,7 @@ import { listCounts, listLists } from './store.ts';
 import { subscriberRoutes } from './subscribers.routes.ts';
 import { signUpRoutes } from './signup.routes.ts';
 import { bulletinRoutes } from './bulletin.routes.ts';
+import { sessionRoutes } from './sessions.routes.ts';
 
 export async function engagementRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app;
@@ -23,4 +24,5 @@ export async function engagementRoutes(app: FastifyInstance): Promise<void> {
   await app.register(subscriberRoutes);
   await app.register(signUpRoutes);
   await app.register(bulletinRoutes);
+  await app.register(sessionRoutes);
 }

@@ -72,3 +72,36 @@ export const DsnResult = Type.Object({
   issueId: Nullable(Id),
   recipients: Type.Array(Type.Object({ email: Type.String(), kind: Nullable(Type.String()), status: Type.String(), suppressed: Type.Boolean() })),
 });
+
+// Information sessions.
+export const PublicSession = Type.Object({
+  id: Id, topic: Type.String(), description: Nullable(Type.String()), speakers: Nullable(Type.String()), startsAt: When, endsAt: When,
+  when: Type.String({ description: 'In words, UK time, with the weekday' }), where: Type.String({ description: 'The venue, or "Online": never the joining link' }),
+  online: Type.Boolean(), audience: Type.String({ description: 'partners or public' }), capacity: Type.Integer(), placesLeft: Type.Integer(),
+  registration: Type.String({ description: 'not-yet-open, open or closed' }), registrationOpensAt: When, registrationClosesAt: When,
+});
+export const OfficerSession = Type.Composite([PublicSession, Type.Object({
+  venue: Nullable(Type.String()), onlineLink: Nullable(Type.String({ description: 'E-mailed only to those with a place' })),
+  registered: Type.Integer({ description: 'With a place' }), waiting: Type.Integer({ description: 'On the waiting list' }), attended: Type.Integer(),
+})]);
+export const SessionWithRegistrations = Type.Composite([OfficerSession, Type.Object({
+  registrations: Type.Array(Type.Object({
+    id: Id, name: Type.String(), email: Type.String(), organisation: Nullable(Type.String()), status: Type.String({ description: 'registered, waiting or cancelled' }),
+    attended: Nullable(Type.Boolean()), registeredAt: When,
+  })),
+})]);
+export const SessionInput = Type.Object({
+  topic: Type.String(), description: Type.Optional(Nullable(Type.String())), speakers: Type.Optional(Nullable(Type.String())),
+  date: Type.String({ description: 'UK date, YYYY-MM-DD' }), startTime: Type.String({ description: 'UK time, HH:MM' }), endTime: Type.String({ description: 'UK time, HH:MM' }),
+  venue: Type.Optional(Nullable(Type.String())), onlineLink: Type.Optional(Nullable(Type.String({ description: 'https://; e-mailed only to those with a place' }))),
+  capacity: Type.Integer({ minimum: 1 }), audience: Type.Union([Type.Literal('partners'), Type.Literal('public')]),
+  registrationOpens: Type.Optional(Nullable(Type.String({ description: 'UK date, YYYY-MM-DD; today when left out' }))),
+  registrationCloses: Type.Optional(Nullable(Type.String({ description: 'UK date, YYYY-MM-DD; the session’s start when left out' }))),
+});
+export const AttendanceInput = Type.Object({ attended: Type.Array(Type.String({ description: 'Registration ids' })) });
+export const AttendanceResult = Type.Object({ attended: Type.Integer(), places: Type.Integer() });
+export const InviteQuery = Type.Object({ invite: Type.Optional(Type.String({ description: 'The partners link’s token, for a partners session' })) });
+export const RegistrationInput = Type.Object({
+  name: Type.String(), email: Type.String(), organisation: Type.Optional(Nullable(Type.String())), invite: Type.Optional(Type.String({ description: 'The partners link’s token, for a partners session' })),
+});
+export const RegistrationResult = Type.Object({ status: Type.String({ description: 'registered (a place) or waiting' }) });

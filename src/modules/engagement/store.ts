@@ -96,3 +96,45 @@ export async function unsubscribedFrom(db: Db, pid: string, listId: string): Pro
     .select('p.email').where('s.partnership_id', '=', pid).where('s.list_id', '=', listId).where('s.status', '=', 'unsubscribed').execute();
   return new Set(rows.map((r) => r.email));
 }
+
+// ------------------------------------------------------------------ information sessions
+
+export interface SessionCounts { registered: number; waiting: number; cancelled: number; attended: number; feedback: number }
+
+/** Sessions, soonest last by default, each with how many have a place, wait, cancelled and attended. */
+export async function sessionsWithCounts(db: Db, pid: string, f: { audience?: 'public'; from?: Date; before?: Date; order?: 'asc' | 'desc' } = {}) {
+  let q = db.selectFrom('engagement_sessions as s').selectAll('s')
+    .select([
+      sql<number>`(select count(*)::int from engagement_registrations r where r.partnership_id = s.partnership_id and r.session_id = s.id and r.status = 'registered')`.as('registered'),
+      sql<number>`(select count(*)::int from engagement_registrations r where r.partnership_id = s.partnership_id and r.session_id = s.id and r.status = 'waiting')`.as('waiting'),
+      sql<number>`(select count(*)::int from engagement_registrations r where r.partnership_id = s.partnership_id and r.session_id = s.id and r.status = 'cancelled')`.as('cancelled'),
+      sql<number>`(select count(*)::int from engagement_registrations r where r.partnership_id = s.partnership_id and r.session_id = s.id and r.status = 'registered' and r.attended)`.as('attended'),
+      sql<number>`(select count(*)::int from engagement_feedback b where b.partnership_id = s.partnership_id and b.session_id = s.id)`.as('feedback'),
+    ])
+    .where('s.partnership_id', '=', pid);
+  if (f.audience) q = q.where('s.audience', '=', f.audience);
+  if (f.from) q = q.where('s.starts_at', '>=', f.from);
+  if (f.before) q = q.where('s.starts_at', '<', f.before);
+  return q.orderBy('s.starts_at', f.order ?? 'desc').limit(500).execute();
+}
+
+/** A session's registrations in the order they came: places first, then the waiting list, then cancellations. */
+export const registrationsOf = (db: Db, pid: string, sessionId: string) =>
+  db.selectFrom('engagement_registrations').selectAll().where('partnership_id', '=', pid).where('session_id', '=', sessionId)
+    .orderBy(sql`case status when 'registered' then 0 when 'waiting' then 1 else 2 end`).orderBy('position').execute();
+
+/** Per organisation over the sessions between two instants: the sessions its people came to, places and attendance. */
+export const countsByOrganisation = (db: Db, pid: string, from: Date, before: Date) =>
+  db.selectFrom('engagement_registrations as r').innerJoin('engagement_sessions as s', (j) => j.onRef('s.id', '=', 'r.session_id').onRef('s.partnership_id', '=', 'r.partnership_id'))
+    .select([
+      sql<string>`coalesce(nullif(trim(r.organisation), ''), 'Not given')`.as('organisation'),
+      sql<number>`count(*) filter (where r.status = 'registered')::int`.as('places'),
+      sql<number>`count(*) filter (where r.status = 'registered' and r.attended)::int`.as('attended'),
+      sql<number>`count(distinct s.id) filter (where r.status = 'registered' and r.attended)::int`.as('sessions'),
+    ])
+    .where('r.partnership_id', '=', pid).where('s.starts_at', '>=', from).where('s.starts_at', '<', before).where('r.status', '!=', 'cancelled')
+    .groupBy(sql`coalesce(nullif(trim(r.organisation), ''), 'Not given')`).orderBy(sql`count(*) filter (where r.status = 'registered' and r.attended)`, 'desc').orderBy('organisation').execute();
+
+/** Feedback on a session: averages and the comments. */
+export const feedbackOf = (db: Db, pid: string, sessionId: string) =>
+  db.selectFrom('engagement_feedback').select(['overall', 'usefulness', 'speakers', 'comments', 'created_at']).where('partnership_id', '=', pid).where('session_id', '=', sessionId).orderBy('created_at').execute();

@@ -1,4 +1,4 @@
-// Table types of the engagement module (migrations/023_engagement.sql).
+// Table types of the engagement module (migrations/023_engagement.sql, 031_engagement_sessions.sql).
 import type { ColumnType, Generated } from 'kysely';
 
 type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
@@ -163,6 +163,20 @@ export interface EngagementRegistrationsTable {
   created_at: Generated<Date>;
   cancelled_at: NullableStamp;
   promoted_at: NullableStamp;
+  reminder_sent_at: NullableStamp;
+  feedback_sent_at: NullableStamp;
+  joining_link_sent_at: NullableStamp;
+}
+
+export interface EngagementFeedbackTable {
+  partnership_id: string;
+  registration_id: string;
+  session_id: string;
+  overall: number;
+  usefulness: number;
+  speakers: number;
+  comments: Nullable<string>;
+  created_at: Generated<Date>;
 }
 
 export interface EngagementTables {
@@ -178,4 +192,5 @@ export interface EngagementTables {
   engagement_unsubscribes: EngagementUnsubscribesTable;
   engagement_sessions: EngagementSessionsTable;
   engagement_registrations: EngagementRegistrationsTable;
+  engagement_feedback: EngagementFeedbackTable;
 }
