@@ -40,6 +40,7 @@ import { brandGeneration } from './modules/site/commands.ts';
 import { BRAND_COLUMNS, brandFromRow, DEFAULT_BRAND, type Brand } from './modules/site/store.ts';
 import { engagementRoutes } from './modules/engagement/routes.ts';
 import { assessmentRoutes } from './modules/assessment/routes.ts';
+import { ssoRoutes } from './modules/sso/routes.ts';
 
 export interface Partnership {
   id: string;
@@ -165,6 +166,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   await app.register((await import('./modules/documents/imports.routes.ts')).importRoutes);
   await app.register(publicRoutes);
   await app.register(siteRoutes);
+  await app.register(ssoRoutes);
   return app;
 }
 

@@ -1,6 +1,6 @@
 // The only reader of the environment. Every problem is reported at once, at start-up.
 import { resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 
 export interface Config {
@@ -16,6 +16,11 @@ export interface Config {
   dataDir: string;
   /** Secret for CSRF tokens; random per process when not set (forms then expire on restart). */
   sessionSecret: string;
+  /**
+   * The AES-256 key single sign-on's client secrets are encrypted with at rest: derived
+   * (HKDF-SHA256) from SSO_SECRET_KEY, or from SESSION_SECRET when that is not set.
+   */
+  ssoKey: Buffer;
   /**
    * Load the demo partnership when the database holds no partnership yet: by default
    * only outside production. Its accounts have a published password, so in production
@@ -81,6 +86,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const sessionSecret = env.SESSION_SECRET || randomBytes(32).toString('hex');
   if (production && !env.SESSION_SECRET) problems.push('SESSION_SECRET must be set in production');
   if (env.SESSION_SECRET && env.SESSION_SECRET.length < 32) problems.push('SESSION_SECRET must be at least 32 characters');
+  if (env.SSO_SECRET_KEY && env.SSO_SECRET_KEY.length < 32) problems.push('SSO_SECRET_KEY must be at least 32 characters');
+  const ssoKey = Buffer.from(hkdfSync('sha256', env.SSO_SECRET_KEY || sessionSecret, 'partnership-hub', 'sso-client-secret', 32));
 
   const trustProxy = (env.TRUST_PROXY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const entry of trustProxy) {
@@ -101,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseOwnerUrl,
     dataDir: resolve(env.DATA_DIR || 'data'),
     sessionSecret,
+    ssoKey,
     loadDemo: bool('LOAD_DEMO', !production),
     trustProxy,
     defaultPartnership: env.DEFAULT_PARTNERSHIP || undefined,

@@ -201,3 +201,16 @@ export const assessmentResources = {
    */
   assessment: (a: { restricted: boolean; body_id: string | null }): Resource => ({ type: 'assessment', published: false, restricted: a.restricted, bodyId: a.body_id }),
 };
+
+/**
+ * Single sign-on (src/modules/sso): only administrators set up the partnership's OpenID
+ * Connect provider. When the partnership requires it of staff, officers and administrators
+ * sign in only through the provider; members (partners from other organisations) keep
+ * their passwords.
+ */
+export const ssoResources = {
+  settings: (): Resource => ({ type: 'sso-settings' }),
+};
+
+export const passwordSignInAllowed = (role: Role, ssoRequiredForStaff: boolean): boolean =>
+  !(ssoRequiredForStaff && (role === 'officer' || role === 'administrator'));

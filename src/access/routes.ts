@@ -14,7 +14,8 @@ import { publicOrigin } from '../modules/public/address.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readHistory, recordAudit } from './audit.ts';
 import { presentHistory } from './history.ts';
-import { authorize, type Actor } from './policy.ts';
+import { authorize, passwordSignInAllowed, type Actor } from './policy.ts';
+import { sessionViaSso, signInOffer } from '../modules/sso/store.ts';
 import { Input, isUuid } from '../web/validate.ts';
 import { NotFoundError, TooManyRequestsError, ValidationError } from '../web/errors.ts';
 
@@ -78,7 +79,7 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
   }
 
   app.get('/sign-in', async (req, reply) =>
-    reply.view('views/sign-in.njk', { title: 'Sign in', section: 'sign-in', values: {}, next: safeNext((req.query as Record<string, unknown>).next) }),
+    reply.view('views/sign-in.njk', { title: 'Sign in', section: 'sign-in', values: {}, next: safeNext((req.query as Record<string, unknown>).next), sso: await signInOffer(db, req.partnership.id) }),
   );
 
   /**
@@ -121,6 +122,13 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
       kind: 'user', partnershipId: req.partnership.id, userId: user.id, displayName: user.display_name,
       role: user.role, personId: user.person_id, grants: [],
     };
+    // Checked after the password, so the answer tells only its owner that the account is staff.
+    const sso = await signInOffer(db, req.partnership.id);
+    if (sso && !passwordSignInAllowed(user.role, sso.requiredForStaff)) {
+      await clearFailedSignIns(db, keys);
+      await recordAudit(db, actor, { action: 'sign-in-refused', recordType: 'user', recordId: user.id, summary: `Password refused: officers and administrators sign in with ${sso.providerName}` });
+      throw ValidationError.single('email', `Officers and administrators of ${req.partnership.short_name} sign in with ${sso.providerName}, not a password. Use the button “Sign in with ${sso.providerName}”.`);
+    }
     const userAgent = typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null;
     if (user.totp_enabled_at && code === undefined) {
       await clearFailedSignIns(db, keys);
@@ -160,7 +168,7 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
         : e instanceof TooManyRequestsError ? [{ field: 'email', message: e.message }] : null;
       if (!errors) throw e;
       return reply.code(e instanceof TooManyRequestsError ? 429 : 400).view('views/sign-in.njk', {
-        title: 'Sign in', section: 'sign-in', errors, values: { email: body.email }, next: safeNext(body.next),
+        title: 'Sign in', section: 'sign-in', errors, values: { email: body.email }, next: safeNext(body.next), sso: await signInOffer(db, req.partnership.id),
       });
     }
   });
@@ -217,12 +225,14 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
   app.get('/sign-out', async (req, reply) => reply.view('views/sign-out.njk', { title: 'Sign out' }));
   app.post('/sign-out', async (req, reply) => {
     const token = req.cookies[SESSION_COOKIE];
+    // A session made by single sign-on: the next page offers the provider's own sign-out.
+    const viaSso = token ? await sessionViaSso(db, token) : false;
     if (token) {
       await endSession(db, token);
-      if (req.actor.kind === 'user') await recordAudit(db, req.actor, { action: 'sign-out', recordType: 'user', recordId: req.actor.userId });
+      if (req.actor.kind === 'user') await recordAudit(db, req.actor, { action: 'sign-out', recordType: 'user', recordId: req.actor.userId, ...(viaSso ? { summary: 'Signed in with single sign-on' } : {}) });
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.flash('You have signed out').redirect('/', 303);
+    return reply.flash('You have signed out').redirect(viaSso ? '/signed-out/sso' : '/', 303);
   });
 
   app.get('/api/me', { schema: { tags: ['access'], summary: 'Who is signed in' } }, async (req) =>

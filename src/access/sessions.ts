@@ -21,7 +21,7 @@ export const sessionHash = sha256;
  */
 export async function createSession(
   db: Kysely<DB>, userId: string, partnershipId: string, hours: number,
-  extra: { userAgent?: string | null; secondFactorPending?: boolean } = {},
+  extra: { userAgent?: string | null; secondFactorPending?: boolean; viaSso?: boolean } = {},
 ): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await db
@@ -29,6 +29,7 @@ export async function createSession(
     .values({
       id: sha256(token), user_id: userId, partnership_id: partnershipId, expires_at: new Date(Date.now() + hours * 3600_000),
       user_agent: extra.userAgent?.slice(0, 500) ?? null, second_factor_pending: extra.secondFactorPending ?? false,
+      via_sso: extra.viaSso ?? false,
     })
     .execute();
   return token;

@@ -12,6 +12,7 @@ import type { ReviewsTables } from '../modules/reviews/tables.ts';
 import type { SiteTables } from '../modules/site/tables.ts';
 import type { EngagementTables } from '../modules/engagement/tables.ts';
 import type { AssessmentTables } from '../modules/assessment/tables.ts';
+import type { SsoTables } from '../modules/sso/tables.ts';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** 'YYYY-MM-DD': dates are read back as strings, never shifted by time zones. */
@@ -88,6 +89,8 @@ export interface SessionsTable {
   last_seen_at: Generated<Date>;
   /** Password checked, second factor not yet: the session is not signed in. */
   second_factor_pending: Generated<boolean>;
+  /** Made by single sign-on (migration 029): signing out offers the provider's own sign-out. */
+  via_sso: Generated<boolean>;
 }
 
 export interface RecoveryCodesTable {
@@ -225,7 +228,7 @@ export interface SharingAgreementSignaturesTable {
 }
 
 /** Every table. Modules keep their own table types in their tables.ts. */
-export interface DB extends MeetingsTables, ActionsTables, SearchTables, DocumentsTables, NoticesTables, HomeTables, StrategyTables, FundingTables, ReviewsTables, SiteTables, EngagementTables, AssessmentTables {
+export interface DB extends MeetingsTables, ActionsTables, SearchTables, DocumentsTables, NoticesTables, HomeTables, StrategyTables, FundingTables, ReviewsTables, SiteTables, EngagementTables, AssessmentTables, SsoTables {
   partnerships: PartnershipsTable;
   users: UsersTable;
   partnership_users: PartnershipUsersTable;

@@ -1,0 +1,83 @@
+// The partnership's OpenID Connect provider, through openid-client (a certified relying
+// party library): discovery when an administrator saves the settings, and the client
+// configuration each sign-in uses, built from the discovery document saved then.
+import * as oidc from 'openid-client';
+import { ValidationError } from '../../web/errors.ts';
+
+/**
+ * The client's clock against the provider's: `skewSeconds` is added to this server's time
+ * when checking a token's times (a test moves it to see an expired token refused), and
+ * `toleranceSeconds` is the leeway either way.
+ */
+export const SSO_CLOCK = { skewSeconds: 0, toleranceSeconds: 30 };
+
+const TIMEOUT_SECONDS = 10;
+
+/** Plain http only for a provider on this machine, outside production (a test's or a developer's). */
+function insecureAllowed(url: URL, production: boolean): boolean {
+  return url.protocol === 'http:' && !production && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
+export function parseIssuer(issuer: string, production: boolean): URL {
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw ValidationError.single('issuer', 'Enter the issuer as a web address, like https://login.microsoftonline.com/your-tenant-id/v2.0');
+  }
+  if (url.protocol !== 'https:' && !insecureAllowed(url, production)) throw ValidationError.single('issuer', 'The issuer must be a web address starting with https://');
+  if (url.search || url.hash || url.username || url.password) throw ValidationError.single('issuer', 'Enter the issuer without a query, fragment or user name');
+  return url;
+}
+
+/**
+ * Reads the provider's discovery document and checks it can serve this app: the issuer it
+ * names is exactly the one given, and it offers the authorisation code flow with PKCE.
+ * Any problem is a ValidationError on the issuer, in words an administrator can act on.
+ */
+export async function discoverProvider(issuer: string, clientId: string, clientSecret: string, production: boolean): Promise<Record<string, unknown>> {
+  const url = parseIssuer(issuer, production);
+  const where = `${url.href.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  let config: oidc.Configuration;
+  try {
+    config = await oidc.discovery(url, clientId, clientSecret, undefined, {
+      execute: insecureAllowed(url, production) ? [oidc.allowInsecureRequests] : [], timeout: TIMEOUT_SECONDS,
+    });
+  } catch (e) {
+    const err = e as { code?: string; cause?: { status?: number; body?: { issuer?: unknown } } };
+    const fail = (m: string) => ValidationError.single('issuer', m);
+    switch (err.code) {
+      case 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED':
+        throw fail(`The provider at that address says its issuer is ${String(err.cause?.body?.issuer ?? 'something else')}, not ${issuer}. Enter the issuer exactly as the provider names it.`);
+      case 'OAUTH_RESPONSE_IS_NOT_CONFORM':
+        throw fail(`No OpenID Connect provider answered at ${where}${err.cause?.status ? ` (it answered HTTP ${err.cause.status})` : ''}. Check the issuer address.`);
+      case 'OAUTH_RESPONSE_IS_NOT_JSON': case 'OAUTH_PARSE_ERROR': case 'OAUTH_INVALID_RESPONSE':
+        throw fail(`The address answered, but not with an OpenID Connect discovery document (${where}). Check the issuer address.`);
+      default:
+        throw fail(`The provider could not be reached at ${where} within ${TIMEOUT_SECONDS} seconds. Check the issuer address, and that this server may reach it.`);
+    }
+  }
+  const metadata = { ...config.serverMetadata() } as Record<string, unknown>;
+  const list = (k: string) => (Array.isArray(metadata[k]) ? (metadata[k] as unknown[]) : null);
+  if (typeof metadata.authorization_endpoint !== 'string' || typeof metadata.token_endpoint !== 'string' || typeof metadata.jwks_uri !== 'string') {
+    throw ValidationError.single('issuer', 'The provider does not offer the authorisation code flow (no authorisation, token or key address). Check the issuer address.');
+  }
+  if (!(list('response_types_supported') ?? ['code']).includes('code')) throw ValidationError.single('issuer', 'The provider does not offer the authorisation code flow.');
+  const pkce = list('code_challenge_methods_supported');
+  if (pkce && !pkce.includes('S256')) throw ValidationError.single('issuer', 'The provider does not offer PKCE with S256, which this service requires.');
+  return metadata;
+}
+
+/** The client for one sign-in, from the saved discovery document. */
+export function clientFor(metadata: Record<string, unknown>, clientId: string, clientSecret: string, production: boolean): oidc.Configuration {
+  // The secret in the form body unless the provider takes it only in the Authorization header
+  // (the specification's default when the provider lists no methods).
+  const methods = Array.isArray(metadata.token_endpoint_auth_methods_supported) ? metadata.token_endpoint_auth_methods_supported as string[] : ['client_secret_basic'];
+  const auth = methods.includes('client_secret_post') ? oidc.ClientSecretPost(clientSecret) : oidc.ClientSecretBasic(clientSecret);
+  const config = new oidc.Configuration(metadata as unknown as oidc.ServerMetadata, clientId, {
+    client_secret: clientSecret, [oidc.clockSkew]: SSO_CLOCK.skewSeconds, [oidc.clockTolerance]: SSO_CLOCK.toleranceSeconds,
+  }, auth);
+  if (insecureAllowed(new URL(String(metadata.issuer)), production)) oidc.allowInsecureRequests(config);
+  config.timeout = TIMEOUT_SECONDS;
+  return config;
+}

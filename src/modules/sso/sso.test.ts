@@ -1,0 +1,287 @@
+// Single sign-on against a real OpenID Connect provider (oidc-provider) started on this
+// machine: the administrator's settings, and every sign-in journey driven over HTTP, the
+// provider's own sign-in and consent forms filled in as a browser would.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestApp, Client, demoUsers, pageText, type TestApp } from '../../../test/support/app.ts';
+import { signInAtProvider, startTestProvider, type TestProvider } from './testProvider.ts';
+import { SSO_CLOCK } from './provider.ts';
+
+let t: TestApp;
+let idp: TestProvider;
+let impostor: TestProvider;
+const ORIGIN = 'http://localhost:3000';
+const REDIRECT = `${ORIGIN}/sign-in/sso/callback`;
+const accounts = {
+  gwen: { email: demoUsers.officer, email_verified: true, name: 'Gwen Abernethy' },
+  admin: { email: demoUsers.administrator, email_verified: true },
+  member: { email: demoUsers.member, email_verified: true },
+  unverified: { email: demoUsers.member, email_verified: false },
+  outsider: { email: 'someone@elsewhere.example', email_verified: true },
+  newcomer: { email: 'nia.newcomer@northshire.example', email_verified: true, name: 'Nia Newcomer' },
+};
+
+let admin: Client;
+const settings = (over: Record<string, string> = {}) => ({
+  provider_name: 'Northshire Council', issuer: idp.issuer, client_id: idp.clientId, client_secret: idp.clientSecret,
+  allowed_domains: 'northshire.example', allow_new_members: 'no', required_for_staff: 'no', ...over,
+});
+async function save(client: Client, over: Record<string, string> = {}) {
+  await client.get('/admin/sso');
+  return client.post('/admin/sso', settings(over));
+}
+
+/** Starts a sign-in at the app, signs in at the provider as `login`, and returns the address it sends back. */
+async function throughProvider(client: Client, login: string, next = '') {
+  const start = await client.get(`/sign-in/sso${next ? `?next=${encodeURIComponent(next)}` : ''}`);
+  assert.equal(start.statusCode, 303, start.body);
+  const location = String(start.headers.location);
+  assert.ok(location.startsWith(`${idp.issuer}/auth?`), location);
+  const url = new URL(location);
+  assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
+  assert.ok(url.searchParams.get('state') && url.searchParams.get('nonce'));
+  const back = await signInAtProvider(location, login, REDIRECT);
+  return back.slice(ORIGIN.length);
+}
+async function ssoSignIn(client: Client, login: string, next = '') {
+  return client.get(await throughProvider(client, login, next));
+}
+const refusalText = (res: { body: string }) => pageText(res.body);
+const me = async (client: Client) => (await client.json('GET', '/api/me')).json();
+
+before(async () => {
+  t = await createTestApp();
+  idp = await startTestProvider({ accounts, redirectUri: REDIRECT, postLogoutRedirectUri: `${ORIGIN}/` });
+  // Another provider that knows the same client: its answers must not be taken for idp's.
+  impostor = await startTestProvider({ accounts, redirectUri: REDIRECT, postLogoutRedirectUri: `${ORIGIN}/` });
+  admin = await new Client(t.app).signIn(demoUsers.administrator);
+});
+after(async () => {
+  await t?.close();
+  await idp?.close();
+  await impostor?.close();
+});
+
+test('an administrator sets up single sign-on: a wrong issuer is refused with nothing saved, and the secret is never shown back', async () => {
+  const db = t.database.db;
+  const empty = await save(admin, { provider_name: '', issuer: '', client_id: '', client_secret: '', allowed_domains: 'not a domain!', allow_new_members: '' });
+  assert.equal(empty.statusCode, 400);
+  const text = refusalText(empty);
+  for (const m of ['Enter the name people know the provider by', 'Enter the issuer address', 'Enter the client ID', 'Enter the client secret', 'Enter domains like northshire.gov.uk', 'Select whether people without an account']) assert.match(text, new RegExp(m));
+
+  // A provider whose discovery document names another issuer (a mix-up, or a typo'd tenant).
+  const liar = await startTestProvider({ accounts, redirectUri: REDIRECT, postLogoutRedirectUri: `${ORIGIN}/`, claimedIssuer: 'https://login.elsewhere.example/tenant' });
+  try {
+    const wrong = await save(admin, { issuer: liar.issuer });
+    assert.equal(wrong.statusCode, 400);
+    assert.match(refusalText(wrong), /says its issuer is https:\/\/login\.elsewhere\.example\/tenant, not http:\/\/127\.0\.0\.1:\d+/);
+  } finally {
+    await liar.close();
+  }
+  const notThere = await save(admin, { issuer: `${idp.issuer}/no-such-tenant` });
+  assert.match(refusalText(notThere), /No OpenID Connect provider answered at http:\/\/127\.0\.0\.1:\d+\/no-such-tenant\/\.well-known\/openid-configuration \(it answered HTTP 404\)/);
+  const plain = await save(admin, { issuer: 'http://login.example.org/tenant' });
+  assert.match(refusalText(plain), /The issuer must be a web address starting with https:\/\//);
+  assert.equal((await db.selectFrom('sso_settings').selectAll().execute()).length, 0, 'nothing saved');
+  assert.equal((await db.selectFrom('audit_log').select('id').where('record_type', '=', 'sso-settings').execute()).length, 0);
+
+  const saved = await save(admin);
+  assert.equal(saved.statusCode, 303);
+  const page = await admin.get('/admin/sso');
+  assert.match(pageText(page.body), /A client secret is set\. Leave this blank to keep it/);
+  assert.ok(!page.body.includes(idp.clientSecret), 'the page never shows the secret');
+  assert.match(pageText(page.body), /http:\/\/localhost:3000\/sign-in\/sso\/callback/);
+  const row = await db.selectFrom('sso_settings').selectAll().executeTakeFirstOrThrow();
+  assert.ok(row.client_secret_encrypted.startsWith('v1.') && !row.client_secret_encrypted.includes(idp.clientSecret));
+  const audit = await db.selectFrom('audit_log').select(['action', 'summary', 'after']).where('record_type', '=', 'sso-settings').execute();
+  assert.deepEqual(audit.map((a) => [a.action, a.summary]), [['create', 'Single sign-on set up; client secret set']]);
+  assert.ok(!JSON.stringify(audit).includes(idp.clientSecret));
+
+  // The JSON twin: the secret is "set", never returned; a blank secret keeps the one held.
+  const api = await admin.json('GET', '/api/sso/settings');
+  assert.equal(api.json().clientSecret, 'set');
+  assert.ok(!api.body.includes(idp.clientSecret));
+  const put = await admin.json('PUT', '/api/sso/settings', {
+    providerName: 'Northshire Council', issuer: idp.issuer, clientId: idp.clientId, allowedDomains: ['northshire.example'], allowNewMembers: false, requiredForStaff: false,
+  });
+  assert.equal(put.statusCode, 200, put.body);
+  const badApi = await admin.json('PUT', '/api/sso/settings', {
+    providerName: 'X', issuer: `${idp.issuer}/nowhere`, clientId: 'x', allowedDomains: ['northshire.example'], allowNewMembers: false, requiredForStaff: false,
+  });
+  assert.equal(badApi.statusCode, 400);
+  assert.equal((await db.selectFrom('sso_settings').select('client_id').executeTakeFirstOrThrow()).client_id, idp.clientId, 'unchanged');
+  assert.ok(((await admin.json('GET', '/api/openapi.json')).json().paths['/api/sso/settings']), 'in the OpenAPI document');
+  // Only administrators.
+  const officer = await new Client(t.app).signIn(demoUsers.officer);
+  assert.equal((await officer.get('/admin/sso')).statusCode, 403);
+  assert.equal((await officer.json('GET', '/api/sso/settings')).statusCode, 403);
+});
+
+test('an officer signs in with the provider and reaches an officer page; the sign-in is audited', async () => {
+  const c = new Client(t.app);
+  const signInPage = await c.get('/sign-in');
+  assert.match(pageText(signInPage.body), /Sign in with Northshire Council/);
+  const res = await ssoSignIn(c, 'gwen', '/governance');
+  assert.equal(res.statusCode, 303, res.body);
+  assert.equal(res.headers.location, '/governance');
+  assert.deepEqual([(await me(c)).role, (await me(c)).displayName], ['officer', 'Gwen Abernethy']);
+  assert.equal((await c.get('/governance')).statusCode, 200);
+  const audit = await t.database.db.selectFrom('audit_log').select('summary').where('action', '=', 'sign-in').where('summary', 'like', '%single sign-on%').execute();
+  assert.ok(audit.some((a) => a.summary === 'With single sign-on (Northshire Council)'));
+});
+
+test('an answer whose state does not match, or that comes to another browser, is refused', async () => {
+  const c = new Client(t.app);
+  const back = await throughProvider(c, 'gwen');
+  const tampered = back.replace(/state=[^&]+/, 'state=forged-state');
+  const res = await c.get(tampered);
+  assert.equal(res.statusCode, 403);
+  assert.match(refusalText(res), /does not belong to the sign-in started in this browser \(its state does not match\)/);
+  assert.equal((await me(c)).kind, 'public');
+  // Someone else's browser, handed the right answer: no sign-in of theirs to match it.
+  const other = new Client(t.app);
+  const stolen = await other.get(back);
+  assert.match(refusalText(stolen), /This sign-in was not started in this browser/);
+  assert.equal((await me(other)).kind, 'public');
+});
+
+test('a replayed code is refused: by the app when the same answer comes twice, by the provider when it comes with a new sign-in', async () => {
+  const c = new Client(t.app);
+  const back = await throughProvider(c, 'gwen');
+  assert.equal((await c.get(back)).statusCode, 303);
+  const again = await c.get(back);
+  assert.match(refusalText(again), /has been completed already/);
+  // A new sign-in started, its state put on the old code: the provider refuses the code.
+  const attacker = new Client(t.app);
+  const start = await attacker.get('/sign-in/sso');
+  const state = new URL(String(start.headers.location)).searchParams.get('state')!;
+  const replay = await attacker.get(back.replace(/state=[^&]+/, `state=${encodeURIComponent(state)}`));
+  assert.equal(replay.statusCode, 403);
+  assert.match(refusalText(replay), /The provider refused the sign-in code: it has been used already or has expired/);
+  assert.equal((await me(attacker)).kind, 'public');
+});
+
+test('an expired ID token is refused', async () => {
+  const c = new Client(t.app);
+  const back = await throughProvider(c, 'gwen');
+  // This server's clock two hours ahead of the provider's: its token has expired by then.
+  SSO_CLOCK.skewSeconds = 7200;
+  try {
+    const res = await c.get(back);
+    assert.equal(res.statusCode, 403);
+    assert.match(refusalText(res), /proof of who you are has expired/);
+  } finally {
+    SSO_CLOCK.skewSeconds = 0;
+  }
+  assert.equal((await me(c)).kind, 'public');
+});
+
+test('an unverified address and an address at a domain not allowed are refused, and each refusal is audited', async () => {
+  const c = new Client(t.app);
+  const unverified = await ssoSignIn(c, 'unverified');
+  assert.match(refusalText(unverified), /Your email address is not verified by the provider/);
+  const outsider = await ssoSignIn(c, 'outsider');
+  assert.match(refusalText(outsider), /not at a domain this partnership accepts/);
+  assert.equal((await me(c)).kind, 'public');
+  const refused = await t.database.db.selectFrom('audit_log').select('summary').where('action', '=', 'sign-in-refused').where('record_type', '=', 'sso').execute();
+  const summaries = refused.map((r) => r.summary);
+  assert.ok(summaries.includes(`Single sign-on refused (unverified-email) for ${demoUsers.member}`), summaries.join('\n'));
+  assert.ok(summaries.includes('Single sign-on refused (domain) for someone@elsewhere.example'));
+  assert.ok(summaries.includes('Single sign-on refused (wrong-state)'));
+});
+
+test('an answer from another provider (the wrong issuer) is refused', async () => {
+  const c = new Client(t.app);
+  const start = await c.get('/sign-in/sso');
+  // The same request, sent to a provider that is not this partnership's.
+  const diverted = String(start.headers.location).replace(idp.issuer, impostor.issuer);
+  const back = await signInAtProvider(diverted, 'gwen', REDIRECT);
+  assert.match(back, new RegExp(`iss=${encodeURIComponent(impostor.issuer)}`));
+  const res = await c.get(back.slice(ORIGIN.length));
+  assert.equal(res.statusCode, 403);
+  assert.match(refusalText(res), /came from a different identity provider/);
+  assert.equal((await me(c)).kind, 'public');
+});
+
+test('when staff must use single sign-on, officers are refused a password while a member from another organisation still uses one', async () => {
+  // Required only by an administrator who has signed in through the provider.
+  const byPassword = await save(admin, { client_secret: '', required_for_staff: 'yes' });
+  assert.equal(byPassword.statusCode, 400);
+  assert.match(refusalText(byPassword), /Sign in with the provider yourself first/);
+  const ssoAdmin = new Client(t.app);
+  assert.equal((await ssoSignIn(ssoAdmin, 'admin')).statusCode, 303);
+  assert.equal((await save(ssoAdmin, { client_secret: '', required_for_staff: 'yes' })).statusCode, 303);
+
+  const officer = new Client(t.app);
+  await officer.get('/sign-in');
+  const refused = await officer.post('/sign-in', { email: demoUsers.officer, password: 'northshire-demo-2026' });
+  assert.equal(refused.statusCode, 400);
+  assert.match(refusalText(refused), /Officers and administrators of Northshire CSP sign in with Northshire Council, not a password/);
+  assert.equal((await me(officer)).kind, 'public');
+  assert.equal((await new Client(t.app).json('POST', '/api/session', { email: demoUsers.administrator, password: 'northshire-demo-2026' })).statusCode, 400);
+  // A wrong password still gets the usual answer: the refusal tells only the account's owner.
+  const wrong = await officer.post('/sign-in', { email: demoUsers.officer, password: 'not-the-password' });
+  assert.match(refusalText(wrong), /Enter a correct email address and password/);
+
+  const member = new Client(t.app);
+  await member.get('/sign-in');
+  assert.equal((await member.post('/sign-in', { email: demoUsers.member, password: 'northshire-demo-2026' })).statusCode, 303);
+  assert.equal((await me(member)).role, 'member');
+  // The officer still signs in, through the provider.
+  assert.equal((await ssoSignIn(officer, 'gwen')).statusCode, 303);
+  assert.equal((await me(officer)).role, 'officer');
+  assert.equal((await save(ssoAdmin, { client_secret: '', required_for_staff: 'no' })).statusCode, 303);
+});
+
+test('someone with no account is refused, or added as a member with no grants when the partnership allows it', async () => {
+  const db = t.database.db;
+  const c = new Client(t.app);
+  const refused = await ssoSignIn(c, 'newcomer');
+  assert.match(refusalText(refused), /There is no account for your email address in this partnership/);
+  assert.equal(await db.selectFrom('users').select('id').where('email', '=', accounts.newcomer.email).executeTakeFirst(), undefined);
+
+  assert.equal((await save(admin, { client_secret: '', allow_new_members: 'yes' })).statusCode, 303);
+  const res = await ssoSignIn(c, 'newcomer');
+  assert.equal(res.statusCode, 303);
+  const who = await me(c);
+  assert.deepEqual([who.role, who.displayName, who.grants], ['member', 'Nia Newcomer', []]);
+  const user = await db.selectFrom('users').innerJoin('partnership_users', 'partnership_users.user_id', 'users.id')
+    .select(['users.id', 'partnership_users.role']).where('users.email', '=', accounts.newcomer.email).executeTakeFirstOrThrow();
+  assert.equal(user.role, 'member');
+  assert.equal((await db.selectFrom('access_grants').select('id').where('user_id', '=', user.id).execute()).length, 0);
+  // Restricted business stays closed, and an officer's page refuses.
+  assert.equal((await c.get('/governance')).statusCode, 403);
+  // A second sign-in links to the same account.
+  const again = new Client(t.app);
+  assert.equal((await ssoSignIn(again, 'newcomer')).statusCode, 303);
+  assert.equal((await db.selectFrom('users').select('id').where('email', '=', accounts.newcomer.email).execute()).length, 1);
+  assert.equal((await save(admin, { client_secret: '', allow_new_members: 'no' })).statusCode, 303);
+});
+
+test('signing out ends the session here and offers the provider’s own sign-out', async () => {
+  const c = new Client(t.app);
+  await ssoSignIn(c, 'gwen');
+  const cookie = c.cookieHeader();
+  await c.get('/sign-out');
+  const out = await c.post('/sign-out', {});
+  assert.equal(out.headers.location, '/signed-out/sso');
+  const page = await c.get('/signed-out/sso');
+  assert.match(pageText(page.body), /Sign out of Northshire Council too/);
+  const link = /href="([^"]+)">Sign out of Northshire Council too/.exec(page.body)![1]!.replace(/&amp;/g, '&');
+  assert.ok(link.startsWith(`${idp.issuer}/session/end?`), link);
+  assert.equal((await fetch(link)).status, 200, 'the provider answers its sign-out page');
+  assert.equal((await t.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } })).json().kind, 'public');
+  // A password session signs out to the home page, as before.
+  const p = await new Client(t.app).signIn(demoUsers.member);
+  await p.get('/sign-out');
+  assert.equal((await p.post('/sign-out', {})).headers.location, '/');
+});
+
+test('an administrator turns single sign-on off: the button goes, and the change is audited', async () => {
+  await admin.get('/admin/sso');
+  assert.equal((await admin.post('/admin/sso/remove', {})).statusCode, 303);
+  assert.doesNotMatch(pageText((await new Client(t.app).get('/sign-in')).body), /Sign in with Northshire Council/);
+  assert.equal((await new Client(t.app).get('/sign-in/sso')).statusCode, 404);
+  const audit = await t.database.db.selectFrom('audit_log').select('summary').where('record_type', '=', 'sso-settings').where('action', '=', 'delete').execute();
+  assert.deepEqual(audit.map((a) => a.summary), ['Single sign-on turned off']);
+});
