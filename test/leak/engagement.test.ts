@@ -1,6 +1,7 @@
 // Never-leak for the engagement module: the people on the distribution lists, their
-// consent and their bounces (and, as the module grows, registrations for sessions and
-// draft bulletins) are seeded with marker words found nowhere else. Every GET route of
+// consent and their bounces, draft bulletins, the people registered for information
+// sessions (names, e-mails, organisations, feedback), the joining links of online
+// sessions and a partners session are seeded with marker words found nowhere else. Every GET route of
 // the module, pages and /api twins and the CSV, is walked as the public and as a member
 // without any grant: no marker and no subscriber id appears. An officer sees every
 // marker somewhere, so the walk would notice a leak. The e-mails the module sends are
@@ -11,6 +12,7 @@ import { createTestApp, Client, demoUsers, type TestApp } from '../support/app.t
 import { assertNoLeaks, moduleAddresses } from '../support/leak.ts';
 import { startSmtpTestServer, type SmtpTestServer } from '../../src/mail/smtpTestServer.ts';
 import { preferencesToken, unsubscribeToken } from '../../src/modules/engagement/subscribers.commands.ts';
+import { cancelToken, feedbackToken, inviteToken } from '../../src/modules/engagement/sessions.domain.ts';
 
 let t: TestApp;
 let smtp: SmtpTestServer;
@@ -22,11 +24,22 @@ const M = {
   suppressed: 'grimsditch.vellacott@marker.example',
   bounce: 'Mailbox Oubliette Kestrelwing unknown',
   draft: 'Marzipan Gallowglass draft headline',
+  registrant: 'Philomena Brackwater-Skelly',
+  registrantEmail: 'philomena.brackwater@marker.example',
+  registrantOrganisation: 'Lanternfish Quaysmith Collective',
+  joiningLink: 'https://meet.example.org/j/ossuary-periwinkle-7781',
+  partnersJoiningLink: 'https://meet.example.org/j/halcyon-wrenfeather-3302',
+  partnersTopic: 'Cormorant Thimblewick partners briefing',
+  feedback: 'Comments Saltmarsh Bellwether only for officers',
 };
 let subscriberId = '';
 let listId = '';
 let otherId = '';
 let draftId = '';
+let sessionId = '';
+let partnersSessionId = '';
+let registrationId = '';
+let otherRegistrationId = '';
 
 before(async () => {
   t = await createTestApp();
@@ -46,6 +59,26 @@ before(async () => {
   draftId = draft.id;
   await db.insertInto('engagement_articles').values({ partnership_id: pid, issue_id: draft.id, section: 'News', position: 1, title: 'Draft article', body: 'Text of a draft.' }).execute();
   otherId = (await db.selectFrom('engagement_subscribers').select('id').where('email', '=', 'former.reader@example.org').executeTakeFirstOrThrow()).id;
+  // A public online session, past (so its register and feedback exist) and a partners one to come.
+  const day = 86_400_000;
+  const past = Date.now() - 2 * day;
+  const session = await db.insertInto('engagement_sessions').values({
+    partnership_id: pid, topic: 'Public session on bike theft', starts_at: new Date(past), ends_at: new Date(past + 3_600_000), online_link: M.joiningLink, capacity: 5, audience: 'public',
+    registration_opens_at: new Date(past - 10 * day), registration_closes_at: new Date(past),
+  }).returning('id').executeTakeFirstOrThrow();
+  sessionId = session.id;
+  const reg = await db.insertInto('engagement_registrations').values({ partnership_id: pid, session_id: sessionId, name: M.registrant, email: M.registrantEmail, organisation: M.registrantOrganisation, status: 'registered', attended: true })
+    .returning('id').executeTakeFirstOrThrow();
+  registrationId = reg.id;
+  await db.insertInto('engagement_feedback').values({ partnership_id: pid, registration_id: reg.id, session_id: sessionId, overall: 4, usefulness: 4, speakers: 4, comments: M.feedback }).execute();
+  const other = await db.insertInto('engagement_registrations').values({ partnership_id: pid, session_id: sessionId, name: 'Someone Else', email: 'someone.else@example.org', organisation: null, status: 'registered', attended: true })
+    .returning('id').executeTakeFirstOrThrow();
+  otherRegistrationId = other.id;
+  const soon = Date.now() + 10 * day;
+  partnersSessionId = (await db.insertInto('engagement_sessions').values({
+    partnership_id: pid, topic: M.partnersTopic, starts_at: new Date(soon), ends_at: new Date(soon + 3_600_000), online_link: M.partnersJoiningLink, capacity: 5, audience: 'partners',
+    registration_opens_at: new Date(Date.now() - day), registration_closes_at: new Date(soon),
+  }).returning('id').executeTakeFirstOrThrow()).id;
 });
 after(async () => {
   await t?.close();
@@ -53,20 +86,30 @@ after(async () => {
 });
 
 test('nothing of the people on the lists reaches the public or a member without grants, on any page, API route or export', async (ctx) => {
-  const { urls, routes } = await moduleAddresses(t.app, ['/engagement', '/api/engagement', '/bulletins'], (_route, param) => {
+  const secret = t.app.config.sessionSecret;
+  const { urls, routes } = await moduleAddresses(t.app, ['/engagement', '/api/engagement', '/bulletins', '/events', '/api/events'], (_route, param) => {
     // Signed links are capabilities held by their person: the walk uses links of someone
     // without markers, and tampered ones, never the marked person's own.
-    if (param === 'token') return [preferencesToken(t.app.config.sessionSecret, otherId), unsubscribeToken(t.app.config.sessionSecret, otherId, listId, null), 'tampered.token'];
+    if (param === 'token') {
+      return [preferencesToken(secret, otherId), unsubscribeToken(secret, otherId, listId, null), cancelToken(secret, otherRegistrationId), feedbackToken(secret, otherRegistrationId),
+        cancelToken(secret, registrationId).slice(0, -2) + 'xx', 'tampered.token'];
+    }
     if (param === 'number') return ['1', '2', '50'];
-    return [subscriberId, listId, draftId, '00000000-0000-4000-8000-000000000000'];
+    return [subscriberId, listId, draftId, sessionId, partnersSessionId, registrationId, '00000000-0000-4000-8000-000000000000'];
   });
+  // The partners link of another session opens nothing here; a tampered one neither.
+  urls.push(`/events/${partnersSessionId}?invite=${inviteToken(secret, sessionId)}`, `/events/${partnersSessionId}?invite=${inviteToken(secret, partnersSessionId).slice(0, -2)}xx`,
+    `/api/events/${partnersSessionId}?invite=${inviteToken(secret, sessionId)}`);
+  assert.ok(routes.includes('/engagement/sessions/:id') && routes.includes('/events/:id') && routes.includes('/engagement/sessions/:id/registrations.csv'), 'the walk reaches the session routes');
   assert.ok(routes.includes('/engagement/subscribers/:id') && routes.includes('/api/engagement/subscribers'), 'the walk reaches the subscriber routes');
   const officer = await new Client(t.app).signIn(demoUsers.officer);
   const member = await new Client(t.app).signIn(demoUsers.member);
   const markers = Object.values(M);
+  // A member is one of the partnership's signed-in people: a partners session's topic is theirs to read (never its joining link).
+  const memberMarkers = markers.filter((m) => m !== M.partnersTopic);
   const summary = await assertNoLeaks(officer, urls, markers, [
-    { name: 'the public', client: new Client(t.app), markers, idMarkers: { subscriberId, draftId } },
-    { name: 'a member without grants', client: member, markers, idMarkers: { subscriberId, draftId } },
+    { name: 'the public', client: new Client(t.app), markers, idMarkers: { subscriberId, draftId, registrationId } },
+    { name: 'a member without grants', client: member, markers: memberMarkers, idMarkers: { subscriberId, draftId, registrationId } },
   ]);
   ctx.diagnostic(summary);
 });

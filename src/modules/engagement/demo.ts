@@ -1,10 +1,13 @@
 // Demo distribution lists for the fictional Northshire partnership, written for this
 // project: the monthly bulletin and the information sessions list, people from partner
 // organisations who signed up, were added by an officer or came in with an imported list,
-// and one address that unsubscribed (so it is suppressed).
+// and one address that unsubscribed (so it is suppressed); lunchtime information sessions,
+// past ones with their register and feedback and ones to come with registrations.
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { indexIssue } from './search.ts';
+import { ukInstant } from './sessions.domain.ts';
+import { ukClock } from '../../web/nunjucks.ts';
 
 const BULLETIN_WORDING = 'I agree to receive the Northshire Community Safety Partnership bulletin by e-mail, about once a month. I can unsubscribe at any time from the link in every bulletin.';
 const SESSIONS_WORDING = 'I agree to receive invitations to the partnership’s lunchtime information sessions by e-mail. I can unsubscribe at any time.';
@@ -50,6 +53,55 @@ export async function seedEngagementDemo(trx: Transaction<DB>, pid: string): Pro
   }).execute();
   await trx.insertInto('engagement_suppressions').values({ partnership_id: pid, email: 'former.reader@example.org', reason: 'unsubscribed', detail: 'From Monthly bulletin' }).execute();
   await seedBulletins(trx, pid, bulletin.id);
+  await seedSessions(trx, pid);
+}
+
+const SESSIONS: { topic: string; description: string; speakers: string; daysFromNow: number; audience: 'partners' | 'public'; venue: string | null; online: string | null; capacity: number; people: number[] }[] = [
+  {
+    topic: 'Organised dog crime: what partners see', daysFromNow: -150, audience: 'partners', venue: 'Committee Room 2, County Hall, Northshire', online: null, capacity: 25, people: [1, 3, 6, 7],
+    description: 'Dog theft, illegal breeding and dog fighting: the signs that housing officers, vets and neighbourhood teams notice, and who to tell.',
+    speakers: 'Northshire Police rural crime team; the RSPCA local inspector',
+  },
+  {
+    topic: 'Older people and domestic abuse', daysFromNow: -45, audience: 'partners', venue: null, online: 'https://meet.example.org/j/northshire-later-life', capacity: 40, people: [0, 2, 3, 5, 6],
+    description: 'Domestic abuse in later life is often missed or taken for carer stress. How to ask, what help there is, and the referral route.',
+    speakers: 'Northshire Domestic Abuse Service; an adult safeguarding lead',
+  },
+  {
+    topic: 'Stalking: recognising it and what to do', daysFromNow: 18, audience: 'partners', venue: null, online: 'https://meet.example.org/j/northshire-stalking', capacity: 40, people: [0, 4, 6],
+    description: 'A lunchtime briefing: the behaviours that make up stalking, how it differs from harassment, risk, and what partners should record and report.',
+    speakers: 'Northshire Police public protection unit; a stalking advocate',
+  },
+  {
+    topic: 'Fraud against older people: spotting it and stopping it', daysFromNow: 32, audience: 'public', venue: 'Brackenford Library, Market Street', online: 'https://meet.example.org/j/northshire-fraud', capacity: 30, people: [5, 7],
+    description: 'Doorstep, telephone and online fraud aimed at older residents: how it works, the words scammers use, and what family, carers and neighbours can do.',
+    speakers: 'Northshire Trading Standards; the police economic crime unit',
+  },
+];
+
+async function seedSessions(trx: Transaction<DB>, pid: string) {
+  const day = (n: number) => ukClock(new Date(Date.now() + n * 86_400_000)).iso;
+  for (const s of SESSIONS) {
+    const starts_at = ukInstant(day(s.daysFromNow), '12:30');
+    const session = await trx.insertInto('engagement_sessions').values({
+      partnership_id: pid, topic: s.topic, description: s.description, speakers: s.speakers, starts_at, ends_at: ukInstant(day(s.daysFromNow), '13:30'),
+      venue: s.venue, online_link: s.online, capacity: s.capacity, audience: s.audience,
+      registration_opens_at: ukInstant(day(s.daysFromNow - 40), '00:00'), registration_closes_at: starts_at,
+    }).returning('id').executeTakeFirstOrThrow();
+    const past = s.daysFromNow < 0;
+    for (const [i, n] of s.people.entries()) {
+      const [name, email, organisation] = PEOPLE[n]!;
+      const attended = past ? i !== 1 : null;
+      const reg = await trx.insertInto('engagement_registrations').values({ partnership_id: pid, session_id: session.id, name, email, organisation, status: 'registered', attended, feedback_sent_at: attended ? starts_at : null })
+        .returning('id').executeTakeFirstOrThrow();
+      if (attended && i % 2 === 0) {
+        await trx.insertInto('engagement_feedback').values({
+          partnership_id: pid, registration_id: reg.id, session_id: session.id, overall: 5 - (i % 3 === 2 ? 1 : 0), usefulness: 4, speakers: 5,
+          comments: i === 0 ? 'Practical and to the point; the referral route was what our team needed.' : null,
+        }).execute();
+      }
+    }
+  }
 }
 
 const ISSUES: { title: string; introduction: string; daysAgo: number | null; articles: [string, string, string, string | null, string | null][] }[] = [

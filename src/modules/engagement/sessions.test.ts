@@ -127,11 +127,11 @@ test('registration: a place with a confirmation and a calendar invitation; then 
   assert.equal(again.statusCode, 400);
   assert.match(pageText(again.body), /This address is already registered for this session/);
 
-  assert.equal((await registerAs(new Client(t.app), sessionId, 'Tomasz Wielgosz', 'tomasz.wielgosz@northshire-fire.example', 'Northshire Fire and Rescue Service')).statusCode, 303);
+  assert.equal((await registerAs(new Client(t.app), sessionId, 'Tomasz Wielgosz', 'tomasz.wielgosz@northshire-fire.example', 'Fire and Rescue, Ashby Vale station')).statusCode, 303);
   const full = pageText((await anyone.get(`/events/${sessionId}`)).body);
   assert.match(full, /The session is full\. If you register you join the waiting list/);
   const waitingBefore = smtp.messages.length;
-  const waiting = await registerAs(new Client(t.app), sessionId, 'Owen Treharne', 'owen.treharne@northshire-carers.example', 'Northshire Carers’ Network');
+  const waiting = await registerAs(new Client(t.app), sessionId, 'Owen Treharne', 'owen.treharne@northshire-carers.example', 'Carers’ Centre, Fernleigh');
   assert.equal(waiting.headers.location, `/events/${sessionId}/waiting`);
   const [waitMail] = (await smtp.waitFor(waitingBefore + 1)).slice(waitingBefore);
   assert.equal(waitMail!.headers.get('subject'), 'Waiting list: Fraud against older people: a lunchtime briefing');
@@ -168,7 +168,7 @@ test('cancelling through the signed link: a GET changes nothing, a tampered link
   assert.equal(promoted.headers.get('subject'), 'A place has come up for you: Fraud against older people: a lunchtime briefing');
   assert.ok(promoted.text.includes(`Join online: ${LINK}`), 'the joining link goes with the place');
   assert.equal(calendarOf(promoted)!.cal.getFirstPropertyValue('method'), 'REQUEST');
-  const owen = await db().selectFrom('engagement_registrations').select(['status', 'promoted_at']).where('email', '=', 'owen.treharne@northshire-carers.example').executeTakeFirstOrThrow();
+  const owen = await db().selectFrom('engagement_registrations').select(['status', 'promoted_at']).where('session_id', '=', sessionId).where('email', '=', 'owen.treharne@northshire-carers.example').executeTakeFirstOrThrow();
   assert.equal(owen.status, 'registered');
   assert.ok(owen.promoted_at);
   const twice = await anyone.post(url, {});
@@ -285,7 +285,7 @@ test('after the session: the register on a phone, the feedback form by signed li
   const missing = await person.post(url, { overall: '5', comments: 'Very practical.' });
   assert.equal(missing.statusCode, 400);
   assert.match(pageText(missing.body), /Select an answer to: How useful was it for your work\?/);
-  assert.equal((await db().selectFrom('engagement_feedback').select('overall').execute()).length, 0);
+  assert.equal((await db().selectFrom('engagement_feedback').select('overall').where('session_id', '=', sessionId).execute()).length, 0);
   const saved = await person.post(url, { overall: '5', usefulness: '4', speakers: '5', comments: 'Very practical: the doorstep scripts were useful.' });
   assert.equal(saved.statusCode, 200);
   assert.match(pageText(saved.body), /Thank you for your feedback/);
@@ -297,14 +297,14 @@ test('after the session: the register on a phone, the feedback form by signed li
 
   const year = ukClock(starts).iso.slice(0, 4);
   const report = pageText((await officer.get(`/engagement/sessions/report?year=${year}`)).body);
-  assert.match(report, /Northshire Fire and Rescue Service 1 1 1/);
-  assert.match(report, /Northshire Carers’ Network 1 0 0/);
+  assert.match(report, /Fire and Rescue, Ashby Vale station 1 1 1/);
+  assert.match(report, /Carers’ Centre, Fernleigh 1 0 0/);
 
   const csv = await officer.get(`/engagement/sessions/${sessionId}/registrations.csv`);
   assert.equal(csv.statusCode, 200);
   const lines = csv.body.trim().split(/\r?\n/);
   assert.equal(lines[0], 'name,email,organisation,status,registered_at,moved_up_at,cancelled_at,attended');
-  assert.ok(lines.some((l) => l.startsWith('Tomasz Wielgosz,tomasz.wielgosz@northshire-fire.example,Northshire Fire and Rescue Service,place,') && l.endsWith(',yes')));
+  assert.ok(lines.some((l) => l.startsWith('Tomasz Wielgosz,tomasz.wielgosz@northshire-fire.example,"Fire and Rescue, Ashby Vale station",place,') && l.endsWith(',yes')));
   assert.ok(lines.some((l) => l.startsWith('Harriet Oyelaran,') && l.includes(',cancelled,')));
   const anyone = new Client(t.app);
   assert.notEqual((await anyone.get(`/engagement/sessions/${sessionId}/registrations.csv`)).statusCode, 200);
