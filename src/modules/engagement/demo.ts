@@ -5,7 +5,7 @@
 // past ones with their register and feedback and ones to come with registrations.
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { indexIssue } from './search.ts';
+import { indexIssue, indexSession } from './search.ts';
 import { ukInstant } from './sessions.domain.ts';
 import { ukClock } from '../../web/nunjucks.ts';
 
@@ -88,6 +88,7 @@ async function seedSessions(trx: Transaction<DB>, pid: string) {
       venue: s.venue, online_link: s.online, capacity: s.capacity, audience: s.audience,
       registration_opens_at: ukInstant(day(s.daysFromNow - 40), '00:00'), registration_closes_at: starts_at,
     }).returning('id').executeTakeFirstOrThrow();
+    await indexSession(trx, pid, session.id);
     const past = s.daysFromNow < 0;
     for (const [i, n] of s.people.entries()) {
       const [name, email, organisation] = PEOPLE[n]!;

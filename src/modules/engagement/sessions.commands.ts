@@ -18,6 +18,7 @@ import {
   announcementArticle, sessionInvitation, sessionWhen, ukInstant,
 } from './sessions.domain.ts';
 import { addArticle } from './bulletin.commands.ts';
+import { indexSession } from './search.ts';
 import type { EngagementSessionsTable } from './tables.ts';
 import type { Selectable } from 'kysely';
 
@@ -75,6 +76,7 @@ export async function createSession(ctx: Context, body: unknown) {
   return inTransaction(ctx, async (trx) => {
     const row = await trx.insertInto('engagement_sessions').values({ partnership_id: pid, ...values, created_by: userId(ctx) }).returningAll().executeTakeFirstOrThrow();
     await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'engagement-session', recordId: row.id, summary: `Session ${row.topic}`, after: row });
+    await indexSession(trx, pid, row.id);
     return row;
   });
 }
@@ -91,6 +93,7 @@ export async function updateSession(ctx: Context & { mailing: Mailing | null }, 
     if (values.capacity < taken) throw ValidationError.single('capacity', `${taken} people already have a place: the number of places cannot be fewer than that`);
     const row = await trx.updateTable('engagement_sessions').set({ ...values, updated_at: new Date() }).where('partnership_id', '=', pid).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
     await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'engagement-session', recordId: id, summary: `Session ${row.topic} changed`, before, after: row });
+    await indexSession(trx, pid, id);
     const promoted = await promoteWaiting(trx, ctx, row);
     return { row, promoted };
   });

@@ -221,6 +221,12 @@ test('a partners session is not listed or open to the public; the partners link 
   assert.match(pageText((await member.get('/events')).body), /Stalking/, 'signed-in partners see it listed');
   assert.equal((await registerAs(member, id, 'Priya Ramaswamy', 'priya.ramaswamy@fernleigh-college.example', 'Fernleigh College')).statusCode, 303);
   assert.equal(await count(id, 'registered'), 2);
+  // In search as on the events page: the partners session for signed-in readers only, never its joining link.
+  assert.doesNotMatch(pageText((await anyone.get('/search?q=stalking+recognising')).body), /Stalking: recognising it/);
+  const found = await member.get('/search?q=stalking+recognising');
+  assert.match(pageText(found.body), /Stalking: recognising it and what to do/);
+  assert.ok(!found.body.includes('stalking-2288'));
+  assert.match(pageText((await anyone.get('/search?q=fraud+older+people')).body), /Fraud against older people: a lunchtime briefing/);
 });
 
 test('the reminder the day before goes once, with the joining link, only to those with a place', async () => {

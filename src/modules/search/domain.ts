@@ -10,6 +10,7 @@ export const SEARCH_KINDS = [
   { value: 'agreement', text: 'Community Safety Agreements' },
   { value: 'plan-action', text: 'Plan actions' },
   { value: 'bulletin', text: 'Bulletins' },
+  { value: 'session', text: 'Information sessions' },
   { value: 'original', text: 'Imported originals' },
 ] as const;
 /** Kinds only officers and administrators can ever find (an imported original may hold private business). */
