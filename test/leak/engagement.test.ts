@@ -147,3 +147,21 @@ test('each copy of a bulletin sent holds its own recipient’s address and links
     assert.deepEqual([...new Set(names)], [], `the copy to ${mine} names no other subscriber`);
   }
 });
+
+test('the e-mails a registration sends hold nothing of anyone else registered, and the joining link only with a place', async () => {
+  const db = t.database.db;
+  const soon = Date.now() + 5 * 86_400_000;
+  const small = await db.insertInto('engagement_sessions').values({
+    partnership_id: t.partnershipId, topic: 'A small public session', starts_at: new Date(soon), ends_at: new Date(soon + 3_600_000), online_link: M.joiningLink, capacity: 1, audience: 'public',
+    registration_opens_at: new Date(Date.now() - 86_400_000), registration_closes_at: new Date(soon),
+  }).returning('id').executeTakeFirstOrThrow();
+  await db.insertInto('engagement_registrations').values({ partnership_id: t.partnershipId, session_id: small.id, name: M.registrant, email: M.registrantEmail, organisation: M.registrantOrganisation, status: 'registered' }).execute();
+  const anyone = new Client(t.app);
+  await anyone.get(`/events/${small.id}`);
+  const before = smtp.messages.length;
+  const res = await anyone.post(`/events/${small.id}`, { name: 'A Newcomer', email: 'a.newcomer@example.org', organisation: '' });
+  assert.equal(res.statusCode, 303);
+  const [mail] = (await smtp.waitFor(before + 1)).slice(before);
+  assert.match(mail!.headers.get('subject')!, /^Waiting list: /);
+  for (const m of Object.values(M)) assert.ok(!mail!.raw.includes(m), `the e-mail to someone waiting holds ${m}`);
+});

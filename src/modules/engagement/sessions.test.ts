@@ -332,6 +332,23 @@ test('announce in the next bulletin: one click adds an article to the next draft
   assert.equal(article.link_url, `/events/${id}`);
   assert.ok(!article.body.includes('scams-5520'));
   assert.match(pageText((await officer.get(`/engagement/sessions/${id}`)).body), /Added to issue \d+ of the bulletin, in Events/);
+
+  // With no draft issue, the session is marked and the next issue started takes it.
+  const drafts = await db().selectFrom('engagement_issues').select('id').where('status', '=', 'draft').execute();
+  await db().deleteFrom('engagement_articles').where('issue_id', 'in', drafts.map((d) => d.id)).execute();
+  await db().deleteFrom('engagement_issues').where('id', 'in', drafts.map((d) => d.id)).execute();
+  const later = await makeSession({ topic: 'Safer nights out: the night-time economy', venue: 'The Corn Exchange, Brackenford' });
+  await officer.get(`/engagement/sessions/${later}`);
+  await officer.post(`/engagement/sessions/${later}/announce`, {});
+  assert.match(pageText((await officer.get(`/engagement/sessions/${later}`)).body), /It will be added to the next issue of the bulletin when it is started/);
+  assert.equal((await db().selectFrom('engagement_sessions').select('announce_in_next_bulletin').where('id', '=', later).executeTakeFirstOrThrow()).announce_in_next_bulletin, true);
+  const listId = (await db().selectFrom('engagement_lists').select('id').where('name', '=', 'Monthly bulletin').executeTakeFirstOrThrow()).id;
+  await officer.get('/engagement/bulletins/new');
+  const started = await officer.post('/engagement/bulletins/new', { title: 'Bulletin, winter', list_id: listId });
+  const issueId = /\/engagement\/bulletins\/([0-9a-f-]{36})/.exec(String(started.headers.location))![1]!;
+  const titles = (await db().selectFrom('engagement_articles').select('title').where('issue_id', '=', issueId).execute()).map((a) => a.title);
+  assert.deepEqual(titles, ['Information session: Safer nights out: the night-time economy']);
+  assert.equal((await db().selectFrom('engagement_sessions').select('announce_in_next_bulletin').where('id', '=', later).executeTakeFirstOrThrow()).announce_in_next_bulletin, false);
 });
 
 test('the API: officers list sessions with counts; the public API shows a session without its joining link and registers', async () => {
