@@ -22,7 +22,7 @@ export const domainAllowed = (email: string, allowed: readonly string[]) => emai
 /** Why a sign-in by the provider was refused: each reason has its own words. */
 export type Refusal =
   | 'no-flow' | 'used' | 'wrong-state' | 'provider-error' | 'code-refused' | 'expired-token' | 'wrong-issuer'
-  | 'wrong-audience' | 'wrong-nonce' | 'unverified-email' | 'no-email' | 'domain' | 'no-account' | 'not-set-up' | 'failed';
+  | 'wrong-audience' | 'wrong-nonce' | 'unverified-email' | 'no-email' | 'domain' | 'no-account' | 'failed';
 
 export const REFUSALS: Record<Refusal, string> = {
   'no-flow': 'This sign-in was not started in this browser, or took longer than 10 minutes. Start again.',
@@ -38,7 +38,6 @@ export const REFUSALS: Record<Refusal, string> = {
   'no-email': 'The provider did not say what your email address is. Ask your IT service desk to allow the email claim for this service.',
   domain: 'Your email address is not at a domain this partnership accepts for single sign-on. Sign in with your password, or ask an administrator.',
   'no-account': 'There is no account for your email address in this partnership. Ask an administrator to add you.',
-  'not-set-up': 'Single sign-on is not set up for this partnership.',
   failed: 'The sign-in could not be completed. Start again; if it keeps failing, tell an administrator.',
 };
 

@@ -8,7 +8,7 @@ import { Type } from '@sinclair/typebox';
 import * as oidc from 'openid-client';
 import { authorize, ssoResources } from '../../access/policy.ts';
 import { recordAudit } from '../../access/audit.ts';
-import { createSession, SESSION_COOKIE } from '../../access/sessions.ts';
+import { addressAllowed, createSession, SESSION_COOKIE, SIGN_IN_LIMIT, signInKeys } from '../../access/sessions.ts';
 import { safeNext } from '../../access/routes.ts';
 import { NotFoundError, ValidationError, type FieldError } from '../../web/errors.ts';
 import { firstValue } from '../../web/forms.ts';
@@ -120,13 +120,16 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
   }
 
   async function refuse(req: FastifyRequest, reply: FastifyReply, refusal: Refusal, s: SsoSettings | undefined, email: string | null = null) {
+    // Counted with failed passwords from the same address, so a client that keeps sending
+    // made-up answers is soon refused without a word written (see the callback).
+    await db.insertInto('sign_in_attempts').values({ key: signInKeys('', req.ip).address }).execute();
     await recordAudit(db, { kind: 'public', partnershipId: req.partnership.id }, {
       action: 'sign-in-refused', recordType: 'sso', recordId: req.partnership.id,
       summary: `Single sign-on refused (${refusal})${email ? ` for ${email}` : ''}`,
     });
     reply.clearCookie(FLOW_COOKIE, { path: '/sign-in/sso' });
     reply.header('cache-control', 'private, no-store');
-    return reply.code(refusal === 'not-set-up' ? 404 : 403).view('sso/views/refused.njk', {
+    return reply.code(403).view('sso/views/refused.njk', {
       title: 'You could not be signed in', section: 'sign-in', message: REFUSALS[refusal], providerName: s?.provider_name, canRetry: Boolean(s),
     });
   }
@@ -151,8 +154,14 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get(CALLBACK_PATH, async (req, reply) => {
+    if (!(await addressAllowed(db, signInKeys('', req.ip)))) {
+      reply.header('cache-control', 'private, no-store');
+      return reply.code(429).view('sso/views/refused.njk', {
+        title: 'You could not be signed in', section: 'sign-in', message: `Too many attempts to sign in from your network. Wait ${SIGN_IN_LIMIT.windowMinutes} minutes, then try again.`, canRetry: false,
+      });
+    }
     const s = await findSettings(db, req.partnership.id);
-    if (!s) return refuse(req, reply, 'not-set-up', s);
+    if (!s) throw new NotFoundError();
     const token = req.cookies[FLOW_COOKIE];
     const flow = token ? await findFlow(db, req.partnership.id, token) : undefined;
     if (!flow || flow.expires_at.getTime() < Date.now()) return refuse(req, reply, 'no-flow', s);

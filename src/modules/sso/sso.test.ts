@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createTestApp, Client, demoUsers, pageText, type TestApp } from '../../../test/support/app.ts';
 import { signInAtProvider, startTestProvider, type TestProvider } from './testProvider.ts';
 import { SSO_CLOCK } from './provider.ts';
+import { SIGN_IN_LIMIT } from '../../access/sessions.ts';
 
 let t: TestApp;
 let idp: TestProvider;
@@ -256,6 +257,31 @@ test('someone with no account is refused, or added as a member with no grants wh
   assert.equal((await ssoSignIn(again, 'newcomer')).statusCode, 303);
   assert.equal((await db.selectFrom('users').select('id').where('email', '=', accounts.newcomer.email).execute()).length, 1);
   assert.equal((await save(admin, { client_secret: '', allow_new_members: 'no' })).statusCode, 303);
+});
+
+test('a disabled user is refused, and a client that keeps sending made-up answers is soon refused outright', async () => {
+  const db = t.database.db;
+  const officerId = (await db.selectFrom('users').select('id').where('email', '=', demoUsers.officer).executeTakeFirstOrThrow()).id;
+  await admin.get(`/admin/users/${officerId}`);
+  assert.equal((await admin.post(`/admin/users/${officerId}/disable`, {})).statusCode, 303);
+  try {
+    const c = new Client(t.app);
+    assert.match(refusalText(await ssoSignIn(c, 'gwen')), /There is no account for your email address in this partnership/);
+    assert.equal((await me(c)).kind, 'public');
+  } finally {
+    await admin.get(`/admin/users/${officerId}`);
+    assert.equal((await admin.post(`/admin/users/${officerId}/enable`, {})).statusCode, 303);
+  }
+  await db.deleteFrom('sign_in_attempts').execute();
+  const bot = new Client(t.app);
+  const statuses: number[] = [];
+  for (let i = 0; i <= SIGN_IN_LIMIT.attemptsPerAddress; i++) statuses.push((await bot.get(`/sign-in/sso/callback?code=made-up-${i}&state=x`)).statusCode);
+  assert.equal(statuses.filter((s) => s === 403).length, SIGN_IN_LIMIT.attemptsPerAddress);
+  assert.equal(statuses.at(-1), 429);
+  const auditedBefore = (await db.selectFrom('audit_log').select('id').where('action', '=', 'sign-in-refused').execute()).length;
+  assert.equal((await bot.get('/sign-in/sso/callback?code=more&state=x')).statusCode, 429);
+  assert.equal((await db.selectFrom('audit_log').select('id').where('action', '=', 'sign-in-refused').execute()).length, auditedBefore, 'nothing written once refused');
+  await db.deleteFrom('sign_in_attempts').execute();
 });
 
 test('signing out ends the session here and offers the provider’s own sign-out', async () => {
