@@ -8,6 +8,9 @@ import { findDates } from './import/text.ts';
 import { Input } from '../../web/validate.ts';
 import { formatDate } from '../../web/nunjucks.ts';
 
+/** A minute number as printed: "41", "24/31", "16/09/6/18vii", "5.1", "(a)". */
+export const PRINTED_MINUTE = /^[A-Za-z0-9(][A-Za-z0-9./()\-]{0,39}$/;
+
 export type DraftAttendanceKind = 'present' | 'also-present' | 'in-attendance' | 'apologies';
 
 export const DRAFT_ATTENDANCE_KINDS: readonly { value: DraftAttendanceKind; text: string }[] = [
@@ -122,8 +125,9 @@ export function buildDraft(reading: DocumentReading, paragraphs: string[][][], b
         notes.push(`Item '${item.title}': '${item.agendaCode}' is not an agenda code (a section letter and a number, such as B2), so the item will be given one`);
         code = null;
       }
+      // Kept as printed ("24/31", "5.1"); only a number the record cannot hold at all is left out.
       let minuteNumber = item.minuteNumber;
-      if (minuteNumber && !/^\d{1,6}$/.test(minuteNumber)) {
+      if (minuteNumber && !PRINTED_MINUTE.test(minuteNumber)) {
         unnumbered.push(minuteNumber);
         minuteNumber = null;
       }
@@ -139,7 +143,7 @@ export function buildDraft(reading: DocumentReading, paragraphs: string[][][], b
     });
     if (unnumbered.length) {
       const shown = unnumbered.slice(0, 3).map((n) => `'${n}'`).join(', ');
-      notes.push(`${unnumbered.length === 1 ? `Minute number ${shown} is` : `Minute numbers such as ${shown} are`} not whole numbers, so ${unnumbered.length === 1 ? 'it is' : `${unnumbered.length} items are`} left unnumbered; enter a number where the minutes should keep one`);
+      notes.push(`${unnumbered.length === 1 ? `Minute number ${shown} is` : `Minute numbers such as ${shown} are`} not in a form the record can hold, so ${unnumbered.length === 1 ? 'it is' : `${unnumbered.length} items are`} left unnumbered; enter a number where the minutes should keep one`);
     }
     if (unknownRestriction) {
       notes.push(`${unknownRestriction} item${unknownRestriction === 1 ? '' : 's'}${m.date ? ` of ${formatDate(m.date)}` : ''} do not say whether they were held in private; they are marked open. Tick "Held in private" where they were`);
@@ -190,7 +194,7 @@ export function applyForm(draft: Draft, body: unknown): { draft: Draft; errors: 
         const c = text(f.item(mi, ii, 'code'), 'The item code', 10);
         return c ? normaliseCode(c) : null;
       })(),
-      minuteNumber: text(f.item(mi, ii, 'minute'), 'The minute number', 10),
+      minuteNumber: text(f.item(mi, ii, 'minute'), 'The minute number', 40),
       title: text(f.item(mi, ii, 'title'), 'The title', 300) ?? '',
       restricted: ticked(f.item(mi, ii, 'restricted')),
       resolutions: item.resolutions.map((_r, ri) => text(f.resolution(mi, ii, ri), 'The resolution', 5000) ?? '').filter((r) => r.trim() !== ''),
@@ -286,9 +290,10 @@ export function draftProblems(draft: Draft, sections: readonly SectionChoice[]):
       }
       if (item.minuteNumber) {
         if (m.role !== 'minutes') fail(f.item(mi, ii, 'minute'), `${label}: an agenda has no minute numbers. Leave it blank`);
-        else if (!/^\d{1,6}$/.test(item.minuteNumber) || Number(item.minuteNumber) < 1) fail(f.item(mi, ii, 'minute'), `${label}: enter the minute number as a whole number, such as 41, or leave it blank`);
+        else if (!PRINTED_MINUTE.test(item.minuteNumber) || (/^\d+$/.test(item.minuteNumber) && (item.minuteNumber.length > 6 || Number(item.minuteNumber) < 1)))
+          fail(f.item(mi, ii, 'minute'), `${label}: enter the minute number as printed, such as 41 or 24/31, or leave it blank`);
         else {
-          const n = String(Number(item.minuteNumber));
+          const n = /^\d+$/.test(item.minuteNumber) ? String(Number(item.minuteNumber)) : item.minuteNumber;
           const before = minutes.get(n);
           if (before !== undefined) fail(f.item(mi, ii, 'minute'), `${label}: minute ${n} is also given to item ${before + 1}. Correct one of them, or leave one blank`);
           else minutes.set(n, ii);

@@ -274,7 +274,9 @@ async function createMeetingFrom(ctx: Context, trx: Tx, bodyId: string, m: Draft
     const label = `${when}, ${item.minuteNumber ? `minute ${item.minuteNumber}` : `item ${current.code}`}`;
     await attempt(() => updateAgendaItem(ctx, meeting.id, itemId, {
       section_id: current.section_id, title: current.title, description: current.description ?? '', kind: current.kind, code: current.code,
-      minuted: 'true', minute_number: item.minuteNumber ? String(Number(item.minuteNumber)) : '',
+      // A plain number keeps its place in the body's run of numbers; any other is kept as printed.
+      minuted: 'true', minute_number: item.minuteNumber && /^\d+$/.test(item.minuteNumber) ? String(Number(item.minuteNumber)) : '',
+      minute_printed: item.minuteNumber && !/^\d+$/.test(item.minuteNumber) ? item.minuteNumber : '',
     }), f.item(mi, ii, 'minute'), label);
   }
 

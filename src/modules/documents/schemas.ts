@@ -40,7 +40,7 @@ const Attendee = Type.Object({
 const Action = Type.Object({ include: Type.Boolean(), owner: Type.String(), text: Type.String(), due: Nullable(IsoDate) });
 const Item = Type.Object({
   include: Type.Boolean(),
-  minuteNumber: Nullable(Type.String({ description: 'A whole number, as printed' })),
+  minuteNumber: Nullable(Type.String({ description: 'As printed: 41, 24/31, 16/09/6/18vii, 5.1' })),
   code: Nullable(Type.String({ description: 'Agenda code: a section letter and a number, such as B2' })),
   title: Type.String(),
   restricted: Type.Boolean({ description: 'Held without the press and public' }),

@@ -54,6 +54,8 @@ async function itemForChange(ctx: Context, trx: Tx, meeting: MeetingRow, itemId:
   return item;
 }
 
+const PRINTED_MINUTE = /^[A-Za-z0-9(][A-Za-z0-9./()\-]{0,39}$/;
+
 function readItem(body: unknown) {
   const input = new Input(body);
   const section_id = input.id('section_id', 'Select the section of the agenda');
@@ -66,11 +68,14 @@ function readItem(body: unknown) {
   const code = codeRaw ? codeRaw.toUpperCase().replace(/([A-Z][0-9]+)([A-Z])$/, (_m, a: string, b: string) => a + b.toLowerCase()) : null;
   const minuted = input.has('minuted') ? input.boolean('minuted') : true;
   const minute_number = input.optionalInteger('minute_number', 'The minute number', 1, 1_000_000);
+  // A number as printed ("24/31", "16/09/6/18vii", "5.1"); a plain number goes in minute_number.
+  const printedRaw = input.optionalText('minute_printed', 'The minute number as printed', 40);
+  if (printedRaw && !PRINTED_MINUTE.test(printedRaw)) input.fail('minute_printed', 'Enter the minute number as printed, in letters, digits and / . ( ) - only, such as 24/31');
   const paragraph = input.optionalOneOf('exemption_paragraph', exemptionParagraphValues, 'Select the paragraph of Schedule 12A the item is exempt under, from 1 to 7');
   const paper_expected = input.boolean('paper_expected');
   return {
     input, values: { section_id, title, description, kind, presenter_person_id, presenter_name, code, minuted, paper_expected },
-    minute_number, minuteNumberGiven: input.has('minute_number'), paperExpectedGiven: input.has('paper_expected'),
+    minute_number, minuteNumberGiven: input.has('minute_number'), minute_printed: printedRaw && !/^\d+$/.test(printedRaw) ? printedRaw : null, printedGiven: input.has('minute_printed'), paperExpectedGiven: input.has('paper_expected'),
     exemptionParagraph: paragraph ? Number(paragraph) : null,
   };
 }
@@ -144,11 +149,19 @@ function nextFreeCode(items: readonly { code: string }[], letter: string): strin
 }
 
 export async function updateAgendaItem(ctx: Context, meetingId: string, itemId: string, body: unknown) {
-  const { input, values, minute_number, minuteNumberGiven, exemptionParagraph, paperExpectedGiven } = readItem(body);
+  const { input, values, minute_number, minuteNumberGiven, minute_printed, printedGiven, exemptionParagraph, paperExpectedGiven } = readItem(body);
   const partnershipId = ctx.actor.partnershipId;
   return inTransaction(ctx, async (trx) => {
     const meeting = await meetingForChange(ctx, trx, meetingId);
     const before = await itemForChange(ctx, trx, meeting, itemId);
+    // The printed number goes where it is given; a new whole number replaces an old printed one.
+    let minutePrinted = printedGiven ? minute_printed : minuteNumberGiven && minute_number !== before.minute_number ? null : before.minute_printed;
+    if (minutePrinted !== before.minute_printed && before.minute_printed !== null && meeting.minutes_numbers_fixed_at) {
+      throw new ConflictError(`The minutes were published, so minute ${before.minute_printed} keeps its number`, 'minute_printed');
+    }
+    if (minutePrinted !== null && meeting.status !== 'minutes-draft' && minutePrinted !== before.minute_printed) {
+      throw new ConflictError('Minute numbers are given once the minutes are started: record the meeting as held, then choose “Write the minutes”', 'minute_printed');
+    }
     const section = await checkItemRefs(ctx, trx, input, meeting, values);
     // Sending back the automatic code (as an edit form does) leaves it automatic.
     const givenCode = values.code === before.code && !before.code_fixed ? null : values.code;
@@ -184,7 +197,10 @@ export async function updateAgendaItem(ctx: Context, meetingId: string, itemId: 
     if (!values.minuted && meeting.minutes_numbers_fixed_at && before.minute_number !== null) {
       throw new ConflictError(`The minutes were published, so minute ${before.minute_number} stays in them`, 'minuted');
     }
-    if (!values.minuted) minuteNumber = null;
+    if (!values.minuted) {
+      minuteNumber = null;
+      minutePrinted = null;
+    }
     let position = before.position;
     if (sectionChanged) {
       const items = await listAgendaItems(trx, partnershipId, meeting.id);
@@ -199,7 +215,7 @@ export async function updateAgendaItem(ctx: Context, meetingId: string, itemId: 
       section_id: section.id, position, title: values.title, description: values.description, kind: values.kind,
       presenter_person_id: values.presenter_person_id, presenter_name: values.presenter_name, restricted: section.restricted,
       exemption_paragraph: paragraphFor(section, exemptionParagraph, before.exemption_paragraph),
-      code: givenCode ?? (movedLate ? nextFreeCode(otherItems, section.code) : before.code), code_fixed: givenCode !== null, minuted: values.minuted, minute_number: minuteNumber,
+      code: givenCode ?? (movedLate ? nextFreeCode(otherItems, section.code) : before.code), code_fixed: givenCode !== null, minuted: values.minuted, minute_number: minuteNumber, minute_printed: minutePrinted,
       previous_meeting_id: previousMeetingId, paper_expected: paperExpectedGiven ? values.paper_expected : before.paper_expected, updated_at: new Date(),
     }).where('partnership_id', '=', partnershipId).where('id', '=', itemId).execute();
     // Papers follow their item into or out of a restricted section.

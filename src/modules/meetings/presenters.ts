@@ -40,7 +40,7 @@ export function presentMeetingDetail(view: MeetingView) {
           withheldItems: s.withheld.map((w) => ({ code: w.code, exemptionParagraph: w.exemptionParagraph, notice: w.notice })),
           items: s.items.map((i) => ({
             id: i.id, code: i.code, order: ++order, sectionCode: s.code, title: i.title, description: i.description, kind: i.kind,
-            presenter: i.presenter, presenterPersonId: i.presenter_person_id, restricted: i.restricted, exemptionParagraph: i.exemption_paragraph, minuted: i.minuted, minuteNumber: i.minute_number,
+            presenter: i.presenter, presenterPersonId: i.presenter_person_id, restricted: i.restricted, exemptionParagraph: i.exemption_paragraph, minuted: i.minuted, minuteNumber: i.minute_number, minutePrinted: i.minute_printed ?? null,
             previousMeetingId: i.previous_meeting_id, electionId: i.election_id, papers: i.papers.map(presentPaper), generatedText: i.generatedText,
             paperExpected: i.paper_expected, supplement: i.supplement, pending: i.pending,
           })),
@@ -55,10 +55,10 @@ export function presentMeetingDetail(view: MeetingView) {
       ? {
         draft: view.minutesDraft,
         range: view.minuteRange,
-        items: view.items.filter((i) => i.minute_number !== null || i.paragraphs.length || i.resolutions.length)
+        items: view.items.filter((i) => i.minute_number !== null || i.minute_printed !== null || i.paragraphs.length || i.resolutions.length)
           .sort((a, b) => (a.minute_number ?? Number.MAX_SAFE_INTEGER) - (b.minute_number ?? Number.MAX_SAFE_INTEGER))
           .map((i) => ({
-            itemId: i.id, code: i.code, minuteNumber: i.minute_number, title: i.title, restricted: i.restricted,
+            itemId: i.id, code: i.code, minuteNumber: i.minute_number, minutePrinted: i.minute_printed ?? null, title: i.title, restricted: i.restricted,
             paragraphs: i.paragraphs.map((p) => ({ id: p.id, number: p.number, text: p.text })),
             resolutions: i.resolutions.map((r) => ({ id: r.id, label: r.label, text: r.text, confirmsMeetingId: r.confirms_meeting_id })),
             declarations: i.declarations.map((d) => ({ id: d.id, personId: d.person_id, personName: d.personName, interest: d.interest })),

@@ -37,7 +37,8 @@ export const AgendaItem = Type.Object({
   presenter: Nullable(Type.String()), presenterPersonId: Nullable(Id), restricted: Type.Boolean(),
   exemptionParagraph: Nullable(Type.Integer({ description: 'Of a restricted item: the paragraph (1-7) of Part 1 of Schedule 12A to the Local Government Act 1972 it is exempt under' })),
   minuted: Type.Boolean(),
-  minuteNumber: Nullable(Type.Integer()), previousMeetingId: Nullable(Id), electionId: Nullable(Id), papers: Type.Array(Paper),
+  minuteNumber: Nullable(Type.Integer()),
+  minutePrinted: Nullable(Type.String({ description: 'The minute number as printed where it is not a whole number: 24/31, 5.1' })), previousMeetingId: Nullable(Id), electionId: Nullable(Id), papers: Type.Array(Paper),
   generatedText: Nullable(Type.String({ description: 'For the dates of future meetings: the words worked out from the schedule' })),
   paperExpected: Type.Boolean({ description: 'The item needs a paper: publishing warns while none is attached' }),
   supplement: Nullable(Type.Integer({ description: 'The supplementary agenda that published this late item' })),
@@ -65,7 +66,8 @@ export const Amendment = Type.Object({
 });
 
 export const Minute = Type.Object({
-  itemId: Id, code: Type.String(), minuteNumber: Nullable(Type.Integer()), title: Type.String(), restricted: Type.Boolean(),
+  itemId: Id, code: Type.String(), minuteNumber: Nullable(Type.Integer()),
+  minutePrinted: Nullable(Type.String({ description: 'The minute number as printed where it is not a whole number: 24/31, 5.1' })), title: Type.String(), restricted: Type.Boolean(),
   paragraphs: Type.Array(Paragraph), resolutions: Type.Array(Resolution), declarations: Type.Array(Declaration),
 });
 

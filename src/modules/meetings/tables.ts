@@ -112,6 +112,8 @@ export interface AgendaItemsTable {
   election_id: string | null;
   minuted: Generated<boolean>;
   minute_number: number | null;
+  /** The minute number as printed where it is not a plain number ("24/31", "5.1"), migration 028. */
+  minute_printed: Generated<string | null>;
   /** Added after the agenda was published; public once a supplement publishes it (014). */
   late: Generated<boolean>;
   supplement_id: Generated<string | null>;

@@ -738,6 +738,12 @@ export function readDocument(text: string, source: string, options: ReadOptions 
     warnings.push(...nameWarnings(meeting.attendance, meetingTraces, ctx.tools, vocab));
   }
   warnings.push(...placeholderWarnings(ctx, traces));
+  // A reading with no items must say so: a clerk would otherwise accept an empty draft.
+  for (const meeting of meetings) {
+    if (meeting.items.length) continue;
+    const what = meeting.role === 'agenda' ? 'agenda' : 'minutes';
+    warnings.push(`no items were found in the ${what}${meeting.date ? ` of ${meeting.date}` : ''}: the layout was not recognised, so the draft has no items; check the document and add its items by hand`);
+  }
   return { source, documentKind, body, meetings, reports, warnings: [...new Set(warnings)] };
 }
 
