@@ -312,6 +312,30 @@ function readAttendance(ctx: Ctx, start: number, end: number, stopAt: Set<number
 
 // ---------------------------------------------------------------- items
 
+// A decision worded inside a sentence: "Committee resolved to note ...", "It was proposed by X,
+// seconded by Y and unanimously agreed that ...", "The Council agreed to ...".
+const DECIDED_IN_PROSE = /\b(?:resolved|agreed|decided)\s+(?:unanimously\s+|by\s+\w+\s+votes?\s+)?((?:that|to)\b.*)$/i;
+// The last minutes approved: "The Minutes of the meeting held on ... were agreed as a true record."
+const MINUTES_APPROVED = /^(?:the\s+)?minutes\s+of\b.*\b(?:agreed|approved|confirmed|accepted|adopted)\s+as\s+(?:a\s+)?(?:true|correct|accurate)\b/i;
+
+function decisionsInProse(text: string, abbreviations: Set<string>): string[] {
+  const out: string[] = [];
+  for (const sentence of sentences(text, abbreviations)) {
+    if (MINUTES_APPROVED.test(sentence)) {
+      out.push(sentence.trim());
+      continue;
+    }
+    const m = DECIDED_IN_PROSE.exec(sentence);
+    // "agreed to abide by", "agreed to attend": a decision of the meeting names who decided or is impersonal.
+    if (!m) continue;
+    const lead = sentence.slice(0, m.index);
+    if (!/\b(?:it\s+was|was|were|council|committee|board|members|meeting|partnership|group|panel|councillors|all)\s*(?:\w+\s+)?$/i.test(lead) && !/\b(?:seconded|proposed)\b/i.test(lead)) continue;
+    if (/\b(?:not\s+)$/i.test(lead)) continue;
+    out.push(m[1]!.trim());
+  }
+  return out;
+}
+
 interface ItemBuild {
   item: ItemReading;
   trace: ItemTrace;
@@ -339,6 +363,8 @@ function readItem(ctx: Ctx, heading: Heading, end: number, restricted: boolean |
   const blocks = buildBlocks(cleaned, vocab);
   const finder = new ActionFinder({ vocab, tools: ctx.tools, abbreviations: ctx.abbreviations, meetingYear });
   const resolutions: string[] = [];
+  // Decisions worded in prose count where the item has no formal RESOLVED of its own.
+  const proseDecisions: string[] = [];
   const paras: string[] = [];
   const paragraphNumbers: number[] = [];
   for (let i = 0; i < blocks.length; i++) {
@@ -351,6 +377,7 @@ function readItem(ctx: Ctx, heading: Heading, end: number, restricted: boolean |
     if (b.kind !== 'resolved') {
       finder.readParagraph(b.text);
       if (b.text.trim()) paras.push(b.text.trim());
+      proseDecisions.push(...decisionsInProse(b.text, ctx.abbreviations));
       continue;
     }
     const text = b.text.replace(ctx.resolutionRe, '').trim();
@@ -391,6 +418,12 @@ function readItem(ctx: Ctx, heading: Heading, end: number, restricted: boolean |
         finder.readParagraph(rest.join(' '));
         paras.push(rest.join(' '));
       }
+    }
+  }
+  if (resolutions.length === 0) {
+    for (const decision of proseDecisions) {
+      resolutions.push(decision);
+      finder.readResolutionClause(decision, null);
     }
   }
   const item: ItemReading = {
