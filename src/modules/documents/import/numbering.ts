@@ -85,7 +85,9 @@ export function splitRunIn(text: string): string {
 }
 
 const CONNECTOR = /^(?:of|and|for|the|to|on|in|from|a|an|at|by|with|&|-|–|—|\/|re|ref|or|v|vs)$/i;
-const STARTER = /^(?:It|There|The|This|These|That|Those|A|An|Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Councillors|Members|We|He|She|They|All|Having|Following|Noted|Resolved|RESOLVED|Proposed|Agreed|Cheques|One|Two|Three|None|Nothing|No)$/;
+const STARTER = /^(?:It|There|The|This|These|That|Those|A|An|Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Councillors|Cllrs|Members|Apologies|We|He|She|They|All|Having|Following|Noted|Resolved|RESOLVED|Proposed|Agreed|Cheques|One|Two|Three|None|Nothing|No)$/;
+
+const CLAUSE = /^(?:It|There|The|This|These|Apologies|None|Noted|Resolved|RESOLVED)$/;
 
 /**
  * A run-in heading's title and the text after it: "Apologies There were none." gives
@@ -101,12 +103,15 @@ export function runInTitle(text: string): { title: string; rest: string } {
     const inParens = depth > 0 || w.startsWith('(');
     depth += (w.match(/\(/g)?.length ?? 0) - (w.match(/\)/g)?.length ?? 0);
     if (depth < 0) depth = 0;
-    if (k > 0 && !inParens && (STARTER.test(w) || /^[•▪]$/.test(w))) return split(words, k);
+    const afterConnector = k > 0 && CONNECTOR.test(words[k - 1]!);
+    if (k > 0 && !inParens && ((STARTER.test(w.replace(/[.,;:!?]+$/, '')) && !afterConnector) || /^[•▪]$/.test(w))) return split(words, k);
     if (/:$/.test(w)) return { title: words.slice(0, k + 1).join(' ').replace(/:$/, ''), rest: words.slice(k + 1).join(' ') };
     if (k > 0 && !inParens && /^[a-z]/.test(w) && !CONNECTOR.test(w)) {
       // A lower-case word: the heading is a sentence; it runs to the sentence's end.
       for (let j = k; j < words.length && j < 45; j++) {
         if (/^[•▪]$/.test(words[j]!)) return split(words, j);
+        // "Apologies for absence Apologies were received": a clause opens inside a lower-case title.
+        if (j < k + 8 && CLAUSE.test(words[j]!.replace(/[.,;:!?]+$/, '')) && !CONNECTOR.test(words[j - 1]!)) return split(words, j);
         if (/:$/.test(words[j]!)) return { title: words.slice(0, j + 1).join(' ').replace(/:$/, ''), rest: words.slice(j + 1).join(' ') };
         if (sentenceEnd(words[j]!)) return split(words, j + 1);
       }
@@ -118,5 +123,8 @@ export function runInTitle(text: string): { title: string; rest: string } {
 }
 
 function split(words: string[], k: number): { title: string; rest: string } {
-  return { title: words.slice(0, k).join(' ').replace(/\s+\d{1,2}\.$/, ''), rest: words.slice(k).join(' ') };
+  const title = words.slice(0, k).join(' ').replace(/\s+\d{1,2}\.$/, '');
+  const rest = words.slice(k).join(' ');
+  // A heading that is itself a sentence ("The Minutes ... were agreed as a true record.") is also the minute's text.
+  return { title, rest: k >= 6 && /[.!?]$/.test(title) ? `${title} ${rest}`.trim() : rest };
 }

@@ -168,6 +168,13 @@ function findHeadings(ctx: Ctx, start: number, end: number, pageMode: boolean): 
       if (runTitle && /^[A-Z0-9"'‘“(]/.test(runTitle)) weak.push({ ...heading, title: runTitle, pages: null, lead: split.rest || undefined, num: shape.top, sub: shape.sub, runIn: true });
     }
   }
+  // "05/24", "06/24" or "24/031", "24/032": the part that changes is the running number.
+  const slashed = weak.filter((w) => /^\d+(?:\/\d+)+$/.test(w.minuteNumber ?? ''));
+  if (slashed.length >= 2) {
+    const parts = slashed.map((w) => w.minuteNumber!.split('/'));
+    const varying = parts[0]!.map((_, k) => k).filter((k) => new Set(parts.map((p) => p[k])).size > 1);
+    if (parts.every((p) => p.length === parts[0]!.length) && varying.length === 1) slashed.forEach((w, i) => (w.num = Number(parts[i]![varying[0]!])));
+  }
   // Sub-numbers ("5.1") are paragraphs of their minute where that minute ("5", "5.0") is there.
   const tops = new Set(weak.filter((w) => !w.sub && w.num !== null).map((w) => w.num));
   for (const h of strong) {

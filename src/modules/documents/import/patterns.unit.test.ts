@@ -1,0 +1,85 @@
+// One invented document per layout pattern the reader must handle (issue 17): each in the
+// style of a different kind of council, none copied from a real record.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { importBytes } from './importer.ts';
+import { readDocument } from './reader.ts';
+import { continues, runInTitle, splitRunIn } from './numbering.ts';
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+const items = (text: string, name = 'minutes.txt') => readDocument(text, name).meetings[0]!.items;
+
+test('minute numbers of many schemes are kept as printed', () => {
+  const schemes: [string, string, string][] = [
+    ['40.', '41.', '40'], ['12/24', '13/24', '12/24'], ['24/031', '24/032', '24/031'], ['16/09/6/18vii', '16/09/6/18viii', '16/09/6/18vii'], ['1.0', '2.0', '1.0'], ['5.1', '5.2', '5.1'],
+  ];
+  for (const [printed, next, stored] of schemes) {
+    const text = `MINUTES of a meeting of Ashcombe Parish Council held on Monday 3 March 2025 at 7pm in the Village Hall\n\nPresent: Cllr A Bell (Chair), Cllr C Dunn\n\n${printed} Declarations of interest\n\nNone were made.\n\n${next} Playing field\n\nRESOLVED to repair the gate.\n`;
+    const found = items(text);
+    assert.equal(found[0]?.minuteNumber, stored, `${printed}: ${JSON.stringify(found.map((i) => i.minuteNumber))}`);
+    assert.equal(found[0]?.title, 'Declarations of interest');
+    assert.equal(found.length, 2, printed);
+  }
+});
+
+test('numbers such as 5.1 under a minute 5 are paragraphs of that minute, not items', () => {
+  const text = `Brindle Town Council\n\nMinutes of the meeting of the Town Council held on Tuesday 4 February 2025 at 7pm at the Guildhall.\n\n4. Apologies\n\nNone.\n\n5. Highways\n\n5.1 The Clerk reported that the pothole on Mill Lane had been filled.\n\n5.2 Members noted the bus shelter repair.\n\n6. Finance\n\nRESOLVED to approve the payments.\n`;
+  assert.deepEqual(items(text).map((i) => [i.minuteNumber, i.title]), [['4', 'Apologies'], ['5', 'Highways'], ['6', 'Finance']]);
+});
+
+test('a run-in heading is split into number, title and text', () => {
+  assert.deepEqual(runInTitle('Apologies for absence Apologies were received from Cllr Fox.'), { title: 'Apologies for absence', rest: 'Apologies were received from Cllr Fox.' });
+  assert.deepEqual(runInTitle('Election of Chairman It was proposed that Cllr Hale remain.'), { title: 'Election of Chairman', rest: 'It was proposed that Cllr Hale remain.' });
+  assert.equal(runInTitle('The Minutes of the meeting held on 3 March were agreed as a true record. Signed.').title, 'The Minutes of the meeting held on 3 March were agreed as a true record.');
+  const text = `Minutes of the meeting of Croft End Parish Council held on Wednesday 5 March 2025 at 7.30pm at the School.\n\n05/24 Apologies for absence Apologies were received from Cllr Fox and Cllr Hale.\n\n06/24 Declarations of interest There were none.\n\n07/24 Allotments The Council considered the waiting list. It was agreed that the Clerk write to the tenants.\n`;
+  const r = readDocument(text, 'croft.txt');
+  const m = r.meetings[0]!;
+  assert.deepEqual(m.items.map((i) => [i.minuteNumber, i.title]), [['05/24', 'Apologies for absence'], ['06/24', 'Declarations of interest'], ['07/24', 'Allotments']]);
+  assert.deepEqual(m.attendance.apologies.map((a) => a.name), ['Cllr Fox', 'Cllr Hale']);
+  assert.deepEqual(m.items[2]!.resolutions, ['that the Clerk write to the tenants.']);
+});
+
+test('minutes run together in one paragraph are split where the numbering goes on', () => {
+  assert.ok(continues([4, 0], [4, 1]) && continues([4, 1], [5, 0]) && continues([5], [6]) && !continues([5], [3]) && !continues([2, 1], [7, 0]));
+  const para = 'MARSH GIBBON PARISH COUNCIL Minutes of the Parish Council Meeting held on 9th June 2025 at 7.30pm in the Pavilion. 1.0 Apologies There were no apologies. 2.0 Declarations of Interest 2.1 Cllr Pike declared an interest in item 4.0. 3.0 The Minutes of the meeting held on 12th May 2025 were agreed as a true record. Prop. AP, 2nd JS, All agreed. 4.0 Playground 4.1 The Council agreed to replace the swing seats at a cost of £240.';
+  assert.equal(splitRunIn(para).split('\n\n').length, 7);
+  const found = items(`${para}\n`);
+  assert.deepEqual(found.map((i) => i.minuteNumber), ['1.0', '2.0', '3.0', '4.0']);
+  assert.deepEqual(found.map((i) => i.title), ['Apologies', 'Declarations of Interest', 'The Minutes of the meeting held on 12th May 2025 were agreed as a true record.', 'Playground']);
+  assert.deepEqual(found[2]!.resolutions, ['The Minutes of the meeting held on 12th May 2025 were agreed as a true record.']);
+  assert.deepEqual(found[3]!.resolutions, ['to replace the swing seats at a cost of £240.']);
+});
+
+test('a minute run into the paragraph of the one before is split out after the sentence ends', () => {
+  const text = `MINUTES OF HOLME PARISH COUNCIL MEETING HELD AT THE CHURCH ON MONDAY 12th MAY 2025\n\n1. Election of Chairman It was proposed and seconded that Cllr Rowe remain as Chairman.\n\n2. Apologies None.\n\n3. Election of Vice-Chairman It was agreed that Cllr Bain remain as Vice-Chairman. 4. Planning No applications had been received.\n`;
+  assert.deepEqual(items(text).map((i) => [i.minuteNumber, i.title]), [['1', 'Election of Chairman'], ['2', 'Apologies'], ['3', 'Election of Vice-Chairman'], ['4', 'Planning']]);
+});
+
+test('an item is restricted only where the document says it is held without press and public', () => {
+  const text = `Minutes of the meeting of Fenton Community Council held on Thursday 6 March 2025 at 7pm at the Hall.\n\n10. Footpaths\n\nNoted.\n\n11. Exclusion of the press and public\n\nRESOLVED that the press and public be excluded for the next item.\n\n12. Staffing matter\n\nRESOLVED to accept the recommendation.\n`;
+  assert.deepEqual(items(text).map((i) => [i.minuteNumber, i.restricted]), [['10', false], ['11', false], ['12', true]]);
+});
+
+test('decisions worded in prose are read where an item has no RESOLVED', () => {
+  const text = `Minutes of the meeting of Upper Wyre Town Council held on Monday 10 March 2025 at 7pm at the Town Hall.\n\n21. Minutes\n\nIt was proposed by Cllr Lee, seconded by Cllr Shaw and unanimously agreed that the minutes of the last meeting were correct.\n\n22. Grants\n\nCommittee resolved to award £300 to the youth club. Cllr Lee agreed to attend the opening.\n\n23. Planning\n\nRESOLVED to raise no objection.\n\nThe Council agreed to write to the applicant.\n`;
+  const found = items(text);
+  assert.deepEqual(found[0]!.resolutions, ['that the minutes of the last meeting were correct.']);
+  assert.deepEqual(found[1]!.resolutions, ['to award £300 to the youth club.'], 'a councillor agreeing to attend is not a decision of the meeting');
+  assert.deepEqual(found[2]!.resolutions, ['to raise no objection.'], 'prose agreements beside a formal RESOLVED are discussion');
+});
+
+test('Markdown with front matter and bold numbered headings is read as Markdown', async () => {
+  const md = `---\ntitle: "Kilby Parish Council Minutes for Tuesday, 7 January 2025"\nauthor: A Clerk\n---\n\nA Parish Council meeting was held in the Reading Room, Kilby, on Tuesday, 7 January 2025\n\nPresent: Mr Tom Hart, Mrs Ann Cole, Councillors\n\n**1\\. Apologies**\n\nThere were no apologies.\n\n**2\\. Bus shelter**\n\nRESOLVED: That the shelter be repainted.\n`;
+  const r = await importBytes(bytes(md), 'kilby.md');
+  assert.equal(r.body, 'Kilby Parish Council');
+  const m = r.meetings[0]!;
+  assert.equal(m.date, '2025-01-07');
+  assert.deepEqual(m.items.map((i) => [i.minuteNumber, i.title, i.resolutions]), [['1', 'Apologies', []], ['2', 'Bus shelter', ['That the shelter be repainted.']]]);
+  assert.ok(!r.reports.length, 'the front matter is not read as content');
+});
+
+test('a document whose items cannot be found says so instead of giving a silent empty draft', () => {
+  const r = readDocument('Notes from the walkabout\n\nWe walked the village and looked at the verges and the pond. Everyone enjoyed it.\n', 'walk.txt');
+  assert.equal(r.meetings[0]!.items.length, 0);
+  assert.ok(r.warnings.some((w) => /no items were found/.test(w)), JSON.stringify(r.warnings));
+});
