@@ -61,6 +61,9 @@ export interface ParsedList {
   joined: string[];
 }
 
+const PLURAL_TITLE = /^(Cllrs|Councillors|Messrs)\.?\s+(?=[A-Z])/;
+const SINGULAR: Record<string, string> = { cllrs: 'Cllr', councillors: 'Councillor', messrs: 'Mr' };
+
 /** Reads "Mr A Smith (Chair), Ms B Jones, OBE and Cllr C Brown" into people. */
 export function parseNameList(text: string, tools: NameTools): ParsedList {
   const cleaned = text
@@ -69,14 +72,24 @@ export function parseNameList(text: string, tools: NameTools): ParsedList {
     .replace(/\s+/g, ' ');
   const joined: string[] = [];
   if (!cleaned || /^(none|nil|n\/a|no apologies.*|none received|-)$/i.test(cleaned)) return { attendees: [], joined };
-  const pieces = splitOutsideBrackets(cleaned, /\s*[,;]\s*|\s+and\s+|\s+&\s+/y);
+  // "Cllrs Hodivala, Hewett and Wood", "Councillors Alun Davies, Kim Davies": the title is each one's.
+  const plural = PLURAL_TITLE.exec(cleaned);
+  const shared = plural ? SINGULAR[plural[1]!.toLowerCase()]! : null;
+  const pieces = splitOutsideBrackets(plural ? cleaned.slice(plural[0].length) : cleaned, /\s*[,;]\s*|\s+and\s+|\s+&\s+/y);
   const attendees: Attendee[] = [];
   for (let piece of pieces) {
     piece = piece.trim().replace(/^(?:and|&)\s+/i, '').trim();
     if (!piece) continue;
+    if (shared && !tools.leading.test(piece) && /^[A-Z]/.test(piece) && !/\b(?:council|county|borough|district)\b/i.test(piece)) piece = `${shared} ${piece}`;
     let role: string | null = null;
+    // "Olive Hart – Town Clerk": a role after a spaced dash.
+    const dashed = /^(.+?)\s+[-–—]\s+(.+)$/.exec(piece);
+    if (dashed && dashed[1]!.split(' ').length <= 5) {
+      role = dashed[2]!.trim();
+      piece = dashed[1]!.trim();
+    }
     const r = /\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*$/.exec(piece);
-    if (r) {
+    if (r && !role) {
       role = r[1]!.trim() || null;
       piece = piece.slice(0, r.index).trim();
     }
