@@ -105,3 +105,12 @@ export const RegistrationInput = Type.Object({
   name: Type.String(), email: Type.String(), organisation: Type.Optional(Nullable(Type.String())), invite: Type.Optional(Type.String({ description: 'The partners link’s token, for a partners session' })),
 });
 export const RegistrationResult = Type.Object({ status: Type.String({ description: 'registered (a place) or waiting' }) });
+export const YearQuery = Type.Object({ year: Type.Optional(Type.String({ description: 'A year, e.g. 2026; this year when left out' })) });
+export const YearReport = Type.Object({
+  year: Type.Integer(),
+  sessions: Type.Array(Type.Object({ id: Id, topic: Type.String(), startsAt: When, registered: Type.Integer(), waiting: Type.Integer(), attended: Type.Integer(), feedback: Type.Integer({ description: 'Feedback answers' }) })),
+  organisations: Type.Array(Type.Object({
+    organisation: Type.String({ description: 'As registrants gave it; "Not given" when blank' }), places: Type.Integer({ description: 'Places taken' }),
+    attended: Type.Integer({ description: 'People who attended' }), sessions: Type.Integer({ description: 'Sessions its people attended' }),
+  })),
+});

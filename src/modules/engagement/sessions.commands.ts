@@ -15,7 +15,7 @@ import { formatDateTime, ukClock } from '../../web/nunjucks.ts';
 import { isEmail, normaliseEmail } from './domain.ts';
 import {
   FEEDBACK_DAYS, FEEDBACK_QUESTIONS, cancelToken, feedbackToken, isJoiningLink, placeFor, readCancelToken, readFeedbackToken, registrationWindow,
-  announcementArticle, sessionInvitation, sessionWhen, ukInstant,
+  announcementArticle, changeToTell, sessionInvitation, sessionWhen, ukInstant,
 } from './sessions.domain.ts';
 import { addArticle } from './bulletin.commands.ts';
 import { indexSession } from './search.ts';
@@ -81,12 +81,16 @@ export async function createSession(ctx: Context, body: unknown) {
   });
 }
 
-/** Changes a session; more places move people up from the waiting list (they are e-mailed). */
+/**
+ * Changes a session. More places move people up from the waiting list; a new time, place
+ * or joining link is e-mailed to everyone registered (with the invitation updated) and
+ * waiting. Returns how many were told.
+ */
 export async function updateSession(ctx: Context & { mailing: Mailing | null }, id: string, body: unknown) {
   authorize(ctx.actor, 'update', people());
   const values = readSession(body);
   const pid = ctx.actor.partnershipId;
-  const { row, promoted } = await inTransaction(ctx, async (trx) => {
+  const { row, promoted, toTell } = await inTransaction(ctx, async (trx) => {
     const before = await trx.selectFrom('engagement_sessions').selectAll().where('partnership_id', '=', pid).where('id', '=', id).forUpdate().executeTakeFirst();
     if (!before) throw new NotFoundError();
     const taken = await countPlaces(trx, pid, id);
@@ -95,10 +99,22 @@ export async function updateSession(ctx: Context & { mailing: Mailing | null }, 
     await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'engagement-session', recordId: id, summary: `Session ${row.topic} changed`, before, after: row });
     await indexSession(trx, pid, id);
     const promoted = await promoteWaiting(trx, ctx, row);
-    return { row, promoted };
+    const moved = new Set(promoted.map((p) => p.id));
+    const toTell = changeToTell(before, row) && row.starts_at > new Date()
+      ? (await trx.selectFrom('engagement_registrations').select(['id', 'name', 'email', 'organisation', 'status']).where('partnership_id', '=', pid).where('session_id', '=', id)
+        .where('status', '!=', 'cancelled').orderBy('position').execute()).filter((r) => !moved.has(r.id))
+      : [];
+    return { row, promoted, toTell };
   });
-  if (ctx.mailing) for (const r of promoted) await sendPlaceEmail(ctx, ctx.mailing, row, r, 'promoted');
-  return row;
+  let told = 0;
+  if (ctx.mailing) {
+    for (const r of promoted) await sendPlaceEmail(ctx, ctx.mailing, row, r, 'promoted');
+    for (const r of toTell) {
+      // One address that fails does not undo the change nor stop the others being told.
+      try { await sendPlaceEmail(ctx, ctx.mailing, row, r, 'changed'); told++; } catch { /* counted as not told */ }
+    }
+  }
+  return { ...row, told, notTold: toTell.length - told };
 }
 
 const countPlaces = async (trx: Tx, pid: string, sessionId: string) =>
@@ -159,17 +175,19 @@ export async function register(ctx: Context & { mailing: Mailing }, sessionId: s
 
 /**
  * The e-mail of a place (with the invitation and the joining link), of a place on the
- * waiting list (no link, no invitation), or of a move up from it.
+ * waiting list (no link, no invitation), of a move up from it, or of a change to the
+ * session (the invitation updated for those with a place).
  */
-async function sendPlaceEmail(ctx: Context, m: Mailing, s: Session, r: Registration, kind: 'registered' | 'waiting' | 'promoted') {
+async function sendPlaceEmail(ctx: Context, m: Mailing, s: Session, r: Registration, kind: 'registered' | 'waiting' | 'promoted' | 'changed') {
   const cancelUrl = `${m.origin}/events/cancel/${cancelToken(m.secret, r.id)}`;
   const page = `${m.origin}/events/${s.id}`;
-  const hasPlace = kind !== 'waiting';
-  const subject = { registered: `Your place: ${s.topic}`, waiting: `Waiting list: ${s.topic}`, promoted: `A place has come up for you: ${s.topic}` }[kind];
+  const hasPlace = kind === 'changed' ? r.status === 'registered' : kind !== 'waiting';
+  const subject = { registered: `Your place: ${s.topic}`, waiting: `Waiting list: ${s.topic}`, promoted: `A place has come up for you: ${s.topic}`, changed: `Changed: ${s.topic}` }[kind];
   const opening = {
     registered: `Dear ${r.name},\n\nYou have a place at ${s.topic}.`,
     waiting: `Dear ${r.name},\n\n${s.topic} is full, so you are on the waiting list. If someone cancels, the first person on the list is given their place and told by e-mail.`,
     promoted: `Dear ${r.name},\n\nSomeone has cancelled, so you now have a place at ${s.topic}.`,
+    changed: `Dear ${r.name},\n\n${s.topic} has changed. ${hasPlace ? 'You still have a place; the details are now:' : 'You are still on the waiting list; the details are now:'}`,
   }[kind];
   const lines = [
     opening, '', `When: ${sessionWhen(s)} (UK time)`,
@@ -177,7 +195,7 @@ async function sendPlaceEmail(ctx: Context, m: Mailing, s: Session, r: Registrat
     ...(hasPlace && s.online_link ? [`Join online: ${s.online_link}`, 'Please do not pass the joining link on: it is for those with a place.'] : []),
     ...(!hasPlace && s.online_link ? ['The joining link is sent to you if you are given a place.'] : []),
     ...(s.speakers ? [`Speakers: ${s.speakers}`] : []), '',
-    hasPlace ? 'The calendar invitation is attached.' : '',
+    hasPlace ? (kind === 'changed' ? 'The updated calendar invitation is attached.' : 'The calendar invitation is attached.') : '',
     `If you cannot come, please cancel so that someone else can have the place: ${cancelUrl}`, '',
     `About the session: ${page}`, '', m.partnershipName,
   ];

@@ -91,11 +91,21 @@ export function sessionInvitation(s: InvitationSession, o: { method: 'REQUEST' |
       uid: `session-${s.id}@partnership-hub`, date: start.iso, startTime: hhmm(start), endTime: start.iso === end.iso ? hhmm(end) : null,
       summary: s.topic, location: location || null,
       description: [s.description, s.speakers ? `Speakers: ${s.speakers}` : null].filter(Boolean).join('\n\n') || null,
-      url: o.url, cancelled: o.method === 'CANCEL', modifiedAt: s.updated_at, createdAt: s.created_at, sequence: o.method === 'CANCEL' ? 1 : 0,
+      url: o.url, cancelled: o.method === 'CANCEL', modifiedAt: s.updated_at, createdAt: s.created_at, sequence: invitationSequence(s) + (o.method === 'CANCEL' ? 1 : 0),
       organizer: { name: o.partnershipName, email: o.organiserEmail }, attendees: [o.attendee],
     }],
   });
 }
+
+/**
+ * SEQUENCE (RFC 5545 3.8.7.4) must grow with each change a calendar should take: the
+ * seconds between the session's creation and its last change, 0 for the first invitation.
+ */
+export const invitationSequence = (s: { created_at: Date; updated_at: Date }) => Math.max(0, Math.floor((s.updated_at.getTime() - s.created_at.getTime()) / 1000));
+
+/** A change those registered must hear of: the time, the place or the joining link. */
+export const changeToTell = (a: { starts_at: Date; ends_at: Date; venue: string | null; online_link: string | null }, b: typeof a) =>
+  a.starts_at.getTime() !== b.starts_at.getTime() || a.ends_at.getTime() !== b.ends_at.getTime() || a.venue !== b.venue || a.online_link !== b.online_link;
 
 // ------------------------------------------------------------------ the bulletin
 

@@ -99,7 +99,8 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     return sessionForm(reply.code(400), { title: 'Set up an information session', action: '/engagement/sessions/new', values: req.body, errors: outcome.errors });
   });
 
-  app.get('/engagement/sessions/report', async (req, reply) => {
+  /** The sessions of a UK calendar year (this year unless asked) and the counts per organisation. */
+  async function yearReport(req: FastifyRequest) {
     staff(req);
     const thisYear = Number(ukClock(new Date()).iso.slice(0, 4));
     const asked = Number(firstValue((req.query as Record<string, unknown>).year));
@@ -108,6 +109,10 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     const before = ukInstant(`${year + 1}-01-01`, '00:00');
     const [sessions, organisations] = await Promise.all([sessionsWithCounts(db, req.partnership.id, { from, before, order: 'asc' }), countsByOrganisation(db, req.partnership.id, from, before)]);
     await recordRestrictedReads(db, req.actor, [{ recordType: 'engagement-registrations', id: req.partnership.id, summary: `Read the attendance by organisation for ${year}` }]);
+    return { thisYear, year, sessions, organisations };
+  }
+  app.get('/engagement/sessions/report', async (req, reply) => {
+    const { thisYear, year, sessions, organisations } = await yearReport(req);
     return reply.view('engagement/views/session-report.njk', {
       title: `Information sessions in ${year}`, section: 'engagement', year, years: [thisYear - 2, thisYear - 1, thisYear, thisYear + 1],
       sessions: sessions.map((s) => ({ ...s, when: sessionWhen(s) })), organisations,
@@ -142,7 +147,11 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     authorize(req.actor, 'update', engagementResources.people());
     const s = await loadSession(req);
     const outcome = await formOutcome(() => withMailer((m) => updateSession({ ...ctx(req), mailing: m }, s.id, req.body), req));
-    if (outcome.ok) return reply.flash('Session saved').redirect(`/engagement/sessions/${s.id}`, 303);
+    if (outcome.ok) {
+      const { told, notTold } = outcome.value;
+      const news = told ? `; ${told} ${told === 1 ? 'person' : 'people'} e-mailed the change` : '';
+      return reply.flash(`Session saved${news}${notTold ? `; ${notTold} could not be e-mailed` : ''}`).redirect(`/engagement/sessions/${s.id}`, 303);
+    }
     return sessionForm(reply.code(400), { title: `Change ${s.topic}`, action: `/engagement/sessions/${s.id}/edit`, values: req.body, errors: outcome.errors, session: s });
   });
 
@@ -317,6 +326,14 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
   app.post('/api/engagement/sessions/:id/attendance', { schema: { tags, summary: 'The register: the registrations that attended (the others with a place did not)', params: S.IdParams, body: S.AttendanceInput, response: { 200: S.AttendanceResult } } }, async (req) => {
     const s = await loadSession(req);
     return markAttendance(ctx(req), s.id, { attended: (req.body as { attended: string[] }).attended });
+  });
+
+  app.get('/api/engagement/sessions/report', { schema: { tags, summary: 'Counts per session and per organisation over a UK calendar year (officers)', querystring: S.YearQuery, response: { 200: S.YearReport } } }, async (req) => {
+    const { year, sessions, organisations } = await yearReport(req);
+    return {
+      year, sessions: sessions.map((s) => ({ id: s.id, topic: s.topic, startsAt: s.starts_at.toISOString(), registered: s.registered, waiting: s.waiting, attended: s.attended, feedback: s.feedback })),
+      organisations,
+    };
   });
 
   app.get('/api/events', { schema: { tags, summary: 'Upcoming information sessions the reader may see (the public: public sessions only)', response: { 200: S.ListOf(S.PublicSession) } } }, async (req) => {

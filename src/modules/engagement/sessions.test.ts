@@ -177,6 +177,34 @@ test('cancelling through the signed link: a GET changes nothing, a tampered link
   assert.deepEqual([await count(sessionId, 'registered'), await count(sessionId, 'waiting')], [2, 0]);
 });
 
+test('changing the time: fewer places than taken is refused; the new time is e-mailed to those registered with the invitation updated', async () => {
+  const form = await officer.get(`/engagement/sessions/${sessionId}/edit`);
+  assert.match(form.body, /name="start_time" type="text" value="12:30"/);
+  const fields = {
+    topic: 'Fraud against older people: a lunchtime briefing', description: 'How doorstep and telephone fraud targets older residents, and what partners can do.',
+    speakers: 'Trading Standards and the police economic crime unit', date: SESSION_DAY, start_time: '13:00', end_time: '14:00', online_link: LINK, capacity: '2', audience: 'public',
+  };
+  const fewer = await officer.post(`/engagement/sessions/${sessionId}/edit`, { ...fields, capacity: '1' });
+  assert.equal(fewer.statusCode, 400);
+  assert.match(pageText(fewer.body), /2 people already have a place: the number of places cannot be fewer than that/);
+  assert.equal(ukClock((await db().selectFrom('engagement_sessions').select('starts_at').where('id', '=', sessionId).executeTakeFirstOrThrow()).starts_at).hour, 12, 'nothing changed');
+  await new Promise((r) => setTimeout(r, 1100));
+  const before = smtp.messages.length;
+  const saved = await officer.post(`/engagement/sessions/${sessionId}/edit`, fields);
+  assert.equal(saved.statusCode, 303);
+  assert.match(pageText((await officer.get(`/engagement/sessions/${sessionId}`)).body), /Session saved; 2 people e-mailed the change/);
+  const mails = smtp.messages.slice(before);
+  assert.deepEqual(mails.map((m) => m.envelopeTo[0]).sort(), ['owen.treharne@northshire-carers.example', 'tomasz.wielgosz@northshire-fire.example']);
+  for (const m of mails) {
+    assert.equal(m.headers.get('subject'), 'Changed: Fraud against older people: a lunchtime briefing');
+    assert.match(m.text, /1pm to 2pm \(UK time\)/);
+    const ics = calendarOf(m)!;
+    assert.equal(ics.event.uid, `session-${sessionId}@partnership-hub`);
+    assert.equal(ics.event.startDate.toString(), `${SESSION_DAY}T13:00:00`);
+    assert.ok(ics.event.sequence > 0, 'a later SEQUENCE, so calendars take the change');
+  }
+});
+
 test('two people racing for the last place never both get it', async () => {
   const id = await makeSession({ topic: 'Organised dog crime: what partners see', capacity: '1', venue: 'Committee Room 2, County Hall' });
   const a = new Client(t.app);
@@ -305,6 +333,10 @@ test('after the session: the register on a phone, the feedback form by signed li
   const report = pageText((await officer.get(`/engagement/sessions/report?year=${year}`)).body);
   assert.match(report, /Fire and Rescue, Ashby Vale station 1 1 1/);
   assert.match(report, /Carers’ Centre, Fernleigh 1 0 0/);
+
+  const api = (await officer.json('GET', `/api/engagement/sessions/report?year=${year}`)).json() as { organisations: { organisation: string; places: number; attended: number; sessions: number }[] };
+  assert.deepEqual(api.organisations.find((o) => o.organisation === 'Fire and Rescue, Ashby Vale station'), { organisation: 'Fire and Rescue, Ashby Vale station', places: 1, attended: 1, sessions: 1 });
+  assert.equal((await new Client(t.app).json('GET', '/api/engagement/sessions/report')).statusCode, 401);
 
   const csv = await officer.get(`/engagement/sessions/${sessionId}/registrations.csv`);
   assert.equal(csv.statusCode, 200);
