@@ -40,10 +40,15 @@ export async function saveSettings(ctx: Context, body: unknown, opts: SettingsOp
   const before = await findSettings(ctx.db, partnershipId);
   const input = new Input(body);
   const provider_name = input.text('provider_name', 'Enter the name people know the provider by, like Northshire Council', 80);
-  const issuer = input.text('issuer', 'Enter the issuer address', 500).replace(/\/+$/, '') || '';
+  // Exactly as typed: the provider's discovery document must name the same issuer.
+  const issuer = input.text('issuer', 'Enter the issuer address', 500);
   const client_id = input.text('client_id', 'Enter the client ID the provider gave this service', 300);
   const typedSecret = input.optionalText('client_secret', 'The client secret', 1000);
   if (!typedSecret && !before) input.fail('client_secret', 'Enter the client secret the provider gave this service');
+  // The secret held goes only to the provider it was given for: never to a new address.
+  else if (!typedSecret && before && (issuer !== before.issuer || client_id !== before.client_id)) {
+    input.fail('client_secret', 'Enter the client secret again: the issuer or client ID has changed');
+  }
   const { domains, bad } = parseDomains(typeof (body as Record<string, unknown>)?.allowed_domains === 'string' ? String((body as Record<string, unknown>).allowed_domains) : '');
   if (bad.length) input.fail('allowed_domains', `Enter domains like northshire.gov.uk: ${bad.slice(0, 3).join(', ')} ${bad.length === 1 ? 'is' : 'are'} not`);
   else if (!domains.length) input.fail('allowed_domains', 'Enter at least one email domain, like northshire.gov.uk');

@@ -110,6 +110,9 @@ test('an administrator sets up single sign-on: a wrong issuer is refused with no
     providerName: 'X', issuer: `${idp.issuer}/nowhere`, clientId: 'x', allowedDomains: ['northshire.example'], allowNewMembers: false, requiredForStaff: false,
   });
   assert.equal(badApi.statusCode, 400);
+  // The secret held is never sent to another provider: a new issuer needs it typed again.
+  const moved = await save(admin, { issuer: impostor.issuer, client_secret: '' });
+  assert.match(refusalText(moved), /Enter the client secret again: the issuer or client ID has changed/);
   assert.equal((await db.selectFrom('sso_settings').select('client_id').executeTakeFirstOrThrow()).client_id, idp.clientId, 'unchanged');
   assert.ok(((await admin.json('GET', '/api/openapi.json')).json().paths['/api/sso/settings']), 'in the OpenAPI document');
   // Only administrators.
