@@ -93,7 +93,7 @@ export async function removeSettings(ctx: Context): Promise<boolean> {
 }
 
 export type LinkOutcome =
-  | { ok: true; user: { id: string; display_name: string; role: Role; person_id: string | null }; created: boolean }
+  | { ok: true; user: { id: string; display_name: string; role: Role; person_id: string | null; secondFactor: boolean }; created: boolean }
   | { ok: false; refusal: Refusal; email: string | null };
 
 /**
@@ -112,7 +112,7 @@ export async function linkAccount(db: Kysely<DB>, settings: SsoSettings, claims:
     const user = await findUserByEmail(trx, partnershipId, email, production);
     if (user) {
       if (user.disabled_at || user.partnership_disabled_at) return { ok: false, refusal: 'no-account', email };
-      return { ok: true, user: { id: user.id, display_name: user.display_name, role: user.role, person_id: user.person_id }, created: false };
+      return { ok: true, user: { id: user.id, display_name: user.display_name, role: user.role, person_id: user.person_id, secondFactor: user.totp_enabled_at !== null }, created: false };
     }
     if (!settings.allow_new_members) return { ok: false, refusal: 'no-account', email };
     const account = await findAccount(trx, email);
@@ -125,6 +125,6 @@ export async function linkAccount(db: Kysely<DB>, settings: SsoSettings, claims:
       action: 'create', recordType: 'user', recordId: userId, summary: `Added as a member with no grants at their first sign-in with ${settings.provider_name}`,
       after: { email, display_name: name, role: 'member', person_id: null },
     });
-    return { ok: true, user: { id: userId, display_name: name, role: 'member', person_id: null }, created: true };
+    return { ok: true, user: { id: userId, display_name: name, role: 'member', person_id: null, secondFactor: false }, created: true };
   });
 }

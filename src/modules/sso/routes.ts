@@ -16,6 +16,7 @@ import { publicOrigin } from '../public/address.ts';
 import { FLOW_MINUTES, REFUSALS, refusalFor, type Refusal } from './domain.ts';
 import { clientFor } from './provider.ts';
 import { decryptSecret } from './secret.ts';
+import { SECOND_STEP_MINUTES } from '../../access/secondFactor.ts';
 import { linkAccount, removeSettings, saveSettings, settingsView } from './commands.ts';
 import { createFlow, findFlow, findSettings, sessionViaSso, useFlow, type SsoSettings } from './store.ts';
 
@@ -190,6 +191,13 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
     if (!outcome.ok) return refuse(req, reply, outcome.refusal, s, outcome.email);
     const { user } = outcome;
     const userAgent = typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null;
+    if (user.secondFactor) {
+      // Someone who set up a second factor here gives its code too, as after a password:
+      // the session waits for it (/sign-in/code), which then audits the sign-in.
+      const pending = await createSession(db, user.id, req.partnership.id, SECOND_STEP_MINUTES / 60, { userAgent, viaSso: true, secondFactorPending: true });
+      reply.setCookie(SESSION_COOKIE, pending, { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: config.sessionHours * 3600 });
+      return reply.redirect(`/sign-in/code?next=${encodeURIComponent(flow.next)}`, 303);
+    }
     const session = await createSession(db, user.id, req.partnership.id, config.sessionHours, { userAgent, viaSso: true });
     await recordAudit(db, { kind: 'user', partnershipId: req.partnership.id, userId: user.id, displayName: user.display_name, role: user.role, personId: user.person_id, grants: [] }, {
       action: 'sign-in', recordType: 'user', recordId: user.id, summary: `With single sign-on (${s.provider_name})${outcome.created ? ', first sign-in' : ''}`,

@@ -7,6 +7,7 @@ import { createTestApp, Client, demoUsers, pageText, type TestApp } from '../../
 import { signInAtProvider, startTestProvider, type TestProvider } from './testProvider.ts';
 import { SSO_CLOCK } from './provider.ts';
 import { SIGN_IN_LIMIT } from '../../access/sessions.ts';
+import { Secret, TOTP } from 'otpauth';
 
 let t: TestApp;
 let idp: TestProvider;
@@ -285,6 +286,27 @@ test('a disabled user is refused, and a client that keeps sending made-up answer
   assert.equal((await bot.get('/sign-in/sso/callback?code=more&state=x')).statusCode, 429);
   assert.equal((await db.selectFrom('audit_log').select('id').where('action', '=', 'sign-in-refused').execute()).length, auditedBefore, 'nothing written once refused');
   await db.deleteFrom('sign_in_attempts').execute();
+});
+
+test('someone with a second factor set up here gives its code after the provider, and their sign-out still offers the provider’s', async () => {
+  const db = t.database.db;
+  const secret = new Secret({ size: 20 }).base32;
+  await db.updateTable('users').set({ totp_secret: secret, totp_enabled_at: new Date() }).where('email', '=', demoUsers.officer).execute();
+  try {
+    const c = new Client(t.app);
+    const res = await ssoSignIn(c, 'gwen', '/governance');
+    assert.equal(res.headers.location, '/sign-in/code?next=%2Fgovernance');
+    assert.equal((await me(c)).kind, 'public', 'not signed in before the code');
+    await c.get('/sign-in/code');
+    const code = new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) }).generate();
+    const done = await c.post('/sign-in/code', { code, next: '/governance' });
+    assert.equal(done.headers.location, '/governance');
+    assert.equal((await me(c)).role, 'officer');
+    await c.get('/sign-out');
+    assert.equal((await c.post('/sign-out', {})).headers.location, '/signed-out/sso');
+  } finally {
+    await db.updateTable('users').set({ totp_secret: null, totp_enabled_at: null, totp_last_step: null }).where('email', '=', demoUsers.officer).execute();
+  }
 });
 
 test('signing out ends the session here and offers the provider’s own sign-out', async () => {

@@ -43,7 +43,7 @@ export async function useFlow(db: Db, id: string): Promise<boolean> {
 export function findUserByEmail(db: Db, partnershipId: string, email: string, refuseDemo: boolean) {
   let q = db.selectFrom('users')
     .innerJoin('partnership_users', 'partnership_users.user_id', 'users.id')
-    .select(['users.id', 'users.email', shownName, 'users.disabled_at', 'users.demo', 'partnership_users.role', 'partnership_users.person_id', 'partnership_users.disabled_at as partnership_disabled_at'])
+    .select(['users.id', 'users.email', shownName, 'users.disabled_at', 'users.demo', 'users.totp_enabled_at', 'partnership_users.role', 'partnership_users.person_id', 'partnership_users.disabled_at as partnership_disabled_at'])
     .where((eb) => eb(eb.fn('lower', ['users.email']), '=', email.toLowerCase()))
     .where('partnership_users.partnership_id', '=', partnershipId);
   if (refuseDemo) q = q.where('users.demo', '=', false);
