@@ -108,7 +108,7 @@ export async function updateSession(ctx: Context & { mailing: Mailing | null }, 
   });
   let told = 0;
   if (ctx.mailing) {
-    for (const r of promoted) await sendPlaceEmail(ctx, ctx.mailing, row, r, 'promoted');
+    await tellPromoted(ctx, ctx.mailing, row, promoted);
     for (const r of toTell) {
       // One address that fails does not undo the change nor stop the others being told.
       try { await sendPlaceEmail(ctx, ctx.mailing, row, r, 'changed'); told++; } catch { /* counted as not told */ }
@@ -169,8 +169,33 @@ export async function register(ctx: Context & { mailing: Mailing }, sessionId: s
     await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'engagement-registration', recordId: registration.id, summary: `${status === 'registered' ? 'Registered' : 'On the waiting list'} for ${session.topic}` });
     return { session, registration };
   });
-  await sendPlaceEmail(ctx, ctx.mailing, session, registration, registration.status === 'registered' ? 'registered' : 'waiting');
+  try {
+    await sendPlaceEmail(ctx, ctx.mailing, session, registration, registration.status === 'registered' ? 'registered' : 'waiting');
+  } catch {
+    // Without the e-mail the person holds no cancel link nor the joining link: the
+    // registration is withdrawn (its place, if any, goes to the next person waiting).
+    await withdraw(ctx, session.id, registration.id);
+    throw ValidationError.single('email', `We could not send the confirmation to ${email}, so you are not registered. Check the address and try again.`);
+  }
   return { registrationId: registration.id, status: registration.status as 'registered' | 'waiting' };
+}
+
+async function withdraw(ctx: Context & { mailing: Mailing }, sessionId: string, registrationId: string) {
+  const pid = ctx.actor.partnershipId;
+  const { session, promoted } = await inTransaction(ctx, async (trx) => {
+    const session = await trx.selectFrom('engagement_sessions').selectAll().where('partnership_id', '=', pid).where('id', '=', sessionId).forUpdate().executeTakeFirstOrThrow();
+    await trx.updateTable('engagement_registrations').set({ status: 'cancelled', cancelled_at: new Date() }).where('partnership_id', '=', pid).where('id', '=', registrationId).execute();
+    await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'engagement-registration', recordId: registrationId, summary: `Registration for ${session.topic} withdrawn: the confirmation could not be e-mailed` });
+    return { session, promoted: await promoteWaiting(trx, ctx, session) };
+  });
+  await tellPromoted(ctx, ctx.mailing, session, promoted);
+}
+
+/** E-mails each person moved up; one that fails keeps their place (the reminder carries the link). */
+async function tellPromoted(ctx: Context, m: Mailing, s: Session, promoted: Registration[]) {
+  for (const r of promoted) {
+    try { await sendPlaceEmail(ctx, m, s, r, 'promoted'); } catch { /* they keep the place */ }
+  }
 }
 
 /**
@@ -247,13 +272,14 @@ export async function cancelRegistration(ctx: Context & { mailing: Mailing | nul
   if (ctx.mailing) {
     const m = ctx.mailing;
     if (read.registration.status === 'registered') {
+      // The cancellation is done whether or not this note arrives.
       await m.mailer.send({
         to: read.registration.email, subject: `Cancelled: ${read.session.topic}`,
         text: [`Dear ${read.registration.name},`, '', `Your place at ${read.session.topic} (${sessionWhen(read.session)}) is cancelled.`, '', m.partnershipName].join('\n'),
         calendar: { method: 'CANCEL', fileName: 'session.ics', content: invitation(m, read.session, read.registration, 'CANCEL') },
-      });
+      }).catch(() => undefined);
     }
-    for (const r of outcome.promoted) await sendPlaceEmail(ctx, m, outcome.session, r, 'promoted');
+    await tellPromoted(ctx, m, outcome.session, outcome.promoted);
   }
   return { ...read, state: 'cancelled' as const, promoted: outcome.promoted.length };
 }

@@ -23,13 +23,15 @@ let smtp: SmtpTestServer;
 let officer: Client;
 const db = () => t.database.db;
 const LINK = 'https://meet.example.org/j/fraud-briefing-4471';
+const REFUSED = 'no.such.person@brackenford-dc.example';
 const ukDay = (daysFromNow: number) => ukClock(new Date(Date.now() + daysFromNow * 86_400_000)).iso;
 const SESSION_DAY = ukDay(20);
 let sessionId = '';
 
 before(async () => {
   t = await createTestApp();
-  smtp = await startSmtpTestServer();
+  // An address the mail server refuses, as a mistyped domain would be.
+  smtp = await startSmtpTestServer({ refuse: (a) => (a === REFUSED ? '550 5.1.1 No such user here' : null) });
   t.app.config.smtpUrl = smtp.url;
   officer = await new Client(t.app).signIn(demoUsers.officer);
 });
@@ -102,6 +104,12 @@ test('registration: a place with a confirmation and a calendar invitation; then 
   assert.equal(bad.statusCode, 400);
   assert.match(pageText(bad.body), /Enter your name.*Enter an e-mail address in the correct format/);
   assert.equal(await count(sessionId), 0);
+  // An address the mail server refuses: no confirmation, so no registration and the place stays free.
+  const refused = await anyone.post(`/events/${sessionId}`, { name: 'Nobody', email: REFUSED, organisation: '' });
+  assert.equal(refused.statusCode, 400);
+  assert.match(pageText(refused.body), /We could not send the confirmation to no\.such\.person@brackenford-dc\.example, so you are not registered/);
+  assert.equal(await count(sessionId, 'registered'), 0);
+  assert.match(pageText((await anyone.get(`/events/${sessionId}`)).body), /2 places left/);
 
   const before = smtp.messages.length;
   const res = await registerAs(anyone, sessionId, 'Harriet Oyelaran', 'Harriet.Oyelaran@ashbyvale-housing.example', 'Ashby Vale Housing Trust');
