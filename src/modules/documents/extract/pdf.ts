@@ -39,6 +39,31 @@ function pageLines(items: Item[]): string[] {
   return lines;
 }
 
+const EDGE = 2;
+const shapeOf = (line: string) => line.replace(/\d+/g, '#').replace(/\s+/g, ' ').trim().toLowerCase();
+
+/**
+ * Running headers and footers ("Page | 3", "Amenities Committee Minutes | Tuesday 13th March
+ * 2018") are told by repetition: the same line, numbers aside, in the same place at the top
+ * or bottom of most pages.
+ */
+export function dropRunningLines(pages: string[][]): string[][] {
+  if (pages.length < 2) return pages;
+  const edges = (lines: string[]) => {
+    const filled = lines.map((l, i) => [l, i] as const).filter(([l]) => l.trim());
+    const top = filled.slice(0, EDGE).map(([l, i], rank) => ({ key: `t${rank}:${shapeOf(l)}`, i }));
+    const bottom = filled.slice(-EDGE).reverse().map(([l, i], rank) => ({ key: `b${rank}:${shapeOf(l)}`, i }));
+    return [...top, ...bottom];
+  };
+  const counts = new Map<string, number>();
+  for (const lines of pages) for (const key of new Set(edges(lines).map((e) => e.key))) counts.set(key, (counts.get(key) ?? 0) + 1);
+  const needed = Math.max(2, Math.ceil(pages.length * 0.6));
+  return pages.map((lines) => {
+    const drop = new Set(edges(lines).filter((e) => (counts.get(e.key) ?? 0) >= needed && e.key.length > 4).map((e) => e.i));
+    return lines.filter((_, i) => !drop.has(i));
+  });
+}
+
 export async function pdfToText(bytes: Uint8Array, fileName: string): Promise<{ text: string; pages: number }> {
   let doc;
   try {
@@ -53,7 +78,7 @@ export async function pdfToText(bytes: Uint8Array, fileName: string): Promise<{ 
   }
   try {
     const { totalPages, items } = await extractTextItems(doc);
-    const pages = items.map((pageItems) => pageLines(pageItems as Item[]).join('\n'));
+    const pages = dropRunningLines(items.map((pageItems) => pageLines(pageItems as Item[]))).map((lines) => lines.join('\n'));
     const text = pages.join('\n\n');
     if (text.replace(/\s+/g, '').length < Math.max(1, totalPages) * 3)
       throw new ExtractionError(

@@ -305,9 +305,21 @@ function readAttendance(ctx: Ctx, start: number, end: number, stopAt: Set<number
           continue;
         }
         if (ctx.resolutionRe.test(next.text) || (MINUTE_HEAD.test(next.text) && !next.bullet)) break;
-        const person = parsePersonLine(next.text, next.cells, tools);
-        if (person) people.push(person);
+        // Prose or another label ("Public Gallery: There were 4 ...") ends the block.
+        if (!next.cells && seen && (/^[A-Z][A-Za-z ]{2,30}:/.test(next.text) || (VERBISH.test(next.text) && next.text.split(/\s+/).length > 8))) break;
+        // A whole list on one line under the label: "Cllrs Hodivala (Chairman), Hewett and Wood."
+        const pieces = next.text.split(/\s*,\s*|\s+and\s+/).length;
+        const listed = !next.cells && pieces >= 2 ? parseNameList(next.text, tools).attendees : [];
+        if (listed.length >= 3 || (listed.length === 2 && listed.every((a) => a.role || tools.leading.test(a.name)))) people.push(...listed);
+        else {
+          const person = parsePersonLine(next.text, next.cells, tools);
+          if (person) people.push(person);
+        }
         seen = true;
+        if (listed.length >= 2 && /\.$/.test(next.text)) {
+          j++;
+          break;
+        }
       }
     }
     attendance[kind].push(...people);
@@ -672,7 +684,7 @@ function findBody(ctx: Ctx, segments: Segment[], pageTitle: string | null): stri
   for (const l of lines.slice(0, 40)) {
     if (l.blank) continue;
     const t = clean(l.text, vocab);
-    if (t.split(/\s+/).length <= 12 && bodyWord.test(t.replace(/\s+[-–]\s+.*$/, '').split(/\s+/).slice(-1).join(' ')) && !/[:@]/.test(t) && !/^(minutes|notes|agenda)\b/i.test(t) && titleLike(t)) top.push(t.replace(/\s+[-–]\s+.*$/, ''));
+    if (t.split(/\s+/).length <= 12 && bodyWord.test(t.replace(/\s+[-–]\s+.*$/, '').split(/\s+/).slice(-1).join(' ')) && !/[:@]/.test(t) && !/^(minutes|notes|agenda)\b/i.test(t) && !MINUTE_HEAD.test(t) && titleLike(t)) top.push(t.replace(/\s+[-–]\s+.*$/, ''));
     if (top.length > 6) break;
   }
   if (fromOpening) {
@@ -680,6 +692,14 @@ function findBody(ctx: Ctx, segments: Segment[], pageTitle: string | null): stri
     return titleCase(longer ?? fromOpening);
   }
   if (pageTitle) return titleCase(pageTitle);
+  if (top.length === 0) {
+    // "11 November 2020 Manordeilo and Salem Community Council held their meeting via Zoom": a council named in the opening prose.
+    const named = /((?:[A-Z][\w'’-]*(?:\s+(?:and|cum|on|upon|in|le|by|under)\s+|\s+|-)){1,6}(?:Parish|Town|Community|City|County|District|Borough|Village)\s+Council)\b/;
+    for (const l of lines.slice(0, 20)) {
+      const m = named.exec(l.text);
+      if (m && !/^(?:the|a|an|minutes|notes|agenda|of)\s/i.test(m[1]!)) return titleCase(m[1]!.trim());
+    }
+  }
   if (top.length === 0 && ctx.documentTitle) {
     // "Wereham Parish Council - July Meeting", "X Parish Council Minutes for Tuesday, ...": the body is the part before.
     const named = /^(.+?)(?:\s+[-–|:]\s+|\s+(?:minutes|agenda|notes|meeting)\b|$)/i.exec(ctx.documentTitle)?.[1];
