@@ -41,6 +41,7 @@ import { BRAND_COLUMNS, brandFromRow, DEFAULT_BRAND, type Brand } from './module
 import { engagementRoutes } from './modules/engagement/routes.ts';
 import { assessmentRoutes } from './modules/assessment/routes.ts';
 import { ssoRoutes } from './modules/sso/routes.ts';
+import { moderngovRoutes } from './modules/moderngov/routes.ts';
 
 export interface Partnership {
   id: string;
@@ -162,6 +163,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   await app.register(strategyRoutes);
   await app.register(engagementRoutes);
   await app.register(assessmentRoutes);
+  await app.register(moderngovRoutes);
   await app.register(searchRoutes);
   await app.register((await import('./modules/documents/imports.routes.ts')).importRoutes);
   await app.register(publicRoutes);

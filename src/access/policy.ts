@@ -214,3 +214,13 @@ export const ssoResources = {
 
 export const passwordSignInAllowed = (role: Role, ssoRequiredForStaff: boolean): boolean =>
   !(ssoRequiredForStaff && (role === 'officer' || role === 'administrator'));
+
+/**
+ * The ModernGov connector (src/modules/moderngov): its sources, the committees chosen, the
+ * syncs and their logs, and the names it could not settle are an administrator's set-up of
+ * the estate. What a sync writes goes through the meetings and import commands, so their
+ * own rules (restricted business above all) apply to it.
+ */
+export const moderngovResources = {
+  connector: (): Resource => ({ type: 'moderngov-connector', staffOnly: true }),
+};

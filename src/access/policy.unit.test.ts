@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { can, authorize, engagementResources, fundingResources, siteResources, searchResources, readScope, ukToday, type Action, type Actor, type BodySeat, type Resource, assessmentResources, ssoResources } from './policy.ts';
+import { can, authorize, engagementResources, fundingResources, siteResources, searchResources, readScope, ukToday, type Action, type Actor, type BodySeat, type Resource, assessmentResources, ssoResources, moderngovResources } from './policy.ts';
 import { ForbiddenError, NotFoundError } from '../web/errors.ts';
 
 const PARTNERSHIP = '00000000-0000-4000-8000-000000000001';
@@ -75,6 +75,7 @@ const ROWS: Record<string, { actions: Action[]; resource: Resource }> = {
   'Change their own notice preferences': { actions: ['update'], resource: { type: 'notice-preferences', ownAccount: true } },
   'Read the history of a record': { actions: ['read-history'], resource: { type: 'history' } },
   'Add users, change roles, disable users, give and take away grants': { actions: ['administer'], resource: { type: 'user' } },
+  'Add a ModernGov source, choose its committees, run a sync, read its progress and log, settle its doubtful names': { actions: ['administer'], resource: moderngovResources.connector() },
   'Read the accessibility statement, privacy notice, cookies page and contact page, and see the brand': { actions: ['read'], resource: siteResources.settings() },
   'Change the brand (colour, logo, footer) or the accessibility statement, privacy notice or contact page': { actions: ['administer'], resource: siteResources.settings() },
   'Change the synonyms searches are widened by (ASB = anti-social behaviour)': { actions: ['update'], resource: searchResources.synonyms() },

@@ -13,6 +13,7 @@ import type { SiteTables } from '../modules/site/tables.ts';
 import type { EngagementTables } from '../modules/engagement/tables.ts';
 import type { AssessmentTables } from '../modules/assessment/tables.ts';
 import type { SsoTables } from '../modules/sso/tables.ts';
+import type { ModernGovTables } from '../modules/moderngov/tables.ts';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** 'YYYY-MM-DD': dates are read back as strings, never shifted by time zones. */
@@ -228,7 +229,7 @@ export interface SharingAgreementSignaturesTable {
 }
 
 /** Every table. Modules keep their own table types in their tables.ts. */
-export interface DB extends MeetingsTables, ActionsTables, SearchTables, DocumentsTables, NoticesTables, HomeTables, StrategyTables, FundingTables, ReviewsTables, SiteTables, EngagementTables, AssessmentTables, SsoTables {
+export interface DB extends MeetingsTables, ActionsTables, SearchTables, DocumentsTables, NoticesTables, HomeTables, StrategyTables, FundingTables, ReviewsTables, SiteTables, EngagementTables, AssessmentTables, SsoTables, ModernGovTables {
   partnerships: PartnershipsTable;
   users: UsersTable;
   partnership_users: PartnershipUsersTable;

@@ -1,0 +1,155 @@
+// Changes of the ModernGov connector: add a source (its WSDL and committees read first),
+// choose committees and the bodies they map to, start a sync, say who a doubtful name
+// is. Administrators only; each change is audited. The service is read before any
+// transaction opens, so a source that does not answer as ModernGov changes nothing.
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import { authorize, moderngovResources } from '../../access/policy.ts';
+import { recordAudit } from '../../access/audit.ts';
+import { inTransaction, type Context } from '../../access/context.ts';
+import { Input, isUuid } from '../../web/validate.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../web/errors.ts';
+import { ModernGovClient, ServiceError, type ClientOptions } from './client.ts';
+import { checkServiceAddress, DEFAULT_DOCUMENT_LIMIT, LISTING_OPERATIONS, REQUIRED_OPERATIONS } from './domain.ts';
+import { findRun, findSource, listCommittees, runningRun, type RunRow } from './store.ts';
+import { executeRun, type SyncOptions } from './sync.ts';
+import type { SyncMode } from './tables.ts';
+
+const admin = (ctx: Context) => authorize(ctx.actor, 'administer', moderngovResources.connector());
+
+async function sourceFor(ctx: Context, id: string) {
+  admin(ctx);
+  const source = isUuid(id) ? await findSource(ctx.db, ctx.actor.partnershipId, id) : undefined;
+  if (!source) throw new NotFoundError();
+  return source;
+}
+
+/**
+ * Adds a ModernGov source: reads its WSDL (refused unless it offers the operations the
+ * connector needs) and its committees, then keeps both.
+ */
+export async function addSource(ctx: Context, body: unknown, options: ClientOptions = {}) {
+  admin(ctx);
+  const input = new Input(body);
+  const name = input.text('name', 'Enter a name for the source, for example Northshire County Council', 200);
+  const address = checkServiceAddress(input.optionalText('base_url', 'The address', 500) ?? '');
+  if (!address.ok) input.fail('base_url', address.message);
+  const limitMb = input.optionalInteger('document_limit_mb', 'The largest document', 1, 20);
+  input.check();
+  const baseUrl = (address as { url: string }).url;
+  const taken = await ctx.db.selectFrom('moderngov_sources').select('id').where('partnership_id', '=', ctx.actor.partnershipId).where('base_url', '=', baseUrl).executeTakeFirst();
+  if (taken) throw new ConflictError('This ModernGov web service is already a source', 'base_url');
+
+  const client = new ModernGovClient(baseUrl, options);
+  let operations: string[];
+  let committees;
+  try {
+    operations = await client.operations();
+    const missing = REQUIRED_OPERATIONS.filter((o) => !operations.includes(o));
+    if (missing.length || !LISTING_OPERATIONS.some((o) => operations.includes(o))) {
+      throw new ServiceError('not-moderngov', `its description offers no ${[...missing, ...(LISTING_OPERATIONS.some((o) => operations.includes(o)) ? [] : ['GetMeetings'])].join(', ')} operation`);
+    }
+    committees = await client.committees();
+  } catch (error) {
+    if (!(error instanceof ServiceError)) throw error;
+    throw ValidationError.single('base_url', `This address does not answer as a ModernGov web service (${error.message}). Enter the address of its mgWebService.asmx, for example https://democracy.example.gov.uk/mgWebService.asmx. Nothing was saved`);
+  }
+  if (!committees.length) throw ValidationError.single('base_url', 'The ModernGov web service lists no committees. Check the address with the council. Nothing was saved');
+
+  return inTransaction(ctx, async (trx) => {
+    const source = await trx.insertInto('moderngov_sources').values({
+      partnership_id: ctx.actor.partnershipId, name, base_url: baseUrl, operations: JSON.stringify(operations), document_limit: limitMb ? limitMb * 1024 * 1024 : DEFAULT_DOCUMENT_LIMIT,
+      created_by: ctx.actor.kind === 'user' ? ctx.actor.userId : null,
+    }).returningAll().executeTakeFirstOrThrow();
+    await trx.insertInto('moderngov_committees').values(committees.map((c) => ({ partnership_id: ctx.actor.partnershipId, source_id: source.id, remote_id: c.id, title: c.title.slice(0, 300), body_id: null })))
+      .onConflict((oc) => oc.doNothing()).execute();
+    await recordAudit(trx, ctx.actor, {
+      action: 'create', recordType: 'moderngov-source', recordId: source.id, after: { name, base_url: baseUrl, operations, committees: committees.length },
+      summary: `ModernGov source ${name} added: ${committees.length} committees, ${operations.length} operations`,
+    });
+    return source;
+  });
+}
+
+/** Which committees are synced, each into which body: `body_<remote id>` = a body id, or blank for none. */
+export async function chooseCommittees(ctx: Context, sourceId: string, body: unknown) {
+  const source = await sourceFor(ctx, sourceId);
+  const pid = ctx.actor.partnershipId;
+  const committees = await listCommittees(ctx.db, pid, source.id);
+  const values = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  const bodies = new Set((await ctx.db.selectFrom('bodies').select('id').where('partnership_id', '=', pid).execute()).map((b) => b.id));
+  const errors = [];
+  const choices = new Map<number, string | null>();
+  for (const c of committees) {
+    const raw = values[`body_${c.remote_id}`];
+    const v = typeof raw === 'string' ? raw.trim() : Array.isArray(raw) ? String(raw[0] ?? '') : '';
+    if (v && !bodies.has(v)) errors.push({ field: `body_${c.remote_id}`, message: `Select the body ${c.title} is synced into, or “Not synced”` });
+    choices.set(c.remote_id, v || null);
+  }
+  if (errors.length) throw new ValidationError(errors);
+  const mapped = [...choices.values()].filter(Boolean);
+  if (new Set(mapped).size !== mapped.length) throw ValidationError.single(`body_${committees.find((c) => mapped.filter((m) => m === choices.get(c.remote_id)).length > 1)!.remote_id}`, 'Each body can take the meetings of one committee only: choose another body or “Not synced”');
+  return inTransaction(ctx, async (trx) => {
+    for (const c of committees) {
+      const bodyId = choices.get(c.remote_id) ?? null;
+      if (bodyId === c.body_id && c.chosen === Boolean(bodyId)) continue;
+      await trx.updateTable('moderngov_committees').set({ body_id: bodyId, chosen: Boolean(bodyId) }).where('partnership_id', '=', pid).where('id', '=', c.id).execute();
+      await recordAudit(trx, ctx.actor, {
+        action: 'update', recordType: 'moderngov-committee', recordId: c.id, before: { body_id: c.body_id, chosen: c.chosen }, after: { body_id: bodyId, chosen: Boolean(bodyId) },
+        summary: bodyId ? `${c.title} synced into a body` : `${c.title} no longer synced`,
+      });
+    }
+    return listCommittees(trx, pid, source.id);
+  });
+}
+
+/** Records a run and starts it; `finished` settles when it ends (a page does not wait for it). */
+export async function startSync(ctx: Context, sourceId: string, body: unknown, options: SyncOptions = {}): Promise<{ run: RunRow; finished: Promise<RunRow> }> {
+  const source = await sourceFor(ctx, sourceId);
+  const input = new Input(body);
+  const mode = input.oneOf<SyncMode>('mode', ['migrate', 'mirror'], 'Select migrate or mirror');
+  const from = input.date('from', 'The first date of meetings to sync');
+  const to = input.date('to', 'The last date of meetings to sync');
+  if (from && to && from > to) input.fail('to', 'The last date must be the same as or after the first date');
+  input.check();
+  const pid = ctx.actor.partnershipId;
+  const chosen = (await listCommittees(ctx.db, pid, source.id)).filter((c) => c.chosen);
+  if (!chosen.length) throw ValidationError.single('mode', 'Choose at least one committee, and the body it is synced into, before syncing');
+  const run = await inTransaction(ctx, async (trx) => {
+    // One run at a time per source: a second would race the first for the same meetings.
+    await trx.selectFrom('moderngov_sources').select('id').where('partnership_id', '=', pid).where('id', '=', source.id).forUpdate().execute();
+    if (await runningRun(trx, pid, source.id)) throw new ConflictError('A sync of this source is running. Wait for it to finish', 'mode');
+    const row = await trx.insertInto('moderngov_runs').values({
+      partnership_id: pid, source_id: source.id, mode, from_date: from, to_date: to, tally: '{}', failure: null, import_job_id: null,
+      started_by: ctx.actor.kind === 'user' ? ctx.actor.userId : null, started_by_label: ctx.actor.kind === 'user' ? ctx.actor.displayName : 'Schedule', finished_at: null,
+    }).returningAll().executeTakeFirstOrThrow();
+    await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'moderngov-run', recordId: row.id, summary: `ModernGov ${mode} sync of ${source.name} started`, after: { mode, from, to } });
+    return row;
+  });
+  const db: Kysely<DB> = ctx.db;
+  return { run, finished: executeRun(db, ctx.actor, run.id, options) };
+}
+
+export async function runFor(ctx: Context, runId: string) {
+  admin(ctx);
+  const run = isUuid(runId) ? await findRun(ctx.db, ctx.actor.partnershipId, runId) : undefined;
+  if (!run) throw new NotFoundError();
+  return run;
+}
+
+/** Says who a doubtful name is (or that it is nobody in the record: blank); later syncs use it. */
+export async function settleName(ctx: Context, sourceId: string, nameId: string, body: unknown) {
+  const source = await sourceFor(ctx, sourceId);
+  const pid = ctx.actor.partnershipId;
+  const row = isUuid(nameId) ? await ctx.db.selectFrom('moderngov_people').selectAll().where('partnership_id', '=', pid).where('source_id', '=', source.id).where('id', '=', nameId).executeTakeFirst() : undefined;
+  if (!row) throw new NotFoundError();
+  const input = new Input(body);
+  const personId = input.optionalId('person_id', `Select who ${row.printed_name} is`);
+  input.check();
+  if (personId && !row.candidate_ids.includes(personId)) throw ValidationError.single('person_id', `Select one of the people listed for ${row.printed_name}`);
+  return inTransaction(ctx, async (trx) => {
+    const after = await trx.updateTable('moderngov_people').set({ person_id: personId, resolved_at: new Date() }).where('partnership_id', '=', pid).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
+    await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'moderngov-name', recordId: row.id, before: { person_id: row.person_id }, after: { person_id: personId }, summary: `Doubtful name ${row.printed_name} settled` });
+    return after;
+  });
+}

@@ -1,0 +1,298 @@
+// The ModernGov connector against a small ModernGov-shaped server of our own (testing/):
+// an administrator adds a source (refused when it is not ModernGov), chooses committees,
+// migrates meetings into import drafts a clerk accepts, mirrors them (a second sync
+// changes nothing, a change updates, a hand change is not overwritten), and failures
+// part way (a 403, a timeout, a malformed reply) keep what was synced and a re-run
+// carries on. The figures of a sync of the fixtures are printed as diagnostics.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestApp, Client, demoUsers, pageText, type TestApp } from '../../../test/support/app.ts';
+import { buildBody } from '../meetings/testing.ts';
+import { formOf, waitForJob } from '../documents/testing/imports.ts';
+import { updateMeeting } from '../meetings/meetings.commands.ts';
+import { ModernGovTestServer } from './testing/server.ts';
+import { fixtureRange } from './testing/fixtures.ts';
+import { runningSyncs } from './routes.ts';
+import { startSync } from './commands.ts';
+import type { Actor } from '../../access/policy.ts';
+
+let t: TestApp;
+let admin: Client;
+const servers: ModernGovTestServer[] = [];
+
+before(async () => {
+  t = await createTestApp();
+  admin = await new Client(t.app).signIn(demoUsers.administrator);
+});
+after(async () => {
+  for (const s of servers) await s.close();
+  await t?.close();
+});
+
+async function server() {
+  const s = await new ModernGovTestServer().start();
+  servers.push(s);
+  return s;
+}
+
+const count = async (table: 'moderngov_sources' | 'meetings' | 'agenda_items' | 'papers' | 'imports' | 'audit_log' | 'minute_paragraphs' | 'meeting_attendance') =>
+  Number((await t.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+/** Adds a source through the page, as an administrator would; returns its id. */
+async function addSource(name: string, url: string, extra: Record<string, string> = {}) {
+  await admin.get('/admin/moderngov');
+  const res = await admin.post('/admin/moderngov', { name, base_url: url, ...extra });
+  assert.equal(res.statusCode, 303, pageText(res.body).slice(0, 800));
+  return /\/admin\/moderngov\/([0-9a-f-]{36})$/.exec(String(res.headers.location))![1]!;
+}
+
+async function choose(sourceId: string, map: Record<number, string>) {
+  await admin.get(`/admin/moderngov/${sourceId}`);
+  const res = await admin.post(`/admin/moderngov/${sourceId}/committees`, Object.fromEntries([12, 14, 15].map((id) => [`body_${id}`, map[id] ?? ''])));
+  assert.equal(res.statusCode, 303, pageText(res.body).slice(0, 800));
+}
+
+interface RunJson { id: string; status: string; failure: string | null; tally: Record<string, number>; progress: Record<string, { done: number; total: number }>; log: { level: string; message: string }[]; importJobId: string | null }
+
+/** Starts a sync on the page, waits for it as the progress page would, and returns the run as the API gives it. */
+async function sync(sourceId: string, mode: 'migrate' | 'mirror', range = fixtureRange) {
+  await admin.get(`/admin/moderngov/${sourceId}`);
+  const [fy, fm, fd] = range.from.split('-');
+  const [ty, tm, td] = range.to.split('-');
+  const started = performance.now();
+  const res = await admin.post(`/admin/moderngov/${sourceId}/sync`, {
+    mode, 'from-day': fd!, 'from-month': fm!, 'from-year': fy!, 'to-day': td!, 'to-month': tm!, 'to-year': ty!,
+  });
+  assert.equal(res.statusCode, 303, pageText(res.body).slice(0, 800));
+  const runId = /\/admin\/moderngov\/runs\/([0-9a-f-]{36})$/.exec(String(res.headers.location))![1]!;
+  await runningSyncs.get(runId);
+  const ms = performance.now() - started;
+  const run = (await admin.json('GET', `/api/moderngov/runs/${runId}`)).json() as RunJson;
+  return { run, ms, runId };
+}
+
+const adminActor = async (): Promise<Actor> => {
+  const user = await t.database.db.selectFrom('users').select(['id', 'display_name']).where('email', '=', demoUsers.administrator).executeTakeFirstOrThrow();
+  return { kind: 'user', partnershipId: t.partnershipId, userId: user.id, displayName: user.display_name, role: 'administrator', personId: null, grants: [] };
+};
+
+test('an address that is not a ModernGov web service, or answers with entities, is refused with a clear message and nothing is saved', async () => {
+  const s = await server();
+  const before = await count('moderngov_sources');
+  await admin.get('/admin/moderngov');
+  let res = await admin.post('/admin/moderngov', { name: 'Council website', base_url: `${s.url}/council-website` });
+  assert.equal(res.statusCode, 400);
+  assert.match(pageText(res.body), /This address does not answer as a ModernGov web service \(The address answered with a web page, not a web service description \(WSDL\)\)\. Enter the address of its mgWebService\.asmx/);
+  res = await admin.post('/admin/moderngov', { name: 'Wrong', base_url: 'democracy.example.gov.uk' });
+  assert.match(pageText(res.body), /Enter the address as a full web address/);
+  s.failures.set('GetCommittees', 'entities');
+  res = await admin.post('/admin/moderngov', { name: 'Laughs', base_url: s.serviceUrl });
+  assert.equal(res.statusCode, 400);
+  assert.match(pageText(res.body), /declares a DOCTYPE or its own entities, which is refused/);
+  s.failures.clear();
+  s.failures.set('/mgWebService.asmx', 'forbidden');
+  res = await admin.post('/admin/moderngov', { name: 'Blocked', base_url: s.serviceUrl });
+  assert.match(pageText(res.body), /refused the request \(HTTP 403\); a web application firewall may be blocking it/);
+  assert.equal(await count('moderngov_sources'), before, 'nothing saved');
+
+  // Officers and members cannot reach the connector at all.
+  for (const who of [demoUsers.officer, demoUsers.member]) {
+    const c = await new Client(t.app).signIn(who);
+    assert.equal((await c.get('/admin/moderngov')).statusCode, 403);
+  }
+});
+
+test('migrate: each meeting of the chosen committees in the range becomes an import draft, read with ModernGov’s quirks handled; the clerk accepts one; a second run queues nothing', { timeout: 120_000 }, async (ctx) => {
+  const s = await server();
+  const board = await t.database.db.selectFrom('bodies').select('id').where('partnership_id', '=', t.partnershipId).where('short_name', '=', 'Partnership').executeTakeFirstOrThrow();
+  const working = await t.database.db.selectFrom('bodies').select('id').where('partnership_id', '=', t.partnershipId).where('name', '=', 'Working Group').executeTakeFirstOrThrow();
+  const sourceId = await addSource('Northshire County Council', `${s.serviceUrl}?WSDL`);
+  const page = pageText((await admin.get(`/admin/moderngov/${sourceId}`)).body);
+  assert.match(page, /Operations it offers GetAllMeetingsByDate, GetAttachment, GetCommittees/);
+  assert.match(page, /Partnership \(ModernGov committee 12\).*Working Group \(ModernGov committee 14\)/s);
+  await choose(sourceId, { 12: board.id, 14: working.id });
+
+  // A service that ignores the range: what comes back outside it is left out here.
+  s.ignoresRange = true;
+  const { run, ms } = await sync(sourceId, 'migrate');
+  s.ignoresRange = false;
+  assert.equal(run.status, 'finished', JSON.stringify(run.log));
+  assert.equal(run.tally.meetingsQueued, 4, `three Partnership meetings (one cancelled) and one Working Group meeting: ${JSON.stringify(run.log, null, 1)}`);
+  assert.equal(run.tally.meetingsOutOfRange, 1, 'the 2019 meeting of the capped list');
+  assert.ok(run.log.some((l) => /outside the dates asked for/.test(l.message)));
+  // The dates went as dd/mm/yyyy, per chosen committee; never committee 0 nor the unchosen 15.
+  const listings = s.requests.filter((r) => r.startsWith('/mgWebService.asmx/GetMeetings'));
+  assert.deepEqual(listings, [
+    '/mgWebService.asmx/GetMeetings?lCommitteeId=12&sStartDate=01%2F01%2F2025&sEndDate=31%2F12%2F2025',
+    '/mgWebService.asmx/GetMeetings?lCommitteeId=14&sStartDate=01%2F01%2F2025&sEndDate=31%2F12%2F2025',
+  ]);
+  assert.ok(!s.requests.some((r) => /lMeetingId=(2001|3301)\b/.test(r)), 'meetings out of range or of unchosen committees are never read');
+  ctx.diagnostic(`migrate of the fixtures: ${run.tally.meetingsQueued} meetings, ${run.tally.items} items queued as import drafts in ${ms.toFixed(0)} ms`);
+
+  // The import runner reads the queued replies, as it reads any upload.
+  const job = await waitForJob(admin, run.importJobId!);
+  assert.deepEqual(job.files.map((f) => [f.status, f.message]), job.files.map(() => ['read', null]));
+  const drafts = await t.database.db.selectFrom('imports').innerJoin('documents', (j) => j.onRef('documents.partnership_id', '=', 'imports.partnership_id').onRef('documents.id', '=', 'imports.document_id'))
+    .select(['imports.id', 'documents.file_name', 'imports.draft']).where('imports.job_id', '=', run.importJobId!).execute();
+  assert.equal(drafts.length, 4);
+  const first = drafts.find((d) => d.file_name.includes('meeting 3101'))!;
+  const draftPage = await admin.get(`/imports/${first.id}`);
+  assert.equal(draftPage.statusCode, 200);
+  const form = formOf(draftPage.body, `/imports/${first.id}`);
+  assert.equal(form['m0-i2-restricted'], 'yes', 'the exempt item is kept restricted');
+  assert.equal(form['m0-i1-minute'], '28', 'the minute number beside the agenda number');
+  const accepted = await admin.post(`/imports/${first.id}`, { ...form, body_id: board.id, intent: 'accept' });
+  assert.equal(accepted.statusCode, 303, pageText(accepted.body).slice(0, 1500));
+  const meetingId = /\/meetings\/([0-9a-f-]{36})/.exec(String(accepted.headers.location))![1]!;
+  const items = await t.database.db.selectFrom('agenda_items').select(['title', 'restricted']).where('meeting_id', '=', meetingId).execute();
+  assert.deepEqual(items.map((i) => [i.title, i.restricted]).sort(), [['Anti-social behaviour in the town centre', false], ['Apologies for absence', false], ['Review case update', true]]);
+
+  const again = await sync(sourceId, 'migrate');
+  assert.equal(again.run.status, 'finished');
+  assert.equal(again.run.tally.meetingsQueued ?? 0, 0);
+  assert.equal(again.run.tally.meetingsUnchanged, 4, 'nothing queued twice');
+});
+
+test('mirror: meetings, items, minutes, attendance and papers come over; a second sync changes nothing; a change in ModernGov updates; a change made here is not overwritten', { timeout: 180_000 }, async (ctx) => {
+  const s = await server();
+  const partnershipBody = await buildBody(t, 'Mirrored Partnership');
+  const workingBody = await buildBody(t, 'Mirrored Working Group');
+  // Two people fit "A Brennan": a doubtful match for the review step.
+  await t.database.db.insertInto('people').values([
+    { partnership_id: t.partnershipId, honorific: 'Ms', given_name: 'Alice', family_name: 'Brennan' },
+    { partnership_id: t.partnershipId, honorific: 'Mr', given_name: 'Adam', family_name: 'Brennan' },
+  ]).execute();
+  const sourceId = await addSource('Mirror council', s.serviceUrl);
+  await choose(sourceId, { 12: partnershipBody, 14: workingBody });
+
+  const tables = ['meetings', 'agenda_items', 'papers', 'minute_paragraphs', 'meeting_attendance'] as const;
+  const before = Object.fromEntries(await Promise.all(tables.map(async (x) => [x, await count(x)])));
+  const first = await sync(sourceId, 'mirror');
+  assert.equal(first.run.status, 'finished', JSON.stringify(first.run.log, null, 1));
+  const added = Object.fromEntries(await Promise.all(tables.map(async (x) => [x, (await count(x)) - before[x]!])));
+  assert.deepEqual({ created: first.run.tally.meetingsCreated, items: first.run.tally.items, documents: first.run.tally.documents }, { created: 4, items: 6, documents: 3 });
+  assert.equal(added.meetings, 4);
+  assert.equal(added.agenda_items, 6);
+  assert.equal(added.papers, 3, 'two linked as http:// addresses, one found through GetAttachment');
+  assert.deepEqual(first.run.progress, { committees: { done: 2, total: 2 }, meetings: { done: 4, total: 4 }, documents: { done: 3, total: 3 } });
+  ctx.diagnostic(`mirror of the fixtures: ${added.meetings} meetings, ${added.agenda_items} items, ${added.papers} documents, ${added.minute_paragraphs} minute paragraphs, ${added.meeting_attendance} attendance records in ${first.ms.toFixed(0)} ms`);
+
+  const march = await t.database.db.selectFrom('meetings').selectAll().where('body_id', '=', partnershipBody).where('meets_on', '=', '2025-03-12').executeTakeFirstOrThrow();
+  assert.equal(march.status, 'minutes-draft', 'a past meeting with minute text has its minutes started');
+  assert.equal(march.venue, 'Council Chamber, County Hall');
+  const items = await t.database.db.selectFrom('agenda_items').select(['id', 'title', 'restricted', 'minute_number']).where('meeting_id', '=', march.id).orderBy('minute_number').execute();
+  assert.deepEqual(items.map((i) => [i.minute_number, i.title, i.restricted]), [[27, 'Apologies for absence', false], [28, 'Anti-social behaviour in the town centre', false], [29, 'Review case update', true]]);
+  const paragraphs = await t.database.db.selectFrom('minute_paragraphs').select('text').where('agenda_item_id', '=', items[1]!.id).orderBy('position').execute();
+  assert.deepEqual(paragraphs.map((p) => p.text), ['The Superintendent presented the quarterly figures.', 'RESOLVED that the report be noted.']);
+  const briefing = await t.database.db.selectFrom('papers').select(['title', 'restricted']).where('agenda_item_id', '=', items[2]!.id).executeTakeFirstOrThrow();
+  assert.deepEqual(briefing, { title: 'Review case briefing', restricted: true }, 'the exempt item’s paper is restricted too');
+  const attendance = await t.database.db.selectFrom('meeting_attendance').select(['person_id', 'name', 'kind']).where('meeting_id', '=', march.id).execute();
+  assert.equal(attendance.length, 5);
+  assert.ok(attendance.find((a) => a.kind === 'apologies')!.person_id, 'Ms Priya Ramaswamy is linked to her record');
+  assert.deepEqual(attendance.filter((a) => !a.person_id).map((a) => a.name).sort(), ['A Brennan', 'Mr Quentin Farrow']);
+  const cancelled = await t.database.db.selectFrom('meetings').select('status').where('body_id', '=', partnershipBody).where('meets_on', '=', '2025-09-10').executeTakeFirstOrThrow();
+  assert.equal(cancelled.status, 'cancelled');
+  // The public sees neither the exempt item's title nor its minute.
+  const publicPage = pageText((await new Client(t.app).get(`/meetings/${march.id}`)).body);
+  assert.ok(!publicPage.includes('Vellichor Drummond') && !publicPage.includes('Review case update'));
+
+  // The doubtful name goes to the review step; the administrator says who it is.
+  const names = (await admin.json('GET', `/api/moderngov/sources/${sourceId}/names`)).json() as { id: string; printedName: string; candidates: { id: string; name: string }[] }[];
+  assert.deepEqual(names.map((n) => [n.printedName, n.candidates.length]), [['A Brennan', 2]]);
+  const namesPage = await admin.get(`/admin/moderngov/${sourceId}/names`);
+  assert.match(pageText(namesPage.body), /A Brennan .*Ms Alice Brennan.*Mr Adam Brennan/s);
+  const alice = names[0]!.candidates.find((c) => c.name.startsWith('Ms Alice'))!.id;
+  assert.equal((await admin.post(`/admin/moderngov/${sourceId}/names/${names[0]!.id}`, { person_id: alice })).statusCode, 303);
+
+  // A second sync with nothing changed in ModernGov changes nothing here.
+  const audits = await count('audit_log');
+  const stamps = await t.database.db.selectFrom('meetings').select(['id', 'updated_at']).where('body_id', 'in', [partnershipBody, workingBody]).execute();
+  const second = await sync(sourceId, 'mirror');
+  assert.equal(second.run.status, 'finished');
+  assert.deepEqual(second.run.tally, { meetingsUnchanged: 4 });
+  for (const x of tables) assert.equal(await count(x), before[x]! + added[x]!, `${x} unchanged`);
+  assert.deepEqual(await t.database.db.selectFrom('meetings').select(['id', 'updated_at']).where('body_id', 'in', [partnershipBody, workingBody]).execute(), stamps);
+  assert.equal(await count('audit_log'), audits + 2, 'only the run is audited (started, finished): nothing else written');
+  ctx.diagnostic(`second mirror sync: nothing changed, in ${second.ms.toFixed(0)} ms`);
+
+  // A change in ModernGov updates the mirrored meeting.
+  const june = s.meetings.find((m) => m.id === '3102')!;
+  june.items[0]!.title = 'Community Safety Agreement refresh 2025 to 2028';
+  june.venue = 'Council Chamber, County Hall';
+  // And a meeting the clerk changed by hand here is left alone, with a warning.
+  const wg = await t.database.db.selectFrom('meetings').select('id').where('body_id', '=', workingBody).executeTakeFirstOrThrow();
+  const officer = await t.database.db.selectFrom('users').select(['id', 'display_name']).where('email', '=', demoUsers.officer).executeTakeFirstOrThrow();
+  await updateMeeting({ db: t.database.db, actor: { kind: 'user', partnershipId: t.partnershipId, userId: officer.id, displayName: officer.display_name, role: 'officer', personId: null, grants: [] } },
+    wg.id, { meets_on: '2025-04-02', starts_at: '09:30', venue: 'Meeting Room 3, Civic Centre', online: 'false' });
+  s.meetings.find((m) => m.id === '3201')!.items[0]!.title = 'Grant proposals (renamed in ModernGov)';
+  const third = await sync(sourceId, 'mirror');
+  assert.equal(third.run.tally.meetingsUpdated, 1);
+  assert.equal(third.run.tally.meetingsHeldBack, 1);
+  const juneHere = await t.database.db.selectFrom('meetings').select(['id', 'venue']).where('body_id', '=', partnershipBody).where('meets_on', '=', '2025-06-18').executeTakeFirstOrThrow();
+  assert.equal(juneHere.venue, 'Council Chamber, County Hall');
+  assert.ok((await t.database.db.selectFrom('agenda_items').select('title').where('meeting_id', '=', juneHere.id).execute()).some((i) => i.title === 'Community Safety Agreement refresh 2025 to 2028'));
+  const wgItems = await t.database.db.selectFrom('agenda_items').select('title').where('meeting_id', '=', wg.id).execute();
+  assert.deepEqual(wgItems.map((i) => i.title), ['Grant proposals'], 'the hand-changed meeting is not overwritten');
+  assert.ok(third.run.log.some((l) => l.level === 'warning' && /changed in ModernGov, but also changed here by hand since the last sync/.test(l.message)));
+  const runPage = pageText((await admin.get(`/admin/moderngov/runs/${third.runId}`)).body);
+  assert.match(runPage, /1 updated, 2 unchanged, 1 held back \(changed here\)/);
+});
+
+test('a 403 part way, a timeout and a malformed reply: what was synced is kept, the failure is named, and a re-run carries on', { timeout: 180_000 }, async () => {
+  const s = await server();
+  const body = await buildBody(t, 'Failing Partnership');
+  const sourceId = await addSource('Flaky council', s.serviceUrl);
+  await choose(sourceId, { 12: body });
+  const meetingsOfBody = async () => (await t.database.db.selectFrom('meetings').select('meets_on').where('body_id', '=', body).orderBy('meets_on').execute()).map((m) => m.meets_on);
+
+  // The firewall blocks the second meeting: the first is kept, the run says what failed.
+  s.failures.set('GetMeeting:3102', 'forbidden');
+  const blocked = await sync(sourceId, 'mirror');
+  assert.equal(blocked.run.status, 'failed');
+  assert.match(blocked.run.failure!, /GetMeeting: the server refused the request \(HTTP 403\)/);
+  assert.ok(blocked.run.log.some((l) => /Everything synced before this is kept; run the sync again to carry on/.test(l.message)));
+  assert.deepEqual(await meetingsOfBody(), ['2025-03-12']);
+  const page = pageText((await admin.get(`/admin/moderngov/runs/${blocked.runId}`)).body);
+  assert.match(page, /Stopped with a problem/);
+  assert.match(page, /Meetings 1 of 3 read/);
+
+  // A malformed reply for one meeting: that one is named, the others are synced.
+  s.failures.clear();
+  s.failures.set('GetMeeting:3102', 'malformed');
+  const malformed = await sync(sourceId, 'mirror');
+  assert.equal(malformed.run.status, 'failed');
+  assert.match(malformed.run.failure!, /1 meeting could not be synced/);
+  assert.ok(malformed.run.log.some((l) => l.level === 'error' && /Meeting 3102 of 18 June 2025: GetMeeting: The GetMeeting reply is not well-formed XML/.test(l.message)), JSON.stringify(malformed.run.log));
+  assert.equal(malformed.run.tally.meetingsUnchanged, 1, 'the meeting synced before is passed over');
+  assert.deepEqual(await meetingsOfBody(), ['2025-03-12', '2025-09-10']);
+
+  // No answer in time: the run stops there, saying so.
+  s.failures.clear();
+  s.failures.set('GetMeeting:3102', 'timeout');
+  const started = await startSync({ db: t.database.db, actor: await adminActor() }, sourceId, { mode: 'mirror', from: fixtureRange.from, to: fixtureRange.to }, { timeoutMs: 300 });
+  const timedOut = await started.finished;
+  assert.equal(timedOut.status, 'failed');
+  assert.match(timedOut.failure!, /GetMeeting: no answer within 0 seconds|GetMeeting: no answer within/);
+
+  // Back up: the re-run carries on and brings in what was missing, nothing twice.
+  s.failures.clear();
+  const rerun = await sync(sourceId, 'mirror');
+  assert.equal(rerun.run.status, 'finished');
+  assert.deepEqual({ created: rerun.run.tally.meetingsCreated, unchanged: rerun.run.tally.meetingsUnchanged }, { created: 1, unchanged: 2 });
+  assert.deepEqual(await meetingsOfBody(), ['2025-03-12', '2025-06-18', '2025-09-10']);
+});
+
+test('a document over the limit is not downloaded: the log says so, and the rest of the meeting is synced', { timeout: 120_000 }, async () => {
+  const s = await server();
+  const body = await buildBody(t, 'Limited Partnership');
+  s.meetings.find((m) => m.id === '3102')!.items[0]!.documents[0]!.size = 1_300_000;
+  const sourceId = await addSource('Big papers council', s.serviceUrl, { document_limit_mb: '1' });
+  await choose(sourceId, { 12: body });
+  const run = (await sync(sourceId, 'mirror')).run;
+  assert.equal(run.status, 'finished');
+  assert.equal(run.tally.documentsRefused, 1);
+  assert.equal(run.tally.documents, 2);
+  assert.ok(run.log.some((l) => l.level === 'warning' && /Draft agreement is 1.2 MB, over the limit of 1 MB: not downloaded/.test(l.message)), JSON.stringify(run.log));
+  const june = await t.database.db.selectFrom('meetings').select('id').where('body_id', '=', body).where('meets_on', '=', '2025-06-18').executeTakeFirstOrThrow();
+  assert.equal((await t.database.db.selectFrom('agenda_items').select('id').where('meeting_id', '=', june.id).execute()).length, 2);
+});

@@ -1,0 +1,104 @@
+// SQL of the ModernGov connector: its own tables only. Other modules' records are
+// reached through their commands (sync.ts) or read by id for fingerprints.
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import type { Tx } from '../../access/context.ts';
+import type { LinkKind, RunTally } from './tables.ts';
+
+type Db = Kysely<DB> | Tx;
+
+export function listSources(db: Db, partnershipId: string) {
+  return db.selectFrom('moderngov_sources').selectAll().where('partnership_id', '=', partnershipId).orderBy('name').execute();
+}
+
+export function findSource(db: Db, partnershipId: string, id: string) {
+  return db.selectFrom('moderngov_sources').selectAll().where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirst();
+}
+export type SourceRow = NonNullable<Awaited<ReturnType<typeof findSource>>>;
+
+export function listCommittees(db: Db, partnershipId: string, sourceId: string) {
+  return db.selectFrom('moderngov_committees as c')
+    .leftJoin('bodies as b', (j) => j.onRef('b.partnership_id', '=', 'c.partnership_id').onRef('b.id', '=', 'c.body_id'))
+    .select(['c.id', 'c.remote_id', 'c.title', 'c.chosen', 'c.body_id', 'b.name as body_name'])
+    .where('c.partnership_id', '=', partnershipId).where('c.source_id', '=', sourceId).orderBy('c.title').execute();
+}
+export type CommitteeRow = Awaited<ReturnType<typeof listCommittees>>[number];
+
+export function bodyOptions(db: Db, partnershipId: string) {
+  return db.selectFrom('bodies').select(['id', 'name']).where('partnership_id', '=', partnershipId).orderBy('name').execute();
+}
+
+export function listRuns(db: Db, partnershipId: string, sourceId: string, limit = 20) {
+  return db.selectFrom('moderngov_runs').selectAll().where('partnership_id', '=', partnershipId).where('source_id', '=', sourceId)
+    .orderBy('started_at', 'desc').limit(limit).execute();
+}
+
+export function findRun(db: Db, partnershipId: string, id: string) {
+  return db.selectFrom('moderngov_runs').selectAll().where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirst();
+}
+export type RunRow = NonNullable<Awaited<ReturnType<typeof findRun>>>;
+
+export function runningRun(db: Db, partnershipId: string, sourceId: string) {
+  return db.selectFrom('moderngov_runs').select(['id']).where('partnership_id', '=', partnershipId).where('source_id', '=', sourceId)
+    .where('status', '=', 'running').executeTakeFirst();
+}
+
+export function listLog(db: Db, partnershipId: string, runId: string) {
+  return db.selectFrom('moderngov_log').select(['id', 'at', 'level', 'message']).where('partnership_id', '=', partnershipId).where('run_id', '=', runId)
+    .orderBy('id').execute();
+}
+
+export async function addLog(db: Db, partnershipId: string, runId: string, level: 'info' | 'warning' | 'error', message: string) {
+  await db.insertInto('moderngov_log').values({ partnership_id: partnershipId, run_id: runId, level, message: message.slice(0, 2000) }).execute();
+}
+
+export type Progress = Partial<Record<'committees_total' | 'committees_done' | 'meetings_total' | 'meetings_done' | 'documents_total' | 'documents_done', number>>;
+
+export async function setProgress(db: Db, partnershipId: string, runId: string, progress: Progress & { tally?: RunTally }) {
+  const { tally, ...counts } = progress;
+  await db.updateTable('moderngov_runs').set({ ...counts, ...(tally ? { tally: JSON.stringify(tally) } : {}) })
+    .where('partnership_id', '=', partnershipId).where('id', '=', runId).execute();
+}
+
+export function findLink(db: Db, partnershipId: string, sourceId: string, kind: LinkKind, remoteId: string) {
+  return db.selectFrom('moderngov_links').selectAll().where('partnership_id', '=', partnershipId).where('source_id', '=', sourceId)
+    .where('kind', '=', kind).where('remote_id', '=', remoteId).executeTakeFirst();
+}
+
+export async function saveLink(db: Db, partnershipId: string, sourceId: string, link: { kind: LinkKind; remoteId: string; localId: string | null; remoteHash: string; localHash: string | null }) {
+  await db.insertInto('moderngov_links').values({
+    partnership_id: partnershipId, source_id: sourceId, kind: link.kind, remote_id: link.remoteId, local_id: link.localId, remote_hash: link.remoteHash, local_hash: link.localHash,
+  }).onConflict((oc) => oc.columns(['partnership_id', 'source_id', 'kind', 'remote_id']).doUpdateSet({
+    local_id: link.localId, remote_hash: link.remoteHash, local_hash: link.localHash, synced_at: new Date(),
+  })).execute();
+}
+
+export async function dropLink(db: Db, partnershipId: string, sourceId: string, kind: LinkKind, remoteId: string) {
+  await db.deleteFrom('moderngov_links').where('partnership_id', '=', partnershipId).where('source_id', '=', sourceId).where('kind', '=', kind).where('remote_id', '=', remoteId).execute();
+}
+
+export function listDoubtfulNames(db: Db, partnershipId: string, sourceId: string) {
+  return db.selectFrom('moderngov_people').selectAll().where('partnership_id', '=', partnershipId).where('source_id', '=', sourceId).orderBy('printed_name').execute();
+}
+
+/** The people a printed name could be, for the review step. */
+export function peopleByIds(db: Db, partnershipId: string, ids: string[]) {
+  if (!ids.length) return Promise.resolve([]);
+  return db.selectFrom('people').select(['id', 'honorific', 'given_name', 'family_name', 'job_title']).where('partnership_id', '=', partnershipId).where('id', 'in', ids).execute();
+}
+
+/**
+ * A fingerprint's raw material for a mirrored meeting as it stands here: its date, time,
+ * venue and status, its items (title, section, minute number), their minute paragraphs
+ * and papers. A clerk's change to any of them changes it.
+ */
+export async function localState(db: Db, partnershipId: string, meetingId: string) {
+  const [meeting, items, paragraphs, papers, attendance] = await Promise.all([
+    db.selectFrom('meetings').select(['meets_on', 'starts_at', 'venue', 'status', 'online']).where('partnership_id', '=', partnershipId).where('id', '=', meetingId).executeTakeFirst(),
+    db.selectFrom('agenda_items').select(['id', 'title', 'section_id', 'restricted', 'minute_number', 'description']).where('partnership_id', '=', partnershipId).where('meeting_id', '=', meetingId).orderBy('id').execute(),
+    db.selectFrom('minute_paragraphs').select(['id', 'agenda_item_id', 'text']).where('partnership_id', '=', partnershipId).where('meeting_id', '=', meetingId).orderBy('id').execute(),
+    db.selectFrom('papers').select(['id', 'sha256', 'title']).where('partnership_id', '=', partnershipId).where('meeting_id', '=', meetingId).orderBy('id').execute(),
+    db.selectFrom('meeting_attendance').select(['id', 'person_id', 'name', 'kind']).where('partnership_id', '=', partnershipId).where('meeting_id', '=', meetingId).orderBy('id').execute(),
+  ]);
+  return meeting ? { meeting, items, paragraphs, papers, attendance } : null;
+}

@@ -1,0 +1,439 @@
+// A sync run: lists the chosen committees' meetings in the range, reads each meeting and
+// either queues its reply as an import draft (migrate) or brings the meeting into step
+// through the meetings module's commands (mirror). Each meeting is written in its own
+// transaction, so a failure part way keeps every meeting already synced, and a re-run
+// carries on: meetings already synced and unchanged are passed over.
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import type { Actor } from '../../access/policy.ts';
+import { recordAudit } from '../../access/audit.ts';
+import type { Context, Tx } from '../../access/context.ts';
+import { ConflictError, ValidationError } from '../../web/errors.ts';
+import { formatDate } from '../../web/nunjucks.ts';
+import { todayIso } from '../partnership/domain.ts';
+import { scheduleMeeting, takeMeetingStep, updateMeeting } from '../meetings/meetings.commands.ts';
+import { addAgendaItem, attachPaper, removeAgendaItem, removePaper, updateAgendaItem } from '../meetings/agenda.commands.ts';
+import { addParagraphs, recordAttendance, removeParagraph } from '../meetings/minutes.commands.ts';
+import { findAgendaItem, findMeeting, listAgendaItems, listSections } from '../meetings/store.ts';
+import { PAPER_SIZE_LIMIT } from '../meetings/papers.ts';
+import { addJobFile, finishQueueing, openImportJob, type QueueingJob } from '../documents/jobs.ts';
+import { withinTransaction } from '../documents/oneTransaction.ts';
+import { matchPerson, personKey } from '../documents/matching.ts';
+import { htmlToText } from '../documents/extract/html.ts';
+import { ModernGovClient, ServiceError, type ClientOptions, type Downloaded } from './client.ts';
+import { committeeRequests, fingerprint, moderngovDate, withinRange } from './domain.ts';
+import type { RemoteDocument, RemoteItem, RemoteMeeting, RemoteMeetingSummary } from './reader.ts';
+import {
+  addLog, dropLink, findLink, findRun, findSource, listCommittees, localState, saveLink, setProgress, type CommitteeRow, type RunRow, type SourceRow,
+} from './store.ts';
+import type { RunTally } from './tables.ts';
+
+export interface SyncOptions extends ClientOptions {
+  /** Today, for which meetings are past (their minutes can be written). */
+  today?: string;
+}
+
+/** A meeting that could not be synced; the run goes on with the next. */
+class MeetingProblem extends Error {}
+
+const minuteText = (html: string) => (html ? htmlToText(html, 200).replace(/\n{3,}/g, '\n\n').trim() : '');
+
+/** The remote meeting as the fingerprint sees it: what mirror mode would write. */
+function remoteShape(m: RemoteMeeting) {
+  return {
+    date: m.date, time: m.time, venue: m.venue, cancelled: m.cancelled,
+    attendees: m.attendees.map((a) => [a.name, a.role, a.attendance]),
+    items: m.items.map((i) => ({ id: i.id, number: i.number, title: i.title, restricted: i.restricted, minuteNumber: i.minuteNumber, minutes: minuteText(i.minutesHtml), documents: i.documents.map((d) => [d.id, d.title, d.url]) })),
+  };
+}
+
+export class SyncRun {
+  private readonly db: Kysely<DB>;
+  private readonly actor: Actor;
+  private readonly client: ModernGovClient;
+  private readonly options: SyncOptions;
+  private run: RunRow;
+  private readonly source: SourceRow;
+  private readonly tally: RunTally = {};
+  private job: QueueingJob | null = null;
+  private counts = { committees_total: 0, committees_done: 0, meetings_total: 0, meetings_done: 0, documents_total: 0, documents_done: 0 };
+  private errors: string[] = [];
+
+  constructor(db: Kysely<DB>, actor: Actor, source: SourceRow, run: RunRow, options: SyncOptions = {}) {
+    this.db = db;
+    this.actor = actor;
+    this.source = source;
+    this.run = run;
+    this.options = options;
+    this.client = new ModernGovClient(source.base_url, options);
+  }
+
+  private get pid() {
+    return this.actor.partnershipId;
+  }
+
+  private log(level: 'info' | 'warning' | 'error', message: string) {
+    if (level === 'error') this.errors.push(message);
+    return addLog(this.db, this.pid, this.run.id, level, message);
+  }
+
+  /** Said inside a meeting's transaction: written to the log once it commits (PGlite has one connection). */
+  private pending: ['info' | 'warning' | 'error', string][] = [];
+  private later(level: 'warning', message: string) {
+    this.pending.push([level, message]);
+  }
+
+  private count(key: keyof RunTally, n = 1) {
+    this.tally[key] = (this.tally[key] ?? 0) + n;
+  }
+
+  private progress() {
+    return setProgress(this.db, this.pid, this.run.id, { ...this.counts, tally: this.tally });
+  }
+
+  /** Runs to the end; never throws for what the service does (that is logged and the run marked failed). */
+  async execute(): Promise<RunRow> {
+    const range = `${formatDate(this.run.from_date)} to ${formatDate(this.run.to_date)}`;
+    await this.log('info', `${this.run.mode === 'migrate' ? 'Migrate' : 'Mirror'} sync of ${this.source.name} started, for meetings from ${range}`);
+    let failure: string | null = null;
+    try {
+      const committees = (await listCommittees(this.db, this.pid, this.source.id)).filter((c) => c.chosen && c.body_id);
+      const meetings = await this.listMeetings(committees);
+      for (const summary of meetings) {
+        const committee = committees.find((c) => c.remote_id === summary.committeeId)!;
+        try {
+          await this.syncMeeting(summary, committee);
+        } catch (error) {
+          // One meeting's bad reply or refused change: said, and the run goes on.
+          if (error instanceof MeetingProblem || (error instanceof ServiceError && (error.kind === 'malformed' || error.kind === 'entities'))) {
+            await this.log('error', `Meeting ${summary.id}${summary.date ? ` of ${formatDate(summary.date)}` : ''}: ${error.message}`);
+          } else throw error;
+        }
+        this.counts.meetings_done++;
+        await this.progress();
+      }
+    } catch (error) {
+      if (!(error instanceof ServiceError)) throw error;
+      failure = error.message;
+      await this.log('error', `${error.message}. Everything synced before this is kept; run the sync again to carry on from here`);
+    } finally {
+      if (this.job) await this.db.transaction().execute((trx) => finishQueueing(trx, this.job!));
+    }
+    if (!failure && this.errors.length) failure = `${this.errors.length} meeting${this.errors.length === 1 ? '' : 's'} could not be synced: see the log`;
+    const t = this.tally;
+    await this.log(failure ? 'error' : 'info', `${failure ? 'Sync stopped' : 'Sync finished'}: ${this.counts.meetings_done} of ${this.counts.meetings_total} meetings read; `
+      + (this.run.mode === 'migrate'
+        ? `${t.meetingsQueued ?? 0} queued as import drafts, ${t.meetingsUnchanged ?? 0} unchanged since they were migrated`
+        : `${t.meetingsCreated ?? 0} created, ${t.meetingsUpdated ?? 0} updated, ${t.meetingsUnchanged ?? 0} unchanged, ${t.meetingsHeldBack ?? 0} held back because they were changed here; ${t.items ?? 0} items and ${t.documents ?? 0} documents written`));
+    await this.db.updateTable('moderngov_runs').set({
+      ...this.counts, tally: JSON.stringify(this.tally), status: failure ? 'failed' : 'finished', failure, finished_at: new Date(), import_job_id: this.job?.job.id ?? null,
+    }).where('partnership_id', '=', this.pid).where('id', '=', this.run.id).execute();
+    await recordAudit(this.db, this.actor, {
+      action: 'update', recordType: 'moderngov-run', recordId: this.run.id, summary: `ModernGov ${this.run.mode} sync ${failure ? 'stopped' : 'finished'}`, after: { tally: this.tally, failure },
+    });
+    this.run = (await findRun(this.db, this.pid, this.run.id))!;
+    return this.run;
+  }
+
+  /** The meetings to read: chosen committees, in the range (filtered here too: the service may ignore it). */
+  private async listMeetings(committees: CommitteeRow[]): Promise<RemoteMeetingSummary[]> {
+    const from = moderngovDate(this.run.from_date);
+    const to = moderngovDate(this.run.to_date);
+    this.counts.committees_total = committees.length;
+    await this.progress();
+    const chosen = committees.map((c) => c.remote_id);
+    const listed = (await this.db.selectFrom('moderngov_committees').select('remote_id').where('partnership_id', '=', this.pid).where('source_id', '=', this.source.id).execute()).map((c) => c.remote_id);
+    const found: RemoteMeetingSummary[] = [];
+    if (this.source.operations.includes('GetMeetings')) {
+      for (const id of committeeRequests(chosen, listed)) {
+        const list = await this.client.meetings(id, from, to);
+        // Asked for one committee, a meeting without its committee id is that committee's.
+        found.push(...list.map((m) => ({ ...m, committeeId: m.committeeId ?? (id > 0 ? id : null) })));
+        this.counts.committees_done = id > 0 ? this.counts.committees_done + 1 : committees.length;
+        await this.progress();
+      }
+    } else {
+      found.push(...(await this.client.allMeetingsByDate(from, to)));
+      this.counts.committees_done = committees.length;
+    }
+    const unique = [...new Map(found.map((m) => [m.id, m])).values()];
+    const wanted = unique.filter((m) => m.committeeId !== null && chosen.includes(m.committeeId) && withinRange(m.date, this.run.from_date, this.run.to_date));
+    const outside = unique.filter((m) => m.committeeId !== null && chosen.includes(m.committeeId) && !withinRange(m.date, this.run.from_date, this.run.to_date));
+    if (outside.length) {
+      this.count('meetingsOutOfRange', outside.length);
+      await this.log('warning', `The service sent ${outside.length} meeting${outside.length === 1 ? '' : 's'} outside the dates asked for (it may have ignored the range); ${outside.length === 1 ? 'it was' : 'they were'} left out`);
+    }
+    wanted.sort((a, b) => (a.date ?? '').localeCompare(b.date ?? '') || Number(a.id) - Number(b.id));
+    this.counts.meetings_total = wanted.length;
+    await this.progress();
+    await this.log('info', `${wanted.length} meeting${wanted.length === 1 ? '' : 's'} of ${committees.length} committee${committees.length === 1 ? '' : 's'} in the range`);
+    return wanted;
+  }
+
+  private async syncMeeting(summary: RemoteMeetingSummary, committee: CommitteeRow) {
+    const { meeting, xml } = await this.client.meeting(summary.id);
+    if (!meeting.id || meeting.id !== summary.id) throw new MeetingProblem('GetMeeting answered with no meeting, or another one');
+    if (!meeting.date) throw new MeetingProblem('the meeting has no date the connector can read');
+    const label = `${committee.title}, ${formatDate(meeting.date)}`;
+    if (this.run.mode === 'migrate') return this.migrateMeeting(meeting, xml, committee, label);
+    return this.mirrorMeeting(meeting, committee, label);
+  }
+
+  // ------------------------------------------------------------------ migrate
+
+  private async migrateMeeting(meeting: RemoteMeeting, xml: string, committee: CommitteeRow, label: string) {
+    const hash = fingerprint(xml);
+    const link = await findLink(this.db, this.pid, this.source.id, 'migrated', meeting.id);
+    if (link?.remote_hash === hash) {
+      this.count('meetingsUnchanged');
+      return;
+    }
+    const who = { userId: this.actor.kind === 'user' ? this.actor.userId : null, label: this.actor.kind === 'user' ? this.actor.displayName : 'ModernGov sync' };
+    await this.db.transaction().execute(async (trx) => {
+      if (!this.job) {
+        this.job = await openImportJob(trx, this.pid, who, `ModernGov: ${this.source.name}, ${formatDate(this.run.from_date)} to ${formatDate(this.run.to_date)}`, 'receiving');
+        await recordAudit(trx, this.actor, { action: 'create', recordType: 'import-job', recordId: this.job.job.id, summary: `Import of ModernGov meetings from ${this.source.name}` });
+      }
+      const name = `ModernGov ${committee.title} ${meeting.date} (meeting ${meeting.id}).xml`.replace(/[\\/:*?"<>|]/g, '-');
+      await addJobFile(trx, this.job, { name, bytes: new TextEncoder().encode(xml) });
+      await saveLink(trx, this.pid, this.source.id, { kind: 'migrated', remoteId: meeting.id, localId: this.job.job.id, remoteHash: hash, localHash: null });
+    });
+    this.count('meetingsQueued');
+    this.count('items', meeting.items.length);
+    await this.log('info', `${label}: ${link ? 'changed since it was migrated; queued again' : 'queued'} as an import draft (${meeting.items.length} items) for ${committee.body_name}`);
+  }
+
+  // ------------------------------------------------------------------ mirror
+
+  private async downloadDocuments(meeting: RemoteMeeting, label: string): Promise<Map<string, Downloaded>> {
+    const out = new Map<string, Downloaded>();
+    const limit = Math.min(this.source.document_limit, PAPER_SIZE_LIMIT);
+    const docs = meeting.items.flatMap((i) => i.documents);
+    this.counts.documents_total += docs.length;
+    await this.progress();
+    for (const doc of docs) {
+      const link = await findLink(this.db, this.pid, this.source.id, 'document', doc.id);
+      if (!link || link.remote_hash !== documentHash(doc)) {
+        try {
+          out.set(doc.id, await this.client.download(doc, limit));
+        } catch (error) {
+          if (!(error instanceof ServiceError) || (error.kind !== 'too-large' && error.kind !== 'malformed')) throw error;
+          this.count('documentsRefused');
+          await this.log('warning', `${label}: ${error.message}`);
+        }
+      }
+      this.counts.documents_done++;
+      await this.progress();
+    }
+    return out;
+  }
+
+  private async mirrorMeeting(meeting: RemoteMeeting, committee: CommitteeRow, label: string) {
+    const remoteHash = fingerprint(remoteShape(meeting));
+    const link = await findLink(this.db, this.pid, this.source.id, 'meeting', meeting.id);
+    if (link?.local_id && link.remote_hash === remoteHash) {
+      // Documents already kept are not downloaded again; counted as done.
+      const docs = meeting.items.reduce((n, i) => n + i.documents.length, 0);
+      this.counts.documents_total += docs;
+      this.counts.documents_done += docs;
+      this.count('meetingsUnchanged');
+      return;
+    }
+    if (link?.local_id) {
+      const state = await localState(this.db, this.pid, link.local_id);
+      if (state && fingerprint(state) !== link.local_hash) {
+        this.count('meetingsHeldBack');
+        await this.log('warning', `${label}: changed in ModernGov, but also changed here by hand since the last sync, so ModernGov's changes were not applied. `
+          + `Compare the two and make the changes here (meeting /meetings/${link.local_id})`);
+        return;
+      }
+    }
+    const files = await this.downloadDocuments(meeting, label);
+    this.pending = [];
+    const outcome = await this.db.transaction().execute(async (trx) => {
+      const ctx = withinTransaction(trx, this.actor);
+      const existing = link?.local_id ? await findMeeting(trx, this.pid, link.local_id) : undefined;
+      const meetingId = existing ? existing.id : await this.createMeeting(ctx, trx, meeting, committee);
+      if (existing) await this.updateMeeting(ctx, trx, meeting, existing);
+      await this.writeItems(ctx, trx, meetingId, meeting, files, label, !existing);
+      if (!existing) await this.writeAttendance(ctx, trx, meetingId, meeting);
+      if (meeting.cancelled && (await findMeeting(trx, this.pid, meetingId))!.status !== 'cancelled') {
+        await attempt(() => takeMeetingStep(ctx, meetingId, 'cancel', { cancelled_reason: 'Cancelled, as ModernGov shows' }), label);
+      }
+      const state = await localState(trx, this.pid, meetingId);
+      await saveLink(trx, this.pid, this.source.id, { kind: 'meeting', remoteId: meeting.id, localId: meetingId, remoteHash, localHash: fingerprint(state) });
+      return { meetingId, created: !existing };
+    });
+    for (const [level, message] of this.pending) await this.log(level, message);
+    this.pending = [];
+    this.count(outcome.created ? 'meetingsCreated' : 'meetingsUpdated');
+    await this.log('info', `${label}: ${outcome.created ? 'created' : 'updated'}${meeting.cancelled ? ' (cancelled)' : ''}, ${meeting.items.length} items (meeting /meetings/${outcome.meetingId})`);
+  }
+
+  private async createMeeting(ctx: Context, trx: Tx, m: RemoteMeeting, committee: CommitteeRow): Promise<string> {
+    const row = await attempt(() => scheduleMeeting(ctx, committee.body_id!, meetingFields(m)), `${committee.title}, ${formatDate(m.date)}`);
+    // The body's standing items are for agendas written here; ModernGov's agenda is its own.
+    for (const standing of await listAgendaItems(trx, this.pid, row.id)) await removeAgendaItem(ctx, row.id, standing.id);
+    return row.id;
+  }
+
+  private async updateMeeting(ctx: Context, trx: Tx, m: RemoteMeeting, existing: { id: string; meets_on: string; starts_at: string; venue: string | null; status: string }) {
+    const fields = meetingFields(m);
+    if (existing.status === 'cancelled') return;
+    if (fields.meets_on !== existing.meets_on || fields.starts_at !== existing.starts_at.slice(0, 5) || (fields.venue || null) !== existing.venue) {
+      await attempt(() => updateMeeting(ctx, existing.id, fields), `${formatDate(m.date)}`);
+    }
+  }
+
+  private async sectionFor(trx: Tx, meetingId: string, restricted: boolean) {
+    const sections = await listSections(trx, this.pid, meetingId);
+    const section = restricted ? sections.find((s) => s.restricted) : sections.find((s) => !s.restricted && s.code === 'B') ?? sections.find((s) => !s.restricted);
+    if (!section) throw new MeetingProblem(`the agenda has no ${restricted ? 'private' : 'open'} section to put an item in`);
+    return section;
+  }
+
+  private async writeItems(ctx: Context, trx: Tx, meetingId: string, m: RemoteMeeting, files: Map<string, Downloaded>, label: string, fresh: boolean) {
+    const ids = new Map<string, string>();
+    for (const item of m.items) {
+      const itemLink = await findLink(trx, this.pid, this.source.id, 'item', item.id);
+      const current = itemLink?.local_id ? await findAgendaItem(trx, this.pid, meetingId, itemLink.local_id) : undefined;
+      const section = await this.sectionFor(trx, meetingId, item.restricted);
+      const where = `${label}, item ${item.number}`;
+      if (!current) {
+        const row = await attempt(() => addAgendaItem(ctx, meetingId, { section_id: section.id, title: item.title, code: '', kind: 'business', description: '', minuted: 'true' }), where);
+        ids.set(item.id, row.id);
+        this.count('items');
+      } else {
+        ids.set(item.id, current.id);
+        if (current.title !== item.title || current.restricted !== item.restricted) {
+          await attempt(() => updateAgendaItem(ctx, meetingId, current.id, {
+            section_id: current.restricted === item.restricted ? current.section_id : section.id, title: item.title, description: current.description ?? '', kind: current.kind,
+            code: current.code, minuted: current.minuted ? 'true' : 'false',
+          }), where);
+          this.count('items');
+        }
+      }
+      await saveLink(trx, this.pid, this.source.id, { kind: 'item', remoteId: item.id, localId: ids.get(item.id)!, remoteHash: fingerprint(item), localHash: null });
+    }
+    // Items gone from ModernGov's agenda go from the mirror too.
+    if (!fresh) {
+      const remoteIds = new Set(m.items.map((i) => i.id));
+      const links = await trx.selectFrom('moderngov_links').select(['remote_id', 'local_id']).where('partnership_id', '=', this.pid).where('source_id', '=', this.source.id).where('kind', '=', 'item').execute();
+      const mine = new Set((await listAgendaItems(trx, this.pid, meetingId)).map((i) => i.id));
+      for (const l of links) {
+        if (remoteIds.has(l.remote_id) || !l.local_id || !mine.has(l.local_id)) continue;
+        await attempt(() => removeAgendaItem(ctx, meetingId, l.local_id!), `${label}, an item removed in ModernGov`);
+        await dropLink(trx, this.pid, this.source.id, 'item', l.remote_id);
+      }
+    }
+    await this.writeMinutes(ctx, trx, meetingId, m, ids, label);
+    for (const item of m.items) {
+      for (const doc of item.documents) {
+        const file = files.get(doc.id);
+        if (!file) continue;
+        const old = await findLink(trx, this.pid, this.source.id, 'document', doc.id);
+        if (old?.local_id) await attempt(() => removePaper(ctx, meetingId, old.local_id!), `${label}, ${doc.title}`);
+        const paper = await attempt(() => attachPaper(ctx, meetingId, ids.get(item.id)!, { fileName: file.fileName, bytes: file.bytes, tooLarge: false, fields: { title: doc.title } }), `${label}, ${doc.title}`);
+        await saveLink(trx, this.pid, this.source.id, { kind: 'document', remoteId: doc.id, localId: paper.id, remoteHash: documentHash(doc), localHash: paper.sha256 });
+        this.count('documents');
+      }
+    }
+  }
+
+  /** Minute text and numbers, for a meeting already held: the minutes are started, numbered as ModernGov numbers them, and written. */
+  private async writeMinutes(ctx: Context, trx: Tx, meetingId: string, m: RemoteMeeting, ids: Map<string, string>, label: string) {
+    const withText = m.items.filter((i) => minuteText(i.minutesHtml) || i.minuteNumber);
+    if (!withText.length || m.cancelled || m.date! > (this.options.today ?? todayIso())) return;
+    let meeting = (await findMeeting(trx, this.pid, meetingId))!;
+    if (meeting.status === 'scheduled' || meeting.status === 'agenda-published') meeting = await attempt(() => takeMeetingStep(ctx, meetingId, 'hold', {}, this.options.today), label);
+    if (meeting.status === 'held') meeting = await attempt(() => takeMeetingStep(ctx, meetingId, 'start-minutes', {}, this.options.today), label);
+    if (meeting.status !== 'minutes-draft') throw new MeetingProblem(`the minutes here are ${meeting.status.replace('-', ' ')}, so ModernGov's minute text was not written`);
+    for (const item of m.items) {
+      const itemId = ids.get(item.id)!;
+      const current = (await findAgendaItem(trx, this.pid, meetingId, itemId))!;
+      const where = `${label}, item ${item.number}`;
+      if (item.minuteNumber && String(current.minute_number ?? '') !== String(Number(item.minuteNumber))) {
+        try {
+          await updateAgendaItem(ctx, meetingId, itemId, {
+            section_id: current.section_id, title: current.title, description: current.description ?? '', kind: current.kind, code: current.code, minuted: 'true', minute_number: String(Number(item.minuteNumber)),
+          });
+        } catch (error) {
+          // A number another meeting here holds: the automatic number stays, and the clerk is told.
+          if (!(error instanceof ConflictError || error instanceof ValidationError)) throw error;
+          this.later('warning', `${where}: ModernGov's minute number ${item.minuteNumber} was not used: ${error.message}`);
+        }
+      }
+      const text = minuteText(item.minutesHtml);
+      const paragraphs = await trx.selectFrom('minute_paragraphs').select(['id', 'text']).where('partnership_id', '=', this.pid).where('agenda_item_id', '=', itemId).orderBy('position').execute();
+      if (paragraphs.map((p) => p.text).join('\n\n') === text.split(/\n\s*\n/).map((p) => p.replace(/\s*\n\s*/g, ' ').trim()).filter(Boolean).join('\n\n')) continue;
+      for (const p of paragraphs) await attempt(() => removeParagraph(ctx, meetingId, p.id), where);
+      if (text) await attempt(() => addParagraphs(ctx, meetingId, itemId, { text: text.slice(0, 20000) }), where);
+    }
+  }
+
+  private async writeAttendance(ctx: Context, trx: Tx, meetingId: string, m: RemoteMeeting) {
+    if (m.cancelled || !m.attendees.length || m.date! > (this.options.today ?? todayIso())) return;
+    const people = await trx.selectFrom('people').select(['id', 'honorific', 'given_name', 'family_name']).where('partnership_id', '=', this.pid).execute();
+    const settled = new Map((await trx.selectFrom('moderngov_people').select(['name_key', 'person_id']).where('partnership_id', '=', this.pid).where('source_id', '=', this.source.id).execute())
+      .map((r) => [r.name_key, r.person_id]));
+    const recorded = new Set<string>();
+    for (const a of m.attendees) {
+      const key = personKey(a.name);
+      let personId = settled.get(key) ?? null;
+      if (!personId) {
+        const match = matchPerson(a.name, people);
+        if (match.kind === 'person') personId = match.person.id;
+        else if (match.kind === 'ambiguous' && !settled.has(key)) {
+          const added = await trx.insertInto('moderngov_people').values({
+            partnership_id: this.pid, source_id: this.source.id, name_key: key, printed_name: a.name, candidate_ids: JSON.stringify(match.people.map((p) => p.id)), person_id: null, resolved_at: null,
+          }).onConflict((oc) => oc.columns(['partnership_id', 'source_id', 'name_key']).doNothing()).returning('id').executeTakeFirst();
+          if (added) {
+            this.count('doubtfulNames');
+            this.later('warning', `${a.name}: ${match.people.length} people in the record fit this name; recorded by name until an administrator says who it is (doubtful names)`);
+          }
+        }
+      }
+      if (recorded.has(personId ?? `name:${key}`)) continue;
+      recorded.add(personId ?? `name:${key}`);
+      await attempt(() => recordAttendance(ctx, meetingId, {
+        person_id: personId ?? '', name: personId ? '' : a.name, capacity: a.role && !/^(member|attendee)$/i.test(a.role) ? a.role : '', kind: a.attendance,
+        mode: a.attendance === 'apologies' || a.attendance === 'absent' ? '' : 'in-person',
+      }), a.name);
+      this.count('attendees');
+    }
+  }
+}
+
+const documentHash = (d: RemoteDocument) => fingerprint([d.id, d.title, d.url]);
+
+function meetingFields(m: RemoteMeeting) {
+  return { meets_on: m.date!, starts_at: m.time ?? '09:00', venue: m.venue ?? '', online: m.venue ? 'false' : 'true' };
+}
+
+/** A command's refusal becomes this meeting's problem, named, so the run goes on with the next. */
+async function attempt<T>(work: () => Promise<T>, where: string): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ValidationError || error instanceof ConflictError) throw new MeetingProblem(`${where}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Starts the sync of a run already recorded; the returned promise settles when it ends. */
+export async function executeRun(db: Kysely<DB>, actor: Actor, runId: string, options: SyncOptions = {}): Promise<RunRow> {
+  const run = (await findRun(db, actor.partnershipId, runId))!;
+  const source = (await findSource(db, actor.partnershipId, run.source_id))!;
+  try {
+    return await new SyncRun(db, actor, source, run, options).execute();
+  } catch (error) {
+    // Not the service's doing (a bug, the database gone): the run still ends, saying so.
+    const message = `The sync stopped unexpectedly (${(error as Error).message.slice(0, 200)}). Everything synced before this is kept`;
+    await addLog(db, actor.partnershipId, runId, 'error', message).catch(() => {});
+    await db.updateTable('moderngov_runs').set({ status: 'failed', failure: message, finished_at: new Date() })
+      .where('partnership_id', '=', actor.partnershipId).where('id', '=', runId).execute().catch(() => {});
+    return (await findRun(db, actor.partnershipId, runId))!;
+  }
+}
+
+export type { RemoteItem };
