@@ -296,3 +296,39 @@ test('a document over the limit is not downloaded: the log says so, and the rest
   const june = await t.database.db.selectFrom('meetings').select('id').where('body_id', '=', body).where('meets_on', '=', '2025-06-18').executeTakeFirstOrThrow();
   assert.equal((await t.database.db.selectFrom('agenda_items').select('id').where('meeting_id', '=', june.id).execute()).length, 2);
 });
+
+test('the JSON API does the same, and is described in the OpenAPI document', { timeout: 120_000 }, async () => {
+  const s = await server();
+  const body = await buildBody(t, 'API Working Group');
+  const created = await admin.json('POST', '/api/moderngov/sources', { name: 'API council', base_url: s.serviceUrl });
+  assert.equal(created.statusCode, 201, created.body);
+  const source = created.json() as { id: string; operations: string[]; committees: { remoteId: number; chosen: boolean }[] };
+  assert.ok(source.operations.includes('GetMeetings'));
+  assert.deepEqual(source.committees.map((c) => c.remoteId).sort(), [12, 14, 15]);
+  const bad = await admin.json('POST', '/api/moderngov/sources', { name: 'Not ModernGov', base_url: `${s.url}/somewhere` });
+  assert.equal(bad.statusCode, 400);
+  assert.match(bad.body, /does not answer as a ModernGov web service/);
+  const officer = await new Client(t.app).signIn(demoUsers.officer);
+  assert.equal((await officer.json('GET', `/api/moderngov/sources/${source.id}`)).statusCode, 403);
+
+  const chosen = await admin.json('PUT', `/api/moderngov/sources/${source.id}/committees`, { committees: [{ remoteId: 14, bodyId: body }] });
+  assert.equal(chosen.statusCode, 200, chosen.body);
+  assert.deepEqual((chosen.json() as typeof source).committees.filter((c) => c.chosen).map((c) => c.remoteId), [14]);
+  const started = await admin.json('POST', `/api/moderngov/sources/${source.id}/syncs`, { mode: 'mirror', from: '2025-01-01', to: '2025-12-31' });
+  assert.equal(started.statusCode, 202, started.body);
+  const runId = (started.json() as { id: string }).id;
+  await runningSyncs.get(runId);
+  const run = (await admin.json('GET', `/api/moderngov/runs/${runId}`)).json() as RunJson;
+  assert.equal(run.status, 'finished');
+  assert.deepEqual(run.progress.meetings, { done: 1, total: 1 });
+  assert.equal(run.tally.meetingsCreated, 1);
+
+  const doc = (await new Client(t.app).json('GET', '/api/openapi.json')).json();
+  for (const [path, methods] of Object.entries({
+    '/api/moderngov/sources': ['get', 'post'], '/api/moderngov/sources/{id}': ['get'], '/api/moderngov/sources/{id}/committees': ['put'],
+    '/api/moderngov/sources/{id}/syncs': ['post'], '/api/moderngov/sources/{id}/runs': ['get'], '/api/moderngov/runs/{id}': ['get'],
+    '/api/moderngov/sources/{id}/names': ['get'], '/api/moderngov/sources/{id}/names/{nameId}': ['put'],
+  })) {
+    for (const m of methods) assert.ok(doc.paths[path]?.[m], `${m} ${path}`);
+  }
+});
