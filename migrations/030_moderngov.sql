@@ -13,6 +13,10 @@ create table moderngov_sources (
   operations jsonb not null default '[]',
   -- Largest linked document downloaded, in bytes.
   document_limit integer not null default 20971520 check (document_limit > 0),
+  -- Mirror on a schedule: none, daily or weekly, run on behalf of the administrator who set it.
+  mirror_schedule text not null default 'none' check (mirror_schedule in ('none', 'daily', 'weekly')),
+  schedule_user_id uuid references users (id),
+  check (mirror_schedule = 'none' or schedule_user_id is not null),
   created_by uuid references users (id),
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
@@ -41,6 +45,10 @@ create table moderngov_runs (
   id uuid not null default gen_random_uuid(),
   source_id uuid not null,
   mode text not null check (mode in ('migrate', 'mirror')),
+  -- Apply ModernGov's changes even to meetings changed here since the last sync (each one logged as a warning).
+  overwrite_local boolean not null default false,
+  -- Started by the schedule rather than by hand.
+  scheduled boolean not null default false,
   status text not null default 'running' check (status in ('running', 'finished', 'failed')),
   from_date date not null,
   to_date date not null,

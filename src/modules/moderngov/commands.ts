@@ -111,6 +111,7 @@ export async function startSync(ctx: Context, sourceId: string, body: unknown, o
   const from = input.date('from', 'The first date of meetings to sync');
   const to = input.date('to', 'The last date of meetings to sync');
   if (from && to && from > to) input.fail('to', 'The last date must be the same as or after the first date');
+  const overwrite = mode === 'mirror' && input.boolean('overwrite');
   input.check();
   const pid = ctx.actor.partnershipId;
   const chosen = (await listCommittees(ctx.db, pid, source.id)).filter((c) => c.chosen);
@@ -120,10 +121,10 @@ export async function startSync(ctx: Context, sourceId: string, body: unknown, o
     await trx.selectFrom('moderngov_sources').select('id').where('partnership_id', '=', pid).where('id', '=', source.id).forUpdate().execute();
     if (await runningRun(trx, pid, source.id)) throw new ConflictError('A sync of this source is running. Wait for it to finish', 'mode');
     const row = await trx.insertInto('moderngov_runs').values({
-      partnership_id: pid, source_id: source.id, mode, from_date: from, to_date: to, tally: '{}', failure: null, import_job_id: null,
+      partnership_id: pid, source_id: source.id, mode, overwrite_local: overwrite, from_date: from, to_date: to, tally: '{}', failure: null, import_job_id: null,
       started_by: ctx.actor.kind === 'user' ? ctx.actor.userId : null, started_by_label: ctx.actor.kind === 'user' ? ctx.actor.displayName : 'Schedule', finished_at: null,
     }).returningAll().executeTakeFirstOrThrow();
-    await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'moderngov-run', recordId: row.id, summary: `ModernGov ${mode} sync of ${source.name} started`, after: { mode, from, to } });
+    await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'moderngov-run', recordId: row.id, summary: `ModernGov ${mode} sync of ${source.name} started${overwrite ? ', applying changes over those made here' : ''}`, after: { mode, from, to, overwrite } });
     return row;
   });
   const db: Kysely<DB> = ctx.db;

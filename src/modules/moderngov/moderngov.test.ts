@@ -55,13 +55,13 @@ async function choose(sourceId: string, map: Record<number, string>) {
 interface RunJson { id: string; status: string; failure: string | null; tally: Record<string, number>; progress: Record<string, { done: number; total: number }>; log: { level: string; message: string }[]; importJobId: string | null }
 
 /** Starts a sync on the page, waits for it as the progress page would, and returns the run as the API gives it. */
-async function sync(sourceId: string, mode: 'migrate' | 'mirror', range = fixtureRange) {
+async function sync(sourceId: string, mode: 'migrate' | 'mirror', range = fixtureRange, extra: Record<string, string> = {}) {
   await admin.get(`/admin/moderngov/${sourceId}`);
   const [fy, fm, fd] = range.from.split('-');
   const [ty, tm, td] = range.to.split('-');
   const started = performance.now();
   const res = await admin.post(`/admin/moderngov/${sourceId}/sync`, {
-    mode, 'from-day': fd!, 'from-month': fm!, 'from-year': fy!, 'to-day': td!, 'to-month': tm!, 'to-year': ty!,
+    mode, 'from-day': fd!, 'from-month': fm!, 'from-year': fy!, 'to-day': td!, 'to-month': tm!, 'to-year': ty!, ...extra,
   });
   assert.equal(res.statusCode, 303, pageText(res.body).slice(0, 800));
   const runId = /\/admin\/moderngov\/runs\/([0-9a-f-]{36})$/.exec(String(res.headers.location))![1]!;
@@ -236,6 +236,12 @@ test('mirror: meetings, items, minutes, attendance and papers come over; a secon
   assert.ok(third.run.log.some((l) => l.level === 'warning' && /changed in ModernGov, but also changed here by hand since the last sync/.test(l.message)));
   const runPage = pageText((await admin.get(`/admin/moderngov/runs/${third.runId}`)).body);
   assert.match(runPage, /1 updated, 2 unchanged, 1 held back \(changed here\)/);
+
+  // Asked to, a sync applies ModernGov's changes over those made here, and lists each one.
+  const forced = await sync(sourceId, 'mirror', fixtureRange, { overwrite: 'true' });
+  assert.equal(forced.run.tally.meetingsUpdated, 1);
+  assert.deepEqual((await t.database.db.selectFrom('agenda_items').select('title').where('meeting_id', '=', wg.id).execute()).map((i) => i.title), ['Grant proposals (renamed in ModernGov)']);
+  assert.ok(forced.run.log.some((l) => l.level === 'warning' && /changed here by hand since the last sync; ModernGov's changes were applied over those changes/.test(l.message)));
 });
 
 test('a 403 part way, a timeout and a malformed reply: what was synced is kept, the failure is named, and a re-run carries on', { timeout: 180_000 }, async () => {

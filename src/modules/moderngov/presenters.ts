@@ -35,7 +35,7 @@ export const presentSource = (s: SourceRow, committees: CommitteeRow[]) => ({
 export const documentLimitText = (s: SourceRow) => megabytes(s.document_limit);
 
 export const presentRun = (r: RunRow, log?: { at: Date; level: string; message: string }[]) => ({
-  id: r.id, sourceId: r.source_id, mode: r.mode, status: r.status, from: r.from_date, to: r.to_date,
+  id: r.id, sourceId: r.source_id, mode: r.mode, overwrite: r.overwrite_local, status: r.status, from: r.from_date, to: r.to_date,
   progress: { committees: { done: r.committees_done, total: r.committees_total }, meetings: { done: r.meetings_done, total: r.meetings_total }, documents: { done: r.documents_done, total: r.documents_total } },
   tally: r.tally as Record<string, number>, failure: r.failure, importJobId: r.import_job_id, startedAt: r.started_at.toISOString(), finishedAt: r.finished_at?.toISOString() ?? null,
   ...(log ? { log: log.map((l) => ({ at: l.at.toISOString(), level: l.level, message: l.message })) } : {}),

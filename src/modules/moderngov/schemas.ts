@@ -38,6 +38,7 @@ export const SyncInput = Type.Object({
   mode: Type.Union([Type.Literal('migrate'), Type.Literal('mirror')], { description: 'migrate: import drafts a clerk checks and accepts; mirror: the meetings kept in step' }),
   from: Type.String({ format: 'date', description: 'YYYY-MM-DD: the first date of meetings to sync' }),
   to: Type.String({ format: 'date', description: 'YYYY-MM-DD: the last date' }),
+  overwrite: Type.Optional(Type.Boolean({ description: "Mirror only: apply ModernGov's changes even to meetings changed here since the last sync (each listed in the log). Default false: such meetings are held back" })),
 });
 
 const Count = Type.Integer({ minimum: 0 });
@@ -45,6 +46,7 @@ export const Run = Type.Object({
   id: Id,
   sourceId: Id,
   mode: Type.String(),
+  overwrite: Type.Boolean(),
   status: Type.Union([Type.Literal('running'), Type.Literal('finished'), Type.Literal('failed')]),
   from: Type.String({ format: 'date' }),
   to: Type.String({ format: 'date' }),

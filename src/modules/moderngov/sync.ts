@@ -241,7 +241,9 @@ export class SyncRun {
     }
     if (link?.local_id) {
       const state = await localState(this.db, this.pid, link.local_id);
-      if (state && fingerprint(state) !== link.local_hash) {
+      if (state && fingerprint(state) !== link.local_hash && this.run.overwrite_local) {
+        await this.log('warning', `${label}: changed here by hand since the last sync; ModernGov's changes were applied over those changes, as this sync was asked to (meeting /meetings/${link.local_id})`);
+      } else if (state && fingerprint(state) !== link.local_hash) {
         this.count('meetingsHeldBack');
         await this.log('warning', `${label}: changed in ModernGov, but also changed here by hand since the last sync, so ModernGov's changes were not applied. `
           + `Compare the two and make the changes here (meeting /meetings/${link.local_id})`);

@@ -15,6 +15,8 @@ export interface ModernGovSourcesTable {
   base_url: string;
   operations: Json<string[]>;
   document_limit: Generated<number>;
+  mirror_schedule: Generated<'none' | 'daily' | 'weekly'>;
+  schedule_user_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_by: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -50,6 +52,8 @@ export interface ModernGovRunsTable {
   id: Generated<string>;
   source_id: string;
   mode: SyncMode;
+  overwrite_local: Generated<boolean>;
+  scheduled: Generated<boolean>;
   status: Generated<RunStatus>;
   from_date: DateString;
   to_date: DateString;
