@@ -38,6 +38,8 @@ interface Ctx {
 }
 
 const DAY = '(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day';
+// A parish summons opens an agenda: "Councillors are summoned to a meeting ... to transact the following business".
+const SUMMONS = /\b(?:are|is|hereby)\s+(?:hereby\s+)?summoned\s+to\b|\btransact(?:ing)?\s+the\s+(?:following\s+)?business\b/i;
 const ITEM_CODE = /\(\s*(?:Agenda\s+)?Item\s+(?:No\.?\s*)?([A-Z]{0,2}\d{1,3}[a-z]?(?:\.\d+)?)\s*\)/i;
 const ITEM_CODE_LINE = /^\(?\s*(?:Agenda\s+)?Item\s+(?:No\.?\s*)?([A-Z]{0,2}\d{1,3}[a-z]?(?:\.\d+)?)\s*\)?\.?$/i;
 const PAGES = /\(\s*Pages?\s+(\d+)\s*(?:(?:-|–|to)\s*(\d+))?\s*\)/i;
@@ -601,7 +603,8 @@ function readAgenda(ctx: Ctx, seg: Segment): MeetingReading {
   let sectionLetter: string | null = null;
   let firstItemLine = seg.end;
   const numbered = lines.slice(seg.start, seg.end).some((l) => /^[A-Z]\s?\d{1,2}[a-z]?\b/.test(l.text));
-  for (let i = seg.start; i < seg.end; i++) {
+  // Items follow the summons where there is one, not the letterhead above it.
+  for (let i = seg.opening ?? seg.start; i < seg.end; i++) {
     const line = lines[i]!;
     if (line.blank) continue;
     const t = line.text;
@@ -628,7 +631,7 @@ function readAgenda(ctx: Ctx, seg: Segment): MeetingReading {
     if (m && numbered) {
       code = `${m[1]}${m[2]}`;
       title = m[3] ?? '';
-    } else if (!numbered && (m = /^(?:Item\s+)?(\d{1,2}[a-z]?)[.):]?\s+(\S.*)$/i.exec(t)) && titleLike(clean(m[2]!, vocab).replace(PAGES, '').trim() || 'x')) {
+    } else if (!numbered && (m = /^(?:Item\s+)?(\d{1,2}[a-z]?)[.):]?\s+(\S.*)$/i.exec(t)) && titleLike(clean(m[2]!, vocab).replace(PAGES, '').trim().replace(/([a-z])\.$/, '$1') || 'x')) {
       code = m[1]!;
       title = m[2]!;
     } else if (line.heading && !numbered && items.length + 1 && titleLike(t) && !/^(agenda|minutes)\b/i.test(t) && i > seg.start + 1) {
@@ -740,7 +743,19 @@ export function readDocument(text: string, source: string, options: ReadOptions 
     const l = lines[i]!;
     if (l.blank) continue;
     if (openingRe.test(l.text)) starts.push({ role: 'minutes', start: i, end: contentEnd, opening: i });
-    else if (agendaRe.test(l.text.replace(/[:.]$/, '')) && !starts.some((s) => s.role === 'agenda')) starts.push({ role: 'agenda', start: i, end: contentEnd, opening: null });
+    else if ((agendaRe.test(l.text.replace(/[:.]$/, '')) || SUMMONS.test(l.text)) && !starts.some((s) => s.role === 'agenda')) starts.push({ role: 'agenda', start: i, end: contentEnd, opening: SUMMONS.test(l.text) ? i : null });
+  }
+  // A summons with no minutes heading after it: the minutes begin with the record of who was
+  // there ("Date held: ... Present:"), the cue a segmenter has where the words are missing.
+  const summons = starts.find((s) => s.role === 'agenda' && SUMMONS.test(lines[s.start]!.text));
+  if (summons && !starts.some((s) => s.role === 'minutes' && s.start > summons.start)) {
+    const labels = attendanceLabelRe(vocab);
+    const present = lines.findIndex((l, i) => i > summons.start && i < contentEnd && !l.bullet && /^(?:present|members present|councillors present|attendees|attendance)\b\s*:?/i.test(l.text) && labels.test(l.text));
+    if (present > 0) {
+      let at = present;
+      for (let k = present - 1; k > summons.start && k >= present - 4; k--) if (!lines[k]!.blank && findDates(lines[k]!.text).some((d) => d.precision === 'day')) at = k;
+      starts.push({ role: 'minutes', start: at, end: contentEnd, opening: null });
+    }
   }
   let segments: Segment[];
   if (pageMode || starts.length === 0) {
