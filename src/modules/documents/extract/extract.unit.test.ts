@@ -91,3 +91,10 @@ test('a huge single line and deeply nested HTML are read in bounded time', async
 test('XML that declares its own entities is refused', async () => {
   await failsWith(text('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><getmeeting>&a;</getmeeting>'), 'laughs.xml', 'unsupported-format');
 });
+
+test('running headers and footers of a PDF are dropped by repetition, the text under them kept', async () => {
+  const { dropRunningLines } = await import('./pdf.ts');
+  const pages = [1, 2, 3].map((n) => [`Amenities Committee Minutes | Tuesday 13th March 2018`, `${n + 50} Item ${n}`, `The committee considered item ${n} today.`, `Page | ${n}`]);
+  assert.deepEqual(dropRunningLines(pages), [1, 2, 3].map((n) => [`${n + 50} Item ${n}`, `The committee considered item ${n} today.`]));
+  assert.deepEqual(dropRunningLines([pages[0]!]), [pages[0]], 'one page has nothing to repeat');
+});

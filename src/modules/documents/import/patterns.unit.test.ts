@@ -83,3 +83,28 @@ test('a document whose items cannot be found says so instead of giving a silent 
   assert.equal(r.meetings[0]!.items.length, 0);
   assert.ok(r.warnings.some((w) => /no items were found/.test(w)), JSON.stringify(r.warnings));
 });
+
+test('a parish summons opens the agenda and the attendance record after it opens the minutes', () => {
+  const text = `# Ferriby Parish Council\n\nCouncillors are summoned to a meeting on 4th March 2025 at 7pm in the Church Room to transact the following business.\n\n1. Minutes of the last meeting\n\n2. Footpaths\n\n3. Finance\n\nDate held: 4th March 2025 Venue: Church Room, Ferriby\n\nPresent:\n\nCllr J Amos (Chair)\n\nCllr P Reed\n\n1. Minutes\n\nRESOLVED that the minutes be signed.\n\n2. Footpaths\n\nThe stile is broken. RESOLVED to repair the stile.\n\n3. Finance\n\nRESOLVED to pay the invoices.\n`;
+  const r = readDocument(text, 'ferriby.html');
+  assert.equal(r.documentKind, 'agenda-pack');
+  assert.deepEqual(r.meetings.map((m) => [m.role, m.date]), [['agenda', '2025-03-04'], ['minutes', '2025-03-04']]);
+  assert.deepEqual(r.meetings[0]!.items.map((i) => [i.agendaCode, i.title]), [['1', 'Minutes of the last meeting'], ['2', 'Footpaths'], ['3', 'Finance']]);
+  assert.deepEqual(r.meetings[1]!.attendance.present.map((a) => a.name), ['Cllr J Amos', 'Cllr P Reed']);
+  assert.equal(r.meetings[1]!.items.length, 3);
+});
+
+test('a weekday that does not match the date is a warning', () => {
+  const r = readDocument('MINUTES OF SEDGE PARISH COUNCIL MEETING HELD AT THE HALL MONDAY 13th MAY 2015\n\n1. Apologies\n\nNone.\n\n2. Planning\n\nRESOLVED to support the application.\n', 'sedge.txt');
+  assert.equal(r.meetings[0]!.date, '2015-05-13');
+  assert.ok(r.warnings.some((w) => /'MONDAY 13th MAY 2015', but 13 May 2015 was a Wednesday/.test(w)), JSON.stringify(r.warnings));
+});
+
+test('attendance under many labels and shapes: a plural title shared, a dashed role, a bare list under an Apologies minute', () => {
+  const text = `Amenities Committee\n\nTuesday 13th March 2018\n\nTown Hall\n\nPresent:\nCllrs Hale (Chairman), Irwin, Moss and Wood.\nUnder standing order 4 the Clerk advised that Cllr Wood was substituting for Cllr Ellis.\nIn Attendance:\nOlive Hart – Town Clerk, Ben Lowe - Assistant Town Clerk.\nPublic Gallery: There were 4 members of the public present.\n52 Apologies for Absence\nCllrs Ives, Ward and Ellis.\nCommittee resolved to note the apologies.\n53 Declarations of Interest\nNone.\n54 Grants\nCommittee resolved to award £200.\n`;
+  const m = readDocument(text, 'amenities.pdf').meetings[0]!;
+  assert.deepEqual(m.attendance.present.map((a) => [a.name, a.role]), [['Cllr Hale', 'Chairman'], ['Cllr Irwin', null], ['Cllr Moss', null], ['Cllr Wood', null]]);
+  assert.deepEqual(m.attendance.inAttendance.map((a) => [a.name, a.role]), [['Olive Hart', 'Town Clerk'], ['Ben Lowe', 'Assistant Town Clerk']]);
+  assert.deepEqual(m.attendance.apologies.map((a) => a.name), ['Cllr Ives', 'Cllr Ward', 'Cllr Ellis']);
+  assert.deepEqual(m.items.map((i) => [i.minuteNumber, i.resolutions]), [['52', ['to note the apologies.']], ['53', []], ['54', ['to award £200.']]]);
+});

@@ -303,7 +303,9 @@ function readAttendance(ctx: Ctx, start: number, end: number, stopAt: Set<number
         if (stopAt.has(j) || next.heading || (re.test(next.text) && !next.bullet && !next.cells)) break;
         if (next.blank) {
           const after = lines.slice(j + 1, end).find((l) => !l.blank);
-          if (seen && !(after && (after.bullet || after.cells))) break;
+          // Paragraph per person (a web page's <p>s): another short name line carries the list on.
+          const personLine = after && !after.heading && after.text.split(/\s+/).length <= 8 && /^[A-Z]/.test(after.text) && !VERBISH.test(after.text) && !MINUTE_HEAD.test(after.text) && !/:/.test(after.text) && !re.test(after.text) && (tools.leading.test(after.text) || /\(/.test(after.text));
+          if (seen && !(after && (after.bullet || after.cells || personLine))) break;
           continue;
         }
         if (ctx.resolutionRe.test(next.text) || (MINUTE_HEAD.test(next.text) && !next.bullet)) break;
@@ -563,7 +565,17 @@ function readMeeting(ctx: Ctx, seg: Segment, pageMode: boolean, traces: ItemTrac
       break;
     }
   }
+  // Or as a bare list under an "Apologies" minute: "52 Apologies for Absence / Cllrs Ives, Ward and Ellis."
+  if (att.attendance.apologies.length === 0) {
+    const minute = headings.find((h) => /^apologies\b/i.test(h.title));
+    const first = minute ? (minute.lead ? { text: minute.lead } : lines.slice(minute.bodyStart, seg.end).find((l) => !l.blank)) : undefined;
+    if (first && first.text.split(/\s+/).length <= 15 && !VERBISH.test(first.text) && !/\b(?:none|nil|no apologies)\b/i.test(first.text)) {
+      const listed = parseNameList(first.text, ctx.tools).attendees;
+      if (listed.length && listed.every((a) => a.name.split(' ').length <= 4 && /^[A-Z]/.test(a.name))) att.attendance.apologies.push(...listed);
+    }
+  }
   const header = headerInfo(ctx, seg, firstHeading);
+  ctx.warnings.push(...weekdayWarnings(lines.slice(seg.start, firstHeading).map((l) => l.text).join(' ')));
   if (header.blankVenue) ctx.warnings.push(`venue is blank: ${header.blankVenue} (no place between 'in the' and 'on')`);
   const year = header.date ? Number(header.date.slice(0, 4)) : undefined;
   const items: ItemReading[] = [];
@@ -593,6 +605,25 @@ function readMeeting(ctx: Ctx, seg: Segment, pageMode: boolean, traces: ItemTrac
     meeting: { role, date: header.date, startTime: header.startTime, venue: header.venue, attendance: att.attendance, items },
     attendanceJoined: att.joined,
   };
+}
+
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** "MONDAY 13th MAY 2015" when 13 May 2015 was a Wednesday: the clerk decides which is right. */
+export function weekdayWarnings(text: string): string[] {
+  const out: string[] = [];
+  const re = new RegExp(`\\b(${DAY}),?\\s+(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?(${MONTHS.join('|')}),?\\s+(\\d{4})\\b`, 'gi');
+  for (const m of text.matchAll(re)) {
+    const day = Number(m[2]);
+    const month = MONTHS.indexOf(m[3]!.toLowerCase());
+    const date = new Date(Date.UTC(Number(m[4]), month, day));
+    if (date.getUTCDate() !== day) continue;
+    const printed = m[1]!.toLowerCase();
+    const actual = WEEKDAYS[date.getUTCDay()]!;
+    if (printed !== actual.toLowerCase()) out.push(`the weekday and date disagree: '${m[0]}', but ${day} ${m[3]!.charAt(0).toUpperCase()}${m[3]!.slice(1).toLowerCase()} ${m[4]} was a ${actual}; check which is right`);
+  }
+  return out;
 }
 
 function readAgenda(ctx: Ctx, seg: Segment): MeetingReading {
