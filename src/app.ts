@@ -37,6 +37,7 @@ import { publicRoutes } from './modules/public/routes.ts';
 import { strategyRoutes } from './modules/strategy/routes.ts';
 import { siteRoutes } from './modules/site/routes.ts';
 import { brandGeneration } from './modules/site/commands.ts';
+import { registerPublicCache } from './web/publicCache.ts';
 import { BRAND_COLUMNS, brandFromRow, DEFAULT_BRAND, type Brand } from './modules/site/store.ts';
 import { engagementRoutes } from './modules/engagement/routes.ts';
 import { assessmentRoutes } from './modules/assessment/routes.ts';
@@ -145,6 +146,8 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   registerErrorHandling(app);
   registerInputChecks(app);
   registerCacheRules(app);
+  // Public pages many read at once come from memory, before any route reads the database.
+  registerPublicCache(app);
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

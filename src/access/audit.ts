@@ -3,6 +3,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Actor } from './policy.ts';
+import { changeWritten } from '../db/changes.ts';
 
 export interface AuditEntry {
   action: 'create' | 'update' | 'delete' | 'read' | 'sign-in' | 'sign-out' | 'sign-in-refused' | string;
@@ -33,7 +34,11 @@ const auditRow = (actor: AuditActor, entry: AuditEntry) => ({
 
 export async function recordAudit(db: Kysely<DB> | Transaction<DB>, actor: AuditActor, entry: AuditEntry): Promise<void> {
   await db.insertInto('audit_log').values(auditRow(actor, entry)).execute();
+  if (!NOT_CHANGES.has(entry.action)) changeWritten(db as Kysely<unknown>, actor.partnershipId);
 }
+
+/** Entries that record no change to the partnership's record. */
+const NOT_CHANGES = new Set(['read', 'sign-in', 'sign-out', 'sign-in-refused']);
 
 /**
  * Reads of restricted content: one entry per restricted record shown, written in one

@@ -2,6 +2,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Actor } from './policy.ts';
+import { transactionCommitted } from '../db/changes.ts';
 
 export interface Context {
   db: Kysely<DB>;
@@ -17,5 +18,9 @@ export type Tx = Transaction<DB>;
  */
 export function inTransaction<T>(ctx: Context, work: (trx: Tx) => Promise<T>): Promise<T> {
   if (ctx.db.isTransaction) return work(ctx.db as Tx);
-  return ctx.db.transaction().execute(work);
+  let transaction: Tx | undefined;
+  return ctx.db.transaction().execute((trx) => work((transaction = trx))).then((result) => {
+    if (transaction) transactionCommitted(transaction);
+    return result;
+  });
 }

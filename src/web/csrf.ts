@@ -13,6 +13,8 @@ export const CSRF_COOKIE = 'ph_csrf';
 declare module 'fastify' {
   interface FastifyRequest {
     csrfToken: string;
+    /** A browser seen for the first time: its id, given as a cookie only if the answer holds a form. */
+    newBrowserId: string | undefined;
   }
 }
 
@@ -21,14 +23,23 @@ export function registerCsrf(app: FastifyInstance, secret: string, secureCookies
     createHmac('sha256', secret).update(`${browserId}:${session ?? ''}`).digest('base64url');
 
   app.decorateRequest('csrfToken', '');
-  app.addHook('onRequest', async (req, reply) => {
+  app.decorateRequest('newBrowserId', undefined);
+  app.addHook('onRequest', async (req) => {
     let browserId = req.cookies[CSRF_COOKIE];
     if (!browserId || browserId.length < 20) {
       browserId = randomBytes(24).toString('base64url');
-      reply.setCookie(CSRF_COOKIE, browserId, { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies });
+      req.newBrowserId = browserId;
       req.cookies[CSRF_COOKIE] = browserId;
     }
     req.csrfToken = tokenFor(browserId, req.cookies[SESSION_COOKIE]);
+  });
+  // The cookie goes only with an answer that holds a token (a form): a page without one
+  // sets no cookie, so it is the same for every reader and may be kept (web/publicCache.ts).
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (!req.newBrowserId) return payload;
+    const holdsToken = typeof payload === 'string' ? payload.includes(req.csrfToken) : Buffer.isBuffer(payload) && payload.includes(req.csrfToken);
+    if (holdsToken) reply.setCookie(CSRF_COOKIE, req.newBrowserId, { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies });
+    return payload;
   });
 
   app.addHook('preHandler', async (req) => {
