@@ -7,6 +7,7 @@ import { migrateAsOwner, userOf } from './db/roles.ts';
 import { buildApp } from './app.ts';
 import { loadDemoIfEmpty } from './demo/seed.ts';
 import { startHousekeeping } from './db/housekeeping.ts';
+import { startChangeNotices } from './db/changeNotices.ts';
 import { mailerFromConfig } from './mail/mailer.ts';
 import { NoticeRunner } from './modules/meetings/notices/runner.ts';
 
@@ -28,6 +29,8 @@ async function main() {
     console.log('The database holds no partnership yet. Create it and its first administrator with: npm run create-admin');
   }
   const app = await buildApp({ db: database.db, config });
+  // Other instances on the same server forget what they keep of a partnership that changes here.
+  const changeNotices = config.databaseUrl ? await startChangeNotices(config.databaseUrl, { onError: (e) => app.log.warn({ err: e }, 'change notices') }) : null;
   // Housekeeping's routine lines are for debugging; the request log stays readable.
   const stopHousekeeping = startHousekeeping(database, undefined, (message) => app.log.debug(message));
   // Notices to members go out from the outbox; without SMTP_URL they wait there.
@@ -39,6 +42,7 @@ async function main() {
     stopping = true;
     console.log(`${signal}: stopping`);
     stopHousekeeping();
+    await changeNotices?.stop();
     await notices?.stop();
     mailer?.close();
     await app.close();
