@@ -213,12 +213,12 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
   app.get('/events', async (req, reply) => {
     const all = await sessionsWithCounts(db, req.partnership.id, { from: new Date(), order: 'asc' });
     const visible = all.filter((s) => can(req.actor, 'read', engagementResources.session(s)));
-    return reply.view('engagement/views/session-events.njk', { title: 'Information sessions and events', section: 'public', sessions: visible.map((s) => publicSession(s, s)) });
+    return reply.view('engagement/views/session-events.njk', { title: 'Information sessions and events', section: 'events', sessions: visible.map((s) => publicSession(s, s)) });
   });
   app.get('/events/past', async (req, reply) => {
     const all = await sessionsWithCounts(db, req.partnership.id, { before: new Date() });
     const visible = all.filter((s) => can(req.actor, 'read', engagementResources.session(s)));
-    return reply.view('engagement/views/session-past.njk', { title: 'Past information sessions', section: 'public', sessions: visible.map((s) => ({ topic: s.topic, speakers: s.speakers, when: sessionWhen(s) })) });
+    return reply.view('engagement/views/session-past.njk', { title: 'Past information sessions', section: 'events', sessions: visible.map((s) => ({ topic: s.topic, speakers: s.speakers, when: sessionWhen(s) })) });
   });
 
   async function eventPage(req: FastifyRequest, reply: FastifyReply, invite: unknown, values: unknown = {}, errors?: FieldError[]) {
@@ -226,7 +226,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     if (!mayRead(req, s, invite)) throw new NotFoundError();
     const places = await placesOf(req.partnership.id, s.id);
     return reply.view('engagement/views/session-event.njk', {
-      title: s.topic, section: 'public', session: publicSession(s, places), invite: typeof invite === 'string' && invitesTo(secret, invite, s.id) ? invite : null, values, errors,
+      title: s.topic, section: 'events', session: publicSession(s, places), invite: typeof invite === 'string' && invitesTo(secret, invite, s.id) ? invite : null, values, errors,
       full: places.registered >= s.capacity,
     });
   }
@@ -244,11 +244,11 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect(`/events/${s.id}/${outcome.value.status === 'registered' ? 'registered' : 'waiting'}`, 303);
   });
   app.get('/events/:id/registered', async (_req, reply) => reply.view('engagement/views/message.njk', {
-    title: 'You have a place', section: 'public',
+    title: 'You have a place', section: 'events',
     lines: ['We have e-mailed you a confirmation with a calendar invitation and, for an online session, the joining link.', 'The e-mail has a link to cancel your place if you cannot come.'],
   }));
   app.get('/events/:id/waiting', async (_req, reply) => reply.view('engagement/views/message.njk', {
-    title: 'You are on the waiting list', section: 'public',
+    title: 'You are on the waiting list', section: 'events',
     lines: ['The session is full. If someone cancels, the first person on the waiting list is given the place and told by e-mail.', 'We have e-mailed you to confirm, with a link to leave the waiting list.'],
   }));
 
@@ -259,7 +259,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
       expired: [what === 'cancel' ? 'The session has started, so the registration can no longer be cancelled.' : 'The feedback form for this session has closed.'],
     }[state];
     const titles = { invalid: 'The link is not right', used: what === 'cancel' ? 'Already cancelled' : 'Already answered', expired: 'The link has expired' };
-    return personal(reply.code(state === 'invalid' ? 404 : 410)).view('engagement/views/message.njk', { title: titles[state], section: 'public', lines });
+    return personal(reply.code(state === 'invalid' ? 404 : 410)).view('engagement/views/message.njk', { title: titles[state], section: 'events', lines });
   }
 
   app.get('/events/cancel/:token', async (req, reply) => {
@@ -267,7 +267,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     const read = await readCancellation(ctx(req), secret, token);
     if (read.state !== 'ready') return linkProblem(reply, read.state, 'cancel');
     return personal(reply).view('engagement/views/session-cancel.njk', {
-      title: 'Cancel your registration', section: 'public', token, topic: read.session.topic, when: sessionWhen(read.session), waiting: read.registration.status === 'waiting',
+      title: 'Cancel your registration', section: 'events', token, topic: read.session.topic, when: sessionWhen(read.session), waiting: read.registration.status === 'waiting',
     });
   });
   app.post('/events/cancel/:token', async (req, reply) => {
@@ -275,7 +275,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     const done = await withMailer((m) => cancelRegistration({ ...ctx(req), mailing: m }, secret, token), req);
     if (done.state !== 'cancelled') return linkProblem(reply, done.state, 'cancel');
     return personal(reply).view('engagement/views/message.njk', {
-      title: 'Your registration is cancelled', section: 'public',
+      title: 'Your registration is cancelled', section: 'events',
       lines: [`You are no longer registered for ${done.session.topic}.`, 'Thank you for letting us know: your place goes to the next person waiting.'],
     });
   });
@@ -284,7 +284,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     const read = await readFeedback(ctx(req), secret, token);
     if (read.state !== 'ready') return linkProblem(reply, read.state, 'feedback');
     return personal(reply).view('engagement/views/session-feedback.njk', {
-      title: `Your feedback: ${read.session.topic}`, section: 'public', token, when: sessionWhen(read.session), questions: FEEDBACK_QUESTIONS, ratings: RATINGS, values, errors,
+      title: `Your feedback: ${read.session.topic}`, section: 'events', token, when: sessionWhen(read.session), questions: FEEDBACK_QUESTIONS, ratings: RATINGS, values, errors,
     });
   }
   app.get('/events/feedback/:token', async (req, reply) => feedbackPage(req, reply, (req.params as { token: string }).token));
@@ -293,7 +293,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     const outcome = await formOutcome(() => saveFeedback(ctx(req), secret, token, req.body));
     if (!outcome.ok) return feedbackPage(req, reply.code(400), token, req.body, outcome.errors);
     if (outcome.value !== 'saved') return linkProblem(reply, outcome.value, 'feedback');
-    return personal(reply).view('engagement/views/message.njk', { title: 'Thank you for your feedback', section: 'public', lines: ['Your answers help us plan the next sessions.'] });
+    return personal(reply).view('engagement/views/message.njk', { title: 'Thank you for your feedback', section: 'events', lines: ['Your answers help us plan the next sessions.'] });
   });
 
   // The API ------------------------------------------------------------------------------------
