@@ -65,10 +65,13 @@ async function measure(label: string, database: Database, rows: number) {
   console.log(`    baseline (primary-key lookup) p50 ${b50.toFixed(2)} ms; search p95 = ${(percentile(times, 95) / b50).toFixed(0)}x baseline p50`);
 }
 
-const lite = await openPglite();
-await migrate(lite);
-await measure('PGlite', lite, pgliteRows);
-await lite.close();
+// A size of 0 leaves that engine out (BENCH_SEARCH_PGLITE_ROWS=0 measures the server alone).
+if (pgliteRows > 0) {
+  const lite = await openPglite();
+  await migrate(lite);
+  await measure('PGlite', lite, pgliteRows);
+  await lite.close();
+}
 
 try {
   const admin = new pg.Client({ connectionString: postgresUrl });
