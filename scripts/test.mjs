@@ -2,7 +2,8 @@
 // The one test command (`npm test`). Runs every *.test.ts under src/ and test/ with
 // Node's own test runner on the embedded database (PGlite), then runs the database
 // tests again on a PostgreSQL server when one is reachable, then the browser
-// journeys in Chromium when it is installed.
+// journeys in Chromium when it is installed. The never-leak walks run once, on the
+// server when one is reachable (see isLeakWalk below).
 //   --no-browser   skip test/browser
 //   --no-postgres  skip the second pass on a PostgreSQL server
 //   --no-pglite    skip the first pass, on the embedded database
@@ -75,20 +76,25 @@ function run(label, files, env = {}) {
   return result.status ?? 1;
 }
 
-let failed = 0;
-if (!flags.has('--no-pglite')) failed |= run('PGlite (embedded)', rest, { TEST_DATABASE_URL: '' });
-
+// The never-leak walks (test/leak.test.ts, test/leak/) request every route as several
+// readers: the longest files by far, and they test the one policy, which does not depend
+// on the engine. They run once, on the server when one is reachable (faster than the
+// embedded engine, which runs in WebAssembly), else on PGlite.
+const isLeakWalk = (f) => f === join('test', 'leak.test.ts') || f.startsWith(join('test', 'leak') + '/');
 const postgresUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-if (!flags.has('--no-postgres') && !process.env.TEST_NO_POSTGRES) {
-  const ready = spawnSync('pg_isready', ['-d', postgresUrl, '-t', '3']);
-  if (ready.status === 0) {
-    // Only the files that open a database need the second engine.
-    const dbFiles = rest.filter((f) => !f.includes('.unit.'));
-    failed |= run('PostgreSQL server', dbFiles, { TEST_DATABASE_URL: postgresUrl });
-    await dropTemplates(postgresUrl);
-  } else {
-    console.log('\n# PostgreSQL server not reachable: database tests ran on PGlite only');
-  }
+const postgresReady = !flags.has('--no-postgres') && !process.env.TEST_NO_POSTGRES
+  && spawnSync('pg_isready', ['-d', postgresUrl, '-t', '3']).status === 0;
+
+let failed = 0;
+if (!flags.has('--no-pglite')) failed |= run('PGlite (embedded)', rest.filter((f) => !postgresReady || !isLeakWalk(f)), { TEST_DATABASE_URL: '' });
+
+if (postgresReady) {
+  // Only the files that open a database need the second engine.
+  const dbFiles = rest.filter((f) => !f.includes('.unit.'));
+  failed |= run('PostgreSQL server', dbFiles, { TEST_DATABASE_URL: postgresUrl });
+  await dropTemplates(postgresUrl);
+} else if (!flags.has('--no-postgres') && !process.env.TEST_NO_POSTGRES) {
+  console.log('\n# PostgreSQL server not reachable: database tests ran on PGlite only');
 }
 
 if (!flags.has('--no-browser')) {
