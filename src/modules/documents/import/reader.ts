@@ -528,14 +528,22 @@ function headerInfo(ctx: Ctx, seg: Segment, headerEnd: number): { date: string |
   const startTime = findTime(source) ?? (openingText ? findTime(joined) : null);
   if (!venue) {
     for (const l of headerLines) {
-      const m = /^(?:venue|location|place|where)\s*:\s*(.+)$/i.exec(l.text);
+      // "Venue: All Saints, Boughton", at the start of a line or after the date on it.
+      const m = /(?:^|\s)(?:venue|location|place|where)\s*:\s*(.+?)(?:\s+(?:present|date|time|chair|clerk|apologies)\s*:.*)?$/i.exec(l.text);
       if (m) {
-        venue = m[1]!.trim();
+        venue = m[1]!.trim().replace(/[.,]$/, '');
         break;
       }
     }
   }
-  if (!venue && !blankVenue && seg.role === 'agenda') {
+  if (!venue && !blankVenue) {
+    // "held their meeting via Zoom", "met on Microsoft Teams"; "held at the Church", "meeting held in the Village Hall, West Burton, on".
+    const online = new RegExp(`\\b(?:via|on|by|using)\\s+(?:microsoft\\s+)?(${remote}|zoom|teams|skype|google meet)\\b`, 'i').exec(source);
+    const placed = /\bheld\s+(?:at|in)\s+((?:the\s+)?[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*){0,4}(?:,\s*[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*){0,2})?)/.exec(source.replace(/\b([A-Z])([A-Z]+)\b/g, (w, a: string, b: string) => a + b.toLowerCase()));
+    if (online) venue = online[1]!.replace(/^zoom$/i, 'Zoom').replace(/^teams$/i, 'Teams');
+    else if (placed && !/\b(?:on|at)$/i.test(placed[1]!)) venue = placed[1]!.replace(/\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b.*$/i, '').trim();
+  }
+  if (!venue && !blankVenue) {
     const words = new RegExp(`\\b(${vocab.venueWords.map(escapeRe).join('|')})\\b`, 'i');
     const line = headerLines.find((l) => !l.blank && !/[:@]/.test(l.text) && l.text.split(/\s+/).length <= 10 && words.test(l.text) && !/\d{4}/.test(l.text) && !new RegExp(`\\b(${vocab.bodyWords.map(escapeRe).join('|')})$`, 'i').test(l.text));
     if (line) venue = line.text.trim();
@@ -844,6 +852,14 @@ export function readDocument(text: string, source: string, options: ReadOptions 
     warnings.push(...nameWarnings(meeting.attendance, meetingTraces, ctx.tools, vocab));
   }
   warnings.push(...placeholderWarnings(ctx, traces));
+  // Fields the draft will leave blank, so the clerk looks for them in the original.
+  for (const meeting of meetings) {
+    if (meeting.role !== 'minutes' || !meeting.items.length) continue;
+    const prefix = multi && meeting.date ? `${meeting.date}: ` : '';
+    if (!meeting.startTime && !meeting.venue) warnings.push(`${prefix}no venue or start time is given for the meeting`);
+    else if (!meeting.startTime) warnings.push(`${prefix}the meeting has no start time`);
+    else if (!meeting.venue) warnings.push(`${prefix}no venue is given for the meeting`);
+  }
   // A reading with no items must say so: a clerk would otherwise accept an empty draft.
   for (const meeting of meetings) {
     if (meeting.items.length) continue;
