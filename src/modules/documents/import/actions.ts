@@ -130,6 +130,10 @@ export class ActionFinder {
     // "X to circulate ... by 5 May" - the usual shorthand of action notes.
     m = new RegExp(`^((?:the\\s+)?[A-Z][\\w'’ .-]{1,40}?)\\s+to\\s+((?:${this.verbs})\\b.+)$`).exec(sentence);
     if (m && findDates(m[2]!, this.ctx.meetingYear).length && !/\b(was|were|is|are|had|has)\b/.test(m[1]!)) return this.add(m[1]!.trim(), m[2]!, sentence);
+    // "Clerk to post details on the website.", "MC to pursue.", "RB to contact SBC": a short owner, an officer or initials, leading the sentence.
+    m = /(?:^|[.;]\s+|\s)((?:the\s+)?(?:Clerk|Chairman|Chair|Vice[- ]Chair(?:man)?|Treasurer|Secretary|Proper Officer|Responsible Financial Officer|RFO)|[A-Z]{2,3}[a-z]?|(?:Cllrs?|Councillor|Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+to\s+([a-z]\w+)\b(.*)$/.exec(sentence);
+    if (m && sentence.split(/\s+/).length <= 30 && !this.ctx.vocab.decisionVerbs.includes(m[2]!.toLowerCase()) && !/^(?:be|have|the|a|an)$/.test(m[2]!) && !/\b(?:due|able|going|has|have|had|was|were|is|are)\s*$/i.test(sentence.slice(0, m.index + 1)))
+      return this.add(m[1]!.trim(), `${m[2]}${m[3]}`, sentence);
     // "... would be circulated to members" - owned by whoever gave the undertaking.
     m = /^(.*?)\b(?:would|will)\s+be\s+(\w+)(\s+back)?\b(.*)$/i.exec(sentence);
     if (m) {
@@ -158,6 +162,12 @@ export class ActionFinder {
     const verbs = ['provide', 'report back', 'report', 'circulate', 'submit', 'send', 'bring back', 'present', 'feed back', 'write to'];
     const text = clause.replace(/^(?:that\s+)?to\s+/i, '').trim();
     const first = verbs.find((v) => new RegExp(`^${escapeRe(v)}\\b`, 'i').test(text));
+    // "That the Clerk should write to ...", "the Chairman should check ...": each doer named in the resolution.
+    const should = [...clause.matchAll(/(?:^|,\s*|\band\s+|\bthat\s+)((?:the\s+)?[A-Za-z][\w@.'’-]*(?:\s+[A-Z][\w'’-]*)?)\s+should\s+(\w+[^,]*?)(?=,\s*(?:and\s+)?(?:that\s+)?(?:the\s+)?[\w@.'’-]+(?:\s+[A-Z][\w'’-]*)?\s+should\b|$)/gi)];
+    if (should.length && !first) {
+      for (const m of should) if (!/^(?:it|this|that|permission|such|there)$/i.test(m[1]!.replace(/^the\s+/i, ''))) this.add(m[1]!, m[2]!, clause);
+      return;
+    }
     if (!first) {
       if (/^(?:asks?|requests?|instructs?|invites?)\s/i.test(text)) this.readParagraph(text);
       return;

@@ -108,3 +108,11 @@ test('attendance under many labels and shapes: a plural title shared, a dashed r
   assert.deepEqual(m.attendance.apologies.map((a) => a.name), ['Cllr Ives', 'Cllr Ward', 'Cllr Ellis']);
   assert.deepEqual(m.items.map((i) => [i.minuteNumber, i.resolutions]), [['52', ['to note the apologies.']], ['53', []], ['54', ['to award £200.']]]);
 });
+
+test('actions in parish shorthand and in resolutions that name who is to act', () => {
+  const text = `Minutes of the meeting of Oakley Parish Council held in the Village Hall on Monday 7 April 2025 at 7.30pm.\n\n1. Correspondence\n\nA letter about the fete was received. Clerk to post details on the website.\n\n2. Bus shelter\n\nThe timetable is still missing. MC to pursue with the operator.\n\n3. Insurance\n\nRESOLVED: That the quotation be accepted, and that the Clerk should renew the insurance.\n`;
+  const found = items(text);
+  assert.deepEqual(found[0]!.actions.map((a) => [a.owner, a.text]), [['Clerk', 'post details on the website']]);
+  assert.deepEqual(found[1]!.actions.map((a) => [a.owner, a.text]), [['MC', 'pursue with the operator']]);
+  assert.deepEqual(found[2]!.actions.map((a) => [a.owner, a.text]), [['the Clerk', 'renew the insurance']]);
+});

@@ -436,6 +436,8 @@ function readItem(ctx: Ctx, heading: Heading, end: number, restricted: boolean |
         resolutions.push(first);
         const clauses = first.split(/,?\s+and\s+(?=to\s)/i);
         for (const clause of clauses.slice(1)) finder.readResolutionClause(clause, null);
+        // "That the Clerk should write to ...": the resolution names who is to act.
+        if (clauses.length === 1 && /\sshould\s/.test(first)) finder.readResolutionClause(first, null);
       }
       if (rest.length) {
         finder.readParagraph(rest.join(' '));
