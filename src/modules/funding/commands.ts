@@ -8,7 +8,7 @@ import { Input } from '../../web/validate.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../web/errors.ts';
 import { todayIso } from '../partnership/domain.ts';
 import {
-  allocate, claimProblem, financialYear, formatPence, inFinancialYear, longDate, moveProblem, moveUnallocated, MOVES, openingLedger, outturn,
+  allocate, changeRules, claimProblem, fractionLabel, financialYear, formatPence, inFinancialYear, longDate, moveProblem, moveUnallocated, MOVES, openingLedger, outturn,
   parseFraction, parsePounds, POTS, potLabel, ROUNDINGS, settleUnderspend, tacticalLock, unallocatedMoveDue, UNDERSPEND_RULES,
   type Ledger, type Move, type Pot, type ProposalStatus,
 } from './domain.ts';
@@ -110,6 +110,69 @@ export async function createGrant(ctx: Context, body: unknown) {
     });
     await indexFunding(trx, pid);
     return row;
+  });
+}
+
+/**
+ * Changes a grant's rules: the share held back and its rounding (the difference moves
+ * between the upfront money and the held-back pot), the lock, the date unallocated money
+ * moves, the underspend rule. A field left out keeps its value. Refused, with nothing
+ * changed, when the ledger could not stay whole or the outturn is recorded.
+ */
+export async function updateGrantRules(ctx: Context, grantId: string, body: unknown) {
+  authorize(ctx.actor, 'update', grantResource());
+  const input = new Input(body);
+  const pid = ctx.actor.partnershipId;
+  const shareRaw = input.has('held_back_share') ? input.optionalText('held_back_share', 'The share held back', 20) : undefined;
+  const share = shareRaw === undefined ? undefined : shareRaw === null ? null : parseFraction(shareRaw);
+  if (share === null) input.fail('held_back_share', 'Enter the share held back as a fraction from 0 to 1, for example 1/3 or 25%');
+  const rounding = input.has('rounding') ? input.optionalOneOf('rounding', ROUNDINGS.map((r) => r.value), 'Select how the held-back amount is rounded') : undefined;
+  if (input.has('rounding') && rounding === null) input.fail('rounding', 'Select how the held-back amount is rounded');
+  const lock = input.has('lock_while_earlier_open') ? input.boolean('lock_while_earlier_open') : undefined;
+  const dateGiven = ['', '-day', '-month', '-year'].some((x) => input.has(`unallocated_moves_on${x}`));
+  const movesOn = dateGiven ? input.optionalDate('unallocated_moves_on', 'The date unallocated money moves to the held-back pot') : undefined;
+  const underspend = input.has('underspend_rule') ? input.optionalOneOf('underspend_rule', UNDERSPEND_RULES.map((r) => r.value), 'Select what happens to underspend') : undefined;
+  if (input.has('underspend_rule') && underspend === null) input.fail('underspend_rule', 'Select what happens to underspend');
+  input.check();
+  return inTransaction(ctx, async (trx) => {
+    const before = await lockGrantRow(trx, pid, grantId);
+    if (!before) throw new NotFoundError();
+    const year = financialYear(before.financial_year);
+    if (before.outturn_on) throw new ConflictError(`The outturn of ${year.label} was recorded on ${longDate(before.outturn_on)}: the grant's rules can no longer change`, 'held_back_share');
+    const from = rulesOf(before);
+    const to = {
+      heldBackNumerator: share ? share.numerator : from.heldBackNumerator,
+      heldBackDenominator: share ? share.denominator : from.heldBackDenominator,
+      rounding: rounding ?? from.rounding,
+      lockWhileEarlierOpen: lock ?? from.lockWhileEarlierOpen,
+      unallocatedMovesOn: movesOn === undefined ? from.unallocatedMovesOn : movesOn,
+      underspend: underspend ?? from.underspend,
+    };
+    if (to.unallocatedMovesOn && !inFinancialYear(to.unallocatedMovesOn, before.financial_year)) {
+      throw ValidationError.single('unallocated_moves_on', `The date unallocated money moves must be within ${year.label}: from ${longDate(year.startsOn)} to ${longDate(year.endsOn)}`);
+    }
+    const change = changeRules(ledgerOf(before), from, to);
+    if (!change.ok) throw ValidationError.single(share ? 'held_back_share' : 'rounding', change.message);
+    const changed: string[] = [];
+    if (to.heldBackNumerator * from.heldBackDenominator !== from.heldBackNumerator * to.heldBackDenominator) changed.push(`share held back ${fractionLabel(to.heldBackNumerator, to.heldBackDenominator)}`);
+    if (to.rounding !== from.rounding) changed.push(`rounded ${to.rounding}`);
+    if (to.lockWhileEarlierOpen !== from.lockWhileEarlierOpen) changed.push(to.lockWhileEarlierOpen ? 'locked while earlier projects are open' : 'not locked by earlier projects');
+    if (to.unallocatedMovesOn !== from.unallocatedMovesOn) changed.push(to.unallocatedMovesOn ? `unallocated money moves on ${longDate(to.unallocatedMovesOn)}` : 'unallocated money stays upfront');
+    if (to.underspend !== from.underspend) changed.push(to.underspend === 'return' ? 'underspend returned' : 'underspend carried forward');
+    const sameFraction = to.heldBackNumerator === from.heldBackNumerator && to.heldBackDenominator === from.heldBackDenominator;
+    if (!changed.length && sameFraction) return before;
+    const after = await trx.updateTable('grants').set({
+      held_back_numerator: to.heldBackNumerator, held_back_denominator: to.heldBackDenominator, rounding: to.rounding,
+      lock_while_earlier_open: to.lockWhileEarlierOpen, unallocated_moves_on: to.unallocatedMovesOn, underspend_rule: to.underspend,
+      ...ledgerColumns(change.ledger), updated_at: new Date(),
+    }).where('partnership_id', '=', pid).where('id', '=', grantId).returningAll().executeTakeFirstOrThrow();
+    const moved = change.ledger.heldBack - Number(before.held_back_pence);
+    await recordAudit(trx, ctx.actor, {
+      action: 'update', recordType: 'grant', recordId: grantId,
+      summary: `Rules of ${before.programme} ${year.label} changed: ${changed.join('; ') || 'share written differently'}${moved ? `; held back ${moved > 0 ? 'up' : 'down'} by ${formatPence(Math.abs(moved))}` : ''}`,
+      before, after,
+    });
+    return after;
   });
 }
 

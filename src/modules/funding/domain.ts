@@ -298,3 +298,34 @@ export function longDate(iso: string): string {
   const [y, m, d] = iso.split('-').map(Number);
   return y && m && d ? `${d} ${MONTHS[m - 1]} ${y}` : iso;
 }
+
+// Changing a grant's rules ---------------------------------------------------------------
+
+/**
+ * The ledger after a change of the held-back share or its rounding: the difference between
+ * the new and the old held-back amount of the award moves between the upfront (unallocated)
+ * money and the held-back pot. Refused, with what to do, when either would go below £0,
+ * that is when money already allocated or drawn stands in the way.
+ */
+export function changeRules(l: Ledger, from: GrantRules, to: GrantRules): LedgerChange {
+  if (!Number.isInteger(to.heldBackNumerator) || !Number.isInteger(to.heldBackDenominator) || to.heldBackNumerator < 0
+    || to.heldBackDenominator <= 0 || to.heldBackNumerator > to.heldBackDenominator) {
+    return { ok: false, message: 'Enter the share held back as a fraction from 0 to 1, for example 1/3 or 25%' };
+  }
+  const delta = heldBackPence(l.awarded, to) - heldBackPence(l.awarded, from);
+  const next: Ledger = { ...l, heldBack: l.heldBack + delta, unallocated: l.unallocated - delta };
+  if (next.unallocated < 0) {
+    return {
+      ok: false,
+      message: `The new share would hold back ${formatPence(delta)} more, but only ${formatPence(l.unallocated)} of upfront money is unallocated: choose a smaller share, or change the rules before allocating or moving the upfront money`,
+    };
+  }
+  if (next.heldBack < 0) {
+    return {
+      ok: false,
+      message: `The new share would hold back ${formatPence(-delta)} less, but only ${formatPence(l.heldBack)} is left in the held-back pot: choose a larger share`,
+    };
+  }
+  if (!balances(next)) return { ok: false, message: 'The change would break the ledger: allocated + unallocated + held back + returned must equal the award' };
+  return { ok: true, ledger: next };
+}

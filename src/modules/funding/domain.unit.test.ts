@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  allocate, balances, claimProblem, financialYear, financialYearOf, formatPence, heldBackPence, moveProblem, moveUnallocated, movesFrom,
+  allocate, balances, changeRules, claimProblem, financialYear, financialYearOf, formatPence, heldBackPence, moveProblem, moveUnallocated, movesFrom,
   openingLedger, outturn, parseFraction, parsePounds, settleUnderspend, tacticalLock, unallocatedMoveDue, type GrantRules,
 } from './domain.ts';
 
@@ -135,4 +135,25 @@ test('a claim cannot take spend past the allocation', () => {
   assert.equal(claimProblem(pounds(1_200), pounds(195), pounds(1_005)), null);
   assert.match(claimProblem(pounds(1_200), pounds(195), pounds(1_006))!, /Only £1,005 of the allocation of £1,200 is left to pay/);
   assert.match(claimProblem(pounds(1_200), pounds(1_200), 1)!, /nothing more can be claimed/);
+});
+
+test('changing the rounding or the share moves the difference between the upfront money and the held-back pot, and never breaks the ledger', () => {
+  const opening = openingLedger(pounds(39_661), third('down'));
+  const up = changeRules(opening, third('down'), third('up'));
+  assert.ok(up.ok);
+  assert.deepEqual(up.ledger, { awarded: pounds(39_661), allocated: 0, unallocated: pounds(26_440), heldBack: pounds(13_221), returned: 0 });
+  // With the seeds' £25,047 allocated, only £1,394 of upfront money is left: half cannot be held back.
+  const allocated = { ...opening, allocated: pounds(25_047), unallocated: pounds(1_394) };
+  const half = changeRules(allocated, third('down'), { ...third('down'), heldBackDenominator: 2 });
+  assert.equal(half.ok, false);
+  assert.match(!half.ok ? half.message : '', /would hold back £6,610 more, but only £1,394 of upfront money is unallocated/);
+  const quarter = changeRules(allocated, third('down'), { ...third('down'), heldBackDenominator: 4 });
+  assert.ok(quarter.ok && balances(quarter.ledger));
+  assert.equal(quarter.ok && quarter.ledger.heldBack, pounds(9_915));
+  assert.equal(quarter.ok && quarter.ledger.unallocated, pounds(1_394 + 3_305));
+  // Once the tactical pot has been drawn, a smaller share cannot take back what was spent from it.
+  const drawn = { ...opening, allocated: pounds(13_000), heldBack: pounds(220) };
+  const none = changeRules(drawn, third('down'), { ...third('down'), heldBackNumerator: 0 });
+  assert.match(!none.ok ? none.message : '', /would hold back £13,220 less, but only £220 is left in the held-back pot/);
+  assert.equal(changeRules(opening, third('down'), { ...third('down'), heldBackNumerator: 4 }).ok, false);
 });

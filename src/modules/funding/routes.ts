@@ -11,7 +11,7 @@ import { toCsv } from '../public/domain.ts';
 import { xlsxWorkbook } from './xlsx.ts';
 import { build360, CSV_COLUMNS, csvRow, package360, qualityProblems } from './giving360.ts';
 import {
-  financialYear, financialYearOf, heldBackPence, MOVES, movesFrom, POTS, potLabel, proposalStatusLabel, ROUNDINGS, tacticalLock, unallocatedMoveDue, UNDERSPEND_RULES,
+  financialYear, financialYearOf, heldBackPence, penceToPoundsField, MOVES, movesFrom, POTS, potLabel, proposalStatusLabel, ROUNDINGS, tacticalLock, unallocatedMoveDue, UNDERSPEND_RULES,
   type Move,
 } from './domain.ts';
 import {
@@ -19,12 +19,12 @@ import {
   organisationIdentifiers, organisationOptions, type GrantView, type ProposalView,
 } from './store.ts';
 import {
-  createGrant, createProposal, moveProposal, moveUnallocatedMoney, recordClaim, recordDelay, recordOutturn, recordProgress,
+  createGrant, createProposal, updateGrantRules, moveProposal, moveUnallocatedMoney, recordClaim, recordDelay, recordOutturn, recordProgress,
 } from './commands.ts';
 import { fundingRecordResource, grantResource, proposalResource } from './access.ts';
 import { presentGrant, presentPots, presentProposal, shareText } from './presenters.ts';
 import {
-  ClaimInput, DelayInput, Grant, GrantInput, GrantWithPots, IdParams, ListOf, MoveInput, MoveParams, OutturnInput, ProgressInput, Proposal,
+  ClaimInput, DelayInput, Grant, GrantInput, GrantRulesInput, GrantWithPots, IdParams, ListOf, MoveInput, MoveParams, OutturnInput, ProgressInput, Proposal,
   ProposalInput, ProposalWithRecords, Claim, Progress, Delay,
 } from './schemas.ts';
 
@@ -161,6 +161,34 @@ export async function fundingRoutes(app: FastifyInstance): Promise<void> {
     const outcome = await formOutcome(() => moveUnallocatedMoney(ctx(req), grant.id));
     if (outcome.ok) return reply.flash('Unallocated money moved to the held-back pot').redirect(`/funding/grants/${grant.id}`, 303);
     return renderGrant(req, reply, grant, outcome.errors);
+  });
+
+  // The grant's rules, changed from a page: the same fields as when it was recorded.
+  const ruleFields = (g: GrantView): Field[] => [
+    { kind: 'text', name: 'held_back_share', label: 'Share held back in the tactical pot', hint: `A fraction, like 1/3, or a percentage, like 25%. The award is ${penceToPoundsField(g.ledger.awarded)} pounds`, width: 4 },
+    { kind: 'radios', name: 'rounding', label: 'How the held-back amount is rounded', items: ROUNDINGS },
+    { kind: 'radios', name: 'lock_while_earlier_open', label: 'Is the tactical pot locked while projects of earlier years are open?', items: [{ value: 'yes', text: 'Yes' }, { value: 'no', text: 'No' }] },
+    { kind: 'date', name: 'unallocated_moves_on', label: 'Date unallocated upfront money moves to the tactical pot (optional)', hint: `Within ${g.yearLabel}; leave blank for no date` },
+    { kind: 'radios', name: 'underspend_rule', label: 'What happens to underspend', items: UNDERSPEND_RULES },
+  ];
+  const rulesPage = (reply: FastifyReply, g: GrantView, values: Record<string, unknown>, errors?: FieldError[]) => formPage(errors ? reply.code(400) : reply, {
+    title: 'Change the grant’s rules', caption: g.label, action: `/funding/grants/${g.id}/rules`, back: `/funding/grants/${g.id}`, submit: 'Save rules',
+    intro: 'A change of the share or its rounding moves the difference between the upfront money not yet allocated and the held-back pot. It is refused when money already allocated or drawn stands in the way.',
+    fields: ruleFields(g), values, errors,
+  });
+  app.get('/funding/grants/:id/rules', async (req, reply) => {
+    const grant = await loadGrant(req, (req.params as { id: string }).id);
+    authorize(req.actor, 'update', grantResource());
+    return rulesPage(reply, grant, {
+      held_back_share: `${grant.held_back_numerator}/${grant.held_back_denominator}`, rounding: grant.rounding,
+      lock_while_earlier_open: grant.lock_while_earlier_open ? 'yes' : 'no', unallocated_moves_on: grant.unallocated_moves_on ?? '', underspend_rule: grant.underspend_rule,
+    });
+  });
+  app.post('/funding/grants/:id/rules', async (req, reply) => {
+    const grant = await loadGrant(req, (req.params as { id: string }).id);
+    const outcome = await formOutcome(() => updateGrantRules(ctx(req), grant.id, req.body));
+    if (outcome.ok) return reply.flash('Rules saved').redirect(`/funding/grants/${grant.id}`, 303);
+    return rulesPage(reply, grant, req.body as Record<string, unknown>, outcome.errors);
   });
 
   const outturnFields: Field[] = [{ kind: 'date', name: 'outturn_on', label: 'Date of the outturn', hint: 'On or after the end of the financial year' }];
@@ -408,6 +436,13 @@ export async function fundingRoutes(app: FastifyInstance): Promise<void> {
   app.post('/api/funding/grants/:id/move-unallocated', { schema: { tags, summary: "Move unallocated upfront money to the held-back pot (from the grant's date)", params: IdParams, response: { 200: Grant } } }, async (req) => {
     const grant = await loadGrant(req, (req.params as { id: string }).id);
     await moveUnallocatedMoney(ctx(req), grant.id);
+    return presentGrant((await findGrant(db, req.partnership.id, grant.id))!);
+  });
+  app.put('/api/funding/grants/:id/rules', {
+    schema: { tags, summary: "Change a grant's rules; refused (400, nothing changed) when the ledger could not stay whole", params: IdParams, body: GrantRulesInput, response: { 200: Grant } },
+  }, async (req) => {
+    const grant = await loadGrant(req, (req.params as { id: string }).id);
+    await updateGrantRules(ctx(req), grant.id, fromApi(req.body));
     return presentGrant((await findGrant(db, req.partnership.id, grant.id))!);
   });
   app.post('/api/funding/grants/:id/outturn', { schema: { tags, summary: 'Record the year-end outturn: spent, returned, carried forward', params: IdParams, body: OutturnInput, response: { 200: Grant } } }, async (req) => {

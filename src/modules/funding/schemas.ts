@@ -103,6 +103,14 @@ export const GrantInput = Type.Object({
   underspendRule: Type.Optional(Type.String({ description: 'return (the default) or carry-forward' })),
 });
 
+export const GrantRulesInput = Type.Object({
+  heldBackShare: Type.Optional(Type.String({ description: '1/3, 25% or 0.25' })),
+  rounding: Type.Optional(Type.String({ description: 'down, nearest or up: to whole pounds' })),
+  lockWhileEarlierOpen: Type.Optional(Type.Boolean()),
+  unallocatedMovesOn: Type.Optional(Nullable(Type.String({ description: 'YYYY-MM-DD, within the financial year; null for no date' }))),
+  underspendRule: Type.Optional(Type.String({ description: 'return or carry-forward' })),
+}, { description: 'Fields left out keep their value' });
+
 export const ProposalInput = Type.Object({
   title: Type.String(),
   description: Type.String(),

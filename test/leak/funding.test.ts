@@ -1,0 +1,52 @@
+// Never-leak for the funding module's own pages: a proposal under consideration, its lead
+// contact, and a funded project's claims and progress returns are seeded with marker words
+// found nowhere else. Every GET route of the module (pages, /api twins, exports, the
+// rules form, the lead's page) is walked as the public: no marker and no id of the
+// proposal under consideration appears. An officer sees every marker somewhere.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestApp, Client, demoUsers, type TestApp } from '../support/app.ts';
+import { assertNoLeaks, moduleAddresses } from '../support/leak.ts';
+import { todayIso } from '../../src/modules/partnership/domain.ts';
+import { financialYearOf } from '../../src/modules/funding/domain.ts';
+
+let t: TestApp;
+const M = {
+  proposal: 'Brindlewhisk Caramote outreach',
+  description: 'Ferntangle Obbligato diversion sessions',
+  contactEmail: 'halloran.quenby@marker.example',
+  payee: 'Wrenmantle Pottage Supplies',
+  progress: 'Saffronquill Dimbleby workshops delivered',
+};
+const ids = { grant: '', proposal: '', project: '' };
+
+before(async () => {
+  t = await createTestApp();
+  const db = t.database.db;
+  const pid = t.partnershipId;
+  const fy = financialYearOf(todayIso());
+  ids.grant = (await db.selectFrom('grants').select('id').where('financial_year', '=', fy).executeTakeFirstOrThrow()).id;
+  const lead = (await db.selectFrom('organisations').select('id').where('short_name', '=', 'NVA').executeTakeFirstOrThrow()).id;
+  ids.proposal = (await db.insertInto('funding_proposals').values({
+    partnership_id: pid, grant_id: ids.grant, pot: 'upfront', title: M.proposal, description: M.description, amount_asked_pence: 50_000,
+    lead_organisation_id: lead, lead_contact_name: 'A Lead', lead_contact_email: M.contactEmail, delivery_starts_on: `${fy}-06-01`, delivery_ends_on: `${fy}-09-30`, submitted_on: `${fy}-05-01`,
+  }).returning('id').executeTakeFirstOrThrow()).id;
+  ids.project = (await db.selectFrom('funding_proposals').select('id').where('title', '=', 'Shop theft prevention packs').executeTakeFirstOrThrow()).id;
+  await db.insertInto('funding_claims').values({ partnership_id: pid, proposal_id: ids.project, paid_on: todayIso(), amount_pence: 100, payee: M.payee }).execute();
+  await db.insertInto('funding_progress').values({ partnership_id: pid, proposal_id: ids.project, reported_on: todayIso(), text: M.progress, author_label: 'An officer' }).execute();
+});
+after(async () => { await t?.close(); });
+
+test('nothing of a proposal under consideration, nor a project’s spend and progress, reaches the public on any funding page, API route or export', async (ctx) => {
+  const { urls, routes } = await moduleAddresses(t.app, ['/funding', '/api/funding'], (_route, param) => {
+    if (param === 'move') return ['consider', 'approve', 'withdraw'];
+    return [ids.grant, ids.proposal, ids.project, '00000000-0000-4000-8000-000000000000'];
+  });
+  assert.ok(routes.includes('/funding/grants/:id/rules'), 'the walk reaches the rules form');
+  const officer = await new Client(t.app).signIn(demoUsers.officer);
+  const markers = Object.values(M);
+  const summary = await assertNoLeaks(officer, urls, markers, [
+    { name: 'the public', client: new Client(t.app), markers, idMarkers: { proposalId: ids.proposal } },
+  ]);
+  ctx.diagnostic(summary);
+});
