@@ -1,7 +1,6 @@
 // Changes to the bulletin: an issue and its articles while a draft, a test copy to the
 // officer, the send (queued as a job), and bounces received as delivery status
 // notifications (RFC 3464). Check permission, validate, write and audit in one transaction.
-import { simpleParser } from 'mailparser';
 import { authorize, engagementResources } from '../../access/policy.ts';
 import { recordAudit } from '../../access/audit.ts';
 import { inTransaction, type Context } from '../../access/context.ts';
@@ -131,6 +130,8 @@ export interface DsnOutcome { recipients: { email: string; kind: 'hard' | 'soft'
 export async function receiveDsn(ctx: Context & { secret: string }, raw: string): Promise<DsnOutcome> {
   authorize(ctx.actor, 'update', people());
   if (!raw.trim()) throw ValidationError.single('message', 'Paste the whole bounce message, headers included');
+  // Loaded when a bounce is first read, not at start.
+  const { simpleParser } = await import('mailparser');
   const parsed = await simpleParser(raw);
   // mailparser gives a message/delivery-status part as text, after the human-readable part.
   const type = parsed.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;

@@ -2,7 +2,6 @@
 // clients and reads well with images off, plus a plain-text part) and as the archive's web
 // page. The markup is made once per issue; each recipient's copy only fills in their own
 // unsubscribe and preferences links. No tracking pixel, no tracked links.
-import mjml2html from 'mjml';
 import { bulkHeaders } from './domain.ts';
 
 export interface BulletinArticle { section: string; title: string; body: string; link_url: string | null; link_label: string | null; image_url: string | null; image_alt: string | null }
@@ -104,6 +103,8 @@ export async function compileIssue(issue: BulletinIssue, articles: readonly Bull
     </mj-section>
   </mj-body>
 </mjml>`;
+  // Loaded when a bulletin is first built, not at start (about 100 MB and most of a second).
+  const { default: mjml2html } = await import('mjml');
   const result = await mjml2html(mjml, { validationLevel: 'strict', keepComments: false });
   const text = [
     `${o.partnershipName}`, issue.title, '='.repeat(Math.min(issue.title.length, 70)), '',

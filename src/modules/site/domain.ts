@@ -1,7 +1,7 @@
 // The partnership's own face: its brand colour and logo, and the fields of its statutory
 // pages. Pure rules here; the store and commands do the reading and writing.
-import createDOMPurify from 'dompurify';
-import { JSDOM } from 'jsdom';
+import { createRequire } from 'node:module';
+import type createDOMPurifyType from 'dompurify';
 
 export const DEFAULT_COLOUR = '#1d70b8';
 export const LOGO_MAX_BYTES = 200 * 1024;
@@ -60,11 +60,19 @@ export function checkLogo(bytes: Buffer): LogoCheck {
   return { ok: true, mediaType: 'image/svg+xml', bytes: Buffer.from(clean, 'utf8') };
 }
 
-let purifier: ReturnType<typeof createDOMPurify> | null = null;
+let purifier: ReturnType<typeof createDOMPurifyType> | null = null;
+
+// jsdom is loaded the first time a logo is checked, not at start: it costs about 70 MB of
+// memory and a third of a second, and most processes never check a logo.
+const require = createRequire(import.meta.url);
 
 /** An SVG with everything that could run or fetch removed (DOMPurify's SVG profile). */
 export function sanitiseSvg(svg: string): string | null {
-  purifier ??= createDOMPurify(new JSDOM('').window as unknown as Parameters<typeof createDOMPurify>[0]);
+  if (!purifier) {
+    const createDOMPurify = require('dompurify') as typeof createDOMPurifyType;
+    const { JSDOM } = require('jsdom') as typeof import('jsdom');
+    purifier = createDOMPurify(new JSDOM('').window as unknown as Parameters<typeof createDOMPurifyType>[0]);
+  }
   const clean = purifier.sanitize(svg, {
     USE_PROFILES: { svg: true, svgFilters: true },
     FORBID_TAGS: ['a', 'foreignObject', 'image', 'use', 'style'],
