@@ -1,16 +1,23 @@
 // The importer's speed: documents per second for text (the seed minutes, read in a
 // loop), and the time to read a generated 60-page PDF as a ratio to Debian's
 // pdftotext on the same file in the same run.
-import { readdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { importBytes } from '../src/modules/documents/import/index.ts';
+import { findShared } from '../src/modules/documents/import/accuracy.ts';
 
-const seedsDir = resolve('..', 'shared', 'seeds');
+const shared = findShared(resolve('.')) ?? resolve('..', 'shared');
+const seedsDir = join(shared, 'seeds');
 const seeds = readdirSync(seedsDir).filter((f) => f.endsWith('.txt')).map((f) => ({ name: f, bytes: readFileSync(join(seedsDir, f)) }));
+// The corpus of other bodies' records (PDF, HTML, Markdown), where it is beside the repository.
+const corpusDir = join(shared, 'corpus');
+const corpus = existsSync(corpusDir)
+  ? readdirSync(corpusDir).filter((f) => /\.(pdf|html?|md|docx|xml)$/i.test(f) && f !== 'SOURCES.md').map((f) => ({ name: f, bytes: readFileSync(join(corpusDir, f)) }))
+  : [];
 
 // Text: every seed once to warm up, then as many rounds as fit in about five seconds.
 for (const s of seeds) await importBytes(s.bytes, s.name);
@@ -26,6 +33,19 @@ while (performance.now() - t0 < 5000) {
 }
 const seconds = (performance.now() - t0) / 1000;
 console.log(`text: ${(docs / seconds).toFixed(0)} documents/s (${(bytes / seconds / 1024 / 1024).toFixed(1)} MB/s) over the ${seeds.length} seed documents`);
+
+if (corpus.length) {
+  for (const c of corpus) await importBytes(c.bytes, c.name);
+  let n = 0;
+  const c0 = performance.now();
+  while (performance.now() - c0 < 5000) {
+    for (const c of corpus) {
+      await importBytes(c.bytes, c.name);
+      n++;
+    }
+  }
+  console.log(`corpus: ${(n / ((performance.now() - c0) / 1000)).toFixed(1)} documents/s over the ${corpus.length} documents of other bodies (PDF, HTML, Markdown)`);
+}
 
 // A 60-page PDF of minutes-like text, written with pdf-lib.
 const pdf = await PDFDocument.create();

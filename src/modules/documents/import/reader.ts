@@ -343,6 +343,7 @@ const MINUTES_APPROVED = /^(?:the\s+)?minutes\s+of\b.*\b(?:agreed|approved|confi
 
 function decisionsInProse(text: string, abbreviations: Set<string>): string[] {
   const out: string[] = [];
+  if (!/\b(?:resolved|agreed|decided|approved|confirmed|accepted|adopted)\b/i.test(text)) return out;
   for (const sentence of sentences(text, abbreviations)) {
     if (MINUTES_APPROVED.test(sentence)) {
       out.push(sentence.trim());
