@@ -10,7 +10,7 @@ import { inTransaction, type Context } from '../../access/context.ts';
 import { Input, isUuid } from '../../web/validate.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../web/errors.ts';
 import { ModernGovClient, ServiceError, type ClientOptions } from './client.ts';
-import { checkServiceAddress, DEFAULT_DOCUMENT_LIMIT, LISTING_OPERATIONS, REQUIRED_OPERATIONS } from './domain.ts';
+import { checkServiceAddress, DEFAULT_DOCUMENT_LIMIT, LISTING_OPERATIONS, MIRROR_SCHEDULES, REQUIRED_OPERATIONS, type MirrorSchedule } from './domain.ts';
 import { findRun, findSource, listCommittees, runningRun, type RunRow } from './store.ts';
 import { executeRun, type SyncOptions } from './sync.ts';
 import type { SyncMode } from './tables.ts';
@@ -104,7 +104,7 @@ export async function chooseCommittees(ctx: Context, sourceId: string, body: unk
 }
 
 /** Records a run and starts it; `finished` settles when it ends (a page does not wait for it). */
-export async function startSync(ctx: Context, sourceId: string, body: unknown, options: SyncOptions = {}): Promise<{ run: RunRow; finished: Promise<RunRow> }> {
+export async function startSync(ctx: Context, sourceId: string, body: unknown, options: SyncOptions & { scheduled?: boolean } = {}): Promise<{ run: RunRow; finished: Promise<RunRow> }> {
   const source = await sourceFor(ctx, sourceId);
   const input = new Input(body);
   const mode = input.oneOf<SyncMode>('mode', ['migrate', 'mirror'], 'Select migrate or mirror');
@@ -121,10 +121,10 @@ export async function startSync(ctx: Context, sourceId: string, body: unknown, o
     await trx.selectFrom('moderngov_sources').select('id').where('partnership_id', '=', pid).where('id', '=', source.id).forUpdate().execute();
     if (await runningRun(trx, pid, source.id)) throw new ConflictError('A sync of this source is running. Wait for it to finish', 'mode');
     const row = await trx.insertInto('moderngov_runs').values({
-      partnership_id: pid, source_id: source.id, mode, overwrite_local: overwrite, from_date: from, to_date: to, tally: '{}', failure: null, import_job_id: null,
+      partnership_id: pid, source_id: source.id, mode, overwrite_local: overwrite, scheduled: options.scheduled ?? false, from_date: from, to_date: to, tally: '{}', failure: null, import_job_id: null,
       started_by: ctx.actor.kind === 'user' ? ctx.actor.userId : null, started_by_label: ctx.actor.kind === 'user' ? ctx.actor.displayName : 'Schedule', finished_at: null,
     }).returningAll().executeTakeFirstOrThrow();
-    await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'moderngov-run', recordId: row.id, summary: `ModernGov ${mode} sync of ${source.name} started${overwrite ? ', applying changes over those made here' : ''}`, after: { mode, from, to, overwrite } });
+    await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'moderngov-run', recordId: row.id, summary: `ModernGov ${mode} sync of ${source.name} started${options.scheduled ? ' by its schedule' : ''}${overwrite ? ', applying changes over those made here' : ''}`, after: { mode, from, to, overwrite } });
     return row;
   });
   const db: Kysely<DB> = ctx.db;
@@ -151,6 +151,27 @@ export async function settleName(ctx: Context, sourceId: string, nameId: string,
   return inTransaction(ctx, async (trx) => {
     const after = await trx.updateTable('moderngov_people').set({ person_id: personId, resolved_at: new Date() }).where('partnership_id', '=', pid).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
     await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'moderngov-name', recordId: row.id, before: { person_id: row.person_id }, after: { person_id: personId }, summary: `Doubtful name ${row.printed_name} settled` });
+    return after;
+  });
+}
+
+/** Mirrors the source on a schedule (or not); the scheduled syncs act as the administrator who set it. */
+export async function setSchedule(ctx: Context, sourceId: string, body: unknown) {
+  const source = await sourceFor(ctx, sourceId);
+  const input = new Input(body);
+  const schedule = input.oneOf<MirrorSchedule>('mirror_schedule', MIRROR_SCHEDULES.map((s) => s.value), 'Select how often to mirror the source');
+  input.check();
+  if (schedule !== 'none' && !(await listCommittees(ctx.db, ctx.actor.partnershipId, source.id)).some((c) => c.chosen)) {
+    throw ValidationError.single('mirror_schedule', 'Choose at least one committee, and the body it is synced into, before putting the mirror on a schedule');
+  }
+  const userId = ctx.actor.kind === 'user' ? ctx.actor.userId : null;
+  return inTransaction(ctx, async (trx) => {
+    const after = await trx.updateTable('moderngov_sources').set({ mirror_schedule: schedule, schedule_user_id: schedule === 'none' ? null : userId, updated_at: new Date() })
+      .where('partnership_id', '=', ctx.actor.partnershipId).where('id', '=', source.id).returningAll().executeTakeFirstOrThrow();
+    await recordAudit(trx, ctx.actor, {
+      action: 'update', recordType: 'moderngov-source', recordId: source.id, before: { mirror_schedule: source.mirror_schedule }, after: { mirror_schedule: schedule },
+      summary: schedule === 'none' ? `Scheduled mirror of ${source.name} stopped` : `${source.name} mirrored ${schedule}`,
+    });
     return after;
   });
 }

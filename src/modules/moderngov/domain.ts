@@ -126,3 +126,24 @@ export interface MirrorItem {
   minutes: string;
   minuteNumber: string | null;
 }
+
+export const MIRROR_SCHEDULES = [
+  { value: 'none', text: 'Not on a schedule: only when started here' },
+  { value: 'daily', text: 'Every day' },
+  { value: 'weekly', text: 'Every week' },
+] as const;
+export type MirrorSchedule = (typeof MIRROR_SCHEDULES)[number]['value'];
+
+const SCHEDULE_MS: Record<MirrorSchedule, number> = { none: Infinity, daily: 86_400_000, weekly: 7 * 86_400_000 };
+
+/** Whether a scheduled mirror is due: its interval has passed since the last sync of the source started (by hand or not). */
+export function mirrorDue(schedule: MirrorSchedule, lastStarted: Date | null, now: Date): boolean {
+  if (schedule === 'none') return false;
+  return lastStarted === null || now.getTime() - lastStarted.getTime() >= SCHEDULE_MS[schedule];
+}
+
+/** The meetings a scheduled mirror reads: a year either side of today. */
+export function scheduledRange(today: string): { from: string; to: string } {
+  const shift = (years: number) => `${Number(today.slice(0, 4)) + years}${today.slice(4)}`.replace(/-02-29$/, '-02-28');
+  return { from: shift(-1), to: shift(1) };
+}

@@ -14,6 +14,7 @@ import { ModernGovTestServer } from './testing/server.ts';
 import { fixtureRange } from './testing/fixtures.ts';
 import { runningSyncs } from './routes.ts';
 import { startSync } from './commands.ts';
+import { startDueMirrors } from './schedule.ts';
 import type { Actor } from '../../access/policy.ts';
 
 let t: TestApp;
@@ -337,4 +338,33 @@ test('the JSON API does the same, and is described in the OpenAPI document', { t
   })) {
     for (const m of methods) assert.ok(doc.paths[path]?.[m], `${m} ${path}`);
   }
+});
+
+test('a source on a schedule is mirrored when its interval has passed, as the administrator who set it, and not before', { timeout: 120_000 }, async () => {
+  const s = await server();
+  const body = await buildBody(t, 'Scheduled Working Group');
+  const sourceId = await addSource('Scheduled council', s.serviceUrl);
+  await admin.get(`/admin/moderngov/${sourceId}`);
+  const early = await admin.post(`/admin/moderngov/${sourceId}/schedule`, { mirror_schedule: 'daily' });
+  assert.equal(early.statusCode, 400);
+  assert.match(pageText(early.body), /Choose at least one committee, and the body it is synced into, before putting the mirror on a schedule/);
+  await choose(sourceId, { 14: body });
+  await admin.get(`/admin/moderngov/${sourceId}`);
+  assert.equal((await admin.post(`/admin/moderngov/${sourceId}/schedule`, { mirror_schedule: 'daily' })).statusCode, 303);
+  assert.match((await admin.get(`/admin/moderngov/${sourceId}`)).body, /value="daily" checked/);
+
+  const mine = <T extends { run: { source_id: string } }>(runs: T[]) => runs.filter((r) => r.run.source_id === sourceId);
+  const now = new Date('2025-06-01T06:00:00Z');
+  const first = mine(await startDueMirrors(t.database.db, now));
+  assert.equal(first.length, 1, 'due: never synced');
+  const run = await first[0]!.finished;
+  assert.equal(run.status, 'finished');
+  assert.equal(run.scheduled, true);
+  assert.equal(run.started_by_label, 'Site Administrator');
+  assert.deepEqual([run.from_date, run.to_date], ['2024-06-01', '2026-06-01'], 'a year either side of the day');
+  assert.equal(run.tally.meetingsCreated, 1);
+  assert.equal(mine(await startDueMirrors(t.database.db, new Date())).length, 0, 'not due again within the day');
+  const later = mine(await startDueMirrors(t.database.db, new Date(Date.now() + 25 * 3_600_000)));
+  assert.equal(later.length, 1, 'due again the next day');
+  assert.equal((await later[0]!.finished).status, 'finished');
 });

@@ -29,7 +29,7 @@ export function presentRunPage(run: RunRow) {
 export const presentCommittee = (c: CommitteeRow) => ({ remoteId: c.remote_id, title: c.title, chosen: c.chosen, bodyId: c.body_id, bodyName: c.body_name ?? null });
 
 export const presentSource = (s: SourceRow, committees: CommitteeRow[]) => ({
-  id: s.id, name: s.name, baseUrl: s.base_url, operations: s.operations, documentLimitBytes: s.document_limit, committees: committees.map(presentCommittee),
+  id: s.id, name: s.name, baseUrl: s.base_url, operations: s.operations, documentLimitBytes: s.document_limit, mirrorSchedule: s.mirror_schedule, committees: committees.map(presentCommittee),
 });
 
 export const documentLimitText = (s: SourceRow) => megabytes(s.document_limit);

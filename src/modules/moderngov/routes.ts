@@ -7,11 +7,12 @@ import { formOutcome, isUuid } from '../../web/forms.ts';
 import { NotFoundError, type FieldError } from '../../web/errors.ts';
 import { formatDateTime } from '../../web/nunjucks.ts';
 import { todayIso } from '../partnership/domain.ts';
-import { SYNC_MODES } from './domain.ts';
-import { addSource, chooseCommittees, runFor, settleName, startSync } from './commands.ts';
+import { MIRROR_SCHEDULES, SYNC_MODES } from './domain.ts';
+import { addSource, chooseCommittees, runFor, setSchedule, settleName, startSync } from './commands.ts';
+import { SCHEDULE_CHECK_MS, startDueMirrors } from './schedule.ts';
 import { bodyOptions, findSource, listCommittees, listDoubtfulNames, listLog, listRuns, listSources, peopleByIds, runningRun } from './store.ts';
 import { documentLimitText, presentRun, presentRunPage, presentSource } from './presenters.ts';
-import { CommitteesInput, DoubtfulName, IdParams, NameInput, NameParams, Run, Source, SourceInput, SyncInput } from './schemas.ts';
+import { CommitteesInput, DoubtfulName, IdParams, NameInput, NameParams, Run, ScheduleInput, Source, SourceInput, SyncInput } from './schemas.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import type { RunRow } from './store.ts';
 
@@ -40,6 +41,19 @@ export async function moderngovRoutes(app: FastifyInstance): Promise<void> {
     return started.run;
   }
 
+  // Scheduled mirrors: checked every few minutes while the server runs.
+  let timer: NodeJS.Timeout | null = null;
+  app.addHook('onReady', async () => {
+    timer = setInterval(() => {
+      startDueMirrors(db).then((started) => started.forEach(begin)).catch((error) => app.log.error({ err: error }, 'ModernGov schedule check failed'));
+    }, SCHEDULE_CHECK_MS);
+    timer.unref();
+  });
+  app.addHook('onClose', async () => {
+    if (timer) clearInterval(timer);
+    await Promise.allSettled([...runningSyncs.values()]);
+  });
+
   // ---------------------------------------------------------------- pages
 
   async function renderSources(req: FastifyRequest, reply: FastifyReply, opts: { errors?: FieldError[]; values?: Record<string, unknown> } = {}) {
@@ -67,10 +81,12 @@ export async function moderngovRoutes(app: FastifyInstance): Promise<void> {
       listCommittees(db, pid, source.id), bodyOptions(db, pid), listRuns(db, pid, source.id), runningRun(db, pid, source.id), listDoubtfulNames(db, pid, source.id),
     ]);
     const year = todayIso().slice(0, 4);
+    const values = opts.values ?? { mode: 'migrate', from: `${Number(year) - 5}-01-01`, to: todayIso() };
+    const radios = (list: readonly { value: string; text: string }[], chosen: unknown) => list.map((x) => ({ ...x, checked: x.value === chosen }));
     return reply.code(opts.errors?.length ? 400 : 200).view('moderngov/views/source.njk', {
       title: source.name, section: 'admin', source, committees, bodies: bodies.map((b) => ({ value: b.id, text: b.name })), documentLimit: documentLimitText(source),
-      runs: runs.map(presentRunPage), running, openNames: names.filter((n) => !n.resolved_at).length, modes: SYNC_MODES,
-      errors: opts.errors, committeeValues: opts.committeeValues, values: opts.values ?? { mode: 'migrate', from: `${Number(year) - 5}-01-01`, to: todayIso() },
+      runs: runs.map(presentRunPage), running, openNames: names.filter((n) => !n.resolved_at).length, modes: radios(SYNC_MODES, values.mode), schedules: radios(MIRROR_SCHEDULES, source.mirror_schedule),
+      errors: opts.errors, committeeValues: opts.committeeValues, values,
     });
   }
   app.get('/admin/moderngov/:id', async (req, reply) => renderSource(req, reply, (req.params as { id: string }).id));
@@ -80,6 +96,13 @@ export async function moderngovRoutes(app: FastifyInstance): Promise<void> {
     const outcome = await formOutcome(() => chooseCommittees(ctx(req), id, req.body));
     if (outcome.ok) return reply.flash('Committees saved').redirect(`/admin/moderngov/${id}`, 303);
     return renderSource(req, reply, id, { errors: outcome.errors, committeeValues: req.body as Record<string, unknown> });
+  });
+  app.post('/admin/moderngov/:id/schedule', async (req, reply) => {
+    const { id } = req.params as { id: string };
+    await loadSource(req, id);
+    const outcome = await formOutcome(() => setSchedule(ctx(req), id, req.body));
+    if (outcome.ok) return reply.flash(outcome.value.mirror_schedule === 'none' ? 'The mirror is no longer on a schedule' : `Mirrored ${outcome.value.mirror_schedule}`).redirect(`/admin/moderngov/${id}`, 303);
+    return renderSource(req, reply, id, { errors: outcome.errors });
   });
   app.post('/admin/moderngov/:id/sync', async (req, reply) => {
     const { id } = req.params as { id: string };
@@ -140,6 +163,10 @@ export async function moderngovRoutes(app: FastifyInstance): Promise<void> {
     const form = Object.fromEntries((req.body as Static<typeof CommitteesInput>).committees.map((c) => [`body_${c.remoteId}`, c.bodyId ?? '']));
     const committees = await chooseCommittees(ctx(req), source.id, form);
     return presentSource(source, committees);
+  });
+  app.put('/api/moderngov/sources/:id/schedule', { schema: { tags, summary: 'Mirror the source on a schedule, as you', params: IdParams, body: ScheduleInput, response: { 200: Source } } }, async (req) => {
+    const source = await setSchedule(ctx(req), (req.params as { id: string }).id, req.body);
+    return presentSource(source, await listCommittees(db, req.partnership.id, source.id));
   });
   app.post('/api/moderngov/sources/:id/syncs', { schema: { tags, summary: 'Start a sync; it runs in the background (see the run)', params: IdParams, body: SyncInput, response: { 202: Run } } }, async (req, reply) => {
     const run = begin(await startSync(ctx(req), (req.params as { id: string }).id, req.body));

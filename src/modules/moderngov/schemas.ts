@@ -21,6 +21,7 @@ export const Source = Type.Object({
   baseUrl: Type.String({ description: 'The web service, e.g. https://democracy.example.gov.uk/mgWebService.asmx' }),
   operations: Type.Array(Type.String(), { description: 'The operations its WSDL offers' }),
   documentLimitBytes: Type.Integer(),
+  mirrorSchedule: Type.Union([Type.Literal('none'), Type.Literal('daily'), Type.Literal('weekly')], { description: 'How often it is mirrored without being asked' }),
   committees: Type.Array(Committee),
 });
 
@@ -72,3 +73,5 @@ export const DoubtfulName = Type.Object({
 });
 
 export const NameInput = Type.Object({ personId: Nullable(Type.String({ description: 'Who the name is; null: nobody in the record' })) });
+
+export const ScheduleInput = Type.Object({ mirror_schedule: Type.Union([Type.Literal('none'), Type.Literal('daily'), Type.Literal('weekly')]) });
