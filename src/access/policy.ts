@@ -160,6 +160,15 @@ export const fundingResources = {
 };
 
 /**
+ * Strategy (src/modules/strategy). The scrutiny evidence pack gathers only public content
+ * (published agreements and the plan's figures, published minutes, grants, counts of
+ * reviews), so everyone may read it, the committee's councillors and the press included.
+ */
+export const strategyResources = {
+  scrutinyPack: (): Resource => ({ type: 'scrutiny-pack', published: true }),
+};
+
+/**
  * The site (src/modules/site): the partnership's brand and its accessibility statement,
  * privacy notice and contact page are public to read; only administrators change them.
  */

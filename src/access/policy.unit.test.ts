@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { can, authorize, engagementResources, fundingResources, siteResources, searchResources, readScope, ukToday, type Action, type Actor, type BodySeat, type Resource, assessmentResources, ssoResources, moderngovResources } from './policy.ts';
+import { can, authorize, engagementResources, fundingResources, siteResources, searchResources, readScope, ukToday, type Action, type Actor, type BodySeat, type Resource, assessmentResources, ssoResources, moderngovResources, strategyResources } from './policy.ts';
 import { ForbiddenError, NotFoundError } from '../web/errors.ts';
 
 const PARTNERSHIP = '00000000-0000-4000-8000-000000000001';
@@ -62,6 +62,7 @@ const ROWS: Record<string, { actions: Action[]; resource: Resource }> = {
   "Read a funding proposal under consideration, withdrawn or declined, or a project's spend, progress and delays": { actions: ['read'], resource: fundingResources.proposal({ status: 'considered' }) },
   'Record a grant, a proposal or its next step, a claim, a delay or the outturn': { actions: CHANGES, resource: fundingResources.grant() },
   'Read a published Community Safety Agreement, and its plan\'s progress when the partnership shows it': { actions: ['read'], resource: { type: 'plan-action', published: true } },
+  'Read or download the scrutiny evidence pack (public content only)': { actions: ['read'], resource: strategyResources.scrutinyPack() },
   'Read a draft agreement, a plan kept to the partnership, or the words of plan updates': { actions: ['read'], resource: { type: 'strategy-agreement', published: false } },
   "Read the strategic assessment's crime data, areas, populations and analysis": { actions: ['read'], resource: assessmentResources.crimeData() },
   'Import police.uk crime data, or set the areas and their populations': { actions: CHANGES, resource: assessmentResources.crimeData() },

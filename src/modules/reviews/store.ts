@@ -77,9 +77,12 @@ export function listPublishedReviews(db: Db, partnershipId: string) {
  * published in the year, and recommendations by status. Numbers only, across every case of
  * the partnership, so they may be published; no case is named.
  */
-export async function annualCounts(db: Db, partnershipId: string, year: number) {
-  const from = `${year}-01-01`;
-  const to = `${year}-12-31`;
+export function annualCounts(db: Db, partnershipId: string, year: number) {
+  return countsBetween(db, partnershipId, `${year}-01-01`, `${year}-12-31`);
+}
+
+/** The same counts for any period, 'YYYY-MM-DD' to 'YYYY-MM-DD' inclusive (the scrutiny pack's financial year). */
+export async function countsBetween(db: Db, partnershipId: string, from: string, to: string) {
   const cases = await db.selectFrom('review_cases').select(['id', 'kind_code', 'notified_on', 'published_on'])
     .where('partnership_id', '=', partnershipId).execute();
   const events = await db.selectFrom('review_stage_events').select(['case_id', 'stage', 'happened_on', 'outcome'])
@@ -95,6 +98,8 @@ export async function annualCounts(db: Db, partnershipId: string, year: number) 
     findingsNotAccepted: events.filter((e) => e.stage === 'findings-response' && e.outcome === 'not-accepted').length,
     published: cases.filter((c) => inYear(c.published_on)).length,
     byKind: Object.entries(cases.filter((c) => inYear(c.notified_on)).reduce<Record<string, number>>((acc, c) => ({ ...acc, [c.kind_code]: (acc[c.kind_code] ?? 0) + 1 }), {})),
+    /** Cases on record at all, in any year: none means the partnership does not keep reviews here. */
+    casesRecorded: cases.length,
     recommendations: recs.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {}),
   };
 }

@@ -5,7 +5,7 @@
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** GOV.UK colours for the statuses, as the tags show them. */
-const FILL: Record<string, string> = { green: '#00703c', yellow: '#ffdd00', red: '#d4351c', blue: '#1d70b8', grey: '#505a5f', purple: '#4c2c92' };
+export const FILL: Record<string, string> = { green: '#00703c', yellow: '#ffdd00', red: '#d4351c', blue: '#1d70b8', grey: '#505a5f', purple: '#4c2c92' };
 
 export interface Bar { label: string; value: number; colour?: string }
 

@@ -27,6 +27,7 @@ import { presentAgreement, presentLine, presentPriority, presentUpdate } from '.
 import * as S from './schemas.ts';
 import { planRoutes } from './plan.routes.ts';
 import { planUploadRoutes } from './upload.routes.ts';
+import { scrutinyRoutes } from './scrutiny.routes.ts';
 import { sendProgressRequests } from './requests.ts';
 import { mailerFromConfig } from '../../mail/mailer.ts';
 import { publicOrigin } from '../public/address.ts';
@@ -246,6 +247,7 @@ export async function strategyRoutes(app: FastifyInstance): Promise<void> {
 
   await app.register(planRoutes);
   await app.register(planUploadRoutes);
+  await app.register(scrutinyRoutes);
 
   // API ---------------------------------------------------------------------------------
   const tags = ['strategy'];

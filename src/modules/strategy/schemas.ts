@@ -93,3 +93,37 @@ export const RequestResult = Type.Object({
   messages: Type.Integer(), actions: Type.Integer(), since: IsoDate,
   failed: Type.Array(Type.Object({ to: Type.String(), error: Type.String() })),
 });
+
+export const ScrutinyQuery = Type.Object({
+  from: Type.Optional(Type.String({ description: 'YYYY-MM-DD; with `to`, or both left out for the last complete financial year' })),
+  to: Type.Optional(Type.String({ description: 'YYYY-MM-DD, the same as or after `from`' })),
+});
+
+const Count = Type.Integer({ minimum: 0 });
+export const ScrutinyPack = Type.Object({
+  from: IsoDate, to: IsoDate,
+  agreements: Type.Array(Type.Object({
+    id: Id, period: Type.String(), title: Type.String(), status: Type.String(), summary: Nullable(Type.String()), planPublic: Type.Boolean(),
+    priorities: Type.Array(Type.Object({
+      id: Id, position: Type.Integer(), title: Type.String(), description: Nullable(Type.String()), reasons: Nullable(Type.String()),
+      leadOrganisationName: Nullable(Type.String()), leadPersonName: Nullable(Type.String()), progress: Type.Integer(), status: Nullable(LineStatus), objectives: Count,
+    })),
+    themes: Type.Array(Type.Object({ id: Id, title: Type.String(), description: Nullable(Type.String()) })),
+    statusCounts: Type.Array(Type.Object({ status: LineStatus, label: Type.String(), count: Count }), { description: 'Actions and sub-actions by rolled-up status, restricted ones counted but never named' }),
+    lines: Type.Array(Type.Object({ ref: Type.String(), level: Type.String(), title: Type.String(), status: LineStatus, progress: Type.Integer(), dueOn: Nullable(IsoDate) }),
+      { description: 'The plan’s lines the public may read: empty unless the partnership shows its plan; never a restricted line' }),
+  })),
+  boards: Type.Array(Type.String()),
+  boardMeetings: Type.Array(Type.Object({ meetingId: Id, meetsOn: IsoDate })),
+  decisions: Type.Array(Type.Object({
+    id: Id, meetingId: Id, meetsOn: IsoDate, bodyName: Type.String(), itemCode: Type.String(), itemTitle: Type.String(), minuteNumber: Nullable(Type.Integer()), text: Type.String(),
+  }), { description: 'Resolutions of the board’s published minutes in the period, never of restricted business' }),
+  attendance: Type.Array(Type.Object({ organisation: Type.String(), present: Count, apologies: Count, absent: Count, inAttendance: Count })),
+  funding: Type.Array(Type.Object({
+    grantId: Id, label: Type.String(), funderName: Type.String(), awardedPence: Count, allocatedPence: Count, unallocatedPence: Count, heldBackPence: Count, returnedPence: Count,
+    outturn: Nullable(Type.Object({ on: IsoDate, spentPence: Count, returnedPence: Count, carriedForwardPence: Count })),
+  })),
+  reviews: Nullable(Type.Object({
+    notified: Count, decidedToReview: Count, decidedNotToReview: Count, submitted: Count, findingsAccepted: Count, findingsNotAccepted: Count, published: Count,
+  }, { description: 'Counts only; null when no review is kept here' })),
+});

@@ -73,11 +73,12 @@ export function stampItem(page: PDFPage, fonts: Fonts, text: string): void {
   drawVisible(page, toWinAnsi(text), 40, height - 30, fonts.regular, 9);
 }
 
-/** "Page n" centred in the footer of every page; papers of any size get it too. */
-export function stampPageNumbers(doc: PDFDocument, fonts: Fonts): void {
+/** "Page n" (or "Page n of m") centred in the footer of every page; papers of any size get it too. */
+export function stampPageNumbers(doc: PDFDocument, fonts: Fonts, opts: { ofTotal?: boolean } = {}): void {
   const size = 9;
+  const total = doc.getPageCount();
   doc.getPages().forEach((page, i) => {
-    const text = `Page ${i + 1}`;
+    const text = opts.ofTotal ? `Page ${i + 1} of ${total}` : `Page ${i + 1}`;
     const { width } = visibleSize(page);
     const w = fonts.regular.widthOfTextAtSize(text, size);
     drawVisible(page, text, (width - w) / 2, 28, fonts.regular, size);

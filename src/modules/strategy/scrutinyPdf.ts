@@ -1,0 +1,230 @@
+// The scrutiny evidence pack as one PDF: cover, contents with page numbers, then one part
+// per subject, each starting on a new page, and "Page n of m" in every footer. Text is
+// laid out and painted with the meetings pack's helpers (meetings/pack); the charts are
+// bars drawn as rectangles, with the same figures written in the text before them.
+// Everything drawn comes from ScrutinyContents, which holds only public content.
+import { PDFDocument, rgb } from 'pdf-lib';
+import { A4, BODY_SIZE, MARGIN, layout, type Block, type LaidOutPage, type Line, type Measure } from '../meetings/pack/layout.ts';
+import { embedFonts, measureWith, paintPages, stampPageNumbers } from '../meetings/pack/paint.ts';
+import { toWinAnsi } from '../meetings/pack/text.ts';
+import { longDate } from '../meetings/pack/minutes.ts';
+import { formatPence } from '../funding/domain.ts';
+import { agreementStatusLabel, levelLabel, lineStatusColour, lineStatusLabel } from './domain.ts';
+import { FILL } from './charts.ts';
+import type { ScrutinyContents } from './scrutiny.ts';
+
+interface Rect { x: number; y: number; width: number; height: number; colour: string }
+interface Page extends LaidOutPage { rects?: Rect[] }
+interface Part { title: string; pages: Page[] }
+
+export const PART_TITLES = {
+  agreement: 'The Community Safety Agreement and its priorities',
+  progress: 'Progress of the action plan',
+  decisions: 'Decisions of the board',
+  attendance: 'Attendance at the board’s meetings',
+  funding: 'Funding: the grant’s allocation and outturn',
+  reviews: 'Reviews: counts by stage',
+} as const;
+
+const periodWords = (c: ScrutinyContents) => `${longDate(c.period.from)} to ${longDate(c.period.to)}`;
+const text = (t: string, extra: Partial<Extract<Block, { kind: 'text' }>> = {}): Block => ({ kind: 'text', text: t, ...extra });
+const heading = (t: string, level: 1 | 2 | 3): Block => ({ kind: 'heading', text: t, level });
+
+function agreementBlocks(c: ScrutinyContents): Block[] {
+  const blocks: Block[] = [heading(PART_TITLES.agreement, 1)];
+  if (!c.agreements.length) return [...blocks, text('No Community Safety Agreement covering this period has been published.')];
+  for (const x of c.agreements) {
+    const a = x.agreement;
+    blocks.push(heading(a.title, 2), text(`Period ${a.period}: ${longDate(a.starts_on)} to ${longDate(a.ends_on)}. ${agreementStatusLabel(a.status)}${a.agreed_on ? `; agreed on ${longDate(a.agreed_on)}` : ''}.`));
+    if (a.summary) blocks.push(text(a.summary));
+    blocks.push(heading('Priorities', 3));
+    for (const p of x.priorities) {
+      const lead = [p.priority.lead_organisation_name, p.priority.lead_person_name].filter(Boolean).join(', ');
+      blocks.push(text(p.priority.title, { label: `${p.priority.position}.`, labelWidth: 20, font: 'bold', spaceAfter: 2 }));
+      if (p.priority.description) blocks.push(text(p.priority.description, { indent: 20, spaceAfter: 2 }));
+      if (p.priority.reasons) blocks.push(text(`Why: ${p.priority.reasons}`, { indent: 20, spaceAfter: 2 }));
+      if (lead) blocks.push(text(`Lead: ${lead}`, { indent: 20, font: 'italic' }));
+    }
+    if (x.themes.length) {
+      blocks.push(heading('Cross-cutting themes', 3));
+      for (const th of x.themes) blocks.push(text(`${th.title}${th.description ? `: ${th.description}` : ''}`, { label: '•', labelWidth: 14, spaceAfter: 3 }));
+    }
+  }
+  return blocks;
+}
+
+function progressBlocks(c: ScrutinyContents): Block[] {
+  const blocks: Block[] = [heading(PART_TITLES.progress, 1)];
+  if (!c.agreements.length) return [...blocks, text('There is no published action plan for this period.')];
+  for (const x of c.agreements) {
+    blocks.push(heading(`${x.agreement.title}: the roll-up`, 2),
+      text('Each priority’s progress is the weighted average of its objectives, and its status the worst of theirs; cancelled and carried-forward work is left out.', { size: 10 }));
+    for (const p of x.priorities) {
+      blocks.push(text(`${p.priority.title}: ${p.progress}% done, ${p.status ? lineStatusLabel(p.status).toLowerCase() : 'no work counted yet'} (${p.count} ${p.count === 1 ? 'objective' : 'objectives'})`,
+        { label: `${p.priority.position}.`, labelWidth: 20, spaceAfter: 3 }));
+    }
+    if (x.statusCounts.length) {
+      blocks.push(heading('Actions by status', 3));
+      for (const s of x.statusCounts) blocks.push(text(`${s.label}: ${s.count}`, { label: '•', labelWidth: 14, spaceAfter: 2 }));
+    }
+    if (x.lines.length) {
+      blocks.push(heading('The plan’s objectives and actions', 3));
+      for (const l of x.lines) {
+        blocks.push(text(`${levelLabel(l.level)}: ${l.title} – ${lineStatusLabel(l.rolled.status)}, ${l.rolled.progress}%${l.due_on ? `, due ${longDate(l.due_on)}` : ''}`,
+          { label: l.ref, labelWidth: 40, indent: Math.min(l.depth, 3) * 12, size: 10, spaceAfter: 2 }));
+      }
+    } else {
+      blocks.push(text('The partnership does not publish the detail of this plan; the figures above are rolled up from all of its actions.', { font: 'italic' }));
+    }
+  }
+  return blocks;
+}
+
+function decisionBlocks(c: ScrutinyContents): Block[] {
+  const blocks: Block[] = [heading(PART_TITLES.decisions, 1),
+    text(`Resolutions of the published minutes of ${c.boardNames.join(' and ') || 'the board'} at meetings from ${periodWords(c)}.`)];
+  if (!c.decisions.length) return [...blocks, text('No decisions of the board were published for this period.')];
+  let meeting = '';
+  for (const d of c.decisions) {
+    if (d.meeting_id !== meeting) {
+      meeting = d.meeting_id;
+      blocks.push(heading(`${d.body_name}, ${longDate(d.meets_on)}`, 3));
+    }
+    const item = `${d.minute_number !== null ? `Minute ${d.minute_number}` : `Item ${d.item_code}`}: ${d.item_title}`;
+    blocks.push(text(item, { font: 'italic', size: 10, spaceAfter: 1, keepWithNext: true }));
+    blocks.push(text(d.text, { label: d.of > 1 ? `${String.fromCharCode(64 + d.place)}.` : '–', labelWidth: 18 }));
+  }
+  return blocks;
+}
+
+function attendanceBlocks(c: ScrutinyContents): Block[] {
+  const n = c.boardMeetings.length;
+  const blocks: Block[] = [heading(PART_TITLES.attendance, 1),
+    text(`${n} ${n === 1 ? 'meeting' : 'meetings'} of the board with published minutes from ${periodWords(c)}${n ? `: ${c.boardMeetings.map((m) => longDate(m.meets_on)).join('; ')}` : ''}.`),
+    text('Counted from the attendance recorded in the minutes, by the organisation of each person.', { size: 10 })];
+  if (!c.attendance.length) return [...blocks, text('No attendance was recorded for this period.')];
+  for (const a of c.attendance) {
+    blocks.push(text(`${a.organisation}: present ${a.present}, apologies ${a.apologies}, absent ${a.absent}, in attendance ${a.inAttendance}`, { label: '•', labelWidth: 14, spaceAfter: 3 }));
+  }
+  return blocks;
+}
+
+function fundingBlocks(c: ScrutinyContents): Block[] {
+  const blocks: Block[] = [heading(PART_TITLES.funding, 1)];
+  for (const g of c.grants) {
+    const l = g.ledger;
+    blocks.push(heading(`${g.label} from ${g.funder_name}`, 2),
+      text(`Awarded ${formatPence(l.awarded)}: allocated to projects ${formatPence(l.allocated)}, not yet allocated ${formatPence(l.unallocated)}, held back ${formatPence(l.heldBack)}, returned to the funder ${formatPence(l.returned)}.`));
+    blocks.push(g.outturn_on
+      ? text(`Outturn at ${longDate(g.outturn_on)}: ${formatPence(Number(g.outturn_spent_pence ?? 0))} spent, ${formatPence(Number(g.outturn_returned_pence ?? 0))} returned, ${formatPence(Number(g.outturn_carried_forward_pence ?? 0))} carried forward.`)
+      : text('The outturn has not yet been recorded.', { font: 'italic' }));
+  }
+  return blocks;
+}
+
+function reviewBlocks(c: ScrutinyContents): Block[] {
+  const r = c.reviews!;
+  const rows: [string, number][] = [
+    ['Cases notified', r.notified], ['Decided to review', r.decidedToReview], ['Decided not to review', r.decidedNotToReview],
+    ['Submitted for quality assurance or sign-off', r.submitted], ['Findings accepted', r.findingsAccepted], ['Findings not accepted', r.findingsNotAccepted], ['Reviews published', r.published],
+  ];
+  return [heading(PART_TITLES.reviews, 1), text(`Counts only, across every review, from ${periodWords(c)}. No case is named.`),
+    ...rows.map(([label, n]) => text(`${label}: ${n}`, { label: '•', labelWidth: 14, spaceAfter: 3 }))];
+}
+
+/** Horizontal bars on pages of their own: a title, then one labelled bar per figure. */
+function chartPages(charts: { title: string; bars: { label: string; value: number; colour: string }[]; max: number; unit: string }[], measure: Measure): Page[] {
+  const pages: Page[] = [];
+  const top = A4.height - MARGIN.top;
+  const labelWidth = 200;
+  const left = MARGIN.left;
+  const plot = A4.width - MARGIN.left - MARGIN.right - labelWidth - 50;
+  const row = 22;
+  let page: Page | null = null;
+  let y = top;
+  const fresh = () => { page = { lines: [], rects: [] }; pages.push(page); y = top; };
+  const fit = (t: string, size: number) => {
+    let s = toWinAnsi(t);
+    while (s.length > 4 && measure(s, 'regular', size) > labelWidth - 8) s = `${s.slice(0, -2).trimEnd()}…`.replace(/……$/, '…');
+    return s;
+  };
+  for (const chart of charts) {
+    if (!chart.bars.length) continue;
+    if (!page || y - (40 + row * Math.min(chart.bars.length, 3)) < MARGIN.bottom) fresh();
+    y -= 20;
+    page!.lines.push({ x: left, y, text: toWinAnsi(chart.title), font: 'bold', size: 13 } satisfies Line);
+    y -= 12;
+    for (const b of chart.bars) {
+      if (y - row < MARGIN.bottom) fresh();
+      y -= row;
+      const w = Math.max(0, Math.round((b.value / Math.max(1, chart.max)) * plot));
+      page!.lines.push({ x: left, y: y + 5, text: fit(b.label, 9), font: 'regular', size: 9 });
+      page!.rects!.push({ x: left + labelWidth, y: y + 2, width: plot, height: 14, colour: '#f3f2f1' });
+      if (w) page!.rects!.push({ x: left + labelWidth, y: y + 2, width: w, height: 14, colour: FILL[b.colour] ?? FILL.blue! });
+      page!.lines.push({ x: left + labelWidth + plot + 6, y: y + 5, text: `${b.value}${chart.unit}`, font: 'regular', size: 9 });
+    }
+    y -= 16;
+  }
+  return pages;
+}
+
+const hex = (h: string) => rgb(parseInt(h.slice(1, 3), 16) / 255, parseInt(h.slice(3, 5), 16) / 255, parseInt(h.slice(5, 7), 16) / 255);
+
+export interface ScrutinyPdf { bytes: Uint8Array; pageCount: number; contents: { title: string; page: number }[] }
+
+export async function buildScrutinyPdf(c: ScrutinyContents, generatedOn: string): Promise<ScrutinyPdf> {
+  const doc = await PDFDocument.create();
+  const fonts = await embedFonts(doc);
+  const measure = measureWith(fonts);
+  doc.setTitle(`${c.partnershipName}: crime and disorder scrutiny evidence pack, ${c.period.from} to ${c.period.to}`);
+  doc.setSubject('Evidence pack for the crime and disorder scrutiny committee (public content only)');
+  doc.setAuthor(c.partnershipName);
+  doc.setCreator('Partnership Hub');
+  doc.setProducer('Partnership Hub (pdf-lib)');
+  doc.setLanguage('en-GB');
+
+  const charts = c.agreements.flatMap((x) => [
+    { title: `Progress by priority (${x.agreement.period})`, bars: x.priorities.map((p) => ({ label: `${p.priority.position}. ${p.priority.title}`, value: p.progress, colour: p.status ? lineStatusColour(p.status) : 'grey' })), max: 100, unit: '%' },
+    { title: `Actions by status (${x.agreement.period})`, bars: x.statusCounts.map((s) => ({ label: s.label, value: s.count, colour: s.colour })), max: Math.max(1, ...x.statusCounts.map((s) => s.count)), unit: '' },
+  ]);
+  const builders: (readonly [keyof typeof PART_TITLES, (c: ScrutinyContents) => Block[]])[] = [
+    ['agreement', agreementBlocks], ['progress', progressBlocks], ['decisions', decisionBlocks], ['attendance', attendanceBlocks],
+    ...(c.grants.length ? [['funding', fundingBlocks] as const] : []),
+    ...(c.reviews ? [['reviews', reviewBlocks] as const] : []),
+  ];
+  // Numbered part headings: "1. The Community Safety Agreement…" in the contents and on the part's first page.
+  const parts: Part[] = builders.map(([key, build], i) => {
+    const title = `${i + 1}. ${PART_TITLES[key]}`;
+    const pages: Page[] = layout([heading(title, 1), ...build(c).slice(1)], measure);
+    return { title, pages: key === 'progress' ? [...pages, ...chartPages(charts, measure)] : pages };
+  });
+
+  const cover = layout([
+    { kind: 'space', height: 120 },
+    text(c.partnershipName, { size: 14, font: 'bold' }),
+    heading('Crime and disorder scrutiny: evidence pack', 1),
+    text(`Period: ${periodWords(c)}`, { size: 13 }),
+    { kind: 'space', height: 24 },
+    text(`Prepared for the council’s crime and disorder scrutiny committee on ${longDate(generatedOn)}.`),
+    text('This pack holds only what the partnership publishes: its published Community Safety Agreement and the progress of its action plan, the decisions in the board’s published minutes, attendance at the board’s meetings, the grant’s figures and counts of reviews. Restricted business is never included.'),
+  ], measure);
+
+  // Contents: one page (there are at most six parts), so the numbers are known before it is drawn.
+  const contentsPages = 1;
+  let at = cover.length + contentsPages + 1;
+  const entries = parts.map((p) => { const e = { title: p.title, page: at }; at += p.pages.length; return e; });
+  const contents = layout([heading('Contents', 1), ...entries.map((e) => text(e.title, { spaceAfter: 8 }))], measure) as Page[];
+  if (contents.length !== contentsPages) throw new Error('the contents took more than one page');
+  for (const e of entries) {
+    const line = contents[0]!.lines.find((l) => l.text === toWinAnsi(e.title));
+    if (!line) continue;
+    const n = String(e.page);
+    contents[0]!.lines.push({ x: A4.width - MARGIN.right - measure(n, 'regular', BODY_SIZE), y: line.y, text: n, font: 'regular', size: BODY_SIZE });
+  }
+
+  const all: Page[] = [...cover, ...contents, ...parts.flatMap((p) => p.pages)];
+  const drawn = paintPages(doc, fonts, all);
+  all.forEach((p, i) => { for (const r of p.rects ?? []) drawn[i]!.drawRectangle({ x: r.x, y: r.y, width: r.width, height: r.height, color: hex(r.colour) }); });
+  stampPageNumbers(doc, fonts, { ofTotal: true });
+  return { bytes: await doc.save(), pageCount: doc.getPageCount(), contents: entries };
+}
