@@ -85,13 +85,17 @@ function decisionBlocks(c: ScrutinyContents): Block[] {
     text(`Resolutions of the published minutes of ${c.boardNames.join(' and ') || 'the board'} at meetings from ${periodWords(c)}.`)];
   if (!c.decisions.length) return [...blocks, text('No decisions of the board were published for this period.')];
   let meeting = '';
+  let item = '';
   for (const d of c.decisions) {
     if (d.meeting_id !== meeting) {
       meeting = d.meeting_id;
       blocks.push(heading(`${d.body_name}, ${longDate(d.meets_on)}`, 3));
     }
-    const item = `${d.minute_number !== null ? `Minute ${d.minute_number}` : `Item ${d.item_code}`}: ${d.item_title}`;
-    blocks.push(text(item, { font: 'italic', size: 10, spaceAfter: 1, keepWithNext: true }));
+    // An item with several resolutions is named once, above its A., B. …
+    if (d.agenda_item_id !== item) {
+      item = d.agenda_item_id;
+      blocks.push(text(`${d.minute_number !== null ? `Minute ${d.minute_number}` : `Item ${d.item_code}`}: ${d.item_title}`, { font: 'italic', size: 10, spaceAfter: 1, keepWithNext: true }));
+    }
     blocks.push(text(d.text, { label: d.of > 1 ? `${String.fromCharCode(64 + d.place)}.` : '–', labelWidth: 18 }));
   }
   return blocks;
@@ -219,7 +223,8 @@ export async function buildScrutinyPdf(c: ScrutinyContents, generatedOn: string)
     const line = contents[0]!.lines.find((l) => l.text === toWinAnsi(e.title));
     if (!line) continue;
     const n = String(e.page);
-    contents[0]!.lines.push({ x: A4.width - MARGIN.right - measure(n, 'regular', BODY_SIZE), y: line.y, text: n, font: 'regular', size: BODY_SIZE });
+    // Right after its title, so text read from the page gives "title page" in order.
+    contents[0]!.lines.splice(contents[0]!.lines.indexOf(line) + 1, 0, { x: A4.width - MARGIN.right - measure(n, 'regular', BODY_SIZE), y: line.y, text: n, font: 'regular', size: BODY_SIZE });
   }
 
   const all: Page[] = [...cover, ...contents, ...parts.flatMap((p) => p.pages)];
