@@ -1,0 +1,62 @@
+// Never-leak for the scrutiny evidence pack: a board meeting in the period with a
+// restricted item and resolution, and a restricted action in the published plan, are
+// seeded with marker words found nowhere else. Every GET route of the pack (the page, the
+// PDF and the JSON twin, for the default period, the seeded period and bad ones) is read
+// as the public and as a member without a grant: no marker appears, in the PDF's text
+// either. The pack is the same for everyone, so the officer walks the same addresses plus
+// the meeting, its minutes and the action, where the markers are theirs to see.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestApp, Client, demoUsers, type TestApp } from '../support/app.ts';
+import { assertNoLeaks, moduleAddresses } from '../support/leak.ts';
+import { buildBody, personId } from '../../src/modules/meetings/testing.ts';
+import { holdMeeting } from '../../src/modules/public/testing.ts';
+import { addDays, todayIso } from '../../src/modules/partnership/domain.ts';
+
+let t: TestApp;
+const M = {
+  itemTitle: 'Vortigernley safeguarding disclosure',
+  resolution: 'that the Pemberwhistle findings be accepted',
+  planAction: 'Disrupt the Quillonbury supply line',
+};
+const ids: Record<string, string> = {};
+
+before(async () => {
+  t = await createTestApp();
+  const officer = await new Client(t.app).signIn(demoUsers.officer);
+  const board = await buildBody(t, 'Vortigern Safer Communities Board');
+  const held = await holdMeeting(t, officer, board, {
+    on: addDays(todayIso(), -10), stage: 'minutes',
+    items: [
+      { section: 'B', title: 'Open business of the board', resolutions: ['that the open business be noted'] },
+      { section: 'D', title: M.itemTitle, resolutions: [M.resolution] },
+    ],
+    attendance: [{ personId: await personId(t, 'Lindqvist'), kind: 'present' }],
+  });
+  ids.meeting = held.id;
+  const agreement = await t.database.db.selectFrom('strategy_agreements').select('id').where('partnership_id', '=', t.partnershipId).where('status', '=', 'published').orderBy('period', 'desc').executeTakeFirstOrThrow();
+  const plan = (await officer.json('GET', `/api/strategy/agreements/${agreement.id}/plan`)).json().items as { id: string; level: string }[];
+  const line = await officer.json('POST', `/api/strategy/agreements/${agreement.id}/plan`, { parentId: plan.find((l) => l.level === 'objective')!.id, title: M.planAction, restricted: true });
+  assert.equal(line.statusCode, 201, line.body);
+  ids.line = line.json().id;
+});
+after(async () => { await t?.close(); });
+
+test('the scrutiny pack, its page and its JSON hold no restricted business for the public or a member without a grant', async (ctx) => {
+  const { routes, urls } = await moduleAddresses(t.app, ['/strategy/scrutiny', '/api/strategy/scrutiny'], () => []);
+  assert.deepEqual([...routes].sort(), ['/api/strategy/scrutiny', '/strategy/scrutiny', '/strategy/scrutiny/pack.pdf']);
+  const today = todayIso();
+  const periods = [`from=${addDays(today, -60)}&to=${today}`, `from=${addDays(today, -400)}&to=${today}`, `from=${today}&to=${addDays(today, -1)}`, 'from=soon&to=later'];
+  const walked = [...urls, ...routes.flatMap((r) => periods.map((q) => `${r}?${q}`))];
+  // Where the officer sees each marker, so the walk could notice a leak.
+  const entitledOnly = [`/meetings/${ids.meeting}`, `/meetings/${ids.meeting}/minutes.pdf`, `/strategy/plan-actions/${ids.line}`];
+  const markers = Object.values(M);
+  const member = await new Client(t.app).signIn(demoUsers.member);
+  const pack = await new Client(t.app).get(`/strategy/scrutiny/pack.pdf?${periods[0]}`);
+  assert.equal(pack.statusCode, 200, 'the public may download the pack');
+  const summary = await assertNoLeaks(await new Client(t.app).signIn(demoUsers.officer), [...walked, ...entitledOnly], markers, [
+    { name: 'the public', client: new Client(t.app), markers, idMarkers: { line: ids.line! } },
+    { name: 'a member without grants', client: member, markers, idMarkers: { line: ids.line! } },
+  ]);
+  ctx.diagnostic(summary);
+});
