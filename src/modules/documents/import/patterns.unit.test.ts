@@ -116,3 +116,10 @@ test('actions in parish shorthand and in resolutions that name who is to act', (
   assert.deepEqual(found[1]!.actions.map((a) => [a.owner, a.text]), [['MC', 'pursue with the operator']]);
   assert.deepEqual(found[2]!.actions.map((a) => [a.owner, a.text]), [['the Clerk', 'renew the insurance']]);
 });
+
+test('a standing item numbered out of order is kept, and the numbering is flagged', () => {
+  const text = `Ayrton Community Council\nMinutes of Meeting held on Tuesday 2nd September 2008\n9 Treasurer’s Report\nThe balance was noted.\n10 Planning Applications\nNo comment.\n11 Correspondence\nVarious letters.\n10 AOCB\nA resident raised the bus times.\n12 Next Meeting\nTuesday 7th October.\n`;
+  const r = readDocument(text, 'ayrton.pdf');
+  assert.deepEqual(r.meetings[0]!.items.map((i) => [i.minuteNumber, i.title]), [['9', "Treasurer's Report"], ['10', 'Planning Applications'], ['11', 'Correspondence'], ['10', 'AOCB'], ['12', 'Next Meeting']]);
+  assert.ok(r.warnings.some((w) => /minute number 10 is used twice/.test(w)), JSON.stringify(r.warnings));
+});

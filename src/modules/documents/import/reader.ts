@@ -206,8 +206,10 @@ function findHeadings(ctx: Ctx, start: number, end: number, pageMode: boolean): 
   } else {
     headings = [...strong];
     let last = -Infinity;
+    const standard = (title: string) => vocab.standardItems.some((t) => title.toLowerCase().replace(/[’']/g, "'").startsWith(t));
     for (const w of weak) {
-      if (w.num !== null && w.num < last) continue;
+      // A number out of order is kept where the line is a standing item ("10 AOCB" after 11): the clerk is warned of the numbering.
+      if (w.num !== null && w.num < last && !(standard(w.title) && w.title.split(/\s+/).length <= 6)) continue;
       headings.push(w);
       if (w.num !== null) last = w.num;
     }

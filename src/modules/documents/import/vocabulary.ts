@@ -69,6 +69,8 @@ export interface Vocabulary {
   };
   /** Abbreviations that end in a full stop without ending a sentence. */
   abbreviations: string[];
+  /** Titles of the standing items most minutes have: a cue that a short numbered line is a heading. */
+  standardItems: string[];
 }
 
 export const defaultVocabulary: Vocabulary = {
@@ -98,6 +100,11 @@ export const defaultVocabulary: Vocabulary = {
   restrictedSectionLetters: ['D'],
   exclusionTitles: ['exclusion of the press and public', 'exclusion of press and public', 'exclusion of the public', 'motion to exclude the press and public'],
   minutesWords: ['minutes', 'notes', 'record', 'summary'],
+  standardItems: [
+    'apologies', 'declarations of interest', 'minutes of the previous meeting', 'matters arising', 'correspondence', 'finance', 'accounts for payment',
+    'planning', 'planning applications', 'any other business', 'aocb', 'aob', 'date of next meeting', 'next meeting', 'public participation',
+    'open forum', 'public questions', "chairman's report", "clerk's report", "treasurer's report", 'items for the next agenda',
+  ],
   agendaWords: ['agenda', 'agenda and reports', 'summons and agenda'],
   bodyWords: [
     'Partnership', 'Board', 'Committee', 'Council', 'Panel', 'Group', 'Forum', 'Cabinet', 'Assembly', 'Authority', 'Commission',
