@@ -17,6 +17,7 @@ import {
 } from './store.ts';
 import { fundingRecordResource, grantResource, proposalResource } from './access.ts';
 import { indexFunding } from './search.ts';
+import { listPriorities } from '../strategy/store.ts';
 
 const authorLabel = (actor: Actor) => (actor.kind === 'user' ? actor.displayName : 'public');
 const userId = (actor: Actor) => (actor.kind === 'user' ? actor.userId : null);
@@ -233,8 +234,8 @@ export async function createProposal(ctx: Context, grantId: string, body: unknow
   const lead_contact_name = input.optionalText('lead_contact_name', 'The contact’s name', 200);
   const lead_contact_email = input.optionalText('lead_contact_email', 'The contact’s e-mail address', 200);
   if (lead_contact_email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(lead_contact_email)) input.fail('lead_contact_email', 'Enter an e-mail address in the right format, like name@example.org');
-  const priority_id = input.optionalId('priority_id', 'The agreement priority reference is not valid');
-  const priority_text = input.optionalText('priority_text', 'The priority', 300);
+  const priority_id = input.optionalId('priority_id', 'Select the agreement priority the project serves, from the list');
+  let priority_text = input.optionalText('priority_text', 'The priority', 300);
   const delivery_starts_on = input.date('delivery_starts_on', 'The date delivery starts');
   const delivery_ends_on = input.date('delivery_ends_on', 'The date delivery ends');
   if (delivery_starts_on && delivery_ends_on && delivery_ends_on < delivery_starts_on) input.fail('delivery_ends_on', 'The date delivery ends must be on or after the date it starts');
@@ -252,6 +253,12 @@ export async function createProposal(ctx: Context, grantId: string, body: unknow
       problems.push({ field: 'delivery_starts_on', message: `Delivery must start within the grant's year, ${year.label}: from ${longDate(year.startsOn)} to ${longDate(year.endsOn)}` });
     }
     if (grant.outturn_on) problems.push({ field: 'title', message: `The outturn of ${year.label} has been recorded: propose the project for a later year's grant` });
+    if (priority_id) {
+      // The strategy module's own list: a priority of another partnership, or none, is not in it.
+      const priority = (await listPriorities(trx, pid)).find((p) => p.id === priority_id);
+      if (!priority) problems.push({ field: 'priority_id', message: 'Select the agreement priority the project serves, from the list' });
+      else priority_text = priority.title;
+    }
     if (problems.length) throw new ValidationError(problems);
     const row = await trx.insertInto('funding_proposals').values({
       partnership_id: pid, grant_id: grantId, pot, title, description, priority_id, priority_text, amount_asked_pence: asked!,

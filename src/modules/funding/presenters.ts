@@ -36,6 +36,7 @@ export function presentProposal(p: ProposalView, signedIn: boolean) {
     spent: signedIn ? p.spent_pence : null,
     latestUpdate: signedIn ? p.latest_update : null,
     priority: signedIn ? p.priority_text : null,
+    priorityId: signedIn ? p.priority_id : null,
     measures: signedIn ? p.measures : null,
     submittedOn: signedIn ? p.submitted_on : null,
     considered: signedIn && p.considered_on ? { on: p.considered_on, meetingId: p.considered_meeting_id, agendaItemId: p.considered_agenda_item_id, resolutionId: p.considered_resolution_id } : null,

@@ -22,6 +22,7 @@ import {
   createGrant, createProposal, updateGrantRules, moveProposal, moveUnallocatedMoney, recordClaim, recordDelay, recordOutturn, recordProgress,
 } from './commands.ts';
 import { fundingRecordResource, grantResource, proposalResource } from './access.ts';
+import { listPriorities } from '../strategy/store.ts';
 import { presentGrant, presentPots, presentProposal, shareText } from './presenters.ts';
 import {
   ClaimInput, DelayInput, Grant, GrantInput, GrantRulesInput, GrantWithPots, IdParams, ListOf, MoveInput, MoveParams, OutturnInput, ProgressInput, Proposal,
@@ -290,10 +291,20 @@ export async function fundingRoutes(app: FastifyInstance): Promise<void> {
 
   // Proposals ---------------------------------------------------------------------------------
 
+  // The strategy module's priorities, read through its list: newest agreement first.
+  const priorityOptions = async (pid: string) => (await listPriorities(db, pid)).map((p) => ({ value: p.id, text: `${p.title} (agreement ${p.agreement_period})` }));
+  /** The title and agreement period of the priority a proposal serves, as the strategy module has it now. */
+  async function priorityOf(p: ProposalView): Promise<{ title: string; period: string | null } | null> {
+    if (p.priority_id) {
+      const found = (await listPriorities(db, p.partnership_id)).find((x) => x.id === p.priority_id);
+      if (found) return { title: found.title, period: found.agreement_period };
+    }
+    return p.priority_text ? { title: p.priority_text, period: null } : null;
+  }
   const proposalFields = async (pid: string): Promise<Field[]> => [
     { kind: 'text', name: 'title', label: 'Title of the project' },
     { kind: 'textarea', name: 'description', label: 'What the project will do', rows: 4 },
-    { kind: 'text', name: 'priority_text', label: 'Agreement priority it serves (optional)', hint: 'For example, Tackling violence against women and girls' },
+    { kind: 'select', name: 'priority_id', label: 'Agreement priority it serves (optional)', hint: 'A priority of the partnership agreement, with the agreement’s period', items: await priorityOptions(pid), blank: 'Select the priority' },
     { kind: 'radios', name: 'pot', label: 'Which pot should it come from?', items: POTS, default: 'upfront' },
     { kind: 'money', name: 'amount_asked', label: 'Amount asked for', hint: 'In pounds, like 1,200 or 1,200.50' },
     { kind: 'select', name: 'lead_organisation_id', label: 'Lead organisation', items: await organisationOptions(db, pid), blank: 'Select the organisation' },
@@ -326,7 +337,7 @@ export async function fundingRoutes(app: FastifyInstance): Promise<void> {
     const pid = req.partnership.id;
     const inside = signedIn(req.actor);
     return reply.view('funding/views/proposal.njk', {
-      title: p.title, section: 'funding', proposal: p, statusLabel: proposalStatusLabel, potLabel, signedIn: inside,
+      title: p.title, section: 'funding', proposal: p, statusLabel: proposalStatusLabel, potLabel, signedIn: inside, priority: inside ? await priorityOf(p) : null,
       claims: inside ? await listClaims(db, pid, p.id) : [], progress: inside ? await listProgress(db, pid, p.id) : [],
       delays: inside ? await listDelays(db, pid, p.id) : [],
       moves: movesFrom(p.status).map((m) => ({ move: m, label: MOVES[m].label })),

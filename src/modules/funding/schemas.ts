@@ -71,7 +71,8 @@ export const Proposal = Type.Object({
   // For signed-in readers only (null for the public):
   spent: Nullable(Pence),
   latestUpdate: Nullable(Type.String()),
-  priority: Nullable(Type.String()),
+  priority: Nullable(Type.String({ description: 'The title of the agreement priority it serves' })),
+  priorityId: Nullable(Id),
   measures: Nullable(Type.String()),
   submittedOn: Nullable(IsoDate),
   considered: Nullable(Type.Object({ on: IsoDate, meetingId: Nullable(Id), agendaItemId: Nullable(Id), resolutionId: Nullable(Id) })),
@@ -119,7 +120,7 @@ export const ProposalInput = Type.Object({
   leadOrganisationId: Type.String(),
   leadContactName: Type.Optional(Nullable(Type.String())),
   leadContactEmail: Type.Optional(Nullable(Type.String())),
-  priorityId: Type.Optional(Nullable(Type.String({ description: "A priority of the strategy module's agreement" }))),
+  priorityId: Type.Optional(Nullable(Type.String({ description: "A priority of the partnership's agreement (GET /api/strategy/agreements/{id}/priorities); another partnership's, or none, is refused" }))),
   priorityText: Type.Optional(Nullable(Type.String())),
   deliveryStartsOn: Type.String({ description: "YYYY-MM-DD, within the grant's financial year" }),
   deliveryEndsOn: Type.String(),
