@@ -11,7 +11,8 @@ import { normaliseEmail, readDeliveryStatus, readReturnPath } from './domain.ts'
 import { compileIssue, isLinkable, recipientCopy } from './bulletin.message.ts';
 import { queueIssue, recordBounce } from './bulletin.sending.ts';
 import { findList } from './store.ts';
-import { announcementArticle } from './sessions.domain.ts';
+import { announcementArticle, ukInstant } from './sessions.domain.ts';
+import { parseTime } from '../meetings/domain.ts';
 
 const people = engagementResources.people;
 const userId = (ctx: Context) => (ctx.actor.kind === 'user' ? ctx.actor.userId : null);
@@ -24,6 +25,7 @@ async function draftIssue(ctx: Context, id: string) {
   const issue = await findIssue(ctx, ctx.actor.partnershipId, id);
   if (!issue) throw new NotFoundError();
   authorize(ctx.actor, 'update', people());
+  if (issue.status === 'scheduled') throw new ConflictError('This issue is scheduled to be sent: take it off the schedule to change it', 'form');
   if (issue.status !== 'draft') throw new ConflictError('This issue has been sent: it can no longer be changed', 'form');
   return issue;
 }
@@ -107,10 +109,48 @@ export async function sendTest(ctx: Context & { mailer: Mailer; origin: string; 
 }
 
 /** Queues the send: every subscriber of the list now, not suppressed, gets one outbox row. */
+async function requireArticles(ctx: Context, issueId: string, doing: string) {
+  const articles = await ctx.db.selectFrom('engagement_articles').select('id').where('partnership_id', '=', ctx.actor.partnershipId).where('issue_id', '=', issueId).limit(1).execute();
+  if (!articles.length) throw ValidationError.single('form', `Add at least one article before ${doing} the issue`);
+}
+
+/** Schedules a draft to be sent at a date and time (UK time), at least five minutes ahead. */
+export async function scheduleIssue(ctx: Context, issueId: string, body: unknown) {
+  const issue = await draftIssue(ctx, issueId);
+  const input = new Input(body);
+  const date = input.date('send_date', 'The date to send it');
+  const time = parseTime(input.text('send_time', 'Enter the time to send it, for example 09:00', 20));
+  if (input.has('send_time') && !time) input.fail('send_time', 'Enter the time as a time of day, for example 09:00 or 9am');
+  input.check();
+  const when = ukInstant(date, time!);
+  if (when.getTime() < Date.now() + 5 * 60_000) throw ValidationError.single('send_date', 'Choose a date and time at least five minutes from now, or send it now');
+  await requireArticles(ctx, issue.id, 'scheduling');
+  return inTransaction(ctx, async (trx) => {
+    const updated = await trx.updateTable('engagement_issues').set({ status: 'scheduled', scheduled_for: when, updated_at: new Date() })
+      .where('partnership_id', '=', ctx.actor.partnershipId).where('id', '=', issue.id).where('status', '=', 'draft').returningAll().executeTakeFirst();
+    if (!updated) throw new ConflictError('This issue is no longer a draft', 'form');
+    await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'bulletin-issue', recordId: issue.id, summary: `Issue ${issue.number} scheduled for ${when.toISOString()}`, before: { status: issue.status }, after: { status: 'scheduled', scheduledFor: when } });
+    return when;
+  });
+}
+
+/** Takes a scheduled issue back to a draft, so it can be changed or sent now. */
+export async function unscheduleIssue(ctx: Context, issueId: string) {
+  const issue = await findIssue(ctx, ctx.actor.partnershipId, issueId);
+  if (!issue) throw new NotFoundError();
+  authorize(ctx.actor, 'update', people());
+  return inTransaction(ctx, async (trx) => {
+    const updated = await trx.updateTable('engagement_issues').set({ status: 'draft', scheduled_for: null, updated_at: new Date() })
+      .where('partnership_id', '=', ctx.actor.partnershipId).where('id', '=', issue.id).where('status', '=', 'scheduled').returningAll().executeTakeFirst();
+    if (!updated) throw new ConflictError(issue.status === 'draft' ? 'This issue is not scheduled' : 'This issue is already being sent', 'form');
+    await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'bulletin-issue', recordId: issue.id, summary: `Issue ${issue.number} taken off the schedule`, before: { status: 'scheduled', scheduledFor: issue.scheduled_for }, after: { status: 'draft' } });
+    return issue.number;
+  });
+}
+
 export async function sendIssue(ctx: Context, issueId: string) {
   const issue = await draftIssue(ctx, issueId);
-  const articles = await ctx.db.selectFrom('engagement_articles').select('id').where('partnership_id', '=', ctx.actor.partnershipId).where('issue_id', '=', issue.id).limit(1).execute();
-  if (!articles.length) throw ValidationError.single('form', 'Add at least one article before sending the issue');
+  await requireArticles(ctx, issue.id, 'sending');
   return inTransaction(ctx, async (trx) => {
     const locked = await trx.selectFrom('engagement_issues').select('status').where('partnership_id', '=', ctx.actor.partnershipId).where('id', '=', issue.id).forUpdate().executeTakeFirstOrThrow();
     if (locked.status !== 'draft') throw new ConflictError('This issue is already being sent', 'form');

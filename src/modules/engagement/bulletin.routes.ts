@@ -10,12 +10,13 @@ import { publicOrigin } from '../public/address.ts';
 import { buildAtom } from '../public/domain.ts';
 import { listLists } from './store.ts';
 import { articleHtml, bySection, compileIssue } from './bulletin.message.ts';
-import { addArticle, createIssue, issueWithArticles, receiveDsn, removeArticle, sendIssue, sendTest } from './bulletin.commands.ts';
-import { BulletinSender, issueFigures } from './bulletin.sending.ts';
+import { addArticle, createIssue, issueWithArticles, receiveDsn, removeArticle, scheduleIssue, sendIssue, sendTest, unscheduleIssue } from './bulletin.commands.ts';
+import { BulletinSender, issueFigures, queueDueIssues } from './bulletin.sending.ts';
 import { fromApi } from './subscribers.routes.ts';
 import * as S from './schemas.ts';
 
 const tags = ['engagement'];
+const ukWhen = (d: Date) => d.toLocaleString('en-GB', { timeZone: 'Europe/London', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 
 export async function bulletinRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app;
@@ -41,11 +42,26 @@ export async function bulletinRoutes(app: FastifyInstance): Promise<void> {
       senderMailer = null;
     });
   };
+  // Scheduled issues are queued when their time comes: looked for every minute.
+  const sendDue = async () => {
+    try {
+      if (await queueDueIssues(db)) kick();
+    } catch (e) {
+      app.log.error(e, 'scheduled bulletins not queued');
+    }
+  };
+  let dueTimer: NodeJS.Timeout | null = null;
   app.addHook('onReady', async () => {
     const sending = await db.selectFrom('engagement_issues').select('id').where('status', '=', 'sending').limit(1).executeTakeFirst();
     if (sending) kick();
+    await sendDue();
+    dueTimer = setInterval(() => void sendDue(), 60_000);
+    dueTimer.unref();
   });
-  app.addHook('onClose', async () => { await sender?.stop(); });
+  app.addHook('onClose', async () => {
+    if (dueTimer) clearInterval(dueTimer);
+    await sender?.stop();
+  });
 
   async function loadIssue(req: FastifyRequest) {
     const id = (req.params as { id: string }).id;
@@ -100,6 +116,8 @@ export async function bulletinRoutes(app: FastifyInstance): Promise<void> {
     if (!mailer) throw new (await import('../../web/errors.ts')).ValidationError([{ field: 'form', message: 'E-mail is not set up, so no test can be sent. Ask your administrator to connect the service to an e-mail server.' }]);
     try { return await sendTest({ ...ctx(req), mailer, origin: origin(req), partnershipName: req.partnership.name }, id); } finally { mailer.close(); }
   }, (to) => `Test copy sent to ${String(to)}`);
+  issuePost('schedule', (req, id) => scheduleIssue(ctx(req), id, req.body), (when) => `Scheduled to be sent ${ukWhen(when as Date)}`);
+  issuePost('unschedule', (req, id) => unscheduleIssue(ctx(req), id), () => 'Taken off the schedule: it is a draft again');
   issuePost('send', async (req, id) => {
     const n = await sendIssue(ctx(req), id);
     kick();
@@ -171,8 +189,8 @@ export async function bulletinRoutes(app: FastifyInstance): Promise<void> {
   });
 
   // The API ---------------------------------------------------------------------------------------
-  const presentIssue = (i: { id: string; number: number; title: string; introduction: string | null; status: string; list_id: string; sent_at: Date | null }) =>
-    ({ id: i.id, number: i.number, title: i.title, introduction: i.introduction, status: i.status, listId: i.list_id, sentAt: i.sent_at?.toISOString() ?? null });
+  const presentIssue = (i: { id: string; number: number; title: string; introduction: string | null; status: string; list_id: string; sent_at: Date | null; scheduled_for?: Date | null }) =>
+    ({ id: i.id, number: i.number, title: i.title, introduction: i.introduction, status: i.status, listId: i.list_id, sentAt: i.sent_at?.toISOString() ?? null, scheduledFor: i.scheduled_for?.toISOString() ?? null });
   app.get('/api/engagement/bulletins', { schema: { tags, summary: 'Every issue of the bulletin, drafts included (officers)', response: { 200: S.ListOf(S.Issue) } } }, async (req) => {
     staff(req);
     const issues = await db.selectFrom('engagement_issues').selectAll().where('partnership_id', '=', req.partnership.id).orderBy('number', 'desc').execute();
@@ -194,6 +212,17 @@ export async function bulletinRoutes(app: FastifyInstance): Promise<void> {
     const recipients = await sendIssue(ctx(req), issue.id);
     kick();
     return reply.code(202).send({ recipients });
+  });
+  app.post('/api/engagement/bulletins/:id/schedule', { schema: { tags, summary: 'Schedule a draft to be sent at a date and time (UK time); it can be taken off the schedule until then', params: S.IdParams, body: S.ScheduleInput, response: { 200: S.Issue } } }, async (req) => {
+    const { issue } = await loadIssue(req);
+    const b = req.body as { date: string; time: string };
+    await scheduleIssue(ctx(req), issue.id, { send_date: b.date, send_time: b.time });
+    return presentIssue((await loadIssue(req)).issue);
+  });
+  app.delete('/api/engagement/bulletins/:id/schedule', { schema: { tags, summary: 'Take a scheduled issue off the schedule: a draft again', params: S.IdParams, response: { 200: S.Issue } } }, async (req) => {
+    const { issue } = await loadIssue(req);
+    await unscheduleIssue(ctx(req), issue.id);
+    return presentIssue((await loadIssue(req)).issue);
   });
   app.post('/api/engagement/bounces', { schema: { tags, summary: 'A bounce received on the bounce address: the raw delivery status notification (RFC 3464)', body: S.DsnInput, response: { 200: S.DsnResult } } }, async (req) =>
     receiveDsn({ ...ctx(req), secret: app.config.sessionSecret }, (req.body as { message: string }).message));

@@ -44,9 +44,29 @@ export async function queueIssue(trx: Kysely<DB>, partnershipId: string, issue: 
     await trx.insertInto('engagement_outbox').values(recipients.slice(i, i + 1000).map((r) => ({ partnership_id: partnershipId, issue_id: issue.id, subscriber_id: r.id, email: r.email })))
       .onConflict((oc) => oc.columns(['partnership_id', 'issue_id', 'subscriber_id']).doNothing()).execute();
   }
-  await trx.updateTable('engagement_issues').set({ status: 'sending', send_started_at: new Date(), updated_at: new Date() })
+  await trx.updateTable('engagement_issues').set({ status: 'sending', scheduled_for: null, send_started_at: new Date(), updated_at: new Date() })
     .where('partnership_id', '=', partnershipId).where('id', '=', issue.id).execute();
   return recipients.length;
+}
+
+/**
+ * Queues every scheduled issue whose time has come, in every partnership; each issue is
+ * taken by one process only (its row locked, others skipped). Returns how many it queued.
+ */
+export async function queueDueIssues(db: Kysely<DB>, now = new Date()): Promise<number> {
+  let queued = 0;
+  for (;;) {
+    const done = await db.transaction().execute(async (trx) => {
+      const issue = await trx.selectFrom('engagement_issues').select(['partnership_id', 'id', 'list_id', 'number', 'scheduled_for'])
+        .where('status', '=', 'scheduled').where('scheduled_for', '<=', now).orderBy('scheduled_for').limit(1).forUpdate().skipLocked().executeTakeFirst();
+      if (!issue) return false;
+      const n = await queueIssue(trx, issue.partnership_id, issue);
+      await recordAudit(trx, { kind: 'system', partnershipId: issue.partnership_id }, { action: 'update', recordType: 'bulletin-issue', recordId: issue.id, summary: `Sending issue ${issue.number} to ${n} ${n === 1 ? 'person' : 'people'}, as scheduled` });
+      return true;
+    });
+    if (!done) return queued;
+    queued += 1;
+  }
 }
 
 export class BulletinSender {

@@ -48,8 +48,10 @@ export const Suppression = Type.Object({ email: Type.String(), reason: Type.Stri
 
 export const Issue = Type.Object({
   id: Id, number: Type.Integer(), title: Type.String(), introduction: Nullable(Type.String()),
-  status: Type.String({ description: 'draft, sending or sent' }), listId: Id, sentAt: Nullable(When),
+  status: Type.String({ description: 'draft, scheduled, sending or sent' }), listId: Id, sentAt: Nullable(When),
+  scheduledFor: Type.Optional(Nullable(When)),
 });
+export const ScheduleInput = Type.Object({ date: Type.String({ description: 'YYYY-MM-DD' }), time: Type.String({ description: 'HH:MM, UK time' }) });
 export const IssueInput = Type.Object({ title: Type.String(), listId: Type.String(), introduction: Type.Optional(Nullable(Type.String())) });
 export const Figures = Type.Object({
   recipients: Type.Integer(), waiting: Type.Integer({ description: 'Not yet sent' }), sent: Type.Integer({ description: 'Accepted by the mail server' }),

@@ -8,7 +8,7 @@ type NullableStamp = ColumnType<Date | null, Date | string | null | undefined, D
 export type SubscriptionStatus = 'pending' | 'subscribed' | 'unsubscribed';
 export type ConsentMethod = 'sign-up' | 'officer' | 'import';
 export type SuppressionReason = 'unsubscribed' | 'hard-bounce' | 'complaint' | 'officer';
-export type IssueStatus = 'draft' | 'sending' | 'sent';
+export type IssueStatus = 'draft' | 'scheduled' | 'sending' | 'sent';
 export type OutboxState = 'pending' | 'sending' | 'sent' | 'bounced' | 'failed' | 'suppressed';
 export type Audience = 'partners' | 'public';
 export type RegistrationStatus = 'registered' | 'waiting' | 'cancelled';
@@ -73,6 +73,8 @@ export interface EngagementIssuesTable {
   title: string;
   introduction: Nullable<string>;
   status: Generated<IssueStatus>;
+  /** When a scheduled issue is to be sent (status 'scheduled' only). */
+  scheduled_for: NullableStamp;
   send_started_at: NullableStamp;
   sent_at: NullableStamp;
   created_by: Nullable<string>;
