@@ -123,3 +123,12 @@ test('a standing item numbered out of order is kept, and the numbering is flagge
   assert.deepEqual(r.meetings[0]!.items.map((i) => [i.minuteNumber, i.title]), [['9', "Treasurer's Report"], ['10', 'Planning Applications'], ['11', 'Correspondence'], ['10', 'AOCB'], ['12', 'Next Meeting']]);
   assert.ok(r.warnings.some((w) => /minute number 10 is used twice/.test(w)), JSON.stringify(r.warnings));
 });
+
+test('decisions worded as motions, bare agreements and passive approvals', () => {
+  const text = `MINUTES OF TILNEY PARISH COUNCIL MEETING HELD AT THE CHURCH ON WEDNESDAY 14th MAY 2025\n\n1. Election of Chairman\n\nIt was proposed and seconded that Cllr Dean should remain as Chairman.\n\n2. Meetings\n\nIt was agreed the date of the September meeting would be moved forward a week.\n\n3. Policies\n\nThe Charities and Grants Policy was agreed. The Clerk had circulated it beforehand.\n`;
+  assert.deepEqual(items(text).map((i) => i.resolutions), [
+    ['that Cllr Dean should remain as Chairman.'],
+    ['the date of the September meeting would be moved forward a week.'],
+    ['The Charities and Grants Policy was agreed.'],
+  ]);
+});

@@ -339,15 +339,28 @@ function readAttendance(ctx: Ctx, start: number, end: number, stopAt: Set<number
 
 // A decision worded inside a sentence: "Committee resolved to note ...", "It was proposed by X,
 // seconded by Y and unanimously agreed that ...", "The Council agreed to ...".
-const DECIDED_IN_PROSE = /\b(?:resolved|agreed|decided)\s+(?:unanimously\s+|by\s+\w+\s+votes?\s+)?((?:that|to)\b.*)$/i;
+const DECIDED_IN_PROSE = /\b(?:resolved|agreed|decided|(?:proposed|moved)\s+and\s+seconded)\s+(?:unanimously\s+|by\s+\w+\s+votes?\s+)?((?:that|to)\b.*)$/i;
+// "It was agreed the date ... would be moved": the decision without its 'that'.
+const AGREED_BARE = /\bit\s+was\s+(?:unanimously\s+)?(?:agreed|resolved|decided)\s+((?:the|a|an)\s.*)$/i;
+// "The Charities and Grants Policy was agreed.", "Accounts were presented and accepted for payment.": a passive decision is the sentence.
+const PASSIVE_DECISION = /^(?!it\s)(?:the\s+)?[A-Z][\w'’ ,/-]{2,120}?\s+(?:was|were)\s+(?:\w+\s+and\s+)?(?:duly\s+|unanimously\s+)?(?:agreed|approved|accepted|adopted)\b/;
 // The last minutes approved: "The Minutes of the meeting held on ... were agreed as a true record."
 const MINUTES_APPROVED = /^(?:the\s+)?minutes\s+of\b.*\b(?:agreed|approved|confirmed|accepted|adopted)\s+as\s+(?:a\s+)?(?:true|correct|accurate)\b/i;
 
 function decisionsInProse(text: string, abbreviations: Set<string>): string[] {
   const out: string[] = [];
-  if (!/\b(?:resolved|agreed|decided|approved|confirmed|accepted|adopted)\b/i.test(text)) return out;
+  if (!/\b(?:resolved|agreed|decided|approved|confirmed|accepted|adopted|seconded)\b/i.test(text)) return out;
   for (const sentence of sentences(text, abbreviations)) {
     if (MINUTES_APPROVED.test(sentence)) {
+      out.push(sentence.trim());
+      continue;
+    }
+    const bare = AGREED_BARE.exec(sentence);
+    if (bare) {
+      out.push(bare[1]!.trim());
+      continue;
+    }
+    if (PASSIVE_DECISION.test(sentence.trim()) && !/\b(?:not|if|whether)\b/i.test(sentence)) {
       out.push(sentence.trim());
       continue;
     }
