@@ -165,7 +165,8 @@ export class ActionFinder {
     // "That the Clerk should write to ...", "the Chairman should check ...": each doer named in the resolution.
     const should = [...clause.matchAll(/(?:^|,\s*|\band\s+|\bthat\s+)((?:the\s+)?[A-Za-z][\w@.'’-]*(?:\s+[A-Z][\w'’-]*)?)\s+should\s+(\w+[^,]*?)(?=,\s*(?:and\s+)?(?:that\s+)?(?:the\s+)?[\w@.'’-]+(?:\s+[A-Z][\w'’-]*)?\s+should\b|$)/gi)];
     if (should.length && !first) {
-      for (const m of should) if (!/^(?:it|this|that|permission|such|there)$/i.test(m[1]!.replace(/^the\s+/i, ''))) this.add(m[1]!, m[2]!, clause);
+      // "this matter should be brought forward" is passive: no one is named to act.
+      for (const m of should) if (!/^(?:it|this|that|permission|such|there)\b/i.test(m[1]!.replace(/^the\s+/i, '')) && !/^be\s/i.test(m[2]!)) this.add(m[1]!, m[2]!, clause);
       return;
     }
     if (!first) {
