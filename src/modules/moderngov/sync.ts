@@ -87,6 +87,12 @@ export class SyncRun {
     this.tally[key] = (this.tally[key] ?? 0) + n;
   }
 
+  /** Counted inside a meeting's transaction: added once it commits, so a meeting rolled back counts nothing. */
+  private pendingCounts: [keyof RunTally, number][] = [];
+  private countLater(key: keyof RunTally, n = 1) {
+    this.pendingCounts.push([key, n]);
+  }
+
   private progress() {
     return setProgress(this.db, this.pid, this.run.id, { ...this.counts, tally: this.tally });
   }
@@ -252,6 +258,7 @@ export class SyncRun {
     }
     const files = await this.downloadDocuments(meeting, label);
     this.pending = [];
+    this.pendingCounts = [];
     const outcome = await this.db.transaction().execute(async (trx) => {
       const ctx = withinTransaction(trx, this.actor);
       const existing = link?.local_id ? await findMeeting(trx, this.pid, link.local_id) : undefined;
@@ -267,7 +274,9 @@ export class SyncRun {
       return { meetingId, created: !existing };
     });
     for (const [level, message] of this.pending) await this.log(level, message);
+    for (const [key, n] of this.pendingCounts) this.count(key, n);
     this.pending = [];
+    this.pendingCounts = [];
     this.count(outcome.created ? 'meetingsCreated' : 'meetingsUpdated');
     await this.log('info', `${label}: ${outcome.created ? 'created' : 'updated'}${meeting.cancelled ? ' (cancelled)' : ''}, ${meeting.items.length} items (meeting /meetings/${outcome.meetingId})`);
   }
@@ -294,17 +303,25 @@ export class SyncRun {
     return section;
   }
 
+  /** Whether ModernGov's minutes are written here: the meeting was held (not cancelled, not to come) and has minute text or numbers. */
+  private hasMinutes(m: RemoteMeeting) {
+    return !m.cancelled && m.date! <= (this.options.today ?? todayIso()) && m.items.some((i) => minuteText(i.minutesHtml) || i.minuteNumber);
+  }
+
   private async writeItems(ctx: Context, trx: Tx, meetingId: string, m: RemoteMeeting, files: Map<string, Downloaded>, label: string, fresh: boolean) {
     const ids = new Map<string, string>();
+    // Numbered below, as ModernGov numbers them, once the minutes are started (not by the
+    // body's running numbers, which a later meeting here may already hold).
+    const minuted = this.hasMinutes(m) ? 'false' : 'true';
     for (const item of m.items) {
       const itemLink = await findLink(trx, this.pid, this.source.id, 'item', item.id);
       const current = itemLink?.local_id ? await findAgendaItem(trx, this.pid, meetingId, itemLink.local_id) : undefined;
       const section = await this.sectionFor(trx, meetingId, item.restricted);
       const where = `${label}, item ${item.number}`;
       if (!current) {
-        const row = await attempt(() => addAgendaItem(ctx, meetingId, { section_id: section.id, title: item.title, code: '', kind: 'business', description: '', minuted: 'true' }), where);
+        const row = await attempt(() => addAgendaItem(ctx, meetingId, { section_id: section.id, title: item.title, code: '', kind: 'business', description: '', minuted }), where);
         ids.set(item.id, row.id);
-        this.count('items');
+        this.countLater('items');
       } else {
         ids.set(item.id, current.id);
         if (current.title !== item.title || current.restricted !== item.restricted) {
@@ -312,7 +329,7 @@ export class SyncRun {
             section_id: current.restricted === item.restricted ? current.section_id : section.id, title: item.title, description: current.description ?? '', kind: current.kind,
             code: current.code, minuted: current.minuted ? 'true' : 'false',
           }), where);
-          this.count('items');
+          this.countLater('items');
         }
       }
       await saveLink(trx, this.pid, this.source.id, { kind: 'item', remoteId: item.id, localId: ids.get(item.id)!, remoteHash: fingerprint(item), localHash: null });
@@ -337,15 +354,14 @@ export class SyncRun {
         if (old?.local_id) await attempt(() => removePaper(ctx, meetingId, old.local_id!), `${label}, ${doc.title}`);
         const paper = await attempt(() => attachPaper(ctx, meetingId, ids.get(item.id)!, { fileName: file.fileName, bytes: file.bytes, tooLarge: false, fields: { title: doc.title } }), `${label}, ${doc.title}`);
         await saveLink(trx, this.pid, this.source.id, { kind: 'document', remoteId: doc.id, localId: paper.id, remoteHash: documentHash(doc), localHash: paper.sha256 });
-        this.count('documents');
+        this.countLater('documents');
       }
     }
   }
 
   /** Minute text and numbers, for a meeting already held: the minutes are started, numbered as ModernGov numbers them, and written. */
   private async writeMinutes(ctx: Context, trx: Tx, meetingId: string, m: RemoteMeeting, ids: Map<string, string>, label: string) {
-    const withText = m.items.filter((i) => minuteText(i.minutesHtml) || i.minuteNumber);
-    if (!withText.length || m.cancelled || m.date! > (this.options.today ?? todayIso())) return;
+    if (!this.hasMinutes(m)) return;
     let meeting = (await findMeeting(trx, this.pid, meetingId))!;
     if (meeting.status === 'scheduled' || meeting.status === 'agenda-published') meeting = await attempt(() => takeMeetingStep(ctx, meetingId, 'hold', {}, this.options.today), label);
     if (meeting.status === 'held') meeting = await attempt(() => takeMeetingStep(ctx, meetingId, 'start-minutes', {}, this.options.today), label);
@@ -354,15 +370,16 @@ export class SyncRun {
       const itemId = ids.get(item.id)!;
       const current = (await findAgendaItem(trx, this.pid, meetingId, itemId))!;
       const where = `${label}, item ${item.number}`;
-      if (item.minuteNumber && String(current.minute_number ?? '') !== String(Number(item.minuteNumber))) {
+      const plain = item.minuteNumber && /^\d+$/.test(item.minuteNumber) ? String(Number(item.minuteNumber)) : '';
+      if (!current.minuted || String(current.minute_number ?? '') !== plain) {
+        const fields = { section_id: current.section_id, title: current.title, description: current.description ?? '', kind: current.kind, code: current.code, minuted: 'true' };
         try {
-          await updateAgendaItem(ctx, meetingId, itemId, {
-            section_id: current.section_id, title: current.title, description: current.description ?? '', kind: current.kind, code: current.code, minuted: 'true', minute_number: String(Number(item.minuteNumber)),
-          });
+          await updateAgendaItem(ctx, meetingId, itemId, { ...fields, minute_number: plain, ...(item.minuteNumber && !plain ? { minute_printed: item.minuteNumber.slice(0, 40) } : {}) });
         } catch (error) {
-          // A number another meeting here holds: the automatic number stays, and the clerk is told.
+          // A number another meeting here holds: the item is minuted without it, and the clerk is told.
           if (!(error instanceof ConflictError || error instanceof ValidationError)) throw error;
           this.later('warning', `${where}: ModernGov's minute number ${item.minuteNumber} was not used: ${error.message}`);
+          if (!current.minuted) await attempt(() => updateAgendaItem(ctx, meetingId, itemId, { ...fields, minute_number: '' }), where);
         }
       }
       const text = minuteText(item.minutesHtml);
@@ -390,7 +407,7 @@ export class SyncRun {
             partnership_id: this.pid, source_id: this.source.id, name_key: key, printed_name: a.name, candidate_ids: JSON.stringify(match.people.map((p) => p.id)), person_id: null, resolved_at: null,
           }).onConflict((oc) => oc.columns(['partnership_id', 'source_id', 'name_key']).doNothing()).returning('id').executeTakeFirst();
           if (added) {
-            this.count('doubtfulNames');
+            this.countLater('doubtfulNames');
             this.later('warning', `${a.name}: ${match.people.length} people in the record fit this name; recorded by name until an administrator says who it is (doubtful names)`);
           }
         }
@@ -401,7 +418,7 @@ export class SyncRun {
         person_id: personId ?? '', name: personId ? '' : a.name, capacity: a.role && !/^(member|attendee)$/i.test(a.role) ? a.role : '', kind: a.attendance,
         mode: a.attendance === 'apologies' || a.attendance === 'absent' ? '' : 'in-person',
       }), a.name);
-      this.count('attendees');
+      this.countLater('attendees');
     }
   }
 }
