@@ -8,15 +8,20 @@ import assert from 'node:assert/strict';
 import { extractText, getDocumentProxy } from 'unpdf';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { appRoutes } from './routes.ts';
+import { readFirstSheet, XLSX_TYPE } from '../../src/web/spreadsheets.ts';
 import type { Client } from './app.ts';
 
-/** A response as a reader could see it: its headers (not cookies), its body and a PDF's text. */
+/** A response as a reader could see it: its headers (not cookies), its body, a PDF's text and a workbook's cells. */
 export async function readable(res: LightMyRequestResponse): Promise<string> {
   const headers = Object.entries(res.headers).filter(([k]) => k !== 'set-cookie').map(([k, v]) => `${k}: ${String(v)}`).join('\n');
   let text = res.body;
   if (String(res.headers['content-type'] ?? '').startsWith('application/pdf') && res.statusCode === 200) {
     const pdf = await getDocumentProxy(new Uint8Array(res.rawPayload));
     text += '\n' + (await extractText(pdf, { mergePages: true })).text;
+  }
+  // A workbook is a compressed zip: its words are found only in its cells.
+  if (String(res.headers['content-type'] ?? '').startsWith(XLSX_TYPE) && res.statusCode === 200) {
+    text += '\n' + (await readFirstSheet(res.rawPayload)).map((r) => r.join('\t')).join('\n');
   }
   return `${headers}\n${text}`;
 }

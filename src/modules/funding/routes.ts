@@ -8,7 +8,7 @@ import { ForbiddenError, NotFoundError, type FieldError } from '../../web/errors
 import { todayIso } from '../partnership/domain.ts';
 import { fromApi } from '../partnership/presenters.ts';
 import { toCsv } from '../public/domain.ts';
-import { xlsxWorkbook } from './xlsx.ts';
+import { writeWorkbook, XLSX_TYPE, type SheetColumn } from '../../web/spreadsheets.ts';
 import { build360, CSV_COLUMNS, csvRow, package360, qualityProblems } from './giving360.ts';
 import {
   financialYear, financialYearOf, heldBackPence, penceToPoundsField, MOVES, movesFrom, POTS, potLabel, proposalStatusLabel, ROUNDINGS, tacticalLock, unallocatedMoveDue, UNDERSPEND_RULES,
@@ -62,6 +62,10 @@ function requireSignedIn(actor: Actor): void {
   if (!can(actor, 'read', fundingRecordResource())) throw new ForbiddenError('sign-in');
 }
 const projectColumns = ['Project', 'Lead organisation', 'Pot', 'Status', 'Asked (£)', 'Allocated (£)', 'Spent (£)', 'Delivery starts', 'Delivery ends', 'Delayed', 'Latest update'];
+// In the workbook the amounts are numbers and the delivery dates dates, so they add up and sort.
+const projectSheetColumns: SheetColumn[] = projectColumns.map((header, i) => ({
+  header, width: [40, 28, 18, 14, 12, 14, 12, 14, 14, 9, 50][i], kind: i >= 4 && i <= 6 ? 'number' : i === 7 || i === 8 ? 'date' : 'text',
+}));
 const pounds = (pence: number) => (Number(pence) / 100).toFixed(2);
 
 export async function fundingRoutes(app: FastifyInstance): Promise<void> {
@@ -230,8 +234,8 @@ export async function fundingRoutes(app: FastifyInstance): Promise<void> {
   app.get('/funding/grants/:id/projects.xlsx', async (req, reply) => {
     const grant = await loadGrant(req, (req.params as { id: string }).id);
     const rows = await projectRows(req, grant);
-    const buffer = xlsxWorkbook('Projects', projectColumns, rows.map((r) => r.map((v, i) => (i >= 4 && i <= 6 ? Number(v) : v))));
-    return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    const buffer = await writeWorkbook([{ name: 'Projects', columns: projectSheetColumns, rows }]);
+    return reply.type(XLSX_TYPE)
       .header('content-disposition', `attachment; filename="${fileName(grant)}-projects.xlsx"`).send(buffer);
   });
 

@@ -1,7 +1,6 @@
 // Reading an edited plan back: a CSV or XLSX file with the download's columns becomes a
 // list of changes, row by row, or a list of problems, each with its row and column. Pure:
 // the route reads the file, the command applies the changes in one transaction.
-import { inflateRawSync } from 'node:zlib';
 import { LINE_STATUSES, datesProblem, progressProblems, rollUp, weightProblem, type Problem } from './domain.ts';
 import type { LineStatus } from './tables.ts';
 import { PLAN_COLUMNS } from './spreadsheet.ts';
@@ -27,67 +26,9 @@ export function parseCsv(text: string): string[][] {
     } else field += c;
   }
   if (field !== '' || row.length) { row.push(field); rows.push(row); }
-  return rows.filter((r) => r.some((x) => x.trim() !== ''));
-}
-
-/** The entries of a zip archive (stored or deflated), by name. */
-export function unzip(buf: Buffer): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  let end = -1;
-  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65_557); i--) if (buf.readUInt32LE(i) === 0x06054b50) { end = i; break; }
-  if (end < 0) throw new Error('not a zip archive');
-  const count = buf.readUInt16LE(end + 10);
-  let p = buf.readUInt32LE(end + 16);
-  for (let n = 0; n < count; n++) {
-    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error('a damaged zip archive');
-    const method = buf.readUInt16LE(p + 10);
-    const size = buf.readUInt32LE(p + 20);
-    const nameLength = buf.readUInt16LE(p + 28);
-    const extra = buf.readUInt16LE(p + 30);
-    const comment = buf.readUInt16LE(p + 32);
-    const local = buf.readUInt32LE(p + 42);
-    const name = buf.subarray(p + 46, p + 46 + nameLength).toString('utf8');
-    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const data = buf.subarray(start, start + size);
-    if (method === 0) files.set(name, data);
-    else if (method === 8) files.set(name, inflateRawSync(data, { maxOutputLength: 64 * 1024 * 1024 }));
-    p += 46 + nameLength + extra + comment;
-  }
-  return files;
-}
-
-const unxml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'")
-  .replace(/&#(\d+);/g, (_m, d: string) => String.fromCodePoint(Number(d))).replace(/&#x([0-9a-f]+);/gi, (_m, h: string) => String.fromCodePoint(parseInt(h, 16))).replace(/&amp;/g, '&');
-const textOf = (xml: string) => [...xml.matchAll(/<t(?:\s[^>]*)?>([\s\S]*?)<\/t>/g)].map((m) => unxml(m[1]!)).join('');
-
-function columnIndex(ref: string): number {
-  const letters = /^[A-Z]+/.exec(ref)?.[0] ?? 'A';
-  return [...letters].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
-}
-
-/** The first sheet of an XLSX workbook as rows of text (shared and inline strings, numbers). */
-export function readXlsx(buf: Buffer): string[][] {
-  const files = unzip(buf);
-  const shared = files.get('xl/sharedStrings.xml')?.toString('utf8');
-  const strings = shared ? [...shared.matchAll(/<si>([\s\S]*?)<\/si>/g)].map((m) => textOf(m[1]!)) : [];
-  const sheetName = [...files.keys()].filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n)).sort((a, b) => Number(/\d+/.exec(a)![0]) - Number(/\d+/.exec(b)![0]))[0];
-  if (!sheetName) throw new Error('the workbook has no sheet');
-  const xml = files.get(sheetName)!.toString('utf8');
-  const rows: string[][] = [];
-  for (const r of xml.matchAll(/<row\b[^>]*>([\s\S]*?)<\/row>/g)) {
-    const row: string[] = [];
-    for (const c of r[1]!.matchAll(/<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
-      const attrs = c[1] ?? '';
-      const body = c[2] ?? '';
-      const ref = /\br="([A-Z]+)\d+"/.exec(attrs)?.[1];
-      const type = /\bt="(\w+)"/.exec(attrs)?.[1];
-      const v = /<v>([\s\S]*?)<\/v>/.exec(body)?.[1];
-      const value = type === 's' ? (strings[Number(v)] ?? '') : type === 'inlineStr' ? textOf(body) : v !== undefined ? unxml(v) : '';
-      row[ref ? columnIndex(ref) : row.length] = value;
-    }
-    rows.push(Array.from(row, (x) => x ?? ''));
-  }
-  return rows.filter((r) => r.some((x) => x.trim() !== ''));
+  // Blank lines stay (planChanges passes over them), so rows keep the numbers a spreadsheet shows.
+  while (rows.length && !rows.at(-1)!.some((x) => x.trim() !== '')) rows.pop();
+  return rows;
 }
 
 // ------------------------------------------------------------------ rows into changes
@@ -170,6 +111,7 @@ export function planChanges(rows: readonly string[][], current: readonly Current
   const weights = new Map(current.map((l) => [l.id, l.weight]));
   rows.slice(1).forEach((cells, i) => {
     const row = i + 2;
+    if (!cells.some((x) => String(x ?? '').trim() !== '')) return;
     const cell = (name: string) => { const c = col(name); return c >= 0 ? String(cells[c] ?? '').trim() : undefined; };
     const fail = (key: string, message: string) => problems.push({ row, column: PLAN_COLUMNS.find((c) => c.key === key)!.header, message });
     const id = cell('id') ?? '';

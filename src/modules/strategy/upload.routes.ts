@@ -12,7 +12,8 @@ import type { FieldError } from '../../web/errors.ts';
 import { readForm, removeUploadFiles, uploadGate, type ReadForm } from '../../web/uploads.ts';
 import { listLineRows, type Agreement } from './store.ts';
 import { applyPlanImport } from './commands.ts';
-import { currentForImport, parseCsv, planChanges, readXlsx, type CellProblem } from './planImport.ts';
+import { currentForImport, parseCsv, planChanges, type CellProblem } from './planImport.ts';
+import { readFirstSheet } from '../../web/spreadsheets.ts';
 
 const MAX_SHEET_BYTES = 5 * 1024 * 1024;
 
@@ -50,7 +51,7 @@ export async function planUploadRoutes(app: FastifyInstance): Promise<void> {
     const bytes = await readFile(file.path);
     let rows: string[][];
     try {
-      rows = bytes.subarray(0, 2).toString('latin1') === 'PK' ? readXlsx(bytes) : parseCsv(bytes.toString('utf8'));
+      rows = bytes.subarray(0, 2).toString('latin1') === 'PK' ? await readFirstSheet(bytes) : parseCsv(bytes.toString('utf8'));
     } catch {
       return form(reply.code(400), a, { errors: [{ field: 'file', message: 'The file could not be read: save it as CSV or as an Excel workbook (XLSX) and try again' }] });
     }
