@@ -9,6 +9,8 @@ import { startSmtpTestServer } from '../../mail/smtpTestServer.ts';
 import { multipartBody } from '../meetings/testing.ts';
 import { parseCsv } from './planImport.ts';
 import { toCsv } from '../public/domain.ts';
+import ExcelJS from 'exceljs';
+import { readFirstSheet, XLSX_TYPE } from '../../web/spreadsheets.ts';
 
 let t: TestApp;
 let officer: Client;
@@ -172,7 +174,48 @@ test('the plan downloads as a spreadsheet (XLSX) that opens as a zip of Office X
   assert.equal(res.statusCode, 200);
   assert.match(String(res.headers['content-type']), /spreadsheetml/);
   assert.equal(res.rawPayload.subarray(0, 2).toString(), 'PK');
-  assert.ok(res.rawPayload.includes(Buffer.from('xl/worksheets/sheet1.xml')));
+  const rows = await readFirstSheet(res.rawPayload);
+  assert.deepEqual(rows[0]!.slice(0, 5), ['Id', 'Ref', 'Level', 'Priority', 'Action']);
+  assert.ok(rows.some((r) => r[2] === 'Action'), 'the actions are rows of the sheet');
+});
+
+test('an edited XLSX download uploads too: a problem names the row the sheet shows, dates read back unchanged, and a file that is not a workbook is refused', async () => {
+  const agreement = (await officer.json('GET', '/api/strategy/agreements')).json().items.find((a: { status: string }) => a.status === 'published');
+  const download = await officer.get(`/strategy/agreements/${agreement.id}/plan.xlsx`);
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(download.rawPayload as unknown as ExcelJS.Buffer);
+  const sheet = book.worksheets[0]!;
+  const header = (sheet.getRow(1).values as unknown[]);
+  const col = (name: string) => header.indexOf(name);
+  assert.ok(sheet.getColumn(col('Due date')).values.some((v) => v instanceof Date), 'due dates are dates in the workbook');
+  let row = 0;
+  sheet.eachRow((r, n) => { if (!row && r.getCell(col('Level')).value === 'Action') row = n; });
+  assert.ok(row > 1);
+  const upload = async (bytes: Uint8Array, name = 'plan.xlsx') => {
+    const page = await officer.get(`/strategy/agreements/${agreement.id}/plan/upload`);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    const { payload, contentType } = multipartBody({ _csrf: csrf }, { name, type: XLSX_TYPE, bytes });
+    return t.app.inject({ method: 'POST', url: `/strategy/agreements/${agreement.id}/plan/upload`, payload, headers: { host: 'localhost', cookie: officer.cookieHeader(), 'content-type': contentType } });
+  };
+  const before = (await officer.json('GET', `/api/strategy/agreements/${agreement.id}/plan`)).json().items;
+  // A blank row above the action: the action is now one row further down, and the message says so.
+  sheet.insertRow(2, []);
+  sheet.getRow(row + 1).getCell(col('Status')).value = 'Nearly there';
+  const refused = await upload(Buffer.from(await book.xlsx.writeBuffer()));
+  assert.equal(refused.statusCode, 400);
+  assert.match(pageText(refused.body), new RegExp(`${row + 1} Status “Nearly there” is not a status`));
+  assert.match(pageText(refused.body), /nothing has been changed/);
+  assert.deepEqual((await officer.json('GET', `/api/strategy/agreements/${agreement.id}/plan`)).json().items, before);
+  // Fixed, with a note given as rich text: one line changes, and no date is taken as changed.
+  sheet.getRow(row + 1).getCell(col('Status')).value = 'At risk';
+  sheet.getRow(row + 1).getCell(col('Update note')).value = { richText: [{ text: 'Checked ', font: { bold: true } }, { text: 'at the Working Group' }] };
+  const preview = await upload(Buffer.from(await book.xlsx.writeBuffer()));
+  assert.equal(preview.statusCode, 200, pageText(preview.body).slice(0, 800));
+  assert.match(pageText(preview.body), /changes 1 line of the plan/);
+  assert.doesNotMatch(pageText(preview.body), /(Due|Starts) \d{4}-\d{2}-\d{2} →/);
+  const notWorkbook = await upload(Buffer.from('PK\u0003\u0004 this is not a workbook'));
+  assert.equal(notWorkbook.statusCode, 400);
+  assert.match(pageText(notWorkbook.body), /could not be read: save it as CSV or as an Excel workbook \(XLSX\)/);
 });
 
 test('the API is described in the OpenAPI document, and a plan action can be found by search by those who may read it', async () => {
