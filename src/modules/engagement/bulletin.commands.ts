@@ -1,13 +1,14 @@
 // Changes to the bulletin: an issue and its articles while a draft, a test copy to the
 // officer, the send (queued as a job), and bounces received as delivery status
 // notifications (RFC 3464). Check permission, validate, write and audit in one transaction.
+import { createHash } from 'node:crypto';
 import { authorize, engagementResources } from '../../access/policy.ts';
 import { recordAudit } from '../../access/audit.ts';
 import { inTransaction, type Context } from '../../access/context.ts';
 import { Input } from '../../web/validate.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../web/errors.ts';
 import type { Mailer } from '../../mail/mailer.ts';
-import { normaliseEmail, readDeliveryStatus, readReturnPath } from './domain.ts';
+import { ARTICLE_IMAGE_MAX_BYTES, checkArticleImage, normaliseEmail, readDeliveryStatus, readReturnPath } from './domain.ts';
 import { compileIssue, isLinkable, recipientCopy } from './bulletin.message.ts';
 import { queueIssue, recordBounce } from './bulletin.sending.ts';
 import { findList } from './store.ts';
@@ -52,7 +53,11 @@ export async function createIssue(ctx: Context, body: unknown) {
   });
 }
 
-export async function addArticle(ctx: Context, issueId: string, body: unknown) {
+/**
+ * Adds an article. An uploaded image (`image`: its bytes, from the form) is checked by
+ * its bytes, kept, and served from this site; otherwise an image may be given by address.
+ */
+export async function addArticle(ctx: Context, issueId: string, body: unknown, image?: { bytes: Buffer } | { tooLarge: true }) {
   const issue = await draftIssue(ctx, issueId);
   const input = new Input(body);
   const section = input.text('section', 'Enter the section, for example News or Events', 80);
@@ -64,13 +69,28 @@ export async function addArticle(ctx: Context, issueId: string, body: unknown) {
   const image_url = input.optionalText('image_url', 'The image address', 500);
   if (image_url && !/^https:\/\//.test(image_url) && !image_url.startsWith('/')) input.fail('image_url', 'Enter the image’s address starting with https://');
   const image_alt = input.optionalText('image_alt', 'The image description', 250);
-  if (image_url && !image_alt) input.fail('image_alt', 'Describe the image for people who cannot see it');
+  let upload: { bytes: Buffer; mediaType: 'image/png' | 'image/jpeg' } | null = null;
+  if (image && 'tooLarge' in image) input.fail('image', `The image must be smaller than ${ARTICLE_IMAGE_MAX_BYTES / 1024 / 1024} MB`);
+  else if (image) {
+    const checked = checkArticleImage(image.bytes);
+    if (!checked.ok) input.fail('image', checked.message);
+    else if (image_url) input.fail('image', 'Upload an image or give its address, not both');
+    else upload = { bytes: image.bytes, mediaType: checked.mediaType };
+  }
+  if ((image_url || image) && !image_alt) input.fail('image_alt', 'Describe the image for people who cannot see it');
   input.check();
   const pid = ctx.actor.partnershipId;
   return inTransaction(ctx, async (trx) => {
+    let image_url_kept = image_url;
+    if (upload) {
+      const kept = await trx.insertInto('engagement_images').values({
+        partnership_id: pid, media_type: upload.mediaType, bytes: upload.bytes, sha256: createHash('sha256').update(upload.bytes).digest('hex'), uploaded_by: userId(ctx),
+      }).returning('id').executeTakeFirstOrThrow();
+      image_url_kept = `/bulletins/images/${kept.id}`;
+    }
     const last = await trx.selectFrom('engagement_articles').select((eb) => eb.fn.max('position').as('p')).where('partnership_id', '=', pid).where('issue_id', '=', issue.id).executeTakeFirst();
     const row = await trx.insertInto('engagement_articles').values({
-      partnership_id: pid, issue_id: issue.id, section, position: Number(last?.p ?? 0) + 1, title, body: text, link_url, link_label, image_url, image_alt,
+      partnership_id: pid, issue_id: issue.id, section, position: Number(last?.p ?? 0) + 1, title, body: text, link_url, link_label, image_url: image_url_kept, image_alt,
     }).returningAll().executeTakeFirstOrThrow();
     await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'bulletin-article', recordId: row.id, summary: `Article ${title} in issue ${issue.number}`, after: row });
     return row;

@@ -1,7 +1,12 @@
 // The bulletin's pages and API: issues and their articles (officers), previews as e-mail
 // and as a web page, a test copy to oneself, the send as a job with its progress and
 // figures, bounces received; and the public archive of sent issues with its Atom feed.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
+import { readForm, removeUploadFiles, uploadGate, type ReadForm } from '../../web/uploads.ts';
+import { ARTICLE_IMAGE_MAX_BYTES } from './domain.ts';
 import { authorize, can, engagementResources } from '../../access/policy.ts';
 import { formOutcome, isUuid } from '../../web/forms.ts';
 import { NotFoundError, type FieldError } from '../../web/errors.ts';
@@ -20,6 +25,8 @@ const ukWhen = (d: Date) => d.toLocaleString('en-GB', { timeZone: 'Europe/London
 
 export async function bulletinRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app;
+  // Only the article form sends a file (its image); these limits end a larger request early.
+  await app.register(multipart, { throwFileSizeLimit: false, limits: { fileSize: ARTICLE_IMAGE_MAX_BYTES + 1, files: 1, fields: 12, fieldSize: 20_000, parts: 14 } });
   const ctx = (req: FastifyRequest) => ({ db, actor: req.actor });
   const origin = (req: FastifyRequest) => publicOrigin(req.partnership, app.config);
   const staff = (req: FastifyRequest) => authorize(req.actor, 'read', engagementResources.people());
@@ -109,7 +116,28 @@ export async function bulletinRoutes(app: FastifyInstance): Promise<void> {
       if (outcome.ok) return reply.flash(flash(outcome.value)).redirect(`/engagement/bulletins/${issue.id}`, 303);
       return issuePage(req, reply.code(400), outcome.errors, req.body);
     });
-  issuePost('articles', (req, id) => addArticle(ctx(req), id, req.body), () => 'Article added');
+  // An article, with an image uploaded or given by address. The form is multipart when it
+  // carries a file: its permission and token are checked before the file is read.
+  const articleUploads = new WeakMap<FastifyRequest, ReadForm>();
+  app.post('/engagement/bulletins/:id/articles', {
+    onRequest: uploadGate((req) => authorize(req.actor, 'update', engagementResources.people())),
+    preValidation: async (req, reply) => {
+      if (!req.isMultipart()) return;
+      articleUploads.set(req, await readForm(req, reply, { dir: join(app.config.dataDir, 'uploads'), fileField: 'image', maxFiles: 1, maxFileBytes: ARTICLE_IMAGE_MAX_BYTES, maxTotalBytes: ARTICLE_IMAGE_MAX_BYTES }));
+    },
+    onResponse: removeUploadFiles,
+  }, async (req, reply) => {
+    staff(req);
+    const { issue } = await loadIssue(req);
+    const form = articleUploads.get(req);
+    const outcome = await formOutcome(async () => {
+      const file = form?.files[0];
+      const image = form?.tooLarge.length ? { tooLarge: true as const } : file && file.size > 0 ? { bytes: await readFile(file.path) } : undefined;
+      return addArticle(ctx(req), issue.id, form ? form.fields : req.body, image);
+    });
+    if (outcome.ok) return reply.flash('Article added').redirect(`/engagement/bulletins/${issue.id}`, 303);
+    return issuePage(req, reply.code(400), outcome.errors, form ? form.fields : req.body);
+  });
   issuePost('remove-article', (req, id) => removeArticle(ctx(req), id, String((req.body as Record<string, unknown>).article_id ?? '')), () => 'Article removed');
   issuePost('test', async (req, id) => {
     const mailer = mailerFromConfig(app.config);
@@ -151,6 +179,21 @@ export async function bulletinRoutes(app: FastifyInstance): Promise<void> {
       sections: bySection(articles).map((s) => ({ section: s.section, articles: s.articles.map((a) => ({ ...a, html: articleHtml(a.body, o) })) })),
     });
   }
+
+  // An article's uploaded image: public once its issue is sent, to officers before.
+  app.get('/bulletins/images/:imageId', async (req, reply) => {
+    const imageId = (req.params as { imageId: string }).imageId;
+    if (!isUuid(imageId)) throw new NotFoundError();
+    const article = await db.selectFrom('engagement_articles as a')
+      .innerJoin('engagement_issues as i', (j) => j.onRef('i.partnership_id', '=', 'a.partnership_id').onRef('i.id', '=', 'a.issue_id'))
+      .select(['i.status']).where('a.partnership_id', '=', req.partnership.id).where('a.image_url', '=', `/bulletins/images/${imageId}`)
+      .orderBy('i.status', 'desc').executeTakeFirst();
+    const sent = article?.status === 'sent' || article?.status === 'sending';
+    if (!article || (!sent && !can(req.actor, 'read', engagementResources.people()))) throw new NotFoundError();
+    const image = await db.selectFrom('engagement_images').select(['media_type', 'bytes']).where('partnership_id', '=', req.partnership.id).where('id', '=', imageId).executeTakeFirst();
+    if (!image) throw new NotFoundError();
+    return reply.type(image.media_type).header('cache-control', sent ? 'public, max-age=86400' : 'private, no-store').header('x-content-type-options', 'nosniff').send(Buffer.from(image.bytes));
+  });
 
   // Bounces received --------------------------------------------------------------------------
   app.get('/engagement/bounces', async (req, reply) => {

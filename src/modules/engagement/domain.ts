@@ -216,3 +216,25 @@ export function readDeliveryStatus(body: string): DsnRecipient[] {
     };
   });
 }
+
+// ---------------------------------------------------------------- article images
+
+/** An article's image: e-mail clients cope with these two, and 1 MB keeps messages light. */
+export const ARTICLE_IMAGE_MAX_BYTES = 1024 * 1024;
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** The image's type, read from its bytes (never from its name), or what is wrong with it. */
+export function checkArticleImage(bytes: Buffer): { ok: true; mediaType: 'image/png' | 'image/jpeg' } | { ok: false; message: string } {
+  if (bytes.length === 0) return { ok: false, message: 'The selected image is empty' };
+  if (bytes.length > ARTICLE_IMAGE_MAX_BYTES) return { ok: false, message: `The image must be smaller than ${ARTICLE_IMAGE_MAX_BYTES / 1024 / 1024} MB` };
+  if (bytes.subarray(0, 8).equals(PNG_SIGNATURE)) {
+    if (bytes.length < 33 || bytes.toString('latin1', 12, 16) !== 'IHDR') return { ok: false, message: 'The image is not a complete PNG' };
+    return { ok: true, mediaType: 'image/png' };
+  }
+  // JPEG: starts with a start-of-image marker and ends with an end-of-image marker.
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
+    if (bytes[bytes.length - 2] !== 0xff || bytes[bytes.length - 1] !== 0xd9) return { ok: false, message: 'The image is not a complete JPEG' };
+    return { ok: true, mediaType: 'image/jpeg' };
+  }
+  return { ok: false, message: 'The image must be a PNG or a JPEG' };
+}

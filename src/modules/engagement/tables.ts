@@ -82,6 +82,16 @@ export interface EngagementIssuesTable {
   updated_at: Generated<Date>;
 }
 
+export interface EngagementImagesTable {
+  partnership_id: string;
+  id: Generated<string>;
+  media_type: 'image/png' | 'image/jpeg';
+  bytes: Buffer;
+  sha256: string;
+  uploaded_by: Nullable<string>;
+  created_at: Generated<Date>;
+}
+
 export interface EngagementArticlesTable {
   partnership_id: string;
   id: Generated<string>;
@@ -193,6 +203,7 @@ export interface EngagementTables {
   engagement_bounces: EngagementBouncesTable;
   engagement_unsubscribes: EngagementUnsubscribesTable;
   engagement_sessions: EngagementSessionsTable;
+  engagement_images: EngagementImagesTable;
   engagement_registrations: EngagementRegistrationsTable;
   engagement_feedback: EngagementFeedbackTable;
 }
