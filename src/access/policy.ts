@@ -52,6 +52,8 @@ export interface Resource {
   published?: boolean;
   /** An action's owner, when a person: they may add updates to it (see `can`). */
   ownerPersonId?: string | null;
+  /** The account that leads a funded project (its lead contact): it may post the project's progress returns. */
+  ownerUserId?: string | null;
   /** The clerk's working views (the governance overview): officers and administrators only. */
   staffOnly?: boolean;
   /** The actor's own settings (which notices they get): theirs to change once signed in. */
@@ -87,6 +89,9 @@ export function can(actor: Actor, action: Action, resource: Resource): boolean {
   // The same holds for the lines of the strategy's action plan ('plan-action').
   if (action === 'update' && (resource.type === 'action' || resource.type === 'plan-action') && resource.ownerPersonId && actor.kind === 'user'
     && actor.personId === resource.ownerPersonId && can(actor, 'read', resource)) return true;
+  // The lead of a funded project (the account whose e-mail is its lead contact) posts its progress returns.
+  if (action === 'create' && resource.type === 'funding-lead-return' && resource.ownerUserId && actor.kind === 'user'
+    && actor.userId === resource.ownerUserId && can(actor, 'read', resource)) return true;
   // Within a review case, only the officers and administrators named on it (its coordinators).
   if (role !== 'administrator' && role !== 'officer') return false;
   return resource.caseId ? can(actor, 'read', resource) : true;
@@ -157,6 +162,8 @@ export const fundingResources = {
   proposal: (p: { status: string }): Resource => ({ type: 'funding-proposal', published: FUNDED_STATUSES.includes(p.status) }),
   /** Claims paid, progress returns, delays, the Working Group's update. */
   record: (): Resource => ({ type: 'funding-record', published: false }),
+  /** A progress return on a funded project: its lead's account, or the clerk's team. */
+  leadReturn: (p: { leadUserId: string | null }): Resource => ({ type: 'funding-lead-return', published: false, ownerUserId: p.leadUserId }),
 };
 
 /**

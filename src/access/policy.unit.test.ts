@@ -61,6 +61,8 @@ const ROWS: Record<string, { actions: Action[]; resource: Resource }> = {
   'Read a grant, or a project the funder has approved': { actions: ['read'], resource: fundingResources.proposal({ status: 'in-delivery' }) },
   "Read a funding proposal under consideration, withdrawn or declined, or a project's spend, progress and delays": { actions: ['read'], resource: fundingResources.proposal({ status: 'considered' }) },
   'Record a grant, a proposal or its next step, a claim, a delay or the outturn': { actions: CHANGES, resource: fundingResources.grant() },
+  'Post a progress return on a funded project they lead': { actions: ['create'], resource: fundingResources.leadReturn({ leadUserId: 'user-member' }) },
+  'Post a progress return on a funded project someone else leads': { actions: ['create'], resource: fundingResources.leadReturn({ leadUserId: 'user-someone-else' }) },
   'Read a published Community Safety Agreement, and its plan\'s progress when the partnership shows it': { actions: ['read'], resource: { type: 'plan-action', published: true } },
   'Read or download the scrutiny evidence pack (public content only)': { actions: ['read'], resource: strategyResources.scrutinyPack() },
   'Read a draft agreement, a plan kept to the partnership, or the words of plan updates': { actions: ['read'], resource: { type: 'strategy-agreement', published: false } },

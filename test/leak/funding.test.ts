@@ -1,7 +1,7 @@
 // Never-leak for the funding module's own pages: a proposal under consideration, its lead
 // contact, and a funded project's claims and progress returns are seeded with marker words
 // found nowhere else. Every GET route of the module (pages, /api twins, exports, the
-// rules form, the lead's page) is walked as the public: no marker and no id of the
+// rules form, the lead's page and return) is walked as the public: no marker and no id of the
 // proposal under consideration appears. An officer sees every marker somewhere.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,7 +42,7 @@ test('nothing of a proposal under consideration, nor a project’s spend and pro
     if (param === 'move') return ['consider', 'approve', 'withdraw'];
     return [ids.grant, ids.proposal, ids.project, '00000000-0000-4000-8000-000000000000'];
   });
-  assert.ok(routes.includes('/funding/grants/:id/rules'), 'the walk reaches the rules form');
+  assert.ok(routes.includes('/funding/grants/:id/rules') && routes.includes('/funding/my-projects/:id/progress') && routes.includes('/api/funding/my-projects'), 'the walk reaches the rules form and the lead\'s page');
   const officer = await new Client(t.app).signIn(demoUsers.officer);
   const markers = Object.values(M);
   const summary = await assertNoLeaks(officer, urls, markers, [

@@ -1,7 +1,7 @@
 // Changes to funding: check permission, validate, write and audit in one transaction.
 // Every change of a pot takes the grant's row lock first, so two approvals of the last
 // pounds of a pot happen one after the other and the second sees what the first left.
-import { authorize, type Actor } from '../../access/policy.ts';
+import { authorize, fundingResources, type Actor } from '../../access/policy.ts';
 import { recordAudit } from '../../access/audit.ts';
 import { inTransaction, type Context, type Tx } from '../../access/context.ts';
 import { Input } from '../../web/validate.ts';
@@ -13,7 +13,7 @@ import {
   type Ledger, type Move, type Pot, type ProposalStatus,
 } from './domain.ts';
 import {
-  boardChairs, earlierProjects, findConsideration, findProposalRow, ledgerOf, lockGrantRow, lockProposalRow, organisationExists, rulesOf, spentOnGrant, spentOnProposal,
+  boardChairs, earlierProjects, findConsideration, findProposalRow, leadUserIdOf, ledgerOf, lockGrantRow, lockProposalRow, organisationExists, rulesOf, spentOnGrant, spentOnProposal,
 } from './store.ts';
 import { fundingRecordResource, grantResource, proposalResource } from './access.ts';
 import { indexFunding } from './search.ts';
@@ -440,21 +440,35 @@ export async function recordClaim(ctx: Context, proposalId: string, body: unknow
   });
 }
 
+/**
+ * A progress return: dated text, the spend to date the lead reports and figures of
+ * progress. Posted by the clerk's team, or by the project's lead (policy: leadReturn).
+ */
 export async function recordProgress(ctx: Context, proposalId: string, body: unknown, today = todayIso()) {
-  authorize(ctx.actor, 'create', fundingRecordResource());
+  const pid = ctx.actor.partnershipId;
+  const current = await findProposalRow(ctx.db, pid, proposalId);
+  if (!current) throw new NotFoundError();
+  authorize(ctx.actor, 'read', proposalResource(current));
+  authorize(ctx.actor, 'create', fundingResources.leadReturn({ leadUserId: await leadUserIdOf(ctx.db, pid, current.lead_contact_email) }));
   const input = new Input(body);
   const reported_on = input.optionalDate('reported_on', 'The date of the update') ?? today;
   if (reported_on > today) input.fail('reported_on', 'The date of the update must be today or in the past');
   const text = input.text('text', 'Enter the update: what has been done', 3000);
+  const spendRaw = input.optionalText('spend_to_date', 'The spend to date', 30);
+  // £0 is a fair answer before anything is spent; any other amount is read as pounds.
+  const spend = spendRaw === null ? null : /^£?\s*0+(\.0{2})?$/.test(spendRaw) ? 0 : pounds(input, body, 'spend_to_date', 'The spend to date', false);
   const figures = input.optionalText('figures', 'The figures', 1000);
   input.check();
-  const pid = ctx.actor.partnershipId;
   return inTransaction(ctx, async (trx) => {
     const p = await findProposalRow(trx, pid, proposalId);
     if (!p) throw new NotFoundError();
     if (!['approved', 'in-delivery', 'complete'].includes(p.status)) throw new ConflictError('Progress is reported on approved projects only', 'text');
+    if (spend !== null && spend > Number(p.allocated_pence)) {
+      throw ValidationError.single('spend_to_date', `The spend to date cannot be more than the allocation of ${formatPence(Number(p.allocated_pence))}: check the figure`);
+    }
+    const allFigures = [spend !== null ? `Spend to date ${formatPence(spend)}` : null, figures].filter(Boolean).join('; ') || null;
     const row = await trx.insertInto('funding_progress').values({
-      partnership_id: pid, proposal_id: proposalId, reported_on, text, figures, author_label: authorLabel(ctx.actor),
+      partnership_id: pid, proposal_id: proposalId, reported_on, text, figures: allFigures, author_label: authorLabel(ctx.actor),
     }).returningAll().executeTakeFirstOrThrow();
     await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'funding-progress', recordId: row.id, summary: `Progress on ${p.title}`, after: row });
     return row;

@@ -2,7 +2,7 @@
 // under consideration (and withdrawn or declined ones), spend, progress and delays are
 // for signed-in people; officers record everything (src/access/policy.ts fundingResources).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authorize, can, isStaff, type Actor } from '../../access/policy.ts';
+import { authorize, can, fundingResources, isStaff, type Actor } from '../../access/policy.ts';
 import { formOutcome, isUuid } from '../../web/forms.ts';
 import { ForbiddenError, NotFoundError, type FieldError } from '../../web/errors.ts';
 import { todayIso } from '../partnership/domain.ts';
@@ -11,11 +11,11 @@ import { toCsv } from '../public/domain.ts';
 import { writeWorkbook, XLSX_TYPE, type SheetColumn } from '../../web/spreadsheets.ts';
 import { build360, CSV_COLUMNS, csvRow, package360, qualityProblems } from './giving360.ts';
 import {
-  financialYear, financialYearOf, heldBackPence, penceToPoundsField, MOVES, movesFrom, POTS, potLabel, proposalStatusLabel, ROUNDINGS, tacticalLock, unallocatedMoveDue, UNDERSPEND_RULES,
+  financialYear, financialYearOf, formatPence, heldBackPence, penceToPoundsField, MOVES, movesFrom, POTS, potLabel, proposalStatusLabel, ROUNDINGS, tacticalLock, unallocatedMoveDue, UNDERSPEND_RULES,
   type Move,
 } from './domain.ts';
 import {
-  chairOptions, earlierProjects, findGrant, findProposal, listClaims, listDelays, listGrants, listProgress, listProposals, meetingOptions,
+  chairOptions, earlierProjects, findGrant, findProposal, leadUserIdOf, listClaims, listLeadProjects, listDelays, listGrants, listProgress, listProposals, meetingOptions,
   organisationIdentifiers, organisationOptions, type GrantView, type ProposalView,
 } from './store.ts';
 import {
@@ -394,6 +394,7 @@ export async function fundingRoutes(app: FastifyInstance): Promise<void> {
       fields: [
         { kind: 'date', name: 'reported_on', label: 'Date of the update' },
         { kind: 'textarea', name: 'text', label: 'What has been done', rows: 4 },
+        { kind: 'money', name: 'spend_to_date', label: 'Spend to date, as the lead reports it (optional)', hint: 'In pounds, like 1,200 or 0' },
         { kind: 'textarea', name: 'figures', label: 'Figures (optional)', hint: 'For example, 6,845 video views; 91 link clicks', rows: 2 },
       ] as Field[],
     },
@@ -421,6 +422,37 @@ export async function fundingRoutes(app: FastifyInstance): Promise<void> {
       });
     });
   }
+
+  // The lead's page: the funded projects whose lead contact is the signed-in account, with
+  // their allocation, spend and progress, and a progress return for each.
+  const leadReturnFields: Field[] = [
+    { kind: 'date', name: 'reported_on', label: 'Date of the return' },
+    { kind: 'textarea', name: 'text', label: 'What has been done since the last return', rows: 5 },
+    { kind: 'money', name: 'spend_to_date', label: 'Spend to date', hint: 'What the project has spent so far, in pounds, like 1,200 or 0' },
+    { kind: 'textarea', name: 'figures', label: 'Progress (optional)', hint: 'Figures of what was delivered, for example 80 shops visited; 12 sessions held', rows: 3 },
+  ];
+  async function loadLedProject(req: FastifyRequest, id: string): Promise<ProposalView> {
+    const p = await loadProposal(req, id);
+    authorize(req.actor, 'create', fundingResources.leadReturn({ leadUserId: await leadUserIdOf(db, req.partnership.id, p.lead_contact_email) }));
+    return p;
+  }
+  const leadReturnPage = (reply: FastifyReply, p: ProposalView, values: Record<string, unknown> = {}, errors?: FieldError[]) => formPage(errors ? reply.code(400) : reply, {
+    title: 'Send a progress return', caption: p.title, action: `/funding/my-projects/${p.id}/progress`, back: '/funding/my-projects', submit: 'Send progress return',
+    intro: `Allocated ${formatPence(Number(p.allocated_pence))}; ${formatPence(p.spent_pence)} paid in claims so far. The return is read at the next Working Group meeting.`,
+    fields: leadReturnFields, values, errors,
+  });
+  app.get('/funding/my-projects', async (req, reply) => {
+    requireSignedIn(req.actor);
+    const projects = req.actor.kind === 'user' ? await listLeadProjects(db, req.partnership.id, req.actor.userId) : [];
+    return reply.view('funding/views/my-projects.njk', { title: 'Projects you lead', section: 'funding', projects, statusLabel: proposalStatusLabel });
+  });
+  app.get('/funding/my-projects/:id/progress', async (req, reply) => leadReturnPage(reply, await loadLedProject(req, (req.params as { id: string }).id)));
+  app.post('/funding/my-projects/:id/progress', async (req, reply) => {
+    const p = await loadLedProject(req, (req.params as { id: string }).id);
+    const outcome = await formOutcome(() => recordProgress(ctx(req), p.id, req.body));
+    if (outcome.ok) return reply.flash(`Progress return sent for ${p.title}`).redirect('/funding/my-projects', 303);
+    return leadReturnPage(reply, p, req.body as Record<string, unknown>, outcome.errors);
+  });
 
   // API -------------------------------------------------------------------------------------------
   const tags = ['funding'];
@@ -466,6 +498,11 @@ export async function fundingRoutes(app: FastifyInstance): Promise<void> {
     return presentGrant((await findGrant(db, req.partnership.id, grant.id))!);
   });
 
+  app.get('/api/funding/my-projects', { schema: { tags, summary: 'The funded projects the signed-in account leads (it is their lead contact), with allocation, spend and latest update', response: { 200: ListOf(Proposal) } } }, async (req) => {
+    requireSignedIn(req.actor);
+    const items = req.actor.kind === 'user' ? await listLeadProjects(db, req.partnership.id, req.actor.userId) : [];
+    return { items: items.map((p) => presentProposal(p, true)) };
+  });
   app.get('/api/funding/proposals/:id', { schema: { tags, summary: 'One proposal or project; signed-in readers also get its claims, progress and delays', params: IdParams, response: { 200: ProposalWithRecords } } }, async (req) => {
     const p = await loadProposal(req, (req.params as { id: string }).id);
     const inside = signedIn(req.actor);
@@ -490,7 +527,7 @@ export async function fundingRoutes(app: FastifyInstance): Promise<void> {
     const c = await recordClaim(ctx(req), p.id, fromApi(req.body));
     return reply.code(201).send({ id: c.id, paidOn: c.paid_on, amount: Number(c.amount_pence), payee: c.payee, reference: c.reference, evidence: c.evidence });
   });
-  app.post('/api/funding/proposals/:id/progress', { schema: { tags, summary: 'Record a progress return', params: IdParams, body: ProgressInput, response: { 201: Progress } } }, async (req, reply) => {
+  app.post('/api/funding/proposals/:id/progress', { schema: { tags, summary: 'Record a progress return (officers, or the project\'s lead)', params: IdParams, body: ProgressInput, response: { 201: Progress } } }, async (req, reply) => {
     const p = await loadProposal(req, (req.params as { id: string }).id);
     const r = await recordProgress(ctx(req), p.id, fromApi(req.body));
     return reply.code(201).send({ id: r.id, reportedOn: r.reported_on, text: r.text, figures: r.figures, author: r.author_label });

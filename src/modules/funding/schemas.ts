@@ -145,6 +145,9 @@ export const ClaimInput = Type.Object({
   paidOn: Type.String(), amount: Pounds('The amount paid'), payee: Type.String(),
   reference: Type.Optional(Nullable(Type.String())), evidence: Type.Optional(Nullable(Type.String())),
 });
-export const ProgressInput = Type.Object({ reportedOn: Type.Optional(Type.String()), text: Type.String(), figures: Type.Optional(Nullable(Type.String())) });
+export const ProgressInput = Type.Object({
+  reportedOn: Type.Optional(Type.String()), text: Type.String(), figures: Type.Optional(Nullable(Type.String())),
+  spendToDate: Type.Optional(Nullable(Pounds('The spend to date the lead reports; 0 is allowed'))),
+});
 export const DelayInput = Type.Object({ reason: Type.String(), newEndsOn: Type.String() });
 export const OutturnInput = Type.Object({ outturnOn: Type.String({ description: 'YYYY-MM-DD, on or after the end of the financial year' }) });

@@ -224,3 +224,24 @@ export async function organisationIdentifiers(db: Db, partnershipId: string): Pr
   const rows = await db.selectFrom('funding_organisation_identifiers').select(['organisation_id', 'identifier']).where('partnership_id', '=', partnershipId).execute();
   return new Map(rows.map((r) => [r.organisation_id, r.identifier]));
 }
+
+/** The account (of this partnership) whose e-mail is a project's lead contact: the project's lead. */
+export async function leadUserIdOf(db: Db, partnershipId: string, leadContactEmail: string | null): Promise<string | null> {
+  if (!leadContactEmail) return null;
+  const row = await db.selectFrom('users as u')
+    .innerJoin('partnership_users as pu', (j) => j.onRef('pu.user_id', '=', 'u.id').on('pu.partnership_id', '=', partnershipId))
+    .select('u.id').where(sql<boolean>`lower(u.email) = lower(${leadContactEmail})`).where('u.disabled_at', 'is', null).where('pu.disabled_at', 'is', null)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/** The funded projects an account leads: those whose lead contact is its e-mail address. */
+export async function listLeadProjects(db: Db, partnershipId: string, userId: string): Promise<ProposalView[]> {
+  const user = await db.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirst();
+  if (!user) return [];
+  const rows = await proposalsWithNames(db, partnershipId)
+    .where(sql<boolean>`lower(p.lead_contact_email) = lower(${user.email})`)
+    .where('p.status', 'in', ['approved', 'in-delivery', 'complete'])
+    .orderBy('g.financial_year', 'desc').orderBy('p.title').execute();
+  return rows.map(toProposalView);
+}
