@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { createTestApp, Client, demoUsers, pageText, type TestApp } from '../../../test/support/app.ts';
 import { todayIso } from '../partnership/domain.ts';
 import { financialYearOf } from './domain.ts';
+import ExcelJS from 'exceljs';
 
 let t: TestApp;
 const today = todayIso();
@@ -132,6 +133,17 @@ test('projects export as CSV and XLSX for signed-in people', async () => {
   const xlsx = await member.get(`/funding/grants/${ids.oldest}/projects.xlsx`);
   assert.equal(xlsx.statusCode, 200);
   assert.equal(xlsx.rawPayload.subarray(0, 2).toString(), 'PK');
+  // In the workbook the amounts are numbers and the delivery dates dates, under a frozen header row.
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(xlsx.rawPayload as unknown as ExcelJS.Buffer);
+  const sheet = book.worksheets[0]!;
+  assert.equal(sheet.getCell('A1').value, 'Project');
+  assert.equal(sheet.views[0]?.state, 'frozen');
+  let campaign = 0;
+  sheet.eachRow((r, n) => { if (r.getCell(1).value === 'Safer streets social media campaign') campaign = n; });
+  assert.ok(campaign > 1);
+  assert.deepEqual([5, 6, 7].map((c) => sheet.getRow(campaign).getCell(c).value), [1400, 1400, 1180.4]);
+  assert.ok(sheet.getColumn(8).values.some((v) => v instanceof Date), 'delivery dates are dates');
 });
 
 test('the API: grants with their ledger, bad amounts refused with the field, and the OpenAPI document lists the routes', async () => {
