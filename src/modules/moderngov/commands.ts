@@ -11,7 +11,7 @@ import { Input, isUuid } from '../../web/validate.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../web/errors.ts';
 import { ModernGovClient, ServiceError, type ClientOptions } from './client.ts';
 import { checkServiceAddress, DEFAULT_DOCUMENT_LIMIT, LISTING_OPERATIONS, MIRROR_SCHEDULES, REQUIRED_OPERATIONS, type MirrorSchedule } from './domain.ts';
-import { findRun, findSource, listCommittees, runningRun, type RunRow } from './store.ts';
+import { failStaleRuns, findRun, findSource, listCommittees, runningRun, type RunRow } from './store.ts';
 import { executeRun, type SyncOptions } from './sync.ts';
 import type { SyncMode } from './tables.ts';
 
@@ -119,6 +119,8 @@ export async function startSync(ctx: Context, sourceId: string, body: unknown, o
   const run = await inTransaction(ctx, async (trx) => {
     // One run at a time per source: a second would race the first for the same meetings.
     await trx.selectFrom('moderngov_sources').select('id').where('partnership_id', '=', pid).where('id', '=', source.id).forUpdate().execute();
+    const stale = await failStaleRuns(trx, pid, source.id);
+    if (stale) await recordAudit(trx, { kind: 'system', partnershipId: pid }, { action: 'update', recordType: 'moderngov-source', recordId: source.id, summary: `${stale} ModernGov sync${stale === 1 ? '' : 's'} of ${source.name} that stopped without finishing marked failed` });
     if (await runningRun(trx, pid, source.id)) throw new ConflictError('A sync of this source is running. Wait for it to finish', 'mode');
     const row = await trx.insertInto('moderngov_runs').values({
       partnership_id: pid, source_id: source.id, mode, overwrite_local: overwrite, scheduled: options.scheduled ?? false, from_date: from, to_date: to, tally: '{}', failure: null, import_job_id: null,

@@ -368,3 +368,26 @@ test('a source on a schedule is mirrored when its interval has passed, as the ad
   assert.equal(later.length, 1, 'due again the next day');
   assert.equal((await later[0]!.finished).status, 'finished');
 });
+
+test('a sync left running by a server that stopped no longer holds its source: the next sync marks it failed, says why, and runs', { timeout: 120_000 }, async () => {
+  const s = await server();
+  const body = await buildBody(t, 'Restarted Partnership');
+  const sourceId = await addSource('Restarted council', s.serviceUrl);
+  await choose(sourceId, { 12: body });
+  const pid = t.partnershipId;
+  // As a server that stopped mid-sync leaves it: running, started an hour ago, its last log line 40 minutes ago.
+  const stuck = await t.database.db.insertInto('moderngov_runs').values({
+    partnership_id: pid, source_id: sourceId, mode: 'mirror', from_date: fixtureRange.from, to_date: fixtureRange.to, tally: '{}', started_by_label: 'Schedule',
+    started_at: new Date(Date.now() - 3_600_000),
+  }).returning('id').executeTakeFirstOrThrow();
+  await t.database.db.insertInto('moderngov_log').values({ partnership_id: pid, run_id: stuck.id, level: 'info', message: 'Meeting 3101 synced', at: new Date(Date.now() - 40 * 60_000) }).execute();
+  assert.doesNotMatch(pageText((await admin.get(`/admin/moderngov/${sourceId}`)).body), /A sync is running/);
+
+  const { run } = await sync(sourceId, 'mirror');
+  assert.equal(run.status, 'finished');
+  const old = await t.database.db.selectFrom('moderngov_runs').select(['status', 'failure']).where('id', '=', stuck.id).executeTakeFirstOrThrow();
+  assert.equal(old.status, 'failed');
+  assert.match(old.failure ?? '', /Stopped without finishing/);
+  const audit = await t.database.db.selectFrom('audit_log').select('summary').where('record_id', '=', sourceId).execute();
+  assert.ok(audit.some((a) => /stopped without finishing marked failed/.test(a.summary ?? '')), 'the change is audited');
+});

@@ -1,6 +1,6 @@
 // SQL of the ModernGov connector: its own tables only. Other modules' records are
 // reached through their commands (sync.ts) or read by id for fingerprints.
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { Tx } from '../../access/context.ts';
 import type { LinkKind, RunTally } from './tables.ts';
@@ -38,9 +38,32 @@ export function findRun(db: Db, partnershipId: string, id: string) {
 }
 export type RunRow = NonNullable<Awaited<ReturnType<typeof findRun>>>;
 
-export function runningRun(db: Db, partnershipId: string, sourceId: string) {
+/**
+ * A run marked running that has written nothing to its log for this long stopped with its
+ * server (a restart, a crash): it no longer holds its source, and is marked failed when
+ * the next sync starts. A live run logs each meeting, far more often than this.
+ */
+export const STALE_RUN_MS = 30 * 60_000;
+
+const isLive = (cutoff: Date) => (eb: ExpressionBuilder<DB, 'moderngov_runs'>) => eb.or([
+  eb('moderngov_runs.started_at', '>=', cutoff),
+  eb.exists(eb.selectFrom('moderngov_log as l').select('l.id').whereRef('l.partnership_id', '=', 'moderngov_runs.partnership_id')
+    .whereRef('l.run_id', '=', 'moderngov_runs.id').where('l.at', '>=', cutoff)),
+]);
+
+export function runningRun(db: Db, partnershipId: string, sourceId: string, now = new Date()) {
   return db.selectFrom('moderngov_runs').select(['id']).where('partnership_id', '=', partnershipId).where('source_id', '=', sourceId)
-    .where('status', '=', 'running').executeTakeFirst();
+    .where('status', '=', 'running').where(isLive(new Date(now.getTime() - STALE_RUN_MS))).executeTakeFirst();
+}
+
+/** Marks the source's stale runs (see STALE_RUN_MS) failed, saying why; returns how many. */
+export async function failStaleRuns(db: Db, partnershipId: string, sourceId: string, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - STALE_RUN_MS);
+  const stale = await db.updateTable('moderngov_runs')
+    .set({ status: 'failed', finished_at: now, failure: 'Stopped without finishing: the server stopped during the sync. A new sync carries on from what this one kept.' })
+    .where('partnership_id', '=', partnershipId).where('source_id', '=', sourceId).where('status', '=', 'running')
+    .where((eb) => eb.not(isLive(cutoff)(eb))).returning('id').execute();
+  return stale.length;
 }
 
 export function listLog(db: Db, partnershipId: string, runId: string) {
