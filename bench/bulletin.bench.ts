@@ -89,6 +89,11 @@ await queueIssue(db, pid, issue);
 
 const mailer = mailerFromConfig({ smtpUrl: `smtp://127.0.0.1:${port}`, mailFrom: 'Bench CSP <csp@bench.example>' }, { pool: CONNECTIONS })!;
 const sender = new BulletinSender({ db, mailer, secret: 'bench-secret-bench-secret-bench-secret', bounceAddress: 'bounces@bench.example', rate: 0, batch: 50, origin: () => 'https://csp.bench.example' });
+// The e-mail markup library loads on the first bulletin a process builds (about 100 MB):
+// loaded here first, and its cost printed, so the growth below is the send's own.
+const rssBeforeMjml = process.memoryUsage().rss;
+await import('mjml');
+console.log(`loading mjml (once per process): +${((process.memoryUsage().rss - rssBeforeMjml) / 1024 / 1024).toFixed(0)} MB RSS`);
 global.gc?.();
 const rssBefore = process.memoryUsage().rss;
 let rssPeak = rssBefore;
