@@ -1,32 +1,20 @@
 // Reading an edited plan back: a CSV or XLSX file with the download's columns becomes a
 // list of changes, row by row, or a list of problems, each with its row and column. Pure:
 // the route reads the file, the command applies the changes in one transaction.
+import { parse } from 'csv-parse/sync';
 import { LINE_STATUSES, datesProblem, progressProblems, rollUp, weightProblem, type Problem } from './domain.ts';
 import type { LineStatus } from './tables.ts';
 import { PLAN_COLUMNS } from './spreadsheet.ts';
 
 // ------------------------------------------------------------------ reading the file
 
-/** RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF), as spreadsheets save it. */
+/**
+ * RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF), as spreadsheets save it, read
+ * by csv-parse; a broken file (an unclosed quote) throws. Blank lines stay (planChanges
+ * passes over them), so rows keep the numbers a spreadsheet shows.
+ */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  const s = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (quoted) {
-      if (c === '"' && s[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
-    } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && s[i + 1] === '\n') i++;
-      row.push(field); rows.push(row); row = []; field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length) { row.push(field); rows.push(row); }
-  // Blank lines stay (planChanges passes over them), so rows keep the numbers a spreadsheet shows.
+  const rows = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: false }) as string[][];
   while (rows.length && !rows.at(-1)!.some((x) => x.trim() !== '')) rows.pop();
   return rows;
 }
