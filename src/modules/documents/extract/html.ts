@@ -1,4 +1,5 @@
 import { parse, NodeType, type HTMLElement, type Node } from 'node-html-parser';
+import { rebuildLiteralPipeTables } from './pipetable.ts';
 
 // Renders HTML (a web page, or what mammoth makes of a Word file) into the
 // Markdown-like text the reader expects. The walk is iterative because pages
@@ -16,18 +17,20 @@ interface Frame {
 }
 
 export function htmlToText(html: string, maxDepth: number): string {
+  if (html.includes('---') && /\|[ \t]*:?-{3,}/.test(html)) html = rebuildLiteralPipeTables(html);
   const root = parse(html.replace(/<!DOCTYPE[^>]*>/gi, '').replace(/<\?xml[^>]*\?>/gi, ''), { comment: false, blockTextElements: { script: false, style: false, noscript: false, pre: true } });
   const out: string[] = [];
   let line = '';
-  let row: string[] | null = null;
-  let cell: string | null = null;
+  let row: string[][] | null = null;
+  // A cell's own paragraphs and list items, one entry each.
+  let cell: string[] | null = null;
   const lists: { ordered: boolean; n: number }[] = [];
   let linePrefix = '';
 
   const flush = () => {
     const text = line.replace(/\s+/g, ' ').trim();
     if (cell !== null) {
-      cell = (cell + ' ' + text).trim();
+      if (text) cell.push(linePrefix.trimStart() + text);
     } else if (text) {
       out.push(linePrefix + text, '');
     }
@@ -64,7 +67,7 @@ export function htmlToText(html: string, maxDepth: number): string {
         else linePrefix = `${indent}- `;
       }
       if (tag === 'tr') row = [];
-      if ((tag === 'td' || tag === 'th') && row) cell = '';
+      if ((tag === 'td' || tag === 'th') && row) cell = [];
       stack.push({ node, exit: true });
       const children = el.childNodes;
       for (let i = children.length - 1; i >= 0; i--) {
@@ -73,11 +76,11 @@ export function htmlToText(html: string, maxDepth: number): string {
     } else {
       if (tag === 'td' || tag === 'th') {
         flush();
-        if (row && cell !== null) row.push(cell.replace(/\|/g, '/'));
+        if (row && cell !== null) row.push(cell.map((c) => c.replace(/\|/g, '/')));
         cell = null;
       } else if (tag === 'tr') {
         flush();
-        if (row && row.some((c) => c)) out.push('| ' + row.join(' | ') + ' |', '');
+        if (row) emitRow(row, out);
         row = null;
       } else if (tag === 'ul' || tag === 'ol') {
         flush();
@@ -89,6 +92,23 @@ export function htmlToText(html: string, maxDepth: number): string {
   }
   flush();
   return out.join('\n');
+}
+
+// A row whose cell holds several paragraphs or a list (minutes kept in a table, with the
+// discussion in one column and "Action by" beside it) is read as prose: that cell's
+// paragraphs and list items in order, then the row's short cells as a row of their own.
+// Other rows stay one line, "| a | b |".
+function emitRow(row: string[][], out: string[]): void {
+  const prose = row.map((c) => (c.length >= 2 || /^(?:- |\d+\. )/.test(c[0] ?? '')) && c.join(' ').length > 80);
+  if (!prose.some(Boolean)) {
+    if (row.some((c) => c.length)) out.push('| ' + row.map((c) => c.join(' ')).join(' | ') + ' |', '');
+    return;
+  }
+  row.forEach((c, k) => {
+    if (prose[k]) for (const line of c) out.push(line, '');
+  });
+  const rest = row.map((c, k) => (prose[k] ? '' : c.join(' ')));
+  if (rest.some((c) => c)) out.push('| ' + rest.join(' | ') + ' |', '');
 }
 
 /** True when the page carries the marks of a ModernGov site. */

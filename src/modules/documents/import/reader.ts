@@ -134,7 +134,8 @@ function findHeadings(ctx: Ctx, start: number, end: number, pageMode: boolean): 
     if (line.blank || line.bullet) continue;
     const text = line.text;
     let m = MINUTE_HEAD.exec(text);
-    if (line.cells && line.cells.length >= 2 && /^\d{1,4}\.?$/.test(line.cells[0]!.trim())) m = MINUTE_HEAD.exec(`${line.cells[0]!.replace(/\.$/, '')}. ${line.cells.slice(1).join(' ')}`);
+    // A table row "| 4. | Chairman's Report | FRE | |": the number, then the title in the next filled cell (other cells are owners, dates).
+    if (line.cells && line.cells.length >= 2 && /^\d{1,4}\.?$/.test(line.cells[0]!.trim())) m = MINUTE_HEAD.exec(`${line.cells[0]!.trim().replace(/\.$/, '')}. ${line.cells.slice(1).find((c) => c.trim()) ?? ''}`);
     if (!m || line.indent > 12 || isSectionMarkerLine(line, vocab)) continue;
     const number = m[1]!.replace(/\s+/g, '');
     if (/^\d{4}$/.test(number) && !/[.:)]/.test(text.slice(4, 5))) continue;
@@ -169,6 +170,17 @@ function findHeadings(ctx: Ctx, start: number, end: number, pageMode: boolean): 
       const runTitle = tidyTitle(split.title, ctx);
       if (runTitle && /^[A-Z0-9"'‘“(]/.test(runTitle)) weak.push({ ...heading, title: runTitle, pages: null, lead: split.rest || undefined, num: shape.top, sub: shape.sub, runIn: true });
     }
+  }
+  // Minutes kept in a table, one row per minute: numbered paragraphs outside the rows are
+  // lists inside a minute's text, not minutes.
+  const rowHeadings = (h: Heading) => Boolean(lines[h.line]!.cells);
+  if (weak.filter(rowHeadings).length + strong.filter(rowHeadings).length >= 3) {
+    const keepWeak = weak.filter(rowHeadings);
+    const keepStrong = strong.filter(rowHeadings);
+    weak.length = 0;
+    weak.push(...keepWeak);
+    strong.length = 0;
+    strong.push(...keepStrong);
   }
   // "05/24", "06/24" or "24/031", "24/032": the part that changes is the running number.
   const slashed = weak.filter((w) => /^\d+(?:\/\d+)+$/.test(w.minuteNumber ?? ''));
@@ -410,7 +422,12 @@ function readItem(ctx: Ctx, heading: Heading, end: number, restricted: boolean |
     const b = blocks[i]!;
     if (b.kind === 'numbered' && b.indent <= 4) paragraphNumbers.push(Number(b.num));
     if (b.kind === 'table') {
-      readActionTableRow(b, blocks, i, finder);
+      const said = readActionTableRow(b, blocks, i, finder, tableHeaderBefore(lines, b.firstLine, b.cells?.length ?? 0));
+      // The row's text column is minuted prose like any paragraph: decisions are read from it.
+      if (said) {
+        paras.push(said);
+        proseDecisions.push(...decisionsInProse(said, ctx.abbreviations));
+      }
       continue;
     }
     if (b.kind !== 'resolved') {
@@ -481,21 +498,48 @@ function readItem(ctx: Ctx, heading: Heading, end: number, restricted: boolean |
   return { item, trace: { item, paragraphNumbers, text, truncatedAt: truncated ? truncated.text.trim() : null, line: heading.line } };
 }
 
-/** A row of an actions table ("| Action | Owner | Due |"). */
-function readActionTableRow(row: Block, blocks: Block[], i: number, finder: ActionFinder): void {
+/**
+ * A row of a table in an item's text. An actions table ("| Action | Owner | Due |") gives
+ * an action per row; a minutes table ("| No | Item | Action by | Action date |") gives an
+ * action where the owner column is filled beside the minuted text. Returns the row's
+ * minuted text (the text column), for the reader to treat as a paragraph.
+ */
+function readActionTableRow(row: Block, blocks: Block[], i: number, finder: ActionFinder, docHeader: string[] | null): string | null {
   let header: string[] | null = null;
   for (let k = i - 1; k >= 0 && blocks[k]!.kind === 'table'; k--) header = blocks[k]!.cells;
+  if (docHeader && (!header || header === row.cells)) header = docHeader;
   const cells = row.cells ?? [];
-  if (!header || header === cells) return;
-  const col = (re: RegExp) => header!.findIndex((h) => re.test(h));
-  const a = col(/action|task/i);
-  const o = col(/owner|lead|who|by whom|responsib/i);
-  const d = col(/due|date|deadline|when|by when/i);
-  if (a < 0) return;
+  if (!header || header === cells) return null;
+  const col = (re: RegExp, not: number[] = []) => header!.findIndex((h, k) => re.test(h.trim()) && !not.includes(k));
+  const o = col(/^(?:action(?:ed)?\s+by|by\s+whom|owner|lead|who|responsib\w*)$/i);
+  const d = col(/due|deadline|when|date/i, [o]);
+  let a = col(/^(?:actions?|tasks?|actions?\s+required|agreed\s+actions?)$/i, [o, d]);
+  const actionColumn = a >= 0;
+  if (a < 0) a = col(/item|detail|minute|discussion|description|notes?|matter|business|subject/i, [o, d]);
+  if (a < 0) return null;
   const text = cells[a]?.trim();
-  if (!text || /^(action|task)s?$/i.test(text)) return;
-  const due = d >= 0 ? cells[d] ?? '' : '';
-  finder.readParagraph(`ACTION: ${o >= 0 && cells[o] ? `${cells[o]} to ` : ''}${text}${due ? ` by ${due}` : ''}`);
+  if (!text || /^(action|task)s?$/i.test(text)) return null;
+  const owner = o >= 0 ? cells[o]?.trim() ?? '' : '';
+  const due = d >= 0 ? cells[d]?.trim() ?? '' : '';
+  // A short title beside initials ("i. Highways | TRO") names who reports, not an action.
+  const sentenceLike = text.split(/\s+/).length >= 5;
+  if (actionColumn) finder.readParagraph(`ACTION: ${owner ? `${owner} to ` : ''}${text}${due ? ` by ${due}` : ''}`);
+  else if (owner && sentenceLike) finder.readParagraph(`ACTION: ${owner} to ${text.replace(/[.]\s*$/, '')}${due ? ` by ${due}` : ''}`);
+  return actionColumn ? null : text;
+}
+
+const HEADER_WORD = /^(?:no\.?|number|minute|ref|item|items|subject|matter|business|details?|discussion|description|notes?|actions?(?:\s+(?:by|date|required))?|tasks?|owner|lead|who|by\s+whom|responsib\w*|due(?:\s+date)?|deadline|when|date|status|decision|outcome|recommendation)$/i;
+
+/** The header row of the table a row belongs to: the nearest row before it of as many cells, all of them column names. */
+function tableHeaderBefore(lines: Line[], at: number, width: number): string[] | null {
+  if (width < 2) return null;
+  for (let k = Math.min(at, lines.length) - 1; k >= 0 && k >= at - 3000; k--) {
+    const c = lines[k]!.cells;
+    if (!c || c.length !== width) continue;
+    const filled = c.map((x) => x.trim()).filter(Boolean);
+    if (filled.length >= 2 && filled.every((x) => HEADER_WORD.test(x))) return c;
+  }
+  return null;
 }
 
 function itemRestriction(ctx: Ctx, code: string | null, state: 'restricted' | 'open' | null): boolean | null {
