@@ -2,7 +2,7 @@
 // Every change of a pot takes the grant's row lock first, so two approvals of the last
 // pounds of a pot happen one after the other and the second sees what the first left.
 import { authorize, fundingResources, type Actor } from '../../access/policy.ts';
-import { recordAudit } from '../../access/audit.ts';
+import { recordAudit, type AuditActor } from '../../access/audit.ts';
 import { inTransaction, type Context, type Tx } from '../../access/context.ts';
 import { Input } from '../../web/validate.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../web/errors.ts';
@@ -440,6 +440,49 @@ export async function recordClaim(ctx: Context, proposalId: string, body: unknow
   });
 }
 
+/** The fields of a progress return, read and checked (the same for every way a return comes). */
+export function readProgressInput(body: unknown, today: string) {
+  const input = new Input(body);
+  const reported_on = input.optionalDate('reported_on', 'The date of the return') ?? today;
+  if (reported_on > today) input.fail('reported_on', 'The date of the return must be today or in the past');
+  const text = input.text('text', 'Enter the update: what has been done', 3000);
+  const spend = spendToDate(input, body);
+  const figures = input.optionalText('figures', 'The figures', 1000);
+  return { input, fields: { reported_on, text, spend, figures } };
+}
+export type ProgressFields = ReturnType<typeof readProgressInput>['fields'];
+
+/**
+ * The spend to date a lead reports: whole pounds or pounds and two figures of pence; £0 is
+ * a fair answer before anything is spent; left blank, none. Null when blank or refused.
+ */
+function spendToDate(input: Input, body: unknown): number | null {
+  const raw = input.optionalText('spend_to_date', 'The spend to date', 30);
+  if (raw === null) return null;
+  if (/^£?\s*-/.test(raw.trim())) { input.fail('spend_to_date', 'The spend to date cannot be negative: enter what has been spent so far, or 0'); return null; }
+  if (/^£?\s*0+(\.0{2})?$/.test(raw.trim())) return 0;
+  return pounds(input, body, 'spend_to_date', 'The spend to date', false);
+}
+
+/** Writes a checked return on a project (under the caller's transaction), audited. */
+export async function insertProgress(trx: Tx, actor: AuditActor, proposalId: string, f: ProgressFields, author: string, via: 'officer' | 'lead' | 'link') {
+  const pid = actor.partnershipId;
+  const p = await findProposalRow(trx, pid, proposalId);
+  if (!p) throw new NotFoundError();
+  if (!['approved', 'in-delivery', 'complete'].includes(p.status)) throw new ConflictError('Progress is reported on approved projects only', 'text');
+  if (f.spend !== null && f.spend > Number(p.allocated_pence)) {
+    throw ValidationError.single('spend_to_date', `The spend to date cannot be more than the allocation of ${formatPence(Number(p.allocated_pence))}: check the figure`);
+  }
+  const row = await trx.insertInto('funding_progress').values({
+    partnership_id: pid, proposal_id: proposalId, reported_on: f.reported_on, text: f.text, figures: f.figures, spend_to_date_pence: f.spend, author_label: author, via,
+  }).returningAll().executeTakeFirstOrThrow();
+  await recordAudit(trx, actor, {
+    action: 'create', recordType: 'funding-progress', recordId: row.id,
+    summary: `Progress on ${p.title}${f.spend !== null ? `: spend to date ${formatPence(f.spend)}` : ''}${via === 'link' ? ' (through the e-mailed link)' : ''}`, after: row,
+  });
+  return row;
+}
+
 /**
  * A progress return: dated text, the spend to date the lead reports and figures of
  * progress. Posted by the clerk's team, or by the project's lead (policy: leadReturn).
@@ -449,30 +492,12 @@ export async function recordProgress(ctx: Context, proposalId: string, body: unk
   const current = await findProposalRow(ctx.db, pid, proposalId);
   if (!current) throw new NotFoundError();
   authorize(ctx.actor, 'read', proposalResource(current));
-  authorize(ctx.actor, 'create', fundingResources.leadReturn({ leadUserId: await leadUserIdOf(ctx.db, pid, current.lead_contact_email) }));
-  const input = new Input(body);
-  const reported_on = input.optionalDate('reported_on', 'The date of the update') ?? today;
-  if (reported_on > today) input.fail('reported_on', 'The date of the update must be today or in the past');
-  const text = input.text('text', 'Enter the update: what has been done', 3000);
-  const spendRaw = input.optionalText('spend_to_date', 'The spend to date', 30);
-  // £0 is a fair answer before anything is spent; any other amount is read as pounds.
-  const spend = spendRaw === null ? null : /^£?\s*0+(\.0{2})?$/.test(spendRaw) ? 0 : pounds(input, body, 'spend_to_date', 'The spend to date', false);
-  const figures = input.optionalText('figures', 'The figures', 1000);
+  const leadUserId = await leadUserIdOf(ctx.db, pid, current.lead_contact_email);
+  authorize(ctx.actor, 'create', fundingResources.leadReturn({ leadUserId }));
+  const { input, fields } = readProgressInput(body, today);
   input.check();
-  return inTransaction(ctx, async (trx) => {
-    const p = await findProposalRow(trx, pid, proposalId);
-    if (!p) throw new NotFoundError();
-    if (!['approved', 'in-delivery', 'complete'].includes(p.status)) throw new ConflictError('Progress is reported on approved projects only', 'text');
-    if (spend !== null && spend > Number(p.allocated_pence)) {
-      throw ValidationError.single('spend_to_date', `The spend to date cannot be more than the allocation of ${formatPence(Number(p.allocated_pence))}: check the figure`);
-    }
-    const allFigures = [spend !== null ? `Spend to date ${formatPence(spend)}` : null, figures].filter(Boolean).join('; ') || null;
-    const row = await trx.insertInto('funding_progress').values({
-      partnership_id: pid, proposal_id: proposalId, reported_on, text, figures: allFigures, author_label: authorLabel(ctx.actor),
-    }).returningAll().executeTakeFirstOrThrow();
-    await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'funding-progress', recordId: row.id, summary: `Progress on ${p.title}`, after: row });
-    return row;
-  });
+  const via = ctx.actor.kind === 'user' && ctx.actor.userId === leadUserId ? 'lead' : 'officer';
+  return inTransaction(ctx, (trx) => insertProgress(trx, ctx.actor, proposalId, fields, authorLabel(ctx.actor), via));
 }
 
 export async function recordDelay(ctx: Context, proposalId: string, body: unknown, today = todayIso()) {

@@ -114,7 +114,9 @@ export async function seedFundingDemo(trx: Transaction<DB>, pid: string, today: 
         await trx.insertInto('funding_claims').values({ partnership_id: pid, proposal_id: row.id, paid_on: on(days), amount_pence: pounds(amount), payee, reference: `INV-${days}${Math.round(amount)}`, evidence: 'Invoice held by the community safety team' }).execute();
       }
       for (const [days, text, figures] of p.progress ?? []) {
-        await trx.insertInto('funding_progress').values({ partnership_id: pid, proposal_id: row.id, reported_on: on(days), text, figures, author_label: 'Tomas Lindqvist' }).execute();
+        // The lead's spend to date: what had been claimed by the day of the return.
+        const spendToDate = (p.claims ?? []).filter(([d]) => d <= days).reduce((sum, [, amount]) => sum + pounds(amount), 0);
+        await trx.insertInto('funding_progress').values({ partnership_id: pid, proposal_id: row.id, reported_on: on(days), text, figures, spend_to_date_pence: spendToDate, via: 'lead', author_label: 'Tomas Lindqvist' }).execute();
       }
       if (p.delay) {
         await trx.insertInto('funding_delays').values({ partnership_id: pid, proposal_id: row.id, recorded_on: on(290), reason: p.delay.reason, from_ends_on: endsOn, to_ends_on: addDays(today, p.delay.extraDays), author_label: 'Tomas Lindqvist' }).execute();

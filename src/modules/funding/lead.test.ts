@@ -58,14 +58,26 @@ test('the lead posts a progress return with the spend to date, and it is the pro
   const list = pageText((await member.get('/funding/my-projects')).body);
   assert.match(list, /Progress return sent for Shop theft prevention packs/);
   assert.match(list, /Shop theft prevention packs .* A further 40 packs delivered in Brackenford\./);
-  assert.match(pageText((await member.get(`/funding/proposals/${ids.shop}`)).body), /A further 40 packs delivered in Brackenford\. Figures: Spend to date £900; 120 shops visited/);
+  const project = pageText((await member.get(`/funding/proposals/${ids.shop}`)).body);
+  assert.match(project, /Spend to date reported by the lead on .*: £900 of the £1,600 allocation\./);
+  assert.match(project, /A further 40 packs delivered in Brackenford\. Spend to date: £900 of £1,600 Figures: 120 shops visited/);
+  const stored = await t.database.db.selectFrom('funding_progress').select(['spend_to_date_pence', 'via']).where('text', '=', 'A further 40 packs delivered in Brackenford.').executeTakeFirstOrThrow();
+  assert.deepEqual({ ...stored, spend_to_date_pence: Number(stored.spend_to_date_pence) }, { spend_to_date_pence: 90_000, via: 'lead' });
+  // The Working Group table shows it against the allocation.
+  const officer = await new Client(t.app).signIn(demoUsers.officer);
+  const grantId = (await t.database.db.selectFrom('funding_proposals').select('grant_id').where('id', '=', ids.shop).executeTakeFirstOrThrow()).grant_id;
+  assert.match(pageText((await officer.get(`/funding/grants/${grantId}/update`)).body), /Shop theft prevention packs .*In delivery £1,600 £640 £900/);
   const audit = await t.database.db.selectFrom('audit_log').select(['actor_label', 'summary']).where('record_type', '=', 'funding-progress').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
-  assert.equal(audit.summary, 'Progress on Shop theft prevention packs');
+  assert.equal(audit.summary, 'Progress on Shop theft prevention packs: spend to date £900');
   assert.doesNotMatch(audit.actor_label, /officer/i);
   // Nothing spent yet is a fair answer.
   const zero = await member.json('POST', `/api/funding/proposals/${ids.licensing}/progress`, { text: 'Trainer booked.', spendToDate: '0' });
   assert.equal(zero.statusCode, 201);
-  assert.equal(zero.json().figures, 'Spend to date £0');
+  assert.equal(zero.json().figures, null);
+  assert.equal(zero.json().spendToDate, 0);
+  assert.equal(zero.json().via, 'lead');
+  const api = await member.json('GET', `/api/funding/proposals/${ids.shop}`);
+  assert.equal(api.json().reportedSpend, 90_000);
 });
 
 test('a bad return is refused with a message and nothing is recorded', async () => {
@@ -75,6 +87,8 @@ test('a bad return is refused with a message and nothing is recorded', async () 
   const cases: [Record<string, string>, RegExp][] = [
     [{ text: '', spend_to_date: '100' }, /Enter the update: what has been done/],
     [{ text: 'Update', spend_to_date: '1,200.5' }, /The spend to date must have two figures for pence \(1,200\.50, not 1,200\.5\), or none \(1,200\)/],
+    [{ text: 'Update', spend_to_date: '-50' }, /The spend to date cannot be negative: enter what has been spent so far, or 0/],
+    [{ text: 'Update', spend_to_date: '12 pounds' }, /The spend to date must be in pounds, like 1,200 or 1,200\.50/],
     [{ text: 'Update', spend_to_date: '2,000' }, /The spend to date cannot be more than the allocation of £1,600: check the figure/],
   ];
   for (const [body, message] of cases) {

@@ -34,6 +34,7 @@ export function presentProposal(p: ProposalView, signedIn: boolean) {
     deliveryStartsOn: p.delivery_starts_on, deliveryEndsOn: p.delivery_ends_on, delayed: p.delayed,
     approvedOn: p.approved_on, completedOn: p.completed_on,
     spent: signedIn ? p.spent_pence : null,
+    reportedSpend: signedIn ? p.reported_spend_pence : null,
     latestUpdate: signedIn ? p.latest_update : null,
     priority: signedIn ? p.priority_text : null,
     priorityId: signedIn ? p.priority_id : null,
@@ -51,3 +52,9 @@ export const shareText = (g: { held_back_numerator: number; held_back_denominato
   const f = fractionLabel(g.held_back_numerator, g.held_back_denominator);
   return f.charAt(0).toUpperCase() + f.slice(1);
 };
+
+/** A progress return as the API gives it. */
+export const presentProgress = (r: { id: string; reported_on: string; text: string; figures: string | null; author_label: string; spend_to_date_pence: number | null; via: 'officer' | 'lead' | 'link' }) => ({
+  id: r.id, reportedOn: r.reported_on, text: r.text, figures: r.figures, author: r.author_label,
+  spendToDate: r.spend_to_date_pence === null ? null : Number(r.spend_to_date_pence), via: r.via,
+});

@@ -23,7 +23,7 @@ import {
 } from './commands.ts';
 import { fundingRecordResource, grantResource, proposalResource } from './access.ts';
 import { listPriorities } from '../strategy/store.ts';
-import { presentGrant, presentPots, presentProposal, shareText } from './presenters.ts';
+import { presentGrant, presentPots, presentProgress, presentProposal, shareText } from './presenters.ts';
 import {
   ClaimInput, DelayInput, Grant, GrantInput, GrantRulesInput, GrantWithPots, IdParams, ListOf, MoveInput, MoveParams, OutturnInput, ProgressInput, Proposal,
   ProposalInput, ProposalWithRecords, Claim, Progress, Delay,
@@ -251,6 +251,7 @@ export async function fundingRoutes(app: FastifyInstance): Promise<void> {
       heldBackAtAward: heldBackPence(grant.ledger.awarded, grant.rules),
       totalAllocated: projects.reduce((s, p) => s + Number(p.allocated_pence), 0),
       totalSpent: projects.reduce((s, p) => s + p.spent_pence, 0),
+      totalReported: projects.reduce((s, p) => s + (p.reported_spend_pence ?? 0), 0),
     };
   }
   app.get('/funding/grants/:id/update', async (req, reply) => {
@@ -510,7 +511,7 @@ export async function fundingRoutes(app: FastifyInstance): Promise<void> {
     return {
       ...presentProposal(p, inside),
       claims: inside ? (await listClaims(db, pid, p.id)).map((c) => ({ id: c.id, paidOn: c.paid_on, amount: Number(c.amount_pence), payee: c.payee, reference: c.reference, evidence: c.evidence })) : [],
-      progress: inside ? (await listProgress(db, pid, p.id)).map((r) => ({ id: r.id, reportedOn: r.reported_on, text: r.text, figures: r.figures, author: r.author_label })) : [],
+      progress: inside ? (await listProgress(db, pid, p.id)).map(presentProgress) : [],
       delays: inside ? (await listDelays(db, pid, p.id)).map((d) => ({ id: d.id, recordedOn: d.recorded_on, reason: d.reason, fromEndsOn: d.from_ends_on, toEndsOn: d.to_ends_on })) : [],
     };
   });
@@ -530,7 +531,7 @@ export async function fundingRoutes(app: FastifyInstance): Promise<void> {
   app.post('/api/funding/proposals/:id/progress', { schema: { tags, summary: 'Record a progress return (officers, or the project\'s lead)', params: IdParams, body: ProgressInput, response: { 201: Progress } } }, async (req, reply) => {
     const p = await loadProposal(req, (req.params as { id: string }).id);
     const r = await recordProgress(ctx(req), p.id, fromApi(req.body));
-    return reply.code(201).send({ id: r.id, reportedOn: r.reported_on, text: r.text, figures: r.figures, author: r.author_label });
+    return reply.code(201).send(presentProgress(r));
   });
   app.post('/api/funding/proposals/:id/delays', { schema: { tags, summary: 'Record a delay, with the reason and the new end date', params: IdParams, body: DelayInput, response: { 201: Proposal } } }, async (req, reply) => {
     const p = await loadProposal(req, (req.params as { id: string }).id);

@@ -70,6 +70,7 @@ export const Proposal = Type.Object({
   completedOn: Nullable(IsoDate),
   // For signed-in readers only (null for the public):
   spent: Nullable(Pence),
+  reportedSpend: Nullable(Type.Integer({ description: 'The spend to date of the latest progress return that gave one, integer pence' })),
   latestUpdate: Nullable(Type.String()),
   priority: Nullable(Type.String({ description: 'The title of the agreement priority it serves' })),
   priorityId: Nullable(Id),
@@ -83,7 +84,11 @@ export const Proposal = Type.Object({
 });
 
 export const Claim = Type.Object({ id: Id, paidOn: IsoDate, amount: Pence, payee: Type.String(), reference: Nullable(Type.String()), evidence: Nullable(Type.String()) });
-export const Progress = Type.Object({ id: Id, reportedOn: IsoDate, text: Type.String(), figures: Nullable(Type.String()), author: Type.String() });
+export const Progress = Type.Object({
+  id: Id, reportedOn: IsoDate, text: Type.String(), figures: Nullable(Type.String()), author: Type.String(),
+  spendToDate: Nullable(Type.Integer({ description: 'The spend to date the lead reported, integer pence (null when the return gave none)' })),
+  via: Type.Union([Type.Literal('officer'), Type.Literal('lead'), Type.Literal('link')], { description: "Recorded by the clerk's team, posted on the lead's page, or sent through the e-mailed link" }),
+});
 export const Delay = Type.Object({ id: Id, recordedOn: IsoDate, reason: Type.String(), fromEndsOn: IsoDate, toEndsOn: IsoDate });
 export const ProposalWithRecords = Type.Composite([Proposal, Type.Object({
   claims: Type.Array(Claim), progress: Type.Array(Progress), delays: Type.Array(Delay),

@@ -76,6 +76,11 @@ function proposalsWithNames(db: Db, partnershipId: string) {
         .orderBy('r.reported_on', 'desc').orderBy('r.created_at', 'desc').limit(1).as('latest_update'),
       (eb) => eb.selectFrom('funding_progress as r').select('r.reported_on').whereRef('r.partnership_id', '=', 'p.partnership_id').whereRef('r.proposal_id', '=', 'p.id')
         .orderBy('r.reported_on', 'desc').orderBy('r.created_at', 'desc').limit(1).as('latest_update_on'),
+      // The spend to date of the latest return that gave one, as the lead reported it.
+      (eb) => eb.selectFrom('funding_progress as r').select('r.spend_to_date_pence').whereRef('r.partnership_id', '=', 'p.partnership_id').whereRef('r.proposal_id', '=', 'p.id')
+        .where('r.spend_to_date_pence', 'is not', null).orderBy('r.reported_on', 'desc').orderBy('r.created_at', 'desc').limit(1).as('reported_spend_pence'),
+      (eb) => eb.selectFrom('funding_progress as r').select('r.reported_on').whereRef('r.partnership_id', '=', 'p.partnership_id').whereRef('r.proposal_id', '=', 'p.id')
+        .where('r.spend_to_date_pence', 'is not', null).orderBy('r.reported_on', 'desc').orderBy('r.created_at', 'desc').limit(1).as('reported_spend_on'),
     ])
     .where('p.partnership_id', '=', partnershipId);
 }
@@ -85,6 +90,7 @@ export interface ProposalView extends Omit<ProposalRaw, 'endorser_honorific' | '
   endorser_name: string | null;
   grant_label: string;
   spent_pence: number;
+  reported_spend_pence: number | null;
 }
 
 function toProposalView(r: ProposalRaw): ProposalView {
@@ -92,6 +98,7 @@ function toProposalView(r: ProposalRaw): ProposalView {
   return {
     ...rest,
     spent_pence: Number(r.spent_pence ?? 0),
+    reported_spend_pence: r.reported_spend_pence === null || r.reported_spend_pence === undefined ? null : Number(r.reported_spend_pence),
     endorser_name: endorser_family_name !== null
       ? displayName({ honorific: endorser_honorific, given_name: endorser_given_name, family_name: endorser_family_name, honours: endorser_honours })
       : null,

@@ -98,6 +98,37 @@ export interface FundingProgressTable {
   figures: Nullable<string>;
   author_label: string;
   created_at: Generated<Date>;
+  spend_to_date_pence: Nullable<number>;
+  via: Generated<'officer' | 'lead' | 'link'>;
+}
+
+export interface FundingReturnLinksTable {
+  partnership_id: string;
+  id: Generated<string>;
+  proposal_id: string;
+  meeting_id: Nullable<string>;
+  meets_on: Nullable<string>;
+  token_sha256: string;
+  sent_to: string;
+  sent_by_label: string;
+  created_at: Generated<Date>;
+  expires_at: Date;
+  revoked_at: Nullable<Date>;
+}
+
+export interface FundingEvidenceTable {
+  partnership_id: string;
+  id: Generated<string>;
+  proposal_id: string;
+  claim_id: Nullable<string>;
+  progress_id: Nullable<string>;
+  file_name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  bytes: Uint8Array;
+  uploaded_by_label: string;
+  created_at: Generated<Date>;
 }
 
 export interface FundingDelaysTable {
@@ -125,4 +156,6 @@ export interface FundingTables {
   funding_progress: FundingProgressTable;
   funding_delays: FundingDelaysTable;
   funding_organisation_identifiers: FundingOrganisationIdentifiersTable;
+  funding_return_links: FundingReturnLinksTable;
+  funding_evidence: FundingEvidenceTable;
 }
