@@ -72,6 +72,8 @@ export function parseNameList(text: string, tools: NameTools): ParsedList {
     .replace(/\s+/g, ' ');
   const joined: string[] = [];
   if (!cleaned || /^(none|nil|n\/a|no apologies.*|none received|-)$/i.test(cleaned)) return { attendees: [], joined };
+  const byInitials = splitAtInitials(cleaned, tools);
+  if (byInitials) return { attendees: byInitials, joined };
   // "Cllrs Hodivala, Hewett and Wood", "Councillors Alun Davies, Kim Davies": the title is each one's.
   const plural = PLURAL_TITLE.exec(cleaned);
   const shared = plural ? SINGULAR[plural[1]!.toLowerCase()]! : null;
@@ -87,6 +89,12 @@ export function parseNameList(text: string, tools: NameTools): ParsedList {
     if (dashed && dashed[1]!.split(' ').length <= 5) {
       role = dashed[2]!.trim();
       piece = dashed[1]!.trim();
+    }
+    // "Dave Hale (DH) Clerk": initials in brackets after the name, then the role.
+    const initialled = /^(.+?)\s*\(([A-Z]{2,4})\)\s*(.*)$/.exec(piece);
+    if (initialled && !role && initialsOf(initialled[1]!, initialled[2]!, tools)) {
+      piece = initialled[1]!.trim();
+      role = initialled[3]!.trim() || null;
     }
     const r = /\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*$/.exec(piece);
     if (r && !role) {
@@ -120,6 +128,47 @@ export function parseNameList(text: string, tools: NameTools): ParsedList {
     });
   }
   return { attendees, joined };
+}
+
+/** True when `initials` ("JB", "PAG") are the first letters of the name's words (title aside), in order. */
+function initialsOf(name: string, initials: string, tools: NameTools): boolean {
+  const words = name.trim().split(/\s+/).filter((w) => !tools.isHonorific(w));
+  if (words.length < 2 || words.length > 4) return false;
+  const firsts = words.map((w) => w[0]!.toUpperCase()).join('');
+  // "PAG" for Peter Agate: the first letter of the given name, then the surname's first letters.
+  const last = words[words.length - 1]!.toUpperCase();
+  return firsts === initials || (initials[0] === firsts[0] && last.startsWith(initials.slice(1)));
+}
+
+/**
+ * A list with no separators where each name is followed by its initials and perhaps a
+ * role: "Cllr Jo Bruce JB Chair Cllr Gail Koopowitz GK Vice Chair Nicola Cooper NC Clerk".
+ * The initials mark where each name ends; the words after them, up to the next name, are
+ * the role. Null where no one is marked so.
+ */
+function splitAtInitials(text: string, tools: NameTools): Attendee[] | null {
+  if (/[,;]/.test(text.replace(/\([^()]*\)/g, ''))) return null;
+  const words = text.split(' ');
+  const marks: { start: number; at: number }[] = [];
+  for (let k = 2; k < words.length; k++) {
+    const w = words[k]!;
+    if (!/^[A-Z]{2,3}$/.test(w)) continue;
+    for (let n = 2; n <= 3; n++) {
+      const from = k - n;
+      if (from < 0 || (marks.length && from <= marks[marks.length - 1]!.at)) continue;
+      const name = words.slice(from, k);
+      if (!name.every((x) => /^[A-Z][a-z'’\-]+$/.test(x)) || !initialsOf(name.join(' '), w, tools)) continue;
+      const start = from > 0 && tools.isHonorific(words[from - 1]!) ? from - 1 : from;
+      marks.push({ start, at: k });
+      break;
+    }
+  }
+  // One person needs the name to open the text: "Cllr Tom Vale TV District Council".
+  if (marks.length < 2 && !(marks.length === 1 && marks[0]!.start === 0)) return null;
+  return marks.map((m, i) => {
+    const roleWords = words.slice(m.at + 1, marks[i + 1]?.start ?? words.length).join(' ').trim();
+    return { name: words.slice(m.start, m.at).join(' '), role: roleWords || null };
+  });
 }
 
 /** Reads one person per line ("Cllr A Smith (Chair)", "Cllr A Smith - Chair", "| Cllr A Smith | Chair |"). */

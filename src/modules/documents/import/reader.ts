@@ -275,6 +275,59 @@ interface AttendanceRead {
   lastLine: number;
 }
 
+// Labels that end an attendance list printed beside or after it ("Chair: ...", "Distribution: ...").
+const OTHER_LABELS = ['members of the public', 'public members', 'public', 'chair', 'chairman', 'distribution', 'clerk', 'minutes', 'minute taker', 'venue', 'date', 'time', 'copies to', 'circulation'];
+
+interface Labelled {
+  kind: keyof Attendance | null;
+  text: string;
+}
+
+/**
+ * Splits text at labels printed mid-line with a colon: a second column beside a list
+ * ("Dave Hale (DH) Clerk   Apologies: Sam Fry"), or labelled lists run together
+ * ("Attendance: ... Also in attendance: ... Members of the Public: 4"). The first piece
+ * has no label of its own (kind null); other labels than attendance ones give kind null.
+ */
+function labelsAnywhereRe(vocab: Vocabulary): RegExp {
+  const all = [...Object.values(vocab.attendanceLabels).flat(), ...OTHER_LABELS].sort((a, b) => b.length - a.length).map(escapeRe);
+  return new RegExp(`(?<=^|\\s)(${all.join('|')})\\s*:\\s*`, 'gi');
+}
+
+function splitAtLabels(text: string, vocab: Vocabulary): Labelled[] {
+  const attendanceWords = Object.values(vocab.attendanceLabels).flat();
+  const re = labelsAnywhereRe(vocab);
+  const out: Labelled[] = [];
+  let from = 0;
+  let kind: keyof Attendance | null = null;
+  let other = false;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    const label = m[1]!;
+    if (label[0] !== label[0]!.toUpperCase()) continue;
+    const piece = text.slice(from, m.index).trim();
+    // A label that is not about attendance closes the list: its piece is dropped.
+    if (!other) out.push({ kind, text: piece });
+    other = !attendanceWords.includes(label.toLowerCase());
+    kind = other ? null : kindOfLabel(label, vocab);
+    from = m.index + m[0].length;
+  }
+  if (!other) out.push({ kind, text: text.slice(from).trim() });
+  return out.filter((l, k) => k === 0 || l.text);
+}
+
+/** Where an attendance label with a colon starts mid-line ("... Village Hall Attendance: Cllr ..."), or -1. */
+function labelMidLine(text: string, vocab: Vocabulary): number {
+  const attendanceWords = Object.values(vocab.attendanceLabels).flat();
+  const re = labelsAnywhereRe(vocab);
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    const label = m[1]!;
+    if (m.index > 0 && label[0] === label[0]!.toUpperCase() && attendanceWords.includes(label.toLowerCase())) return m.index;
+  }
+  return -1;
+}
+
 function readAttendance(ctx: Ctx, start: number, end: number, stopAt: Set<number>): AttendanceRead {
   const { lines, vocab, tools } = ctx;
   const attendance: Attendance = { present: [], alsoPresent: [], inAttendance: [], apologies: [] };
@@ -285,13 +338,22 @@ function readAttendance(ctx: Ctx, start: number, end: number, stopAt: Set<number
     const line = lines[i]!;
     if (stopAt.has(i)) break;
     if (line.blank || line.bullet) continue;
-    const m = re.exec(line.text);
+    let m = re.exec(line.text);
+    let labelAt = 0;
+    if (!m && line.text.length > 40) {
+      // Labelled lists run on after the meeting's title in one paragraph: "... Village Hall Attendance: Cllr ...".
+      const at = labelMidLine(line.text, vocab);
+      if (at > 0) {
+        labelAt = at;
+        m = re.exec(line.text.slice(at));
+      }
+    }
     if (!m) continue;
     // "Present" in capitals, with a colon, or as a heading; not the word in a sentence.
-    const hasColon = /[:\-–]/.test(line.text.slice(m[1]!.length, m[0].length));
+    const hasColon = /[:\-–]/.test(line.text.slice(labelAt + m[1]!.length, labelAt + m[0].length));
     if (!hasColon && !line.heading && m[1] !== m[1]!.toUpperCase() && line.text.trim() !== m[1]) continue;
     const kind = kindOfLabel(m[1]!, vocab);
-    let rest = line.text.slice(m[0].length).trim();
+    let rest = line.text.slice(labelAt + m[0].length).trim();
     const people: Attendee[] = [];
     let j = i + 1;
     if (rest) {
@@ -306,9 +368,13 @@ function readAttendance(ctx: Ctx, start: number, end: number, stopAt: Set<number
         if (ctx.resolutionRe.test(next.text) || MINUTE_HEAD.test(next.text) && !/,$/.test(rest)) break;
         rest = joinBroken(rest, next.text);
       }
-      const parsed = parseNameList(rest, tools);
-      people.push(...parsed.attendees);
-      joined.push(...parsed.joined.map((piece) => ({ kind, piece })));
+      for (const piece of splitAtLabels(rest, vocab)) {
+        const k = piece.kind ?? kind;
+        if (!piece.text) continue;
+        const parsed = parseNameList(piece.text, tools);
+        (k === kind ? people : attendance[k]).push(...parsed.attendees);
+        joined.push(...parsed.joined.map((p) => ({ kind: k, piece: p })));
+      }
     } else {
       // One person per line (a list or a table under a label).
       let seen = false;
@@ -316,7 +382,9 @@ function readAttendance(ctx: Ctx, start: number, end: number, stopAt: Set<number
         const next = lines[j]!;
         if (stopAt.has(j) || next.heading || (re.test(next.text) && !next.bullet && !next.cells)) break;
         if (next.blank) {
-          const after = lines.slice(j + 1, end).find((l) => !l.blank);
+          const afterLine = lines.slice(j + 1, end).find((l) => !l.blank);
+          // Judged by its first column: a label printed beside it ("Chair: ...") is another column.
+          const after = afterLine && !afterLine.cells ? { ...afterLine, text: splitAtLabels(afterLine.text, vocab)[0]!.text || afterLine.text } : afterLine;
           // Paragraph per person (a web page's <p>s): another short name line carries the list on.
           const personLine = after && !after.heading && after.text.split(/\s+/).length <= 8 && /^[A-Z]/.test(after.text) && !VERBISH.test(after.text) && !MINUTE_HEAD.test(after.text) && !/:/.test(after.text) && !re.test(after.text) && (tools.leading.test(after.text) || /\(/.test(after.text));
           if (seen && !(after && (after.bullet || after.cells || personLine))) break;
@@ -328,7 +396,14 @@ function readAttendance(ctx: Ctx, start: number, end: number, stopAt: Set<number
         // A whole list on one line under the label: "Cllrs Hodivala (Chairman), Hewett and Wood."
         const pieces = next.text.split(/\s*,\s*|\s+and\s+/).length;
         const listed = !next.cells && pieces >= 2 ? parseNameList(next.text, tools).attendees : [];
-        if (listed.length >= 3 || (listed.length === 2 && listed.every((a) => a.role || tools.leading.test(a.name)))) people.push(...listed);
+        // A second column beside the list: "Dave Hale (DH) Clerk   Apologies: Sam Fry (SF)".
+        const columns = next.cells ? [{ kind: null, text: next.text }] : splitAtLabels(next.text, vocab);
+        const own = columns[0]!.text;
+        for (const side of columns.slice(1)) if (side.kind && side.text) attendance[side.kind].push(...parseNameList(side.text, tools).attendees);
+        if (own !== next.text) {
+          const person = own ? parsePersonLine(own, null, tools) : null;
+          if (person) people.push(person);
+        } else if (listed.length >= 3 || (listed.length === 2 && listed.every((a) => a.role || tools.leading.test(a.name)))) people.push(...listed);
         else {
           const person = parsePersonLine(next.text, next.cells, tools);
           if (person) people.push(person);
@@ -601,9 +676,23 @@ function headerInfo(ctx: Ctx, seg: Segment, headerEnd: number): { date: string |
   if (!venue && !blankVenue) {
     // "held their meeting via Zoom", "met on Microsoft Teams"; "held at the Church", "meeting held in the Village Hall, West Burton, on".
     const online = new RegExp(`\\b(?:via|on|by|using)\\s+(?:microsoft\\s+)?(${remote}|zoom|teams|skype|google meet)\\b`, 'i').exec(source);
-    const placed = /\bheld\s+(?:at|in)\s+((?:the\s+)?[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*){0,4}(?:,\s*[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*){0,2})?)/.exec(source.replace(/\b([A-Z])([A-Z]+)\b/g, (w, a: string, b: string) => a + b.toLowerCase()));
+    const placed = /\b[Hh]eld\s+(?:[Aa]t|[Ii]n)\s+((?:the\s+)?[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*){0,4}(?:,\s*[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*){0,2})?)/.exec(source.replace(/\b([A-Z])([A-Z]+)\b/g, (w, a: string, b: string) => a + b.toLowerCase()));
     if (online) venue = online[1]!.replace(/^zoom$/i, 'Zoom').replace(/^teams$/i, 'Teams');
     else if (placed && !/\b(?:on|at)$/i.test(placed[1]!)) venue = placed[1]!.replace(/\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b.*$/i, '').trim();
+  }
+  if (!venue && !blankVenue) {
+    // "14th July 2015 at 7.30pm Wereham Village Hall Attendance: ...": a place named after the time, up to its last venue word.
+    const cut = labelMidLine(source, vocab);
+    const opening = cut > 0 ? source.slice(0, cut) : source;
+    const afterTime = /\b\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)\s*,?\s+(?:(?:in|at)\s+)?((?:the\s+)?[A-Z][\w'’]*(?:,?\s+[A-Z][\w'’]*){0,6})/i.exec(opening);
+    if (afterTime) {
+      const words = afterTime[1]!.split(/\s+/);
+      let lastVenueWord = -1;
+      words.forEach((w, k) => {
+        if (vocab.venueWords.includes(w.toLowerCase().replace(/[,.]$/, ''))) lastVenueWord = k;
+      });
+      if (lastVenueWord >= 0 && /^[A-Z]/.test(afterTime[1]!.replace(/^the\s+/i, ''))) venue = words.slice(0, lastVenueWord + 1).join(' ').replace(/,$/, '');
+    }
   }
   if (!venue && !blankVenue) {
     const words = new RegExp(`\\b(${vocab.venueWords.map(escapeRe).join('|')})\\b`, 'i');

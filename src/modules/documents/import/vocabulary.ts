@@ -86,8 +86,8 @@ export const defaultVocabulary: Vocabulary = {
   honours: ['OBE', 'MBE', 'CBE', 'KBE', 'DBE', 'BEM', 'QPM', 'KPM', 'QFSM', 'KFSM', 'JP', 'DL', 'MP', 'MEP', 'QC', 'KC', 'FRCP', 'FRCS', 'PhD', 'MSc', 'BA', 'MA', 'CVO', 'LVO', 'MVO', 'GM'],
   notPeople: ['member of the public', 'members of the public', 'resident', 'residents', 'the press', 'press', 'observer', 'observers', 'public'],
   attendanceLabels: {
-    present: ['present', 'members present', 'attendees', 'attending', 'board members present', 'voting members present', 'councillors present', 'in the chair'],
-    alsoPresent: ['also present', 'others present', 'also attending'],
+    present: ['present', 'attendance', 'members present', 'attendees', 'attending', 'board members present', 'voting members present', 'councillors present', 'in the chair'],
+    alsoPresent: ['also present', 'others present', 'also attending', 'also in attendance'],
     inAttendance: ['in attendance', 'officers in attendance', 'officers present', 'officers', 'advisers present', 'supporting officers'],
     apologies: ['apologies', 'apologies for absence', 'apologies received', 'apologies were received from', 'absent', 'absent with apologies'],
   },
