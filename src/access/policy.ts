@@ -173,6 +173,15 @@ export const fundingResources = {
  */
 export const strategyResources = {
   scrutinyPack: (): Resource => ({ type: 'scrutiny-pack', published: true }),
+  /**
+   * Generating the CSA progress paper for an agenda item, and its versions as generated:
+   * the clerk's team. (The paper attached to the item is read as the item's papers are.)
+   */
+  progressPaper: (): Resource => ({ type: 'strategy-progress-paper', staffOnly: true }),
+  /** The agreement's document: public once the agreement is published; before that, officers and administrators. */
+  agreementDocument: (a: { status: string }): Resource => (a.status === 'published' || a.status === 'superseded'
+    ? { type: 'strategy-agreement-document', published: true }
+    : { type: 'strategy-agreement-document', staffOnly: true }),
 };
 
 /**

@@ -18,6 +18,7 @@ const M = {
   itemTitle: 'Vortigernley safeguarding disclosure',
   resolution: 'that the Pemberwhistle findings be accepted',
   planAction: 'Disrupt the Quillonbury supply line',
+  workingGroupItem: 'Hollowmerrow disruption review',
 };
 const ids: Record<string, string> = {};
 
@@ -39,6 +40,20 @@ before(async () => {
   const line = await officer.json('POST', `/api/strategy/agreements/${agreement.id}/plan`, { parentId: plan.find((l) => l.level === 'objective')!.id, title: M.planAction, restricted: true });
   assert.equal(line.statusCode, 201, line.body);
   ids.line = line.json().id;
+  ids.agreement = agreement.id;
+  // The Working Group's next meeting: a progress paper on an item held in public and one on a restricted item, then the agenda published.
+  const working = (await t.database.db.selectFrom('bodies').select('id').where('partnership_id', '=', t.partnershipId).where('name', '=', 'Working Group').executeTakeFirstOrThrow()).id;
+  const wg = await holdMeeting(t, officer, working, { on: addDays(todayIso(), 14), stage: 'scheduled', items: [{ section: 'B', title: 'CSA update' }, { section: 'D', title: M.workingGroupItem }] });
+  ids.wgMeeting = wg.id;
+  ids.openItem = wg.items['CSA update']!;
+  ids.restrictedItem = wg.items[M.workingGroupItem]!;
+  for (const [key, itemId] of [['openPaper', ids.openItem], ['restrictedPaper', ids.restrictedItem]] as const) {
+    const made = await officer.json('POST', '/api/strategy/progress-papers', { meetingId: wg.id, itemId, agreementId: agreement.id });
+    assert.equal(made.statusCode, 201, made.body);
+    ids[key] = made.json().id;
+    ids[`${key}InMeeting`] = made.json().paperId;
+  }
+  assert.equal((await officer.post(`/meetings/${wg.id}/publish-agenda`, { confirm_warnings: 'yes' })).statusCode, 303);
 });
 after(async () => { await t?.close(); });
 
@@ -50,13 +65,37 @@ test('the scrutiny pack, its page and its JSON hold no restricted business for t
   const walked = [...urls, ...routes.flatMap((r) => periods.map((q) => `${r}?${q}`))];
   // Where the officer sees each marker, so the walk could notice a leak.
   const entitledOnly = [`/meetings/${ids.meeting}`, `/meetings/${ids.meeting}/minutes.pdf`, `/strategy/plan-actions/${ids.line}`];
-  const markers = Object.values(M);
+  const markers = [M.itemTitle, M.resolution, M.planAction];
   const member = await new Client(t.app).signIn(demoUsers.member);
   const pack = await new Client(t.app).get(`/strategy/scrutiny/pack.pdf?${periods[0]}`);
   assert.equal(pack.statusCode, 200, 'the public may download the pack');
   const summary = await assertNoLeaks(await new Client(t.app).signIn(demoUsers.officer), [...walked, ...entitledOnly], markers, [
     { name: 'the public', client: new Client(t.app), markers, idMarkers: { line: ids.line! } },
     { name: 'a member without grants', client: member, markers, idMarkers: { line: ids.line! } },
+  ]);
+  ctx.diagnostic(summary);
+});
+
+test('the CSA progress papers: the public item’s paper and every progress-paper route hold no restricted action for the public or a member without a grant', async (ctx) => {
+  const { routes, urls } = await moduleAddresses(t.app, ['/strategy/progress-papers', '/api/strategy/progress-papers'], () => [ids.openPaper!, ids.restrictedPaper!]);
+  assert.deepEqual([...routes].sort(), ['/strategy/progress-papers/:id/paper.pdf', '/strategy/progress-papers/new']);
+  const api = await moduleAddresses(t.app, ['/api/strategy/agreements'], () => [ids.agreement!]);
+  assert.ok(api.routes.includes('/api/strategy/agreements/:id/progress-papers'));
+  const wg = ids.wgMeeting!;
+  const walked = [...urls, ...api.urls,
+    ...[ids.openItem, ids.restrictedItem].map((item) => `/strategy/progress-papers/new?meeting_id=${wg}&item_id=${item}`),
+    `/meetings/${wg}`, `/meetings/${wg}/items/${ids.openItem}`, `/meetings/${wg}/items/${ids.restrictedItem}`, `/api/meetings/${wg}`,
+    `/meetings/${wg}/papers/${ids.openPaperInMeeting}`, `/meetings/${wg}/papers/${ids.restrictedPaperInMeeting}`, `/api/meetings/${wg}/papers/${ids.restrictedPaperInMeeting}`,
+    `/meetings/${wg}/agenda-pack.pdf`];
+  // The public item's paper is the public's to read, and holds none of the markers.
+  const open = await new Client(t.app).get(`/meetings/${wg}/papers/${ids.openPaperInMeeting}`);
+  assert.equal(open.statusCode, 200, 'the public reads the paper on the published agenda');
+  const markers = [M.planAction, M.workingGroupItem];
+  const member = await new Client(t.app).signIn(demoUsers.member);
+  const idMarkers = { line: ids.line!, restrictedPaper: ids.restrictedPaperInMeeting!, restrictedRecord: ids.restrictedPaper! };
+  const summary = await assertNoLeaks(await new Client(t.app).signIn(demoUsers.officer), walked, markers, [
+    { name: 'the public', client: new Client(t.app), markers, idMarkers },
+    { name: 'a member without grants', client: member, markers, idMarkers },
   ]);
   ctx.diagnostic(summary);
 });

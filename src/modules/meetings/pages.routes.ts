@@ -1,6 +1,7 @@
 // The meetings pages: lists, the meeting page, items and papers, attendance, minutes,
 // and the settings behind them (sections, standing items, minute numbering).
 // Every page works without JavaScript: each change is a form that posts and redirects.
+import { itemLinks } from './links.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, isStaff, type Actor } from '../../access/policy.ts';
 import { formOutcome, isUuid } from '../../web/forms.ts';
@@ -86,8 +87,9 @@ export async function meetingPages(app: FastifyInstance): Promise<void> {
       `${electionNames.get(e.nominee_id) ?? 'Someone'} ${e.result} ${e.role}${e.mover_id ? `, moved by ${electionNames.get(e.mover_id)}` : ''}${e.seconder_id ? `, seconded by ${electionNames.get(e.seconder_id)}` : ''}`;
     const linked = elections.find((e) => e.id === item.election_id);
     const previous = item.previous_meeting_id ? await findMeeting(db, req.partnership.id, item.previous_meeting_id) : undefined;
+    const links = await itemLinks({ db, actor: req.actor, meeting: view.meeting, item, resolutionIds: item.resolutions.map((r) => r.id), canEdit: view.canEdit });
     return reply.view(V('item'), {
-      title: `${item.code} ${item.title}`, section: 'meetings', view, m: view.meeting, item, staff, people,
+      title: `${item.code} ${item.title}`, section: 'meetings', view, m: view.meeting, item, staff, people, links,
       mattersArising: item.kind === 'matters-arising' ? await mattersArisingFor(db, req, view) : [],
       electionOptions: elections.map((e) => ({ value: e.id, text: describe(e) })), linkedElection: linked ? describe(linked) : null,
       previous, previousStatus: previous ? meetingStatusLabel(previous.status) : null,

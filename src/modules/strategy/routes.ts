@@ -28,6 +28,7 @@ import * as S from './schemas.ts';
 import { planRoutes } from './plan.routes.ts';
 import { planUploadRoutes } from './upload.routes.ts';
 import { scrutinyRoutes } from './scrutiny.routes.ts';
+import { progressPaperRoutes } from './progressPaper.routes.ts';
 import { sendProgressRequests } from './requests.ts';
 import { mailerFromConfig } from '../../mail/mailer.ts';
 import { publicOrigin } from '../public/address.ts';
@@ -248,6 +249,7 @@ export async function strategyRoutes(app: FastifyInstance): Promise<void> {
   await app.register(planRoutes);
   await app.register(planUploadRoutes);
   await app.register(scrutinyRoutes);
+  await app.register(progressPaperRoutes);
 
   // API ---------------------------------------------------------------------------------
   const tags = ['strategy'];

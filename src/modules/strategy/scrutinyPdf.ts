@@ -5,7 +5,7 @@
 // Everything drawn comes from ScrutinyContents, which holds only public content.
 import { PDFDocument, rgb } from 'pdf-lib';
 import { A4, BODY_SIZE, MARGIN, layout, type Block, type LaidOutPage, type Line, type Measure } from '../meetings/pack/layout.ts';
-import { embedFonts, measureWith, paintPages, stampPageNumbers } from '../meetings/pack/paint.ts';
+import { embedFonts, measureWith, paintPages, stampPageNumbers, type Fonts } from '../meetings/pack/paint.ts';
 import { toWinAnsi } from '../meetings/pack/text.ts';
 import { longDate } from '../meetings/pack/minutes.ts';
 import { formatPence } from '../funding/domain.ts';
@@ -13,8 +13,9 @@ import { agreementStatusLabel, levelLabel, lineStatusColour, lineStatusLabel } f
 import { FILL } from './charts.ts';
 import type { ScrutinyContents } from './scrutiny.ts';
 
-interface Rect { x: number; y: number; width: number; height: number; colour: string }
-interface Page extends LaidOutPage { rects?: Rect[] }
+export interface Rect { x: number; y: number; width: number; height: number; colour: string }
+/** A laid-out page with the coloured rectangles of its charts. */
+export interface Page extends LaidOutPage { rects?: Rect[] }
 interface Part { title: string; pages: Page[] }
 
 export const PART_TITLES = {
@@ -27,8 +28,8 @@ export const PART_TITLES = {
 } as const;
 
 const periodWords = (c: ScrutinyContents) => `${longDate(c.period.from)} to ${longDate(c.period.to)}`;
-const text = (t: string, extra: Partial<Extract<Block, { kind: 'text' }>> = {}): Block => ({ kind: 'text', text: t, ...extra });
-const heading = (t: string, level: 1 | 2 | 3): Block => ({ kind: 'heading', text: t, level });
+export const text = (t: string, extra: Partial<Extract<Block, { kind: 'text' }>> = {}): Block => ({ kind: 'text', text: t, ...extra });
+export const heading = (t: string, level: 1 | 2 | 3): Block => ({ kind: 'heading', text: t, level });
 
 function agreementBlocks(c: ScrutinyContents): Block[] {
   const blocks: Block[] = [heading(PART_TITLES.agreement, 1)];
@@ -137,7 +138,7 @@ function reviewBlocks(c: ScrutinyContents): Block[] {
 }
 
 /** Horizontal bars on pages of their own: a title, then one labelled bar per figure. */
-function chartPages(charts: { title: string; bars: { label: string; value: number; colour: string }[]; max: number; unit: string }[], measure: Measure): Page[] {
+export function chartPages(charts: { title: string; bars: { label: string; value: number; colour: string }[]; max: number; unit: string }[], measure: Measure): Page[] {
   const pages: Page[] = [];
   const top = A4.height - MARGIN.top;
   const labelWidth = 200;
@@ -172,7 +173,13 @@ function chartPages(charts: { title: string; bars: { label: string; value: numbe
   return pages;
 }
 
-const hex = (h: string) => rgb(parseInt(h.slice(1, 3), 16) / 255, parseInt(h.slice(3, 5), 16) / 255, parseInt(h.slice(5, 7), 16) / 255);
+export const hex = (h: string) => rgb(parseInt(h.slice(1, 3), 16) / 255, parseInt(h.slice(3, 5), 16) / 255, parseInt(h.slice(5, 7), 16) / 255);
+
+/** Paints laid-out pages and then their charts' rectangles. */
+export function paintWithRects(doc: PDFDocument, fonts: Fonts, pages: readonly Page[]): void {
+  const drawn = paintPages(doc, fonts, pages);
+  pages.forEach((p, i) => { for (const r of p.rects ?? []) drawn[i]!.drawRectangle({ x: r.x, y: r.y, width: r.width, height: r.height, color: hex(r.colour) }); });
+}
 
 export interface ScrutinyPdf { bytes: Uint8Array; pageCount: number; contents: { title: string; page: number }[] }
 
@@ -228,8 +235,7 @@ export async function buildScrutinyPdf(c: ScrutinyContents, generatedOn: string)
   }
 
   const all: Page[] = [...cover, ...contents, ...parts.flatMap((p) => p.pages)];
-  const drawn = paintPages(doc, fonts, all);
-  all.forEach((p, i) => { for (const r of p.rects ?? []) drawn[i]!.drawRectangle({ x: r.x, y: r.y, width: r.width, height: r.height, color: hex(r.colour) }); });
+  paintWithRects(doc, fonts, all);
   stampPageNumbers(doc, fonts, { ofTotal: true });
   return { bytes: await doc.save(), pageCount: doc.getPageCount(), contents: entries };
 }

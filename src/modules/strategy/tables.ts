@@ -132,4 +132,40 @@ export interface StrategyTables {
   strategy_plan_updates: StrategyPlanUpdatesTable;
   strategy_measures: StrategyMeasuresTable;
   strategy_measure_values: StrategyMeasureValuesTable;
+  strategy_agreement_documents: StrategyAgreementDocumentsTable;
+  strategy_progress_papers: StrategyProgressPapersTable;
+}
+
+export interface StrategyAgreementDocumentsTable {
+  partnership_id: string;
+  id: Generated<string>;
+  agreement_id: string;
+  version: number;
+  file_name: string;
+  media_type: 'application/pdf' | 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+  byte_size: number;
+  sha256: string;
+  page_count: Nullable<number>;
+  content: ColumnType<Uint8Array, Uint8Array, Uint8Array>;
+  uploaded_by: Nullable<string>;
+  uploaded_at: Generated<Date>;
+}
+
+export interface StrategyProgressPapersTable {
+  partnership_id: string;
+  id: Generated<string>;
+  agreement_id: string;
+  meeting_id: string;
+  agenda_item_id: string;
+  paper_id: string;
+  version: number;
+  as_at: string;
+  since: Nullable<string>;
+  includes_restricted: boolean;
+  byte_size: number;
+  sha256: string;
+  page_count: number;
+  content: ColumnType<Uint8Array, Uint8Array, Uint8Array>;
+  generated_by: Nullable<string>;
+  generated_at: Generated<Date>;
 }
