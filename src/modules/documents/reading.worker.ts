@@ -16,7 +16,7 @@ parentPort?.on('message', async (req: ReadRequest) => {
   try {
     const extracted = await extractDocument(req.bytes, req.fileName, req.limits);
     const paragraphs = new Map<ItemReading, string[]>();
-    const reading = readDocument(extracted.text, extracted.fileName, { moderngov: extracted.moderngov, documentTitle: extracted.title ?? null, paragraphs });
+    const reading = readDocument(extracted.text, extracted.fileName, { moderngov: extracted.moderngov, documentTitle: extracted.title ?? null, documentDate: extracted.metadataDate ?? null, extractionNotes: extracted.notes ?? [], paragraphs });
     res = {
       id: req.id, ok: true,
       result: {

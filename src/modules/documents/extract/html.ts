@@ -16,8 +16,12 @@ interface Frame {
   exit: boolean;
 }
 
-export function htmlToText(html: string, maxDepth: number): string {
-  if (html.includes('---') && /\|[ \t]*:?-{3,}/.test(html)) html = rebuildLiteralPipeTables(html);
+export function htmlToText(html: string, maxDepth: number, notes?: string[]): string {
+  if (html.includes('---') && /\|[ \t]*:?-{3,}/.test(html)) {
+    const rebuilt = rebuildLiteralPipeTables(html);
+    if (rebuilt !== html) notes?.push("a table in the page is literal Markdown pipe text ('| --- |' rows inside paragraphs), not converted to an HTML table: it was rebuilt into rows and cells; check each row's Action by and date cells against the original");
+    html = rebuilt;
+  }
   const root = parse(html.replace(/<!DOCTYPE[^>]*>/gi, '').replace(/<\?xml[^>]*\?>/gi, ''), { comment: false, blockTextElements: { script: false, style: false, noscript: false, pre: true } });
   const out: string[] = [];
   let line = '';
@@ -91,7 +95,11 @@ export function htmlToText(html: string, maxDepth: number): string {
     }
   }
   flush();
-  return out.join('\n');
+  const text = out.join('\n');
+  // Markdown emphasis left as literal asterisks in a page's text ("2 May 2025**, at** 7pm").
+  const stars = /\S*\*\*[^*\n]{1,40}\*\*\S*/.exec(text);
+  if (notes && stars) notes.push(`leftover Markdown emphasis in the text: '${stars[0].slice(0, 60)}' (asterisks printed, not bold)`);
+  return text;
 }
 
 // A row whose cell holds several paragraphs or a list (minutes kept in a table, with the

@@ -39,11 +39,12 @@ export async function extractDocument(bytes: Uint8Array, filePath: string, limit
 
 async function extractInner(bytes: Uint8Array, fileName: string, lim: ExtractionLimits): Promise<ExtractedDocument> {
   const detected = detectFormat(bytes, fileName);
-  const done = (format: ExtractedDocument['format'], raw: string, pages: number | null = null, moderngov = false, title: string | null = null): ExtractedDocument => {
+  const notes: string[] = [];
+  const done = (format: ExtractedDocument['format'], raw: string, pages: number | null = null, moderngov = false, title: string | null = null, metadataDate: string | null = null): ExtractedDocument => {
     const text = normaliseText(raw);
     if (text.length > lim.maxChars) throw new ExtractionError('too-large', fileName, `the text is longer than ${lim.maxChars} characters`);
     if (!text.trim()) throw new ExtractionError('empty', fileName, 'the file holds no text');
-    return { fileName, format, text, pages, moderngov, title };
+    return { fileName, format, text, pages, moderngov, title, metadataDate, notes };
   };
   if (detected.kind === 'unsupported') throw new ExtractionError('unsupported-format', fileName, `the file is ${detected.what}`);
   if (detected.kind === 'binary') throw new ExtractionError('not-text', fileName, 'the file is not a document this importer can read');
@@ -56,11 +57,11 @@ async function extractInner(bytes: Uint8Array, fileName: string, lim: Extraction
   const decoded = decodeText(bytes);
   if (decoded === null) throw new ExtractionError('not-text', fileName, 'the file is neither text nor a PDF, Word, HTML or XML document (its bytes look like binary data)');
   if (decoded.length > lim.maxChars) throw new ExtractionError('too-large', fileName, `the text is longer than ${lim.maxChars} characters`);
-  if (format === 'html') return done('html', htmlToText(decoded, lim.maxDepth), null, looksLikeModernGov(decoded));
+  if (format === 'html') return done('html', htmlToText(decoded, lim.maxDepth, notes), null, looksLikeModernGov(decoded));
   if (format === 'moderngov-xml') return done('moderngov-xml', moderngovXmlToText(decoded, fileName, lim), null, true);
   if (format === 'markdown') {
-    const md = markdownToText(decoded, lim.maxDepth);
-    return done('markdown', md.text, null, false, md.title);
+    const md = markdownToText(decoded, lim.maxDepth, notes);
+    return done('markdown', md.text, null, false, md.title, md.date);
   }
   return done(format, decoded);
 }

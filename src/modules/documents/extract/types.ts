@@ -16,6 +16,10 @@ export interface ExtractedDocument {
   moderngov: boolean;
   /** The document's own title from its metadata (Markdown front matter), not part of the text. */
   title?: string | null;
+  /** The document's own date from its metadata (Markdown front matter), ISO, where it has one. */
+  metadataDate?: string | null;
+  /** What extraction had to repair or noticed about the file's form, for the clerk (warnings). */
+  notes?: string[];
 }
 
 export type ExtractionErrorCode =

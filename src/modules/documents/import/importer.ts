@@ -14,7 +14,7 @@ export interface ImportOptions {
 
 export async function importBytes(bytes: Uint8Array, fileName: string, options: ImportOptions = {}): Promise<DocumentReading> {
   const extracted = await extractDocument(bytes, fileName, options.limits);
-  return readDocument(extracted.text, basename(fileName), { vocabulary: options.vocabulary, moderngov: extracted.moderngov, documentTitle: extracted.title ?? null });
+  return readDocument(extracted.text, basename(fileName), { vocabulary: options.vocabulary, moderngov: extracted.moderngov, documentTitle: extracted.title ?? null, documentDate: extracted.metadataDate ?? null, extractionNotes: extracted.notes ?? [] });
 }
 
 export async function importFile(path: string, options: ImportOptions = {}): Promise<DocumentReading> {

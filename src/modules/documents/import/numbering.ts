@@ -39,7 +39,13 @@ const AT_START = /^(?:#{1,6}\s+)?(?:\*\*)?(\d{1,3}(?:\.\d{1,2}){0,3})\\?[.)]?\s+
 const IN_LINE = /(^|[.!?:;)”"’'\]]\s+|\s)(\d{1,3}(?:\.\d{1,2}){0,3})(\\?\.)?\s+(?=[A-Z“"‘'(£])/g;
 
 /** Splits lines that run several numbered minutes (or numbered sub-minutes) together. */
-export function splitRunIn(text: string): string {
+/** A paragraph that held several numbered minutes: the number before the first cut, and the numbers cut out of it. */
+export interface RunInSplit {
+  before: string | null;
+  numbers: string[];
+}
+
+export function splitRunIn(text: string, splits?: RunInSplit[]): string {
   let last: number[] | null = null;
   const out: string[] = [];
   for (const line of text.split('\n')) {
@@ -73,6 +79,7 @@ export function splitRunIn(text: string): string {
       out.push(line);
       continue;
     }
+    splits?.push({ before: start ? start[1]! : null, numbers: cuts.map((c) => /^\d{1,3}(?:\.\d{1,2}){0,3}/.exec(line.slice(c))?.[0] ?? '') });
     let from = 0;
     for (const c of cuts) {
       out.push(line.slice(from, c).trimEnd(), '');

@@ -8,8 +8,9 @@ import { buildBlocks, resolutionMarker, type Block } from './blocks.ts';
 import { nameTools, parseNameList, parsePersonLine, type NameTools } from './names.ts';
 import { ActionFinder } from './actions.ts';
 import { assignReportCodes, findReportRegions, readReport } from './reports.ts';
-import { numberShape, runInTitle, splitRunIn } from './numbering.ts';
+import { numberShape, runInTitle, splitRunIn, type RunInSplit } from './numbering.ts';
 import { attendanceWarnings, nameWarnings, numberingWarnings, type ItemTrace } from './warnings.ts';
+import { documentFormWarnings } from './formWarnings.ts';
 
 export interface ReadOptions {
   vocabulary?: Vocabulary;
@@ -17,6 +18,10 @@ export interface ReadOptions {
   moderngov?: boolean;
   /** The title the document's metadata gives (Markdown front matter): a last source for the body's name. */
   documentTitle?: string | null;
+  /** The date the document's metadata gives (Markdown front matter): often when it was published, not when the meeting was. */
+  documentDate?: string | null;
+  /** What extraction repaired or noticed about the file's form; passed on as warnings. */
+  extractionNotes?: string[];
   /**
    * Where given, receives each minuted item's paragraphs other than its resolutions, for
    * the draft a clerk reviews. Not part of the reading (SCHEMA.md).
@@ -905,7 +910,8 @@ function findBody(ctx: Ctx, segments: Segment[], pageTitle: string | null): stri
 
 export function readDocument(text: string, source: string, options: ReadOptions = {}): DocumentReading {
   const vocab = options.vocabulary ?? defaultVocabulary;
-  const lines = toLines(splitRunIn(text));
+  const runIns: RunInSplit[] = [];
+  const lines = toLines(splitRunIn(text, runIns));
   const ctx: Ctx = {
     vocab,
     tools: nameTools(vocab),
@@ -993,8 +999,9 @@ export function readDocument(text: string, source: string, options: ReadOptions 
   const documentKind: DocumentKind = pageMode ? 'meeting-page' : meetings.some((m) => m.role === 'agenda') ? 'agenda-pack' : 'minutes';
   const body = findBody(ctx, segments, page ? page[1]!.trim() : null);
 
-  const warnings = [...ctx.warnings];
+  const warnings = [...(options.extractionNotes ?? []), ...ctx.warnings];
   const multi = meetings.length > 1;
+  warnings.push(...documentFormWarnings(lines, meetings, traces, options, runIns));
   for (const meeting of meetings) {
     const prefix = multi && meeting.date ? `${meeting.date} ` : '';
     warnings.push(...attendanceWarnings(meeting.attendance, ctx.tools, prefix, joins.filter((j) => j.label === (meeting.date ?? '')), vocab));
