@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, Client, demoUsers, type TestApp } from '../support/app.ts';
 import { assertNoLeaks, moduleAddresses } from '../support/leak.ts';
-import { buildBody, personId } from '../../src/modules/meetings/testing.ts';
+import { buildBody, buildPdf, multipartBody, personId } from '../../src/modules/meetings/testing.ts';
 import { holdMeeting } from '../../src/modules/public/testing.ts';
 import { addDays, todayIso } from '../../src/modules/partnership/domain.ts';
 
@@ -19,6 +19,7 @@ const M = {
   resolution: 'that the Pemberwhistle findings be accepted',
   planAction: 'Disrupt the Quillonbury supply line',
   workingGroupItem: 'Hollowmerrow disruption review',
+  draftDocument: 'Brimblecorne consultation draft',
 };
 const ids: Record<string, string> = {};
 
@@ -96,6 +97,25 @@ test('the CSA progress papers: the public item’s paper and every progress-pape
   const summary = await assertNoLeaks(await new Client(t.app).signIn(demoUsers.officer), walked, markers, [
     { name: 'the public', client: new Client(t.app), markers, idMarkers },
     { name: 'a member without grants', client: member, markers, idMarkers },
+  ]);
+  ctx.diagnostic(summary);
+});
+
+test('the agreement’s document: a draft’s document reaches neither the public nor a member, on its pages, downloads or API', async (ctx) => {
+  const officer = await new Client(t.app).signIn(demoUsers.officer);
+  const draft = await t.database.db.selectFrom('strategy_agreements').select('id').where('partnership_id', '=', t.partnershipId).where('status', '=', 'draft').orderBy('period', 'desc').executeTakeFirstOrThrow();
+  const page = await officer.get(`/strategy/agreements/${draft.id}/document/upload`);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+  const { payload, contentType } = multipartBody({ _csrf: csrf }, { name: `${M.draftDocument}.pdf`, type: 'application/pdf', bytes: await buildPdf([`The ${M.draftDocument} of the agreement`]) });
+  const up = await t.app.inject({ method: 'POST', url: `/strategy/agreements/${draft.id}/document/upload`, payload, headers: { host: 'localhost', cookie: officer.cookieHeader(), 'content-type': contentType } });
+  assert.equal(up.statusCode, 303);
+  const doc = await t.database.db.selectFrom('strategy_agreement_documents').select('id').where('agreement_id', '=', draft.id).executeTakeFirstOrThrow();
+  const { routes, urls } = await moduleAddresses(t.app, ['/strategy/agreements', '/api/strategy/agreements'], (_route, param) => (param === 'documentId' ? [doc.id] : [draft.id, ids.agreement!]));
+  for (const must of ['/strategy/agreements/:id/document', '/strategy/agreements/:id/documents/:documentId', '/strategy/agreements/:id/document/upload', '/api/strategy/agreements/:id/documents']) assert.ok(routes.includes(must), must);
+  const markers = [M.draftDocument];
+  const summary = await assertNoLeaks(officer, urls, markers, [
+    { name: 'the public', client: new Client(t.app), markers, idMarkers: { document: doc.id } },
+    { name: 'a member', client: await new Client(t.app).signIn(demoUsers.member), markers, idMarkers: { document: doc.id } },
   ]);
   ctx.diagnostic(summary);
 });

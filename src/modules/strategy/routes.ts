@@ -5,7 +5,7 @@
 import { readAgreement } from './reading.ts';
 import { firstValue } from '../../web/forms.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authorize, can, isStaff, type Actor } from '../../access/policy.ts';
+import { authorize, can, isStaff, strategyResources, type Actor } from '../../access/policy.ts';
 import { recordRestrictedReads } from '../../access/audit.ts';
 import { formOutcome, isUuid } from '../../web/forms.ts';
 import { NotFoundError, ValidationError, type FieldError } from '../../web/errors.ts';
@@ -29,6 +29,7 @@ import { planRoutes } from './plan.routes.ts';
 import { planUploadRoutes } from './upload.routes.ts';
 import { scrutinyRoutes } from './scrutiny.routes.ts';
 import { progressPaperRoutes } from './progressPaper.routes.ts';
+import { agreementDocumentRoutes, documentUrl, listAgreementDocuments } from './agreementDocument.ts';
 import { sendProgressRequests } from './requests.ts';
 import { mailerFromConfig } from '../../mail/mailer.ts';
 import { publicOrigin } from '../public/address.ts';
@@ -99,6 +100,8 @@ export async function strategyRoutes(app: FastifyInstance): Promise<void> {
     const staff = isStaff(req.actor);
     const agreedBy = a.agreed_resolution_id ? await db.selectFrom('resolutions').select(['text', 'meeting_id']).where('partnership_id', '=', pid).where('id', '=', a.agreed_resolution_id).executeTakeFirst() : undefined;
     const monitoringBody = a.monitoring_body_id ? await db.selectFrom('bodies').select(['id', 'name']).where('partnership_id', '=', pid).where('id', '=', a.monitoring_body_id).executeTakeFirst() : undefined;
+    const documentReadable = can(req.actor, 'read', strategyResources.agreementDocument(a));
+    const latestDocument = documentReadable ? (await listAgreementDocuments(db, pid, a.id))[0] : undefined;
     const counts = LINE_STATUSES.map((s) => ({ ...s, count: plan.filter((l) => l.rolled.status === s.value && l.level !== 'objective').length })).filter((s) => s.count);
     return reply.view('strategy/views/agreement.njk', {
       title: a.title, section: 'strategy', agreement: a, statusLabel: agreementStatusLabel(a.status), errors, values,
@@ -112,6 +115,8 @@ export async function strategyRoutes(app: FastifyInstance): Promise<void> {
       statusChart: barChart(counts.map((c) => ({ label: c.text, value: c.count, colour: c.colour }))),
       planReadable, planCount: plan.length, overdueCount: plan.filter((l) => l.overdue).length, counts,
       agreedBy, monitoringBody, staff,
+      document: latestDocument ? { ...latestDocument, url: documentUrl(latestDocument), kb: Math.ceil(latestDocument.byte_size / 1024) } : null,
+      canUploadDocument: can(req.actor, 'create', strategyResources.agreementDocument(a)) && a.status !== 'superseded',
       editable: isAgreementEditable(a.status),
       moves: staff ? AGREEMENT_MOVES[a.status].filter((m) => m.to !== 'agreed') : [],
       canAgree: staff && a.status === 'draft',
@@ -250,6 +255,7 @@ export async function strategyRoutes(app: FastifyInstance): Promise<void> {
   await app.register(planUploadRoutes);
   await app.register(scrutinyRoutes);
   await app.register(progressPaperRoutes);
+  await app.register(agreementDocumentRoutes);
 
   // API ---------------------------------------------------------------------------------
   const tags = ['strategy'];
