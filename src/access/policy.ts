@@ -164,6 +164,10 @@ export const fundingResources = {
   record: (): Resource => ({ type: 'funding-record', published: false }),
   /** A progress return on a funded project: its lead's account, or the clerk's team. */
   leadReturn: (p: { leadUserId: string | null }): Resource => ({ type: 'funding-lead-return', published: false, ownerUserId: p.leadUserId }),
+  /** Asking leads for progress returns by e-mail, and adding evidence files: the clerk's team. */
+  returnRequest: (): Resource => ({ type: 'funding-return-request', published: false }),
+  /** The page an e-mailed return link opens: anyone holding an unexpired link (the link is the permission). */
+  returnLink: (): Resource => ({ type: 'funding-return-link', published: true }),
 };
 
 /**

@@ -9,6 +9,9 @@ import { createTestApp, Client, demoUsers, type TestApp } from '../support/app.t
 import { assertNoLeaks, moduleAddresses } from '../support/leak.ts';
 import { todayIso } from '../../src/modules/partnership/domain.ts';
 import { financialYearOf } from '../../src/modules/funding/domain.ts';
+import { newLinkToken } from '../../src/access/linkTokens.ts';
+import { createHash } from 'node:crypto';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 
 let t: TestApp;
 const M = {
@@ -17,8 +20,11 @@ const M = {
   contactEmail: 'halloran.quenby@marker.example',
   payee: 'Wrenmantle Pottage Supplies',
   progress: 'Saffronquill Dimbleby workshops delivered',
+  evidenceName: 'Mossgrave-Tillerby-invoice.pdf',
+  evidenceBytes: 'Quorrington Vellacott printing invoice',
+  reportedSpend: '£1,234.56',
 };
-const ids = { grant: '', proposal: '', project: '' };
+const ids = { grant: '', proposal: '', project: '', evidence: '', token: '', considerationToken: '' };
 
 before(async () => {
   t = await createTestApp();
@@ -33,16 +39,34 @@ before(async () => {
   }).returning('id').executeTakeFirstOrThrow()).id;
   ids.project = (await db.selectFrom('funding_proposals').select('id').where('title', '=', 'Shop theft prevention packs').executeTakeFirstOrThrow()).id;
   await db.insertInto('funding_claims').values({ partnership_id: pid, proposal_id: ids.project, paid_on: todayIso(), amount_pence: 100, payee: M.payee }).execute();
-  await db.insertInto('funding_progress').values({ partnership_id: pid, proposal_id: ids.project, reported_on: todayIso(), text: M.progress, author_label: 'An officer' }).execute();
+  const progress = await db.insertInto('funding_progress').values({ partnership_id: pid, proposal_id: ids.project, reported_on: todayIso(), text: M.progress, spend_to_date_pence: 123_456, author_label: 'An officer' }).returning('id').executeTakeFirstOrThrow();
+  // Evidence of the project's return, with marker words in its name and its bytes.
+  const pdf = await PDFDocument.create();
+  pdf.addPage().drawText(M.evidenceBytes, { x: 50, y: 700, size: 12, font: await pdf.embedFont(StandardFonts.Helvetica) });
+  const bytes = Buffer.from(await pdf.save());
+  ids.evidence = (await db.insertInto('funding_evidence').values({
+    partnership_id: pid, proposal_id: ids.project, progress_id: progress.id, file_name: M.evidenceName, content_type: 'application/pdf', size: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'), bytes, uploaded_by_label: 'An officer',
+  }).returning('id').executeTakeFirstOrThrow()).id;
+  // Return links: one for the funded project, and one (which must not open) for the proposal under consideration.
+  const link = async (proposalId: string) => {
+    const { token, sha256 } = newLinkToken();
+    await db.insertInto('funding_return_links').values({ partnership_id: pid, proposal_id: proposalId, token_sha256: sha256, sent_to: 'lead@example.org', sent_by_label: 'An officer', expires_at: new Date(Date.now() + 86_400_000) }).execute();
+    return token;
+  };
+  ids.token = await link(ids.project);
+  ids.considerationToken = await link(ids.proposal);
 });
 after(async () => { await t?.close(); });
 
 test('nothing of a proposal under consideration, nor a project’s spend and progress, reaches the public on any funding page, API route or export', async (ctx) => {
   const { urls, routes } = await moduleAddresses(t.app, ['/funding', '/api/funding'], (_route, param) => {
     if (param === 'move') return ['consider', 'approve', 'withdraw'];
-    return [ids.grant, ids.proposal, ids.project, '00000000-0000-4000-8000-000000000000'];
+    if (param === 'token') return [ids.token, ids.considerationToken, 'not-a-real-token-at-all-000000'];
+    return [ids.grant, ids.proposal, ids.project, ids.evidence, '00000000-0000-4000-8000-000000000000'];
   });
   assert.ok(routes.includes('/funding/grants/:id/rules') && routes.includes('/funding/my-projects/:id/progress') && routes.includes('/api/funding/my-projects'), 'the walk reaches the rules form and the lead\'s page');
+  for (const r of ['/funding/returns/:token', '/funding/evidence/:id', '/funding/proposals/:id/evidence/new', '/funding/grants/:id/return-requests']) assert.ok(routes.includes(r), `the walk reaches ${r}`);
   const officer = await new Client(t.app).signIn(demoUsers.officer);
   const markers = Object.values(M);
   const summary = await assertNoLeaks(officer, urls, markers, [

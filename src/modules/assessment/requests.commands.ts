@@ -1,10 +1,10 @@
 // Assessments, the datasets wanted from partners, the requests e-mailed with an upload
 // link that needs no account, the returns, reminders and chases, and the priority-setting
 // matrix. Each change checks permission, validates, writes and audits in one transaction.
-import { createHash, randomBytes } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
 import { assessmentResources, authorize, type Actor, type Resource } from '../../access/policy.ts';
 import { recordAudit, type AuditActor } from '../../access/audit.ts';
+import { expiresAtEndOf, linkRefusal, looksLikeLinkToken, newLinkToken, tokenSha256, type LinkRefusal } from '../../access/linkTokens.ts';
 import { inTransaction, type Context } from '../../access/context.ts';
 import type { Mailer } from '../../mail/mailer.ts';
 import { Input } from '../../web/validate.ts';
@@ -88,15 +88,14 @@ export async function addDataset(ctx: Context, assessmentId: string, body: unkno
 
 // ------------------------------------------------------------------ links and messages
 
-const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const label = (actor: AuditActor) => (actor.kind === 'user' ? actor.displayName : actor.kind === 'system' ? 'Automatic reminder' : 'public');
 
 /** A new upload link for the dataset (older ones still work until they expire, unless `revoke`). */
 async function newLink(db: Context['db'], pid: string, datasetId: string, dueOn: string, revoke: boolean) {
-  const token = randomBytes(32).toString('base64url');
+  const { token, sha256 } = newLinkToken();
   const expiresOn = addDays(dueOn > new Date().toISOString().slice(0, 10) ? dueOn : new Date().toISOString().slice(0, 10), 60);
   if (revoke) await db.updateTable('assessment_links').set({ revoked_at: new Date() }).where('partnership_id', '=', pid).where('dataset_id', '=', datasetId).where('revoked_at', 'is', null).execute();
-  await db.insertInto('assessment_links').values({ partnership_id: pid, dataset_id: datasetId, token_sha256: sha(token), expires_at: new Date(`${expiresOn}T23:59:59Z`) }).execute();
+  await db.insertInto('assessment_links').values({ partnership_id: pid, dataset_id: datasetId, token_sha256: sha256, expires_at: expiresAtEndOf(expiresOn) }).execute();
   return { token, expiresOn };
 }
 
@@ -163,15 +162,14 @@ export async function sendDueReminders(ctx: { db: Context['db']; actor: Actor; m
 
 // ------------------------------------------------------------------ the link, without an account
 
-export type LinkRefusal = 'unknown' | 'expired' | 'replaced';
+export type { LinkRefusal };
 
 /** The dataset a link is for, or why it cannot be used. Opening it is recorded once. */
 export async function openLink(db: Context['db'], token: string, today: string): Promise<{ ok: true; dataset: DatasetView; assessment: Assessment; linkId: string } | { ok: false; reason: LinkRefusal }> {
-  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { ok: false, reason: 'unknown' };
-  const link = await db.selectFrom('assessment_links').selectAll().where('token_sha256', '=', sha(token)).executeTakeFirst();
-  if (!link) return { ok: false, reason: 'unknown' };
-  if (link.revoked_at) return { ok: false, reason: 'replaced' };
-  if (link.expires_at.getTime() < Date.now()) return { ok: false, reason: 'expired' };
+  if (!looksLikeLinkToken(token)) return { ok: false, reason: 'unknown' };
+  const link = await db.selectFrom('assessment_links').selectAll().where('token_sha256', '=', tokenSha256(token)).executeTakeFirst();
+  const refusal = linkRefusal(link);
+  if (refusal || !link) return { ok: false, reason: refusal ?? 'unknown' };
   const dataset = (await findDataset(db, link.partnership_id, link.dataset_id, today))!;
   const assessment = (await findAssessment(db, link.partnership_id, dataset.assessment_id))!;
   if (!dataset.events.some((e) => e.kind === 'opened')) {

@@ -10,6 +10,7 @@ import { formOutcome } from '../../web/forms.ts';
 import { NotFoundError, ValidationError, type FieldError } from '../../web/errors.ts';
 import { readForm, removeUploadFiles, type ReadForm } from '../../web/uploads.ts';
 import { mailerFromConfig } from '../../mail/mailer.ts';
+import { linkRefusal, looksLikeLinkToken, tokenSha256 } from '../../access/linkTokens.ts';
 import { publicOrigin } from '../public/address.ts';
 import { todayIso } from '../partnership/domain.ts';
 import { toCsv } from '../public/domain.ts';
@@ -244,9 +245,8 @@ export async function assessmentRequestRoutes(app: FastifyInstance): Promise<voi
   });
 
   async function openLinkQuietly(token: string) {
-    const { createHash } = await import('node:crypto');
-    if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
-    const link = await db.selectFrom('assessment_links').select(['expires_at', 'revoked_at']).where('token_sha256', '=', createHash('sha256').update(token).digest('hex')).executeTakeFirst();
-    return link && !link.revoked_at && link.expires_at.getTime() >= Date.now() ? link : null;
+    if (!looksLikeLinkToken(token)) return null;
+    const link = await db.selectFrom('assessment_links').select(['expires_at', 'revoked_at']).where('token_sha256', '=', tokenSha256(token)).executeTakeFirst();
+    return linkRefusal(link) ? null : link;
   }
 }

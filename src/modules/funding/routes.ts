@@ -23,6 +23,8 @@ import {
 } from './commands.ts';
 import { fundingRecordResource, grantResource, proposalResource } from './access.ts';
 import { listPriorities } from '../strategy/store.ts';
+import { fundingReturnRoutes } from './returns.routes.ts';
+import { listEvidence } from './evidence.ts';
 import { presentGrant, presentPots, presentProgress, presentProposal, shareText } from './presenters.ts';
 import {
   ClaimInput, DelayInput, Grant, GrantInput, GrantRulesInput, GrantWithPots, IdParams, ListOf, MoveInput, MoveParams, OutturnInput, ProgressInput, Proposal,
@@ -345,6 +347,8 @@ export async function fundingRoutes(app: FastifyInstance): Promise<void> {
       title: p.title, section: 'funding', proposal: p, statusLabel: proposalStatusLabel, potLabel, signedIn: inside, priority: inside ? await priorityOf(p) : null,
       claims: inside ? await listClaims(db, pid, p.id) : [], progress: inside ? await listProgress(db, pid, p.id) : [],
       delays: inside ? await listDelays(db, pid, p.id) : [],
+      evidence: inside ? await listEvidence(db, pid, p.id) : [],
+      canAddEvidence: can(req.actor, 'create', fundingResources.returnRequest()),
       moves: movesFrom(p.status).map((m) => ({ move: m, label: MOVES[m].label })),
       spending: p.status === 'approved' || p.status === 'in-delivery',
       canManage: can(req.actor, 'update', proposalResource(p)),
@@ -513,6 +517,10 @@ export async function fundingRoutes(app: FastifyInstance): Promise<void> {
       claims: inside ? (await listClaims(db, pid, p.id)).map((c) => ({ id: c.id, paidOn: c.paid_on, amount: Number(c.amount_pence), payee: c.payee, reference: c.reference, evidence: c.evidence })) : [],
       progress: inside ? (await listProgress(db, pid, p.id)).map(presentProgress) : [],
       delays: inside ? (await listDelays(db, pid, p.id)).map((d) => ({ id: d.id, recordedOn: d.recorded_on, reason: d.reason, fromEndsOn: d.from_ends_on, toEndsOn: d.to_ends_on })) : [],
+      evidence: inside ? (await listEvidence(db, pid, p.id)).map((e) => ({
+        id: e.id, claimId: e.claim_id, progressId: e.progress_id, fileName: e.file_name, contentType: e.content_type, size: e.size, sha256: e.sha256,
+        uploadedBy: e.uploaded_by_label, uploadedAt: e.created_at.toISOString(), download: `/funding/evidence/${e.id}`,
+      })) : [],
     };
   });
   app.post('/api/funding/proposals/:id/moves/:move', {
@@ -539,4 +547,6 @@ export async function fundingRoutes(app: FastifyInstance): Promise<void> {
     return reply.code(201).send(presentProposal((await findProposal(db, req.partnership.id, p.id))!, true));
   });
   void Delay;
+
+  await app.register(fundingReturnRoutes);
 }

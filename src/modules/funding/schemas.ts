@@ -90,8 +90,13 @@ export const Progress = Type.Object({
   via: Type.Union([Type.Literal('officer'), Type.Literal('lead'), Type.Literal('link')], { description: "Recorded by the clerk's team, posted on the lead's page, or sent through the e-mailed link" }),
 });
 export const Delay = Type.Object({ id: Id, recordedOn: IsoDate, reason: Type.String(), fromEndsOn: IsoDate, toEndsOn: IsoDate });
+export const Evidence = Type.Object({
+  id: Id, claimId: Nullable(Id), progressId: Nullable(Id), fileName: Type.String(), contentType: Type.String(), size: Type.Integer(),
+  sha256: Type.String({ description: 'SHA-256 of the bytes kept, in hex' }), uploadedBy: Type.String(), uploadedAt: Type.String({ format: 'date-time' }),
+  download: Type.String({ description: 'Address of the file (signed-in readers; every download is audited)' }),
+});
 export const ProposalWithRecords = Type.Composite([Proposal, Type.Object({
-  claims: Type.Array(Claim), progress: Type.Array(Progress), delays: Type.Array(Delay),
+  claims: Type.Array(Claim), progress: Type.Array(Progress), delays: Type.Array(Delay), evidence: Type.Array(Evidence),
 })]);
 
 export const GrantInput = Type.Object({
