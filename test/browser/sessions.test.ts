@@ -72,3 +72,39 @@ test('the public registers for a session and can cancel; the officer takes the r
   await officer.goto('/engagement/sessions/new');
   await axe(officer, 'new session');
 });
+
+test('the officer cancels someone\'s registration for them, then calls the whole session off; the public page says why', async () => {
+  const officer = await h.newPage();
+  await signIn(officer, demoUsers.officer);
+  await officer.goto('/engagement/sessions');
+  await officer.getByRole('link', { name: 'Stalking: recognising it and what to do' }).click();
+  await officer.getByRole('heading', { level: 1, name: 'Stalking: recognising it and what to do' }).waitFor();
+  const sessionUrl = officer.url();
+  await Promise.all([officer.waitForLoadState('load'), officer.getByRole('link', { name: /^Cancel the registration of / }).first().click()]);
+  await officer.getByRole('heading', { level: 1, name: /^Cancel .*'s registration$/ }).waitFor();
+  await axe(officer, 'cancel a registration');
+  await press(officer, 'Cancel the registration');
+  assert.match(await officer.locator('.govuk-error-summary').innerText(), /Enter why the registration is cancelled/);
+  await axe(officer, 'cancel a registration, with errors');
+  await officer.getByLabel('Why?').fill('Rang the office: on a course that day');
+  await officer.getByLabel('No, they already know').check();
+  await press(officer, 'Cancel the registration');
+  assert.match(await officer.locator('.govuk-notification-banner').innerText(), /registration cancelled/);
+
+  await Promise.all([officer.waitForLoadState('load'), officer.getByRole('link', { name: 'Cancel the whole session' }).click()]);
+  await axe(officer, 'cancel the session');
+  await press(officer, 'Cancel the session and tell everyone');
+  await axe(officer, 'cancel the session, with errors');
+  await officer.getByLabel('Why is it cancelled?').fill('The trainer is unwell; we will set a new date in the spring');
+  const before = smtp.messages.length;
+  await press(officer, 'Cancel the session and tell everyone');
+  assert.match(await officer.locator('.govuk-notification-banner').innerText(), /Session cancelled; 2 people e-mailed/);
+  assert.equal(officer.url(), sessionUrl);
+  await axe(officer, 'a cancelled session');
+  assert.equal((await smtp.waitFor(before + 2)).slice(before).filter((m) => /^Cancelled: Stalking/.test(m.headers.get('subject') ?? '')).length, 2);
+
+  await officer.goto(sessionUrl.replace('/engagement/sessions/', '/events/'));
+  assert.match(await officer.locator('main').innerText(), /This session has been cancelled: The trainer is unwell/);
+  assert.equal(await officer.getByRole('button', { name: 'Register' }).count(), 0);
+  await axe(officer, 'the public page of a cancelled session');
+});

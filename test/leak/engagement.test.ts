@@ -101,6 +101,7 @@ test('nothing of the people on the lists reaches the public or a member without 
   urls.push(`/events/${partnersSessionId}?invite=${inviteToken(secret, sessionId)}`, `/events/${partnersSessionId}?invite=${inviteToken(secret, partnersSessionId).slice(0, -2)}xx`,
     `/api/events/${partnersSessionId}?invite=${inviteToken(secret, sessionId)}`);
   assert.ok(routes.includes('/engagement/sessions/:id') && routes.includes('/events/:id') && routes.includes('/engagement/sessions/:id/registrations.csv'), 'the walk reaches the session routes');
+  assert.ok(routes.includes('/engagement/sessions/:id/cancel') && routes.includes('/engagement/sessions/:id/registrations/:registrationId/cancel'), 'the walk reaches the pages that call things off');
   assert.ok(routes.includes('/engagement/subscribers/:id') && routes.includes('/api/engagement/subscribers'), 'the walk reaches the subscriber routes');
   const officer = await new Client(t.app).signIn(demoUsers.officer);
   const member = await new Client(t.app).signIn(demoUsers.member);
@@ -164,4 +165,30 @@ test('the e-mails a registration sends hold nothing of anyone else registered, a
   const [mail] = (await smtp.waitFor(before + 1)).slice(before);
   assert.match(mail!.headers.get('subject')!, /^Waiting list: /);
   for (const m of Object.values(M)) assert.ok(!mail!.raw.includes(m), `the e-mail to someone waiting holds ${m}`);
+});
+
+test('the e-mails of a cancelled session, and of a registration cancelled for someone, hold nothing of anyone else registered', async () => {
+  const db = t.database.db;
+  const soon = Date.now() + 6 * 86_400_000;
+  const s = await db.insertInto('engagement_sessions').values({
+    partnership_id: t.partnershipId, topic: 'A session to call off', starts_at: new Date(soon), ends_at: new Date(soon + 3_600_000), online_link: M.joiningLink, capacity: 1, audience: 'public',
+    registration_opens_at: new Date(Date.now() - 86_400_000), registration_closes_at: new Date(soon),
+  }).returning('id').executeTakeFirstOrThrow();
+  const first = await db.insertInto('engagement_registrations').values({ partnership_id: t.partnershipId, session_id: s.id, name: 'First Person', email: 'first.person@example.org', organisation: null, status: 'registered' }).returning('id').executeTakeFirstOrThrow();
+  await db.insertInto('engagement_registrations').values({ partnership_id: t.partnershipId, session_id: s.id, name: M.registrant, email: M.registrantEmail, organisation: M.registrantOrganisation, status: 'waiting' }).execute();
+  await db.insertInto('engagement_registrations').values({ partnership_id: t.partnershipId, session_id: s.id, name: 'Third Person', email: 'third.person@example.org', organisation: null, status: 'waiting' }).execute();
+  const officer = await new Client(t.app).signIn(demoUsers.officer);
+  const before = smtp.messages.length;
+  await officer.get(`/engagement/sessions/${s.id}/registrations/${first.id}/cancel`);
+  assert.equal((await officer.post(`/engagement/sessions/${s.id}/registrations/${first.id}/cancel`, { reason: 'Asked us by telephone', tell: 'yes' })).statusCode, 303);
+  await officer.get(`/engagement/sessions/${s.id}/cancel`);
+  assert.equal((await officer.post(`/engagement/sessions/${s.id}/cancel`, { reason: 'The room is no longer available' })).statusCode, 303);
+  const mails = smtp.messages.slice(before).filter((m) => !m.envelopeTo.includes(M.registrantEmail));
+  assert.ok(mails.length >= 2, `${mails.length} e-mails to the others`);
+  // The first person had a place, so the withdrawn invitation may carry the session's own joining link; nothing of anyone else.
+  for (const mail of mails) {
+    const allowed = mail.envelopeTo.includes('first.person@example.org') ? [M.joiningLink] : [];
+    for (const m of Object.values(M).filter((x) => !allowed.includes(x))) assert.ok(!mail.raw.includes(m), `the e-mail to ${mail.envelopeTo[0]} holds ${m}`);
+  }
+  assert.ok(!mails.find((m) => m.envelopeTo.includes('third.person@example.org'))!.raw.includes(M.joiningLink), 'nobody waiting gets the joining link');
 });

@@ -81,6 +81,7 @@ export const PublicSession = Type.Object({
   when: Type.String({ description: 'In words, UK time, with the weekday' }), where: Type.String({ description: 'The venue, or "Online": never the joining link' }),
   online: Type.Boolean(), audience: Type.String({ description: 'partners or public' }), capacity: Type.Integer(), placesLeft: Type.Integer(),
   registration: Type.String({ description: 'not-yet-open, open or closed' }), registrationOpensAt: When, registrationClosesAt: When,
+  cancelled: Type.Boolean({ description: 'Called off by the organiser; nobody can register' }), cancellationReason: Nullable(Type.String()),
 });
 export const OfficerSession = Type.Composite([PublicSession, Type.Object({
   venue: Nullable(Type.String()), onlineLink: Nullable(Type.String({ description: 'E-mailed only to those with a place' })),
@@ -92,6 +93,13 @@ export const SessionWithRegistrations = Type.Composite([OfficerSession, Type.Obj
     attended: Nullable(Type.Boolean()), registeredAt: When,
   })),
 })]);
+export const SessionCancelInput = Type.Object({ reason: Type.String({ description: 'Why: e-mailed to everyone registered or waiting, and shown on the page' }) });
+export const SessionCancelResult = Type.Object({ id: Id, told: Type.Integer({ description: 'People e-mailed' }), notTold: Type.Integer({ description: 'People whose e-mail could not be sent' }) });
+export const RegistrationParams = Type.Object({ id: Type.String(), registrationId: Type.String() });
+export const RegistrationCancelInput = Type.Object({
+  reason: Type.String({ description: 'Kept in the audit log' }), tell: Type.Optional(Type.Boolean({ description: 'E-mail the person (default true)' })),
+});
+export const RegistrationCancelResult = Type.Object({ promoted: Type.Integer({ description: 'People moved up from the waiting list' }), told: Type.Boolean() });
 export const SessionInput = Type.Object({
   topic: Type.String(), description: Type.Optional(Nullable(Type.String())), speakers: Type.Optional(Nullable(Type.String())),
   date: Type.String({ description: 'UK date, YYYY-MM-DD' }), startTime: Type.String({ description: 'UK time, HH:MM' }), endTime: Type.String({ description: 'UK time, HH:MM' }),
@@ -112,7 +120,9 @@ export const YearReport = Type.Object({
   year: Type.Integer(),
   sessions: Type.Array(Type.Object({ id: Id, topic: Type.String(), startsAt: When, registered: Type.Integer(), waiting: Type.Integer(), attended: Type.Integer(), feedback: Type.Integer({ description: 'Feedback answers' }) })),
   organisations: Type.Array(Type.Object({
-    organisation: Type.String({ description: 'As registrants gave it; "Not given" when blank' }), places: Type.Integer({ description: 'Places taken' }),
+    organisation: Type.String({ description: 'The directory\'s name when what registrants typed matches it, else the spelling most typed; "Not given" when blank' }),
+    spellings: Type.Array(Type.String(), { description: 'Every spelling typed that was counted under it (case, spacing, punctuation, "&" and a leading "The" ignored)' }),
+    places: Type.Integer({ description: 'Places taken' }),
     attended: Type.Integer({ description: 'People who attended' }), sessions: Type.Integer({ description: 'Sessions its people attended' }),
   })),
 });

@@ -93,6 +93,7 @@ export async function updateSession(ctx: Context & { mailing: Mailing | null }, 
   const { row, promoted, toTell } = await inTransaction(ctx, async (trx) => {
     const before = await trx.selectFrom('engagement_sessions').selectAll().where('partnership_id', '=', pid).where('id', '=', id).forUpdate().executeTakeFirst();
     if (!before) throw new NotFoundError();
+    if (before.cancelled_at) throw new ConflictError('This session has been cancelled, so it cannot be changed', 'form');
     const taken = await countPlaces(trx, pid, id);
     if (values.capacity < taken) throw ValidationError.single('capacity', `${taken} people already have a place: the number of places cannot be fewer than that`);
     const row = await trx.updateTable('engagement_sessions').set({ ...values, updated_at: new Date() }).where('partnership_id', '=', pid).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
@@ -127,7 +128,7 @@ type Registration = { id: string; name: string; email: string; organisation: str
 async function promoteWaiting(trx: Tx, ctx: Context, session: Session): Promise<Registration[]> {
   const pid = ctx.actor.partnershipId;
   const free = session.capacity - (await countPlaces(trx, pid, session.id));
-  if (free <= 0 || session.starts_at <= new Date()) return [];
+  if (free <= 0 || session.starts_at <= new Date() || session.cancelled_at) return [];
   const next = await trx.selectFrom('engagement_registrations').select('id').where('partnership_id', '=', pid).where('session_id', '=', session.id)
     .where('status', '=', 'waiting').orderBy('position').limit(free).execute();
   if (!next.length) return [];
@@ -157,6 +158,7 @@ export async function register(ctx: Context & { mailing: Mailing }, sessionId: s
   const { session, registration } = await inTransaction(ctx, async (trx) => {
     const session = await trx.selectFrom('engagement_sessions').selectAll().where('partnership_id', '=', pid).where('id', '=', sessionId).forUpdate().executeTakeFirst();
     if (!session) throw new NotFoundError();
+    if (session.cancelled_at) throw ValidationError.single('form', 'This session has been cancelled, so registration is closed');
     const window = registrationWindow(session);
     if (window === 'not-yet-open') throw ValidationError.single('form', `Registration for this session opens on ${formatDateTime(session.registration_opens_at)}`);
     if (window === 'closed') throw ValidationError.single('form', 'Registration for this session has closed');
@@ -248,6 +250,7 @@ export async function readCancellation(ctx: Context, secret: string, token: stri
   if (!r) return { state: 'invalid' as const };
   const s = (await findSession(ctx.db, pid, r.session_id))!;
   if (r.status === 'cancelled') return { state: 'used' as const, registration: r, session: s };
+  if (s.cancelled_at) return { state: 'called-off' as const, registration: r, session: s };
   if (s.starts_at <= new Date()) return { state: 'expired' as const, registration: r, session: s };
   return { state: 'ready' as const, registration: r, session: s };
 }
@@ -259,29 +262,110 @@ export async function readCancellation(ctx: Context, secret: string, token: stri
 export async function cancelRegistration(ctx: Context & { mailing: Mailing | null }, secret: string, token: string) {
   const read = await readCancellation(ctx, secret, token);
   if (read.state !== 'ready') return read;
+  const outcome = await cancelAndMoveUp(ctx, read.session.id, read.registration.id, (topic, wasWaiting) => `Cancelled ${wasWaiting ? 'a place on the waiting list' : 'a place'} at ${topic}`);
+  if (!outcome) return { ...read, state: 'used' as const };
+  return { ...read, state: 'cancelled' as const, promoted: outcome.promoted };
+}
+
+/**
+ * An officer cancels someone's registration (they rang to say they cannot come, or the
+ * place was given in error): the same as the person's own link, with the officer's
+ * reason in the audit log; the person is told unless the officer says not to.
+ */
+export async function cancelRegistrationForSomeone(ctx: Context & { mailing: Mailing | null }, sessionId: string, registrationId: string, body: unknown) {
+  authorize(ctx.actor, 'update', people());
+  const input = new Input(body);
+  const reason = input.text('reason', 'Enter why the registration is cancelled, for example: rang to say they cannot come', 300);
+  const tell = input.optionalText('tell', 'Whether to e-mail them', 5) !== 'no';
+  input.check();
+  const pid = ctx.actor.partnershipId;
+  const r = await ctx.db.selectFrom('engagement_registrations').selectAll().where('partnership_id', '=', pid).where('session_id', '=', sessionId).where('id', '=', registrationId).executeTakeFirst();
+  if (!r) throw new NotFoundError();
+  const s = (await findSession(ctx.db, pid, sessionId))!;
+  if (r.status === 'cancelled') throw new ConflictError('This registration is already cancelled', 'form');
+  if (s.cancelled_at) throw new ConflictError('The whole session is cancelled', 'form');
+  if (s.starts_at <= new Date()) throw new ConflictError('The session has started: mark the register instead', 'form');
+  const outcome = await cancelAndMoveUp({ ...ctx, mailing: tell ? ctx.mailing : null, tellMovedUp: ctx.mailing }, sessionId, registrationId,
+    (topic, wasWaiting) => `Cancelled ${wasWaiting ? 'a place on the waiting list' : 'a place'} at ${topic} for them: ${reason}`);
+  if (!outcome) throw new ConflictError('This registration is already cancelled', 'form');
+  return { name: r.name, promoted: outcome.promoted, told: tell && ctx.mailing !== null };
+}
+
+/**
+ * Cancels one registration and gives a freed place to the first person waiting, in one
+ * transaction with the session locked; then e-mails the person cancelled (with the
+ * calendar's cancellation, when they had a place) and whoever moved up. Null when it was
+ * already cancelled.
+ */
+async function cancelAndMoveUp(ctx: Context & { mailing: Mailing | null; tellMovedUp?: Mailing | null }, sessionId: string, registrationId: string, summary: (topic: string, wasWaiting: boolean) => string) {
   const pid = ctx.actor.partnershipId;
   const outcome = await inTransaction(ctx, async (trx) => {
-    const session = await trx.selectFrom('engagement_sessions').selectAll().where('partnership_id', '=', pid).where('id', '=', read.session.id).forUpdate().executeTakeFirstOrThrow();
+    const session = await trx.selectFrom('engagement_sessions').selectAll().where('partnership_id', '=', pid).where('id', '=', sessionId).forUpdate().executeTakeFirstOrThrow();
+    const before = await trx.selectFrom('engagement_registrations').select(['id', 'name', 'email', 'organisation', 'status']).where('partnership_id', '=', pid).where('id', '=', registrationId).executeTakeFirstOrThrow();
     const gone = await trx.updateTable('engagement_registrations').set({ status: 'cancelled', cancelled_at: new Date() })
-      .where('partnership_id', '=', pid).where('id', '=', read.registration.id).where('status', '!=', 'cancelled').returning(['id', 'name', 'email', 'organisation', 'status']).executeTakeFirst();
+      .where('partnership_id', '=', pid).where('id', '=', registrationId).where('status', '!=', 'cancelled').returning('id').executeTakeFirst();
     if (!gone) return null;
-    await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'engagement-registration', recordId: gone.id, summary: `Cancelled ${read.registration.status === 'waiting' ? 'a place on the waiting list' : 'a place'} at ${session.topic}` });
-    return { session, promoted: await promoteWaiting(trx, ctx, session) };
+    await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'engagement-registration', recordId: registrationId, summary: summary(session.topic, before.status === 'waiting') });
+    return { session, registration: before, promoted: await promoteWaiting(trx, ctx, session) };
   });
-  if (!outcome) return { ...read, state: 'used' as const };
-  if (ctx.mailing) {
-    const m = ctx.mailing;
-    if (read.registration.status === 'registered') {
-      // The cancellation is done whether or not this note arrives.
-      await m.mailer.send({
-        to: read.registration.email, subject: `Cancelled: ${read.session.topic}`,
-        text: [`Dear ${read.registration.name},`, '', `Your place at ${read.session.topic} (${sessionWhen(read.session)}) is cancelled.`, '', m.partnershipName].join('\n'),
-        calendar: { method: 'CANCEL', fileName: 'session.ics', content: invitation(m, read.session, read.registration, 'CANCEL') },
-      }).catch(() => undefined);
-    }
-    await tellPromoted(ctx, m, outcome.session, outcome.promoted);
+  if (!outcome) return null;
+  const m = ctx.mailing;
+  if (m && outcome.registration.status === 'registered') {
+    // The cancellation is done whether or not this note arrives.
+    await m.mailer.send({
+      to: outcome.registration.email, subject: `Cancelled: ${outcome.session.topic}`,
+      text: [`Dear ${outcome.registration.name},`, '', `Your place at ${outcome.session.topic} (${sessionWhen(outcome.session)}) is cancelled.`, '', m.partnershipName].join('\n'),
+      calendar: { method: 'CANCEL', fileName: 'session.ics', content: invitation(m, outcome.session, outcome.registration, 'CANCEL') },
+    }).catch(() => undefined);
   }
-  return { ...read, state: 'cancelled' as const, promoted: outcome.promoted.length };
+  const tellUp = ctx.tellMovedUp === undefined ? m : ctx.tellMovedUp;
+  if (tellUp) await tellPromoted(ctx, tellUp, outcome.session, outcome.promoted);
+  return { promoted: outcome.promoted.length };
+}
+
+/**
+ * The organiser calls the whole session off, with a reason: nobody can register any
+ * more, the public page says so, no reminder goes, and everyone with a place or on the
+ * waiting list is e-mailed the reason (those with a place with the calendar's
+ * cancellation). Registrations keep their state, as a record of who had been coming.
+ */
+export async function cancelSession(ctx: Context & { mailing: Mailing | null }, sessionId: string, body: unknown) {
+  authorize(ctx.actor, 'update', people());
+  const input = new Input(body);
+  const reason = input.text('reason', 'Enter why the session is cancelled; it is sent to everyone registered, for example: the speaker is ill; a new date will follow', 500);
+  input.check();
+  const pid = ctx.actor.partnershipId;
+  const { session, toTell } = await inTransaction(ctx, async (trx) => {
+    const before = await trx.selectFrom('engagement_sessions').selectAll().where('partnership_id', '=', pid).where('id', '=', sessionId).forUpdate().executeTakeFirst();
+    if (!before) throw new NotFoundError();
+    if (before.cancelled_at) throw new ConflictError('This session is already cancelled', 'form');
+    if (before.starts_at <= new Date()) throw new ConflictError('This session has already started, so it cannot be cancelled', 'form');
+    const session = await trx.updateTable('engagement_sessions').set({ cancelled_at: new Date(), cancellation_reason: reason, updated_at: new Date() })
+      .where('partnership_id', '=', pid).where('id', '=', sessionId).returningAll().executeTakeFirstOrThrow();
+    await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'engagement-session', recordId: sessionId, summary: `Session ${session.topic} cancelled: ${reason}`, before, after: session });
+    await indexSession(trx, pid, sessionId);
+    const toTell = await trx.selectFrom('engagement_registrations').select(['id', 'name', 'email', 'organisation', 'status']).where('partnership_id', '=', pid).where('session_id', '=', sessionId)
+      .where('status', '!=', 'cancelled').orderBy('position').execute();
+    return { session, toTell };
+  });
+  let told = 0;
+  const m = ctx.mailing;
+  if (m) {
+    for (const r of toTell) {
+      const hadPlace = r.status === 'registered';
+      try {
+        await m.mailer.send({
+          to: r.email, subject: `Cancelled: ${session.topic}`,
+          text: [`Dear ${r.name},`, '', `We are sorry: ${session.topic} (${sessionWhen(session)}) has been cancelled.`, '', `Why: ${reason}`, '',
+            hadPlace ? 'Your place is cancelled and the calendar invitation withdrawn; there is nothing you need to do.' : 'You were on the waiting list; there is nothing you need to do.', '',
+            `Other sessions: ${m.origin}/events`, '', m.partnershipName].join('\n'),
+          ...(hadPlace ? { calendar: { method: 'CANCEL' as const, fileName: 'session.ics', content: invitation(m, session, r, 'CANCEL') } } : {}),
+        });
+        told++;
+      } catch { /* counted as not told */ }
+    }
+  }
+  return { ...session, told, notTold: toTell.length - told };
 }
 
 // ------------------------------------------------------------------ the register and feedback
@@ -313,6 +397,7 @@ export async function sendFeedbackRequests(ctx: Context & { mailing: Mailing }, 
   const pid = ctx.actor.partnershipId;
   const session = await findSession(ctx.db, pid, sessionId);
   if (!session) throw new NotFoundError();
+  if (session.cancelled_at) throw new ConflictError('This session was cancelled', 'form');
   if (session.ends_at > new Date()) throw new ConflictError('The feedback form can be sent once the session has ended', 'form');
   const claimed = await ctx.db.updateTable('engagement_registrations').set({ feedback_sent_at: new Date() })
     .where('partnership_id', '=', pid).where('session_id', '=', sessionId).where('attended', '=', true).where('feedback_sent_at', 'is', null)
@@ -388,7 +473,7 @@ export async function sendSessionReminders(ctx: Context & { mailer: Mailer; base
   const tomorrow = new Date(Date.UTC(y, mo - 1, d + 1)).toISOString().slice(0, 10);
   const dayAfter = new Date(Date.UTC(y, mo - 1, d + 2)).toISOString().slice(0, 10);
   const sessions = await ctx.db.selectFrom('engagement_sessions').selectAll().where('partnership_id', '=', pid)
-    .where('starts_at', '>=', ukInstant(tomorrow, '00:00')).where('starts_at', '<', ukInstant(dayAfter, '00:00')).execute();
+    .where('starts_at', '>=', ukInstant(tomorrow, '00:00')).where('starts_at', '<', ukInstant(dayAfter, '00:00')).where('cancelled_at', 'is', null).execute();
   const m: Mailing = { mailer: ctx.mailer, origin: ctx.baseUrl, secret: ctx.secret, partnershipName: partnership.name, organiserEmail: ctx.organiserEmail };
   const failed: { to: string; error: string }[] = [];
   let messages = 0;
@@ -432,6 +517,7 @@ export async function announceSession(ctx: Context, sessionId: string): Promise<
   const pid = ctx.actor.partnershipId;
   const session = await findSession(ctx.db, pid, sessionId);
   if (!session) throw new NotFoundError();
+  if (session.cancelled_at) throw new ConflictError('This session has been cancelled', 'form');
   if (session.starts_at <= new Date()) throw new ConflictError('This session has already taken place', 'form');
   const draft = await ctx.db.selectFrom('engagement_issues').select(['id', 'number']).where('partnership_id', '=', pid).where('status', '=', 'draft').orderBy('number').limit(1).executeTakeFirst();
   if (!draft) {

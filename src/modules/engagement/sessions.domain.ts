@@ -131,3 +131,47 @@ export const FEEDBACK_QUESTIONS = [
 
 /** The average of ratings to one decimal place, or null without any. */
 export const average = (xs: readonly number[]) => (xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10 : null);
+
+// ------------------------------------------------------------------ organisations as typed
+
+/**
+ * People type their organisation as they please ("Northshire Police", "northshire police ",
+ * "The Northshire Police."): the key they are counted under, so spellings that differ only
+ * in case, spacing, punctuation, "&" for "and" or a leading "The" count as one.
+ */
+export function organisationKey(typed: string | null): string {
+  return (typed ?? '').toLowerCase().replace(/&/g, ' and ').replace(/[^\p{L}\p{N}]+/gu, ' ').trim().replace(/^the /, '');
+}
+
+/**
+ * Counts per organisation as typed, merged by organisationKey. Each is named as the
+ * partnership's directory names it (its name or short name matching the key), else by
+ * the spelling most people typed (the first typed on a tie); no organisation given is
+ * "Not given". Ordered by attendance, then name.
+ */
+export function mergeOrganisationCounts(rows: readonly { organisation: string | null; typed: number; places: number; attended: number; sessionIds: string[] }[], directory: readonly { name: string; short_name: string | null }[]) {
+  const named = new Map<string, string>();
+  for (const o of directory) {
+    for (const n of [o.name, o.short_name]) if (n && organisationKey(n)) named.set(organisationKey(n), o.name);
+  }
+  const groups = new Map<string, { spellings: Map<string, number>; places: number; attended: number; sessions: Set<string> }>();
+  for (const r of rows) {
+    const key = organisationKey(r.organisation);
+    const g = groups.get(key) ?? { spellings: new Map(), places: 0, attended: 0, sessions: new Set() };
+    const spelling = (r.organisation ?? '').trim().replace(/\s+/g, ' ');
+    g.spellings.set(spelling, (g.spellings.get(spelling) ?? 0) + r.typed);
+    g.places += r.places;
+    g.attended += r.attended;
+    for (const id of r.sessionIds) g.sessions.add(id);
+    groups.set(key, g);
+  }
+  return [...groups.entries()].map(([key, g]) => {
+    let best = '';
+    let most = -1;
+    for (const [spelling, n] of g.spellings) if (n > most) { best = spelling; most = n; }
+    return {
+      organisation: key === '' ? 'Not given' : (named.get(key) ?? best), places: g.places, attended: g.attended, sessions: g.sessions.size,
+      spellings: [...g.spellings.keys()].filter((s) => s !== '').sort(),
+    };
+  }).sort((a, b) => b.attended - a.attended || a.organisation.localeCompare(b.organisation));
+}

@@ -2,7 +2,7 @@
 // the signed links (a link for one session or purpose opens no other), UK times.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cancelToken, feedbackToken, inviteToken, invitesTo, placeFor, readCancelToken, readFeedbackToken, registrationWindow, sessionWhen, ukInstant } from './sessions.domain.ts';
+import { cancelToken, feedbackToken, inviteToken, invitesTo, mergeOrganisationCounts, organisationKey, placeFor, readCancelToken, readFeedbackToken, registrationWindow, sessionWhen, ukInstant } from './sessions.domain.ts';
 
 const SECRET = 'test-secret-test-secret-test-secret-00';
 const A = '11111111-1111-4111-8111-111111111111';
@@ -41,4 +41,26 @@ test('times are UK times, written with the weekday, in summer and winter', () =>
   const winter = { starts_at: ukInstant('2027-01-14', '12:00'), ends_at: ukInstant('2027-01-14', '13:00') };
   assert.equal(winter.starts_at.toISOString(), '2027-01-14T12:00:00.000Z');
   assert.equal(sessionWhen(winter), 'Thursday 14 January 2027, midday to 1pm');
+});
+
+test('organisations typed in different ways are counted once, under the directory\'s name or the most typed spelling', () => {
+  assert.equal(organisationKey('  The Northshire  Police. '), 'northshire police');
+  assert.equal(organisationKey('Housing & Communities'), organisationKey('housing and communities'));
+  assert.equal(organisationKey(null), '');
+  const rows = [
+    { organisation: 'Northshire Police', typed: 3, places: 3, attended: 2, sessionIds: ['s1', 's2'] },
+    { organisation: 'northshire police.', typed: 1, places: 1, attended: 1, sessionIds: ['s2'] },
+    { organisation: 'Riverside Housing & Care', typed: 1, places: 1, attended: 0, sessionIds: [] },
+    { organisation: 'riverside housing and care', typed: 2, places: 1, attended: 1, sessionIds: ['s3'] },
+    { organisation: 'NFRS', typed: 1, places: 1, attended: 1, sessionIds: ['s1'] },
+    { organisation: null, typed: 2, places: 2, attended: 0, sessionIds: [] },
+  ];
+  const merged = mergeOrganisationCounts(rows, [{ name: 'Northshire Police', short_name: null }, { name: 'Northshire Fire and Rescue Service', short_name: 'NFRS' }]);
+  assert.deepEqual(merged.map((o) => [o.organisation, o.places, o.attended, o.sessions]), [
+    ['Northshire Police', 4, 3, 2], // s2 counted once
+    ['Northshire Fire and Rescue Service', 1, 1, 1], // by its short name in the directory
+    ['riverside housing and care', 2, 1, 1], // the spelling typed most (2 against 1)
+    ['Not given', 2, 0, 0],
+  ]);
+  assert.deepEqual(merged[0]!.spellings, ['Northshire Police', 'northshire police.']);
 });

@@ -14,12 +14,13 @@ import { mailerFromConfig, type Mailer } from '../../mail/mailer.ts';
 import { toCsv } from '../public/domain.ts';
 import { publicOrigin } from '../public/address.ts';
 import { ukClock } from '../../web/nunjucks.ts';
-import { countsByOrganisation, feedbackOf, registrationsOf, sessionsWithCounts } from './store.ts';
+import { countsByTypedOrganisation, feedbackOf, registrationsOf, sessionsWithCounts } from './store.ts';
 import {
-  announceSession, cancelRegistration, createSession, findSession, markAttendance, readCancellation, readFeedback, register, saveFeedback,
+  announceSession, cancelRegistration, cancelRegistrationForSomeone, cancelSession, createSession, findSession, markAttendance, readCancellation, readFeedback, register, saveFeedback,
   sendFeedbackRequests, updateSession, type Mailing, type Session,
 } from './sessions.commands.ts';
-import { FEEDBACK_QUESTIONS, RATINGS, average, inviteToken, invitesTo, registrationWindow, sessionWhen, ukInstant, whereShown } from './sessions.domain.ts';
+import { listOrganisations } from '../partnership/organisations.store.ts';
+import { FEEDBACK_QUESTIONS, RATINGS, average, mergeOrganisationCounts, inviteToken, invitesTo, registrationWindow, sessionWhen, ukInstant, whereShown } from './sessions.domain.ts';
 import { fromApi } from './subscribers.routes.ts';
 import * as S from './schemas.ts';
 
@@ -43,6 +44,7 @@ const publicSession = (s: Session, places: { registered: number; waiting: number
   when: sessionWhen(s), where: whereShown(s), online: s.online_link !== null, audience: s.audience, capacity: s.capacity,
   placesLeft: Math.max(0, s.capacity - places.registered), registration: registrationWindow(s),
   registrationOpensAt: s.registration_opens_at.toISOString(), registrationClosesAt: s.registration_closes_at.toISOString(),
+  cancelled: s.cancelled_at !== null, cancellationReason: s.cancellation_reason,
 });
 
 export async function sessionRoutes(app: FastifyInstance): Promise<void> {
@@ -107,7 +109,10 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     const year = Number.isInteger(asked) && asked >= 2000 && asked <= 2100 ? asked : thisYear;
     const from = ukInstant(`${year}-01-01`, '00:00');
     const before = ukInstant(`${year + 1}-01-01`, '00:00');
-    const [sessions, organisations] = await Promise.all([sessionsWithCounts(db, req.partnership.id, { from, before, order: 'asc' }), countsByOrganisation(db, req.partnership.id, from, before)]);
+    const [sessions, typed, directory] = await Promise.all([
+      sessionsWithCounts(db, req.partnership.id, { from, before, order: 'asc' }), countsByTypedOrganisation(db, req.partnership.id, from, before), listOrganisations(db, req.partnership.id),
+    ]);
+    const organisations = mergeOrganisationCounts(typed, directory);
     await recordRestrictedReads(db, req.actor, [{ recordType: 'engagement-registrations', id: req.partnership.id, summary: `Read the attendance by organisation for ${year}` }]);
     return { thisYear, year, sessions, organisations };
   }
@@ -153,6 +158,50 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
       return reply.flash(`Session saved${news}${notTold ? `; ${notTold} could not be e-mailed` : ''}`).redirect(`/engagement/sessions/${s.id}`, 303);
     }
     return sessionForm(reply.code(400), { title: `Change ${s.topic}`, action: `/engagement/sessions/${s.id}/edit`, values: req.body, errors: outcome.errors, session: s });
+  });
+
+  async function callOffPage(req: FastifyRequest, reply: FastifyReply, s: Session, values: unknown = {}, errors?: FieldError[]) {
+    const counts = await placesOf(req.partnership.id, s.id);
+    return reply.view('engagement/views/session-call-off.njk', { title: 'Cancel the whole session', section: 'engagement', session: s, when: sessionWhen(s), counts, values, errors });
+  }
+  app.get('/engagement/sessions/:id/cancel', async (req, reply) => {
+    authorize(req.actor, 'update', engagementResources.people());
+    const s = await loadSession(req);
+    if (s.cancelled_at) return reply.redirect(`/engagement/sessions/${s.id}`, 303);
+    return callOffPage(req, reply, s);
+  });
+  app.post('/engagement/sessions/:id/cancel', async (req, reply) => {
+    authorize(req.actor, 'update', engagementResources.people());
+    const s = await loadSession(req);
+    const outcome = await formOutcome(() => withMailer((m) => cancelSession({ ...ctx(req), mailing: m }, s.id, req.body), req));
+    if (!outcome.ok) return callOffPage(req, reply.code(400), s, req.body, outcome.errors);
+    const { told, notTold } = outcome.value;
+    return reply.flash(`Session cancelled; ${told} ${told === 1 ? 'person' : 'people'} e-mailed${notTold ? `; ${notTold} could not be e-mailed` : ''}`).redirect(`/engagement/sessions/${s.id}`, 303);
+  });
+
+  async function loadRegistration(req: FastifyRequest, s: Session) {
+    const rid = (req.params as { registrationId: string }).registrationId;
+    const r = isUuid(rid) ? (await registrationsOf(db, req.partnership.id, s.id)).find((x) => x.id === rid) : undefined;
+    if (!r) throw new NotFoundError();
+    return r;
+  }
+  async function registrationCancelPage(req: FastifyRequest, reply: FastifyReply, s: Session, values: unknown = {}, errors?: FieldError[]) {
+    const r = await loadRegistration(req, s);
+    await recordRestrictedReads(db, req.actor, [{ recordType: 'engagement-registrations', id: s.id, summary: `Read a registration for ${s.topic} to cancel it` }]);
+    return reply.view('engagement/views/registration-cancel.njk', { title: `Cancel ${r.name}'s registration`, section: 'engagement', session: s, when: sessionWhen(s), registration: r, values, errors });
+  }
+  app.get('/engagement/sessions/:id/registrations/:registrationId/cancel', async (req, reply) => {
+    authorize(req.actor, 'update', engagementResources.people());
+    return registrationCancelPage(req, reply, await loadSession(req));
+  });
+  app.post('/engagement/sessions/:id/registrations/:registrationId/cancel', async (req, reply) => {
+    authorize(req.actor, 'update', engagementResources.people());
+    const s = await loadSession(req);
+    const r = await loadRegistration(req, s);
+    const outcome = await formOutcome(() => withMailer((m) => cancelRegistrationForSomeone({ ...ctx(req), mailing: m }, s.id, r.id, req.body), req));
+    if (!outcome.ok) return registrationCancelPage(req, reply.code(400), s, req.body, outcome.errors);
+    const { promoted } = outcome.value;
+    return reply.flash(`${r.name}'s registration cancelled${promoted ? `; ${promoted} moved up from the waiting list and e-mailed` : ''}`).redirect(`/engagement/sessions/${s.id}`, 303);
   });
 
   async function registerPage(req: FastifyRequest, reply: FastifyReply, errors?: FieldError[]) {
@@ -252,7 +301,10 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     lines: ['The session is full. If someone cancels, the first person on the waiting list is given the place and told by e-mail.', 'We have e-mailed you to confirm, with a link to leave the waiting list.'],
   }));
 
-  function linkProblem(reply: FastifyReply, state: 'invalid' | 'used' | 'expired', what: 'cancel' | 'feedback') {
+  function linkProblem(reply: FastifyReply, state: 'invalid' | 'used' | 'expired' | 'called-off', what: 'cancel' | 'feedback') {
+    if (state === 'called-off') {
+      return personal(reply.code(410)).view('engagement/views/message.njk', { title: 'The session has been cancelled', section: 'events', lines: ['The organiser has cancelled this session, so there is nothing to cancel: you should have had an e-mail saying why.'] });
+    }
     const lines = {
       invalid: ['This link is not right: it may have been cut short or changed. Copy the whole link from the e-mail into your browser.'],
       used: [what === 'cancel' ? 'This registration has already been cancelled.' : 'You have already answered: thank you.'],
@@ -322,6 +374,19 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
   app.put('/api/engagement/sessions/:id', { schema: { tags, summary: 'Change a session; more places move people up from the waiting list', params: S.IdParams, body: S.SessionInput, response: { 200: S.Created } } }, async (req) => {
     const s = await loadSession(req);
     return { id: (await withMailer((m) => updateSession({ ...ctx(req), mailing: m }, s.id, fromApi(req.body)), req)).id };
+  });
+  app.post('/api/engagement/sessions/:id/cancel', { schema: { tags, summary: 'Cancel the whole session: everyone registered or waiting is e-mailed the reason; nobody can register', params: S.IdParams, body: S.SessionCancelInput, response: { 200: S.SessionCancelResult } } }, async (req) => {
+    const s = await loadSession(req);
+    const out = await withMailer((m) => cancelSession({ ...ctx(req), mailing: m }, s.id, req.body), req);
+    return { id: out.id, told: out.told, notTold: out.notTold };
+  });
+  app.post('/api/engagement/sessions/:id/registrations/:registrationId/cancel', { schema: { tags, summary: 'Cancel someone\'s registration for them (a freed place goes to the first person waiting)', params: S.RegistrationParams, body: S.RegistrationCancelInput, response: { 200: S.RegistrationCancelResult } } }, async (req) => {
+    authorize(req.actor, 'update', engagementResources.people());
+    const s = await loadSession(req);
+    const r = await loadRegistration(req, s);
+    const body = req.body as { reason: string; tell?: boolean };
+    const out = await withMailer((m) => cancelRegistrationForSomeone({ ...ctx(req), mailing: m }, s.id, r.id, { reason: body.reason, tell: body.tell === false ? 'no' : 'yes' }), req);
+    return { promoted: out.promoted, told: out.told };
   });
   app.post('/api/engagement/sessions/:id/attendance', { schema: { tags, summary: 'The register: the registrations that attended (the others with a place did not)', params: S.IdParams, body: S.AttendanceInput, response: { 200: S.AttendanceResult } } }, async (req) => {
     const s = await loadSession(req);

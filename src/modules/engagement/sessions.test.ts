@@ -342,8 +342,8 @@ test('after the session: the register on a phone, the feedback form by signed li
   assert.match(report, /Fire and Rescue, Ashby Vale station 1 1 1/);
   assert.match(report, /Carers’ Centre, Fernleigh 1 0 0/);
 
-  const api = (await officer.json('GET', `/api/engagement/sessions/report?year=${year}`)).json() as { organisations: { organisation: string; places: number; attended: number; sessions: number }[] };
-  assert.deepEqual(api.organisations.find((o) => o.organisation === 'Fire and Rescue, Ashby Vale station'), { organisation: 'Fire and Rescue, Ashby Vale station', places: 1, attended: 1, sessions: 1 });
+  const api = (await officer.json('GET', `/api/engagement/sessions/report?year=${year}`)).json() as { organisations: { organisation: string; spellings: string[]; places: number; attended: number; sessions: number }[] };
+  assert.deepEqual(api.organisations.find((o) => o.organisation === 'Fire and Rescue, Ashby Vale station'), { organisation: 'Fire and Rescue, Ashby Vale station', spellings: ['Fire and Rescue, Ashby Vale station'], places: 1, attended: 1, sessions: 1 });
   assert.equal((await new Client(t.app).json('GET', '/api/engagement/sessions/report')).statusCode, 401);
 
   const csv = await officer.get(`/engagement/sessions/${sessionId}/registrations.csv`);

@@ -123,17 +123,22 @@ export const registrationsOf = (db: Db, pid: string, sessionId: string) =>
   db.selectFrom('engagement_registrations').selectAll().where('partnership_id', '=', pid).where('session_id', '=', sessionId)
     .orderBy(sql`case status when 'registered' then 0 when 'waiting' then 1 else 2 end`).orderBy('position').execute();
 
-/** Per organisation over the sessions between two instants: the sessions its people came to, places and attendance. */
-export const countsByOrganisation = (db: Db, pid: string, from: Date, before: Date) =>
+/**
+ * Per organisation as each registrant typed it, over the sessions between two instants:
+ * places, attendance and the sessions its people attended (merged by spelling in
+ * sessions.domain.ts mergeOrganisationCounts). Cancelled sessions and registrations are left out.
+ */
+export const countsByTypedOrganisation = (db: Db, pid: string, from: Date, before: Date) =>
   db.selectFrom('engagement_registrations as r').innerJoin('engagement_sessions as s', (j) => j.onRef('s.id', '=', 'r.session_id').onRef('s.partnership_id', '=', 'r.partnership_id'))
     .select([
-      sql<string>`coalesce(nullif(trim(r.organisation), ''), 'Not given')`.as('organisation'),
+      sql<string | null>`nullif(trim(r.organisation), '')`.as('organisation'),
+      sql<number>`count(*)::int`.as('typed'),
       sql<number>`count(*) filter (where r.status = 'registered')::int`.as('places'),
       sql<number>`count(*) filter (where r.status = 'registered' and r.attended)::int`.as('attended'),
-      sql<number>`count(distinct s.id) filter (where r.status = 'registered' and r.attended)::int`.as('sessions'),
+      sql<string[]>`coalesce(array_agg(distinct s.id::text) filter (where r.status = 'registered' and r.attended), '{}')`.as('sessionIds'),
     ])
-    .where('r.partnership_id', '=', pid).where('s.starts_at', '>=', from).where('s.starts_at', '<', before).where('r.status', '!=', 'cancelled')
-    .groupBy(sql`coalesce(nullif(trim(r.organisation), ''), 'Not given')`).orderBy(sql`count(*) filter (where r.status = 'registered' and r.attended)`, 'desc').orderBy('organisation').execute();
+    .where('r.partnership_id', '=', pid).where('s.starts_at', '>=', from).where('s.starts_at', '<', before).where('r.status', '!=', 'cancelled').where('s.cancelled_at', 'is', null)
+    .groupBy(sql`nullif(trim(r.organisation), '')`).execute();
 
 /** Feedback on a session: averages and the comments. */
 export const feedbackOf = (db: Db, pid: string, sessionId: string) =>

@@ -157,6 +157,8 @@ export interface EngagementSessionsTable {
   registration_closes_at: Stamp;
   announce_in_next_bulletin: Generated<boolean>;
   reminders_sent_at: NullableStamp;
+  cancelled_at: NullableStamp;
+  cancellation_reason: Nullable<string>;
   created_by: Nullable<string>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
