@@ -7,8 +7,8 @@ import { recordAudit, type AuditActor } from '../../access/audit.ts';
 import { inTransaction, type Context } from '../../access/context.ts';
 import { ValidationError, type FieldError } from '../../web/errors.ts';
 import { districtOf } from './domain.ts';
-import { readSources, CrimeBatch, type MonthRead, type Problem, type Source } from './policeCsv.ts';
-import { clearMonth, insertMany, insertRecords, knownLsoas, rebuildDerived } from './store.ts';
+import { readSources, streetGroups, CrimeBatch, type MonthRead, type Problem, type Source } from './policeCsv.ts';
+import { clearMonths, insertMany, insertRecords, knownLsoas, rebuildDerived } from './store.ts';
 
 // ------------------------------------------------------------------ what the policy is asked
 
@@ -35,33 +35,46 @@ export async function importCrimeData(ctx: Context, sources: readonly Source[]):
   return { ok: true, months: [...batch.months.values()], rows: batch.rows, files: batch.files, replaced };
 }
 
+/** A PostgreSQL array literal of texts: each quoted, with its quotes and backslashes escaped. */
+export const textArray = (xs: readonly string[]) => `{${xs.map((x) => `"${x.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+
 /** Writes a checked batch in one transaction; returns how many months it replaced. */
 export async function writeBatch(ctx: { db: Context['db']; actor: AuditActor }, batch: CrimeBatch): Promise<number> {
   const pid = ctx.actor.partnershipId;
   const userId = ctx.actor.kind === 'user' ? ctx.actor.userId : null;
   return inTransaction(ctx as Context, async (trx) => {
-    let replaced = 0;
-    for (const m of batch.months.values()) {
-      const before = await trx.deleteFrom('assessment_crime_months').where('partnership_id', '=', pid).where('kind', '=', m.kind).where('month', '=', m.month).where('force', '=', m.force)
-        .returning('rows').executeTakeFirst();
-      if (before) replaced += 1;
-      await clearMonth(trx, pid, m.kind, m.month, m.force);
-      await trx.insertInto('assessment_crime_months').values({ partnership_id: pid, kind: m.kind, month: m.month, force: m.force, rows: m.rows, file_name: m.fileName, sha256: m.sha256, imported_by: userId }).execute();
+    // Set-based: the months replaced go in one statement per table, whatever their number.
+    const months = [...batch.months.values()];
+    const replaced = await clearMonths(trx, pid, months);
+    await insertMany(trx, 'assessment_crime_months', months.map((m) => ({ partnership_id: pid, kind: m.kind, month: m.month, force: m.force, rows: m.rows, file_name: m.fileName, sha256: m.sha256, imported_by: userId })));
+    // One row per month, force and crime type, its LSOAs as arrays: a few statements for any
+    // size of file. The arrays go as array literals written here (a string each), not as
+    // arrays for a driver to convert element by element.
+    const groups = [...streetGroups(batch)];
+    await insertMany(trx, 'assessment_street_counts', groups.map((g) => {
+      const codes = [...g.lsoas.keys()].sort();
+      const crimes = codes.map((c) => g.lsoas.get(c)!);
+      return {
+        partnership_id: pid, month: g.month, force: g.force, crime_type: g.crimeType,
+        lsoa_codes: sql<string[]>`${textArray(codes)}::text[]`, crimes: sql<number[]>`${`{${crimes.join(',')}}`}::integer[]`, total: crimes.reduce((n, c) => n + c, 0),
+      };
+    }));
+    // Each LSOA's name as now published, and its place from this import's located crimes (kept when it has none).
+    if (batch.lsoas.size) {
+      const json = JSON.stringify([...batch.lsoas].map(([code, l]) => ({ code, name: l.name, lon: l.located ? l.sumLon / l.located : null, lat: l.located ? l.sumLat / l.located : null })));
+      await sql`insert into assessment_lsoas (partnership_id, lsoa_code, lsoa_name, longitude, latitude)
+        select ${pid}, code, name, lon, lat from jsonb_to_recordset(${json}::jsonb) as r(code text, name text, lon double precision, lat double precision)
+        on conflict (partnership_id, lsoa_code) do update set lsoa_name = excluded.lsoa_name,
+          longitude = coalesce(excluded.longitude, assessment_lsoas.longitude), latitude = coalesce(excluded.latitude, assessment_lsoas.latitude)`.execute(trx);
     }
-    await insertRecords(trx, 'assessment_crime_counts', {
-      partnership_id: 'uuid', month: 'text', force: 'text', crime_type: 'text', lsoa_code: 'text', lsoa_name: 'text', crimes: 'integer', located: 'integer', sum_longitude: 'double precision', sum_latitude: 'double precision',
-    }, [...batch.street.values()].map((c) => ({
-      partnership_id: pid, month: c.month, force: c.force, crime_type: c.crimeType, lsoa_code: c.lsoaCode, lsoa_name: c.lsoaName, crimes: c.crimes, located: c.located, sum_longitude: c.sumLon, sum_latitude: c.sumLat,
-    })));
     await insertRecords(trx, 'assessment_crime_outcomes', { partnership_id: 'uuid', month: 'text', force: 'text', crime_type: 'text', outcome: 'text', crimes: 'integer' },
-      [...batch.streetOutcomes.values()].map((o) => ({ partnership_id: pid, month: o.month, force: o.force, crime_type: o.crimeType, outcome: o.outcome, crimes: o.crimes })));
+      groups.flatMap((g) => [...g.outcomes].map(([outcome, crimes]) => ({ partnership_id: pid, month: g.month, force: g.force, crime_type: g.crimeType, outcome, crimes }))));
     await insertRecords(trx, 'assessment_outcome_counts', { partnership_id: 'uuid', month: 'text', force: 'text', outcome: 'text', outcomes: 'integer' }, [...batch.outcomes.values()].map((o) => ({ partnership_id: pid, ...o })));
     await insertRecords(trx, 'assessment_search_counts', { partnership_id: 'uuid', month: 'text', force: 'text', object: 'text', outcome: 'text', searches: 'integer' }, [...batch.searches.values()].map((o) => ({ partnership_id: pid, ...o })));
     const streetMonths = [...new Set([...batch.months.values()].filter((m) => m.kind === 'street').map((m) => m.month))];
     await rebuildDerived(trx, pid, streetMonths);
     // Fresh statistics for the planner: an import can change these tables' size many times over.
-    await sql`analyze assessment_crime_counts, assessment_crime_outcomes, assessment_area_counts, assessment_month_totals`.execute(trx);
-    const months = [...batch.months.values()];
+    await sql`analyze assessment_street_counts, assessment_lsoas, assessment_crime_outcomes, assessment_area_counts, assessment_month_totals`.execute(trx);
     await recordAudit(trx, ctx.actor, {
       action: 'create', recordType: 'crime-data', recordId: pid,
       summary: `Imported ${batch.rows} rows of police.uk data: ${months.length} ${months.length === 1 ? 'month' : 'months'}${replaced ? ` (${replaced} replaced)` : ''}`,

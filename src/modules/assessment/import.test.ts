@@ -41,8 +41,8 @@ test('a street file is counted per month, type and LSOA; ASB rows have no Crime 
   const counts = await monthlyCounts(database.db, pid, null);
   assert.deepEqual(counts.map((c) => [c.category, c.crimes]).sort(), [['Anti-social behaviour', 2], ['Burglary', 1], ['Violence and sexual offences', 2]]);
   // Kept as published: the old name is still there, under its own row.
-  const kept = await database.db.selectFrom('assessment_crime_counts').select(['crime_type', 'crimes']).where('partnership_id', '=', pid).where('crime_type', '=', 'Violent crime').execute();
-  assert.deepEqual(kept, [{ crime_type: 'Violent crime', crimes: 1 }]);
+  const kept = await database.db.selectFrom('assessment_street_counts').select(['crime_type', 'lsoa_codes', 'crimes', 'total']).where('partnership_id', '=', pid).where('crime_type', '=', 'Violent crime').execute();
+  assert.deepEqual(kept, [{ crime_type: 'Violent crime', lsoa_codes: ['E01000001'], crimes: [1], total: 1 }]);
   const top = await topLsoas(database.db, pid, ['Violence and sexual offences', 'Violent crime'], '2024-01', '2024-01', 5);
   assert.equal(top[0]!.lsoa_code, 'E01000001');
   assert.equal(top[0]!.crimes, 2);

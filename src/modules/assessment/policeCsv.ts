@@ -16,13 +16,21 @@ export interface Problem { file: string; line: number | null; message: string }
 
 export interface MonthRead { kind: CrimeFileKind; month: string; force: string; rows: number; fileName: string; sha256: string }
 
-export interface StreetCount { month: string; force: string; crimeType: string; lsoaCode: string; lsoaName: string; crimes: number; located: number; sumLon: number; sumLat: number }
+/** An LSOA seen in the batch: its name and the sums of its located rows' coordinates. */
+export interface LsoaSeen { name: string; located: number; sumLon: number; sumLat: number }
+/** A month, force and crime type's street rows: counted per LSOA, and per last outcome. */
+export interface StreetGroup { month: string; force: string; crimeType: string; lsoas: Map<string, number>; outcomes: Map<string, number> }
 
 /** What a batch of files holds, counted; `problems` empty means it may be written. */
 export class CrimeBatch {
   readonly months = new Map<string, MonthRead>();
-  readonly street = new Map<string, StreetCount>();
-  readonly streetOutcomes = new Map<string, { month: string; force: string; crimeType: string; outcome: string; crimes: number }>();
+  /** Street counts by month and force, then by crime type: a row looks up its month once, not a joined key. */
+  readonly street = new Map<string, Map<string, StreetGroup>>();
+  /** The last month and force counted, and its types (the rows of a file are nearly always all one). */
+  streetKey = '';
+  streetTypes: Map<string, StreetGroup> | null = null;
+  /** Every LSOA of the street rows, with where its crimes were placed. */
+  readonly lsoas = new Map<string, LsoaSeen>();
   readonly outcomes = new Map<string, { month: string; force: string; outcome: string; outcomes: number }>();
   readonly searches = new Map<string, { month: string; force: string; object: string; outcome: string; searches: number }>();
   readonly problems: Problem[] = [];
@@ -211,24 +219,38 @@ export async function readCsv(input: Readable, fileName: string, batch: CrimeBat
 }
 
 function countStreet(batch: CrimeBatch, record: string[], month: string, force: string) {
-  const crimeType = (record[9] ?? '').trim() || 'Not given';
-  const lsoaCode = (record[7] ?? '').trim();
-  const k = `${month}\u0001${force}\u0001${crimeType}\u0001${lsoaCode}`;
-  let c = batch.street.get(k);
-  if (!c) batch.street.set(k, (c = { month, force, crimeType, lsoaCode, lsoaName: (record[8] ?? '').trim(), crimes: 0, located: 0, sumLon: 0, sumLat: 0 }));
-  c.crimes += 1;
-  const lon = record[4] ? Number(record[4]) : NaN;
-  const lat = record[5] ? Number(record[5]) : NaN;
-  if (Number.isFinite(lon) && Number.isFinite(lat)) {
-    c.located += 1;
-    c.sumLon += lon;
-    c.sumLat += lat;
+  const mf = `${month}\u0001${force}`;
+  let types = batch.streetKey === mf ? batch.streetTypes : batch.street.get(mf);
+  if (!types) batch.street.set(mf, (types = new Map()));
+  batch.streetKey = mf;
+  batch.streetTypes = types;
+  const crimeType = record[9]!.trim() || 'Not given';
+  let g = types.get(crimeType);
+  if (!g) types.set(crimeType, (g = { month, force, crimeType, lsoas: new Map(), outcomes: new Map() }));
+  const lsoaCode = record[7]!.trim();
+  g.lsoas.set(lsoaCode, (g.lsoas.get(lsoaCode) ?? 0) + 1);
+  // A row with no LSOA is counted (under '') and placed nowhere.
+  if (lsoaCode) {
+    let l = batch.lsoas.get(lsoaCode);
+    if (!l) batch.lsoas.set(lsoaCode, (l = { name: record[8]!.trim(), located: 0, sumLon: 0, sumLat: 0 }));
+    const lonText = record[4]!;
+    const latText = record[5]!;
+    if (lonText && latText) {
+      const lon = +lonText;
+      const lat = +latText;
+      if (Number.isFinite(lon) && Number.isFinite(lat)) {
+        l.located += 1;
+        l.sumLon += lon;
+        l.sumLat += lat;
+      }
+    }
   }
   // Anti-social behaviour has no outcome: police.uk leaves it blank.
-  const outcome = (record[10] ?? '').trim();
-  if (outcome) {
-    const ok = `${month}\u0001${force}\u0001${crimeType}\u0001${outcome}`;
-    const o = batch.streetOutcomes.get(ok);
-    if (o) o.crimes += 1; else batch.streetOutcomes.set(ok, { month, force, crimeType, outcome, crimes: 1 });
-  }
+  const outcome = record[10]!.trim();
+  if (outcome) g.outcomes.set(outcome, (g.outcomes.get(outcome) ?? 0) + 1);
+}
+
+/** The street groups of a batch, each month and force's types in turn. */
+export function* streetGroups(batch: CrimeBatch): Generator<StreetGroup> {
+  for (const types of batch.street.values()) yield* types.values();
 }

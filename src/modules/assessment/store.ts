@@ -29,43 +29,56 @@ export async function rebuildDerived(db: Db, pid: string, months: readonly strin
   if (some) del = del.where('month', 'in', months);
   await del.execute();
   await sql`insert into assessment_month_totals (partnership_id, month, category, crimes)
-    select c.partnership_id, c.month, coalesce(m.value, c.crime_type), sum(c.crimes)::int
-    from assessment_crime_counts c left join ${categoryMap()} m on m.key = c.crime_type
+    select c.partnership_id, c.month, coalesce(m.value, c.crime_type), sum(c.total)::int
+    from assessment_street_counts c left join ${categoryMap()} m on m.key = c.crime_type
     where c.partnership_id = ${pid} ${inMonths}
     group by c.partnership_id, c.month, coalesce(m.value, c.crime_type)`.execute(db);
   let delArea = db.deleteFrom('assessment_area_counts').where('partnership_id', '=', pid);
   if (some) delArea = delArea.where('month', 'in', months);
   await delArea.execute();
   await sql`insert into assessment_area_counts (partnership_id, area_id, month, category, crimes)
-    select c.partnership_id, a.area_id, c.month, coalesce(m.value, c.crime_type), sum(c.crimes)::int
-    from assessment_crime_counts c
-    join assessment_area_lsoas a on a.partnership_id = c.partnership_id and a.lsoa_code = c.lsoa_code
+    select c.partnership_id, a.area_id, c.month, coalesce(m.value, c.crime_type), sum(u.crimes)::int
+    from assessment_street_counts c
+    cross join lateral unnest(c.lsoa_codes, c.crimes) as u(lsoa_code, crimes)
+    join assessment_area_lsoas a on a.partnership_id = c.partnership_id and a.lsoa_code = u.lsoa_code
     left join ${categoryMap()} m on m.key = c.crime_type
     where c.partnership_id = ${pid} ${inMonths}
     group by c.partnership_id, a.area_id, c.month, coalesce(m.value, c.crime_type)`.execute(db);
 }
 
-const TABLE_OF: Record<CrimeFileKind, 'assessment_crime_counts' | 'assessment_outcome_counts' | 'assessment_search_counts'> = {
-  street: 'assessment_crime_counts', outcomes: 'assessment_outcome_counts', 'stop-and-search': 'assessment_search_counts',
+const TABLE_OF: Record<CrimeFileKind, 'assessment_street_counts' | 'assessment_outcome_counts' | 'assessment_search_counts'> = {
+  street: 'assessment_street_counts', outcomes: 'assessment_outcome_counts', 'stop-and-search': 'assessment_search_counts',
 };
 
-/** Removes what an earlier import of this month (of this kind, from this force) left. */
-export async function clearMonth(db: Db, pid: string, kind: CrimeFileKind, month: string, force: string): Promise<void> {
-  await db.deleteFrom(TABLE_OF[kind]).where('partnership_id', '=', pid).where('month', '=', month).where('force', '=', force).execute();
-  if (kind === 'street') await db.deleteFrom('assessment_crime_outcomes').where('partnership_id', '=', pid).where('month', '=', month).where('force', '=', force).execute();
+/**
+ * Removes what earlier imports of these months (of their kind, from their force) left, a
+ * statement per table whatever the number of months; returns how many months were there.
+ */
+export async function clearMonths(db: Db, pid: string, months: readonly { kind: CrimeFileKind; month: string; force: string }[]): Promise<number> {
+  if (!months.length) return 0;
+  const gone = await sql`delete from assessment_crime_months where partnership_id = ${pid}
+    and (kind, month, force) in (${sql.join(months.map((m) => sql`(${m.kind}, ${m.month}, ${m.force})`))}) returning kind`.execute(db);
+  for (const kind of Object.keys(TABLE_OF) as CrimeFileKind[]) {
+    const of = months.filter((m) => m.kind === kind);
+    if (!of.length) continue;
+    const pairs = sql.join(of.map((m) => sql`(${m.month}, ${m.force})`));
+    await sql`delete from ${sql.table(TABLE_OF[kind])} where partnership_id = ${pid} and (month, force) in (${pairs})`.execute(db);
+    if (kind === 'street') await sql`delete from assessment_crime_outcomes where partnership_id = ${pid} and (month, force) in (${pairs})`.execute(db);
+  }
+  return gone.rows.length;
 }
 
 /**
- * Inserts many rows as one JSON parameter per 20,000 rows, unpacked by the database
+ * Inserts many rows as one JSON parameter per 20,000 rows (or `per`), unpacked by the database
  * (jsonb_to_recordset): far quicker than thousands of bound parameters, on PGlite most.
  * `types` names each column's SQL type, in the order of the table's columns given.
  */
-export async function insertRecords(db: Db, table: string, types: Record<string, string>, rows: readonly Record<string, unknown>[]): Promise<void> {
+export async function insertRecords(db: Db, table: string, types: Record<string, string>, rows: readonly Record<string, unknown>[], per = 20000): Promise<void> {
   const cols = Object.keys(types);
   const list = sql.raw(cols.map((c) => `"${c}"`).join(', '));
   const shape = sql.raw(cols.map((c) => `"${c}" ${types[c]}`).join(', '));
-  for (let i = 0; i < rows.length; i += 20000) {
-    const json = JSON.stringify(rows.slice(i, i + 20000));
+  for (let i = 0; i < rows.length; i += per) {
+    const json = JSON.stringify(rows.slice(i, i + per));
     await sql`insert into ${sql.table(table)} (${list}) select ${list} from jsonb_to_recordset(${json}::jsonb) as r(${shape})`.execute(db);
   }
 }
@@ -95,9 +108,7 @@ export async function listAreas(db: Db, pid: string): Promise<AreaView[]> {
 
 /** LSOAs seen in the street data, with their names. */
 export async function knownLsoas(db: Db, pid: string): Promise<{ code: string; name: string }[]> {
-  const rows = await db.selectFrom('assessment_crime_counts').select(['lsoa_code', sql<string>`max(lsoa_name)`.as('name')])
-    .where('partnership_id', '=', pid).where('lsoa_code', '!=', '').groupBy('lsoa_code').orderBy('lsoa_code').execute();
-  return rows.map((r) => ({ code: r.lsoa_code, name: r.name }));
+  return db.selectFrom('assessment_lsoas').select(['lsoa_code as code', 'lsoa_name as name']).where('partnership_id', '=', pid).orderBy('lsoa_code').execute();
 }
 
 // ------------------------------------------------------------------ what the pages read
@@ -119,16 +130,25 @@ export async function areaTotals(db: Db, pid: string, category: string | null, f
   return q.groupBy('area_id').execute();
 }
 
-/** The LSOAs with the most crime of the published names given, between two months. */
+/**
+ * The LSOAs with the most crime of the published names given, between two months, with
+ * each LSOA's place (as sums over `located`, so a caller divides: 1 or 0 here).
+ */
 export async function topLsoas(db: Db, pid: string, published: readonly string[], from: string, to: string, limit: number, areaId: string | null = null) {
   if (!published.length) return [];
-  let q = db.selectFrom('assessment_crime_counts');
-  if (areaId) q = q.where('lsoa_code', 'in', (eb) => eb.selectFrom('assessment_area_lsoas').select('lsoa_code').where('partnership_id', '=', pid).where('area_id', '=', areaId));
-  return q
-    .select(['lsoa_code', sql<string>`max(lsoa_name)`.as('lsoa_name'), sql<number>`sum(crimes)::int`.as('crimes'), sql<number>`sum(located)::int`.as('located'),
-      sql<number>`sum(sum_longitude)`.as('sum_longitude'), sql<number>`sum(sum_latitude)`.as('sum_latitude')])
-    .where('partnership_id', '=', pid).where('crime_type', 'in', published).where('month', '>=', from).where('month', '<=', to).where('lsoa_code', '!=', '')
-    .groupBy('lsoa_code').orderBy(sql`sum(crimes)`, 'desc').orderBy('lsoa_code').limit(limit).execute();
+  const inArea = areaId ? sql`and u.lsoa_code in (select lsoa_code from assessment_area_lsoas where partnership_id = ${pid} and area_id = ${areaId})` : sql``;
+  const { rows } = await sql<{ lsoa_code: string; lsoa_name: string | null; crimes: number; longitude: number | null; latitude: number | null }>`
+    select t.lsoa_code, l.lsoa_name, t.crimes, l.longitude, l.latitude
+    from (select u.lsoa_code, sum(u.crimes)::int as crimes
+      from assessment_street_counts c cross join lateral unnest(c.lsoa_codes, c.crimes) as u(lsoa_code, crimes)
+      where c.partnership_id = ${pid} and c.crime_type in (${sql.join(published.map((p) => sql`${p}`))}) and c.month >= ${from} and c.month <= ${to} and u.lsoa_code <> '' ${inArea}
+      group by u.lsoa_code order by sum(u.crimes) desc, u.lsoa_code limit ${limit}) t
+    left join assessment_lsoas l on l.partnership_id = ${pid} and l.lsoa_code = t.lsoa_code
+    order by t.crimes desc, t.lsoa_code`.execute(db);
+  return rows.map((r) => {
+    const placed = r.longitude !== null && r.latitude !== null;
+    return { lsoa_code: r.lsoa_code, lsoa_name: r.lsoa_name ?? '', crimes: r.crimes, located: placed ? 1 : 0, sum_longitude: placed ? Number(r.longitude) : 0, sum_latitude: placed ? Number(r.latitude) : 0 };
+  });
 }
 
 /** The street file's last outcomes per category (today's name), between two months. */

@@ -15,18 +15,19 @@ export interface AssessmentCrimeMonthsTable {
   imported_at: Generated<Date>;
 }
 
-export interface AssessmentCrimeCountsTable {
+/** Street counts: one row per month, force and crime type, its LSOAs as parallel arrays (migration 039). */
+export interface AssessmentStreetCountsTable {
   partnership_id: string;
   month: string;
   force: string;
   crime_type: string;
-  lsoa_code: string;
-  lsoa_name: string;
-  crimes: number;
-  located: number;
-  sum_longitude: number;
-  sum_latitude: number;
+  lsoa_codes: string[];
+  crimes: number[];
+  total: number;
 }
+
+/** Each LSOA's name and map position (migration 039). */
+export interface AssessmentLsoasTable { partnership_id: string; lsoa_code: string; lsoa_name: string; longitude: number | null; latitude: number | null }
 
 export interface AssessmentCrimeOutcomesTable {
   partnership_id: string;
@@ -94,7 +95,9 @@ export interface AssessmentPopulationsTable {
 
 export interface AssessmentTables extends AssessmentRequestTables {
   assessment_crime_months: AssessmentCrimeMonthsTable;
-  assessment_crime_counts: AssessmentCrimeCountsTable;
+  assessment_street_counts: AssessmentStreetCountsTable;
+  assessment_sections: AssessmentSectionsTable;
+  assessment_lsoas: AssessmentLsoasTable;
   assessment_crime_outcomes: AssessmentCrimeOutcomesTable;
   assessment_outcome_counts: AssessmentOutcomeCountsTable;
   assessment_search_counts: AssessmentSearchCountsTable;
@@ -136,4 +139,11 @@ export interface AssessmentRequestTables {
   assessment_criteria: AssessmentCriteriaTable;
   assessment_issues: AssessmentIssuesTable;
   assessment_scores: AssessmentScoresTable;
+}
+
+export type SectionContent = 'text' | 'analysis' | 'returns' | 'matrix';
+export interface AssessmentSectionsTable {
+  partnership_id: string; id: Generated<string>; assessment_id: string; position: number; title: string; body: Generated<string>; content: SectionContent;
+  analysis_view: Nullable<string>; area_id: Nullable<string>; category: Nullable<string>; show_charts: Generated<boolean>; show_tables: Generated<boolean>;
+  updated_by: Nullable<string>; updated_at: Generated<Date>;
 }

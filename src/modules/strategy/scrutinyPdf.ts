@@ -1,22 +1,17 @@
 // The scrutiny evidence pack as one PDF: cover, contents with page numbers, then one part
-// per subject, each starting on a new page, and "Page n of m" in every footer. Text is
-// laid out and painted with the meetings pack's helpers (meetings/pack); the charts are
-// bars drawn as rectangles, with the same figures written in the text before them.
+// per subject, each starting on a new page, and "Page n of m" in every footer: built by
+// the report helpers shared with the assessment document (meetings/pack/report.ts); the
+// charts are bars drawn as rectangles, with the same figures written in the text before them.
 // Everything drawn comes from ScrutinyContents, which holds only public content.
-import { PDFDocument, rgb } from 'pdf-lib';
-import { A4, BODY_SIZE, MARGIN, layout, type Block, type LaidOutPage, type Line, type Measure } from '../meetings/pack/layout.ts';
-import { embedFonts, measureWith, paintPages, stampPageNumbers, type Fonts } from '../meetings/pack/paint.ts';
-import { toWinAnsi } from '../meetings/pack/text.ts';
+import { layout, type Block, type Measure } from '../meetings/pack/layout.ts';
+import { barChartPages, buildReport, paintReportPages, type BarChart, type ReportPage } from '../meetings/pack/report.ts';
+import type { PDFDocument } from 'pdf-lib';
+import type { Fonts } from '../meetings/pack/paint.ts';
 import { longDate } from '../meetings/pack/minutes.ts';
 import { formatPence } from '../funding/domain.ts';
 import { agreementStatusLabel, levelLabel, lineStatusColour, lineStatusLabel } from './domain.ts';
 import { FILL } from './charts.ts';
 import type { ScrutinyContents } from './scrutiny.ts';
-
-export interface Rect { x: number; y: number; width: number; height: number; colour: string }
-/** A laid-out page with the coloured rectangles of its charts. */
-export interface Page extends LaidOutPage { rects?: Rect[] }
-interface Part { title: string; pages: Page[] }
 
 export const PART_TITLES = {
   agreement: 'The Community Safety Agreement and its priorities',
@@ -137,63 +132,16 @@ function reviewBlocks(c: ScrutinyContents): Block[] {
     ...rows.map(([label, n]) => text(`${label}: ${n}`, { label: '•', labelWidth: 14, spaceAfter: 3 }))];
 }
 
-/** Horizontal bars on pages of their own: a title, then one labelled bar per figure. */
-export function chartPages(charts: { title: string; bars: { label: string; value: number; colour: string }[]; max: number; unit: string }[], measure: Measure): Page[] {
-  const pages: Page[] = [];
-  const top = A4.height - MARGIN.top;
-  const labelWidth = 200;
-  const left = MARGIN.left;
-  const plot = A4.width - MARGIN.left - MARGIN.right - labelWidth - 50;
-  const row = 22;
-  let page: Page | null = null;
-  let y = top;
-  const fresh = () => { page = { lines: [], rects: [] }; pages.push(page); y = top; };
-  const fit = (t: string, size: number) => {
-    let s = toWinAnsi(t);
-    while (s.length > 4 && measure(s, 'regular', size) > labelWidth - 8) s = `${s.slice(0, -2).trimEnd()}…`.replace(/……$/, '…');
-    return s;
-  };
-  for (const chart of charts) {
-    if (!chart.bars.length) continue;
-    if (!page || y - (40 + row * Math.min(chart.bars.length, 3)) < MARGIN.bottom) fresh();
-    y -= 20;
-    page!.lines.push({ x: left, y, text: toWinAnsi(chart.title), font: 'bold', size: 13 } satisfies Line);
-    y -= 12;
-    for (const b of chart.bars) {
-      if (y - row < MARGIN.bottom) fresh();
-      y -= row;
-      const w = Math.max(0, Math.round((b.value / Math.max(1, chart.max)) * plot));
-      page!.lines.push({ x: left, y: y + 5, text: fit(b.label, 9), font: 'regular', size: 9 });
-      page!.rects!.push({ x: left + labelWidth, y: y + 2, width: plot, height: 14, colour: '#f3f2f1' });
-      if (w) page!.rects!.push({ x: left + labelWidth, y: y + 2, width: w, height: 14, colour: FILL[b.colour] ?? FILL.blue! });
-      page!.lines.push({ x: left + labelWidth + plot + 6, y: y + 5, text: `${b.value}${chart.unit}`, font: 'regular', size: 9 });
-    }
-    y -= 16;
-  }
-  return pages;
-}
-
-export const hex = (h: string) => rgb(parseInt(h.slice(1, 3), 16) / 255, parseInt(h.slice(3, 5), 16) / 255, parseInt(h.slice(5, 7), 16) / 255);
-
-/** Paints laid-out pages and then their charts' rectangles. */
-export function paintWithRects(doc: PDFDocument, fonts: Fonts, pages: readonly Page[]): void {
-  const drawn = paintPages(doc, fonts, pages);
-  pages.forEach((p, i) => { for (const r of p.rects ?? []) drawn[i]!.drawRectangle({ x: r.x, y: r.y, width: r.width, height: r.height, color: hex(r.colour) }); });
-}
+/** A laid-out page with its charts' shapes (the shared report page). */
+export type Page = ReportPage;
+/** Horizontal bars in the GOV.UK status colours, on pages of their own. */
+export const chartPages = (charts: readonly BarChart[], measure: Measure): Page[] => barChartPages(charts, measure, FILL);
+/** Paints laid-out pages with their charts. */
+export const paintWithRects = (doc: PDFDocument, fonts: Fonts, pages: readonly Page[]): void => paintReportPages(doc, fonts, pages);
 
 export interface ScrutinyPdf { bytes: Uint8Array; pageCount: number; contents: { title: string; page: number }[] }
 
 export async function buildScrutinyPdf(c: ScrutinyContents, generatedOn: string): Promise<ScrutinyPdf> {
-  const doc = await PDFDocument.create();
-  const fonts = await embedFonts(doc);
-  const measure = measureWith(fonts);
-  doc.setTitle(`${c.partnershipName}: crime and disorder scrutiny evidence pack, ${c.period.from} to ${c.period.to}`);
-  doc.setSubject('Evidence pack for the crime and disorder scrutiny committee (public content only)');
-  doc.setAuthor(c.partnershipName);
-  doc.setCreator('Partnership Hub');
-  doc.setProducer('Partnership Hub (pdf-lib)');
-  doc.setLanguage('en-GB');
-
   const charts = c.agreements.flatMap((x) => [
     { title: `Progress by priority (${x.agreement.period})`, bars: x.priorities.map((p) => ({ label: `${p.priority.position}. ${p.priority.title}`, value: p.progress, colour: p.status ? lineStatusColour(p.status) : 'grey' })), max: 100, unit: '%' },
     { title: `Actions by status (${x.agreement.period})`, bars: x.statusCounts.map((s) => ({ label: s.label, value: s.count, colour: s.colour })), max: Math.max(1, ...x.statusCounts.map((s) => s.count)), unit: '' },
@@ -203,39 +151,24 @@ export async function buildScrutinyPdf(c: ScrutinyContents, generatedOn: string)
     ...(c.grants.length ? [['funding', fundingBlocks] as const] : []),
     ...(c.reviews ? [['reviews', reviewBlocks] as const] : []),
   ];
-  // Numbered part headings: "1. The Community Safety Agreement…" in the contents and on the part's first page.
-  const parts: Part[] = builders.map(([key, build], i) => {
-    const title = `${i + 1}. ${PART_TITLES[key]}`;
-    const pages: Page[] = layout([heading(title, 1), ...build(c).slice(1)], measure);
-    return { title, pages: key === 'progress' ? [...pages, ...chartPages(charts, measure)] : pages };
+  return buildReport({
+    title: `${c.partnershipName}: crime and disorder scrutiny evidence pack, ${c.period.from} to ${c.period.to}`,
+    subject: 'Evidence pack for the crime and disorder scrutiny committee (public content only)',
+    author: c.partnershipName,
+    cover: [
+      { kind: 'space', height: 120 },
+      text(c.partnershipName, { size: 14, font: 'bold' }),
+      heading('Crime and disorder scrutiny: evidence pack', 1),
+      text(`Period: ${periodWords(c)}`, { size: 13 }),
+      { kind: 'space', height: 24 },
+      text(`Prepared for the council’s crime and disorder scrutiny committee on ${longDate(generatedOn)}.`),
+      text('This pack holds only what the partnership publishes: its published Community Safety Agreement and the progress of its action plan, the decisions in the board’s published minutes, attendance at the board’s meetings, the grant’s figures and counts of reviews. Restricted business is never included.'),
+    ],
+    // Numbered part headings: "1. The Community Safety Agreement…" in the contents and on the part's first page.
+    parts: (measure: Measure) => builders.map(([key, build], i) => {
+      const title = `${i + 1}. ${PART_TITLES[key]}`;
+      const pages = layout([heading(title, 1), ...build(c).slice(1)], measure);
+      return { title, pages: key === 'progress' ? [...pages, ...chartPages(charts, measure)] : pages };
+    }),
   });
-
-  const cover = layout([
-    { kind: 'space', height: 120 },
-    text(c.partnershipName, { size: 14, font: 'bold' }),
-    heading('Crime and disorder scrutiny: evidence pack', 1),
-    text(`Period: ${periodWords(c)}`, { size: 13 }),
-    { kind: 'space', height: 24 },
-    text(`Prepared for the council’s crime and disorder scrutiny committee on ${longDate(generatedOn)}.`),
-    text('This pack holds only what the partnership publishes: its published Community Safety Agreement and the progress of its action plan, the decisions in the board’s published minutes, attendance at the board’s meetings, the grant’s figures and counts of reviews. Restricted business is never included.'),
-  ], measure);
-
-  // Contents: one page (there are at most six parts), so the numbers are known before it is drawn.
-  const contentsPages = 1;
-  let at = cover.length + contentsPages + 1;
-  const entries = parts.map((p) => { const e = { title: p.title, page: at }; at += p.pages.length; return e; });
-  const contents = layout([heading('Contents', 1), ...entries.map((e) => text(e.title, { spaceAfter: 8 }))], measure) as Page[];
-  if (contents.length !== contentsPages) throw new Error('the contents took more than one page');
-  for (const e of entries) {
-    const line = contents[0]!.lines.find((l) => l.text === toWinAnsi(e.title));
-    if (!line) continue;
-    const n = String(e.page);
-    // Right after its title, so text read from the page gives "title page" in order.
-    contents[0]!.lines.splice(contents[0]!.lines.indexOf(line) + 1, 0, { x: A4.width - MARGIN.right - measure(n, 'regular', BODY_SIZE), y: line.y, text: n, font: 'regular', size: BODY_SIZE });
-  }
-
-  const all: Page[] = [...cover, ...contents, ...parts.flatMap((p) => p.pages)];
-  paintWithRects(doc, fonts, all);
-  stampPageNumbers(doc, fonts, { ofTotal: true });
-  return { bytes: await doc.save(), pageCount: doc.getPageCount(), contents: entries };
 }
