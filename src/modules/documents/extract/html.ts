@@ -30,6 +30,8 @@ export function htmlToText(html: string, maxDepth: number, notes?: string[]): st
   let cell: string[] | null = null;
   const lists: { ordered: boolean; n: number }[] = [];
   let linePrefix = '';
+  // An owner set in emphasis at the far right of a paragraph, after a run of spaces or tabs.
+  let ownerBeside = '';
 
   const flush = () => {
     const text = line.replace(/\s+/g, ' ').trim();
@@ -37,7 +39,9 @@ export function htmlToText(html: string, maxDepth: number, notes?: string[]): st
       if (text) cell.push(linePrefix.trimStart() + text);
     } else if (text) {
       out.push(linePrefix + text, '');
+      if (ownerBeside) out.push(`Action by: ${ownerBeside}`, '');
     }
+    ownerBeside = '';
     line = '';
     linePrefix = '';
   };
@@ -55,6 +59,10 @@ export function htmlToText(html: string, maxDepth: number, notes?: string[]): st
     const tag = (el.rawTagName ?? '').toLowerCase();
     if (!frame.exit) {
       if (SKIP.has(tag) || el.getAttribute?.('role') === 'navigation' || el.getAttribute?.('aria-hidden') === 'true') continue;
+      if (cell === null && isOwnerBeside(el)) {
+        ownerBeside = el.text.replace(/&nbsp;/g, ' ').replace(/\s+/g, ' ').trim();
+        continue;
+      }
       if (tag === 'br') {
         if (cell !== null) line += ' ';
         else flush();
@@ -100,6 +108,25 @@ export function htmlToText(html: string, maxDepth: number, notes?: string[]): st
   const stars = /\S*\*\*[^*\n]{1,40}\*\*\S*/.exec(text);
   if (notes && stars) notes.push(`leftover Markdown emphasis in the text: '${stars[0].slice(0, 60)}' (asterisks printed, not bold)`);
   return text;
+}
+
+const EMPHASIS = new Set(['em', 'i', 'strong', 'b']);
+
+/**
+ * Minutes typed with an action column made of tabs: "... would be sent to the MP.<tab><tab><em>Clerk</em>".
+ * True for emphasis that ends its paragraph, is short, and follows a wide gap.
+ */
+function isOwnerBeside(el: HTMLElement): boolean {
+  if (!EMPHASIS.has((el.rawTagName ?? '').toLowerCase())) return false;
+  const parent = el.parentNode as HTMLElement | null;
+  if (!parent || !/^(p|li|div|dd)$/i.test(parent.rawTagName ?? '')) return false;
+  const siblings = parent.childNodes.filter((n) => n.nodeType === NodeType.ELEMENT_NODE || n.text.replace(/&nbsp;/g, ' ').trim());
+  if (siblings[siblings.length - 1] !== el || siblings.length < 2) return false;
+  const at = parent.childNodes.indexOf(el);
+  const before = parent.childNodes[at - 1];
+  if (!before || before.nodeType !== NodeType.TEXT_NODE || !/(?:[ \u00a0]{3,}|\t|(?:&nbsp;\s*){2,})$/.test(before.rawText)) return false;
+  const text = el.text.trim();
+  return text.length > 0 && text.length <= 50 && text.split(/\s+/).length <= 6;
 }
 
 // A row whose cell holds several paragraphs or a list (minutes kept in a table, with the

@@ -79,8 +79,12 @@ export class ActionFinder {
     return m ? m[0] : null;
   }
 
+  /** Where the last paragraph read began in `actions`, and its text. */
+  private lastParagraph: { from: number; text: string } | null = null;
+
   /** Reads one paragraph of narrative for commitments. */
   readParagraph(text: string): void {
+    this.lastParagraph = { from: this.actions.length, text };
     for (const sentence of sentences(text, this.ctx.abbreviations)) {
       this.readSentence(sentence);
       const person = this.firstPerson(sentence);
@@ -151,6 +155,27 @@ export class ActionFinder {
       const owner = this.owner(subject, sentence);
       if (owner) return this.add(owner, m[2]!, sentence);
     }
+  }
+
+  /**
+   * An owner printed beside the last paragraph, in an action column ("Action by: Clerk"):
+   * the commitment the paragraph records is theirs. Where its own words gave one, the
+   * column's owner replaces the one guessed from them; otherwise the paragraph's decision
+   * (or its last sentence) is the action.
+   */
+  readOwnerBeside(owner: string): void {
+    const last = this.lastParagraph;
+    if (!last) return;
+    const found = this.actions.slice(last.from);
+    if (found.length) {
+      for (const a of found) a.owner = owner;
+      return;
+    }
+    const all = sentences(last.text, this.ctx.abbreviations);
+    const decided = [...all].reverse().find((s) => /\b(?:agreed|resolved|decided)\b/i.test(s));
+    const chosen = decided ?? all[all.length - 1] ?? '';
+    const m = /\b(?:agreed|resolved|decided)\s+(?:that\s+|to\s+)(.+)$/i.exec(chosen);
+    this.add(owner, m ? m[1]! : chosen.replace(/^\s*(?:\d+(?:\.\d+)*[.)]?|[ivx]+\))\s*/i, ''), chosen);
   }
 
   private isCommitment(word: string): boolean {

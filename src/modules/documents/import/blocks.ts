@@ -33,6 +33,7 @@ export function startsResolution(text: string, re: RegExp): boolean {
   return word === word.toUpperCase() || /[:\-–—]\s*$/.test(m[0]) || /^(that|to)\b/i.test(text.slice(m[0].length)) || /unanimously/i.test(m[0]);
 }
 
+const BESIDE = /^Action(?:ed)?\s+by\s*:\s*\S.{0,59}$/i;
 const NUMBERED = /^(\d{1,3})[.)]\s+(.*)$/;
 const LETTERED = /^\(?([a-z]|[ivx]{1,4}|[A-Z])[.)]\s+(.*)$/;
 const LETTERED_PAREN = /^\(([a-zA-Z]|[ivx]{1,4})\)\s+(.*)$/;
@@ -54,6 +55,8 @@ export function buildBlocks(lines: Line[], vocab: Vocabulary): Block[] {
     const t = line.text;
     let m: RegExpExecArray | null;
     if (line.cells) open('table', line.cells.join(' | '), line);
+    // "Action by: Clerk" (an owner printed beside the paragraph before) stands alone.
+    else if (BESIDE.test(t)) open('para', t, line);
     else if (line.heading) open('heading', t, line);
     else if (line.bullet) {
       const inner = LETTERED_PAREN.exec(t);
@@ -64,7 +67,7 @@ export function buildBlocks(lines: Line[], vocab: Vocabulary): Block[] {
     else {
       const c = current as Block | null;
       const ended = c ? /[.!?:;]["')\]]?$/.test(c.text) : true;
-      if (c && c.kind !== 'table' && c.kind !== 'heading' && (!gap || !ended)) c.text = joinBroken(c.text, t);
+      if (c && c.kind !== 'table' && c.kind !== 'heading' && !BESIDE.test(c.text) && (!gap || !ended)) c.text = joinBroken(c.text, t);
       else open('para', t, line);
     }
     gap = false;

@@ -510,6 +510,12 @@ function readItem(ctx: Ctx, heading: Heading, end: number, restricted: boolean |
       }
       continue;
     }
+    const beside = /^Action(?:ed)?(?:\s+by)?\s*:\s*(.{1,60})$/i.exec(b.text.trim());
+    if (beside && b.kind === 'para') {
+      // An owner printed beside the paragraph before (an action column); "Noted" and the like in that slot are not owners.
+      if (ownerLike(beside[1]!.trim())) finder.readOwnerBeside(beside[1]!.trim().replace(/[.;]$/, ''));
+      continue;
+    }
     if (b.kind !== 'resolved') {
       finder.readParagraph(b.text);
       if (b.text.trim()) paras.push(b.text.trim());
@@ -576,6 +582,14 @@ function readItem(ctx: Ctx, heading: Heading, end: number, restricted: boolean |
   ctx.paragraphs?.set(item, paras);
   const text = blocks.map((b) => b.text).join('\n');
   return { item, trace: { item, paragraphNumbers, text, truncatedAt: truncated ? truncated.text.trim() : null, line: heading.line } };
+}
+
+const OWNER_PART = /^(?:(?:the\s+)?(?:Clerk|Chair(?:man|person)?|Vice[- ]Chair(?:man)?|Treasurer|Secretary|RFO|Proper Officer|Council|Committee)|[A-Z]{2,4}|(?:Cllrs?|Councillors?|Mr|Mrs|Ms|Miss|Dr)\.?\s+(?:[A-Z]\.?\s*)*[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)$/;
+
+/** True for an owner as printed in an action column: an officer, initials or a titled name, or several joined by "/", "&", "and". */
+function ownerLike(text: string): boolean {
+  const parts = text.replace(/[.;]$/, '').split(/\s*(?:\/|&|,|\band\b)\s*/).filter(Boolean);
+  return parts.length > 0 && parts.every((p) => OWNER_PART.test(p.trim()));
 }
 
 /**

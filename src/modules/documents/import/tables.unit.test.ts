@@ -70,3 +70,20 @@ ${rows.map(([n, t]) => `<tr><td>${n}</td><td>${t}</td><td></td></tr>`).join('\n'
   const m = (await importBytes(bytes(html), 'larkfield-table.html')).meetings.find((x) => x.role === 'minutes')!;
   assert.deepEqual(m.items.map((i) => i.minuteNumber), ['1', '2', '3', '4']);
 });
+
+test('an owner set in emphasis at the far right of a paragraph is the owner of its action; "Noted" in that slot is not', async () => {
+  const html = `<html><body><h1>Cwm Isaf Community Council</h1>
+<p>Minutes of the meeting held on Wednesday 12 March 2025 at 7pm in the Chapel Vestry</p>
+<p>Present: Cllr. H. Rees (Chair), Cllr. M. Owen, Cllr. S. Pugh</p>
+<h4>3. MATTERS ARISING</h4>
+<p>The bench by the bus stop is rotten. It was proposed by Cllr. M. Owen, seconded by Cllr. S. Pugh and unanimously agreed that a new bench would be ordered from the county supplier.\t\t\t<em>Clerk</em></p>
+<p>The footbridge survey had been received and was discussed at length by members.        <em>Noted</em></p>
+<p>The grit bin at the school needs refilling before the next cold spell.\t\t<em>Cllr. S. Pugh/Clerk</em></p>
+<h4>4. CLOSE</h4><p>The meeting closed at 8.40pm.</p></body></html>`;
+  const r = await importBytes(new TextEncoder().encode(html), 'cwm.html');
+  const item = r.meetings[0]!.items.find((i) => i.minuteNumber === '3')!;
+  assert.deepEqual(item.actions.map((a) => [a.owner, a.text]), [
+    ['Clerk', 'a new bench would be ordered from the county supplier'],
+    ['Cllr. S. Pugh/Clerk', 'The grit bin at the school needs refilling before the next cold spell'],
+  ]);
+});
