@@ -24,6 +24,7 @@ import {
 import { fundingRecordResource, grantResource, proposalResource } from './access.ts';
 import { listPriorities } from '../strategy/store.ts';
 import { fundingReturnRoutes } from './returns.routes.ts';
+import { funderReturnRoutes } from './funderReturn.routes.ts';
 import { listEvidence } from './evidence.ts';
 import { presentGrant, presentPots, presentProgress, presentProposal, shareText } from './presenters.ts';
 import {
@@ -549,4 +550,5 @@ export async function fundingRoutes(app: FastifyInstance): Promise<void> {
   void Delay;
 
   await app.register(fundingReturnRoutes);
+  await app.register(funderReturnRoutes);
 }
