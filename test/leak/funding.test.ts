@@ -7,7 +7,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, Client, demoUsers, type TestApp } from '../support/app.ts';
 import { assertNoLeaks, moduleAddresses } from '../support/leak.ts';
-import { todayIso } from '../../src/modules/partnership/domain.ts';
+import { addDays, todayIso } from '../../src/modules/partnership/domain.ts';
+import { startSmtpTestServer } from '../../src/mail/smtpTestServer.ts';
 import { financialYearOf } from '../../src/modules/funding/domain.ts';
 import { newLinkToken } from '../../src/access/linkTokens.ts';
 import { createHash } from 'node:crypto';
@@ -73,4 +74,25 @@ test('nothing of a proposal under consideration, nor a project’s spend and pro
     { name: 'the public', client: new Client(t.app), markers, idMarkers: { proposalId: ids.proposal } },
   ]);
   ctx.diagnostic(summary);
+});
+
+test('the e-mail asking a lead for a progress return carries none of the markers: no proposal under consideration, no spend, payee nor progress', async () => {
+  const smtp = await startSmtpTestServer();
+  try {
+    t.app.config.smtpUrl = smtp.url;
+    const db = t.database.db;
+    await db.updateTable('funding_proposals').set({ lead_contact_name: 'A Lead', lead_contact_email: 'project.lead@example.org' }).where('id', '=', ids.project).execute();
+    const body = (await db.selectFrom('bodies').select('id').where('partnership_id', '=', t.partnershipId).orderBy('name').executeTakeFirstOrThrow()).id;
+    const meeting = (await db.insertInto('meetings').values({ partnership_id: t.partnershipId, body_id: body, meets_on: addDays(todayIso(), 12), starts_at: '10:00', venue: 'Town hall', online: false }).returning('id').executeTakeFirstOrThrow()).id;
+    const officer = await new Client(t.app).signIn(demoUsers.officer);
+    const res = await officer.json('POST', `/api/funding/grants/${ids.grant}/return-requests`, { meetingId: meeting });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.ok(res.json().sent >= 1);
+    const mails = await smtp.waitFor(res.json().sent);
+    for (const m of mails) for (const marker of Object.values(M)) assert.ok(!m.raw.includes(marker) && !m.text.includes(marker), `the e-mail to ${m.envelopeTo.join(', ')} carries "${marker}"`);
+    assert.ok(mails.some((m) => m.text.includes('Shop theft prevention packs')), 'the e-mail names its project');
+  } finally {
+    t.app.config.smtpUrl = undefined;
+    await smtp.close();
+  }
 });
