@@ -40,3 +40,18 @@ test('a venue in a capitalised title line is read after "held at"', () => {
   const text = `MINUTES OF HOLLOWAY PARISH COUNCIL MEETING HELD AT THE SCOUT HUT THURSDAY 10th APRIL 2025\n\nPresent: Cllr Ann Lee (Chairman), Cllr Bo Kerr\n\n1. Apologies\n\nNone.\n\n2. Signs\n\nRESOLVED to replace the sign.\n`;
   assert.match(readDocument(text, 'holloway.txt').meetings[0]!.venue ?? '', /^the scout hut$/i);
 });
+
+test('roles listed as entries of their own after the names are read as roles, and the list ends where prose begins', () => {
+  const text = `MINUTES OF THE PARISH COUNCIL MEETING\nA Parish Council meeting was held in the Reading Room, Low Fold on Tuesday, 6 May 2025\nPresent: Mrs Ann Bell, Mr Carl Dunn and Mrs Eve\nFox, Councillors, Mrs Gail Hunt, Clerk, and Mr Ian Judd, Assistant Clerk\nAlso present: PCSO Kim Lowe and Mr Max Nunn\nAt the start of the meeting, Mr Max Nunn reported to the Council on the state of the river path after the storms.\n1. Apologies\nThere were none.\n2. Finance\nRESOLVED to pay the invoices.\n`;
+  const r = readDocument(text, 'lowfold.txt');
+  const m = r.meetings[0]!;
+  assert.deepEqual(m.attendance.present, [
+    { name: 'Mrs Ann Bell', role: 'Councillor' },
+    { name: 'Mr Carl Dunn', role: 'Councillor' },
+    { name: 'Mrs Eve Fox', role: 'Councillor' },
+    { name: 'Mrs Gail Hunt', role: 'Clerk' },
+    { name: 'Mr Ian Judd', role: 'Assistant Clerk' },
+  ]);
+  assert.deepEqual(names(m.attendance.alsoPresent), ['Mr Max Nunn', 'PCSO Kim Lowe']);
+  assert.ok(r.warnings.some((w) => /roles after the names as entries of their own \('Councillors', 'Clerk', 'Assistant Clerk'\)/.test(w)), JSON.stringify(r.warnings));
+});

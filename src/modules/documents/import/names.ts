@@ -59,7 +59,12 @@ export interface ParsedList {
   attendees: Attendee[];
   /** Pieces that held two people with no comma between them. */
   joined: string[];
+  /** Roles listed as entries of their own after the names they belong to ("..., Mrs Ryding, Clerk, ..."). */
+  roles?: string[];
 }
+
+// Roles that, standing alone in a list, belong to the name before them.
+const ROLE_ENTRY = /^(?:(?:assistant|deputy|parish|town|acting|locum)\s+)?(?:clerk|councillors?|chair(?:man|woman|person)?|vice[- ]chair(?:man|woman|person)?|treasurer|secretary|rfo|responsible financial officer|mayor|deputy mayor|minute[- ]taker)s?$/i;
 
 const PLURAL_TITLE = /^(Cllrs|Councillors|Messrs)\.?\s+(?=[A-Z])/;
 const SINGULAR: Record<string, string> = { cllrs: 'Cllr', councillors: 'Councillor', messrs: 'Mr' };
@@ -79,6 +84,7 @@ export function parseNameList(text: string, tools: NameTools): ParsedList {
   const shared = plural ? SINGULAR[plural[1]!.toLowerCase()]! : null;
   const pieces = splitOutsideBrackets(plural ? cleaned.slice(plural[0].length) : cleaned, /\s*[,;]\s*|\s+and\s+|\s+&\s+/y);
   const attendees: Attendee[] = [];
+  let roleEntries: string[] | undefined;
   for (let piece of pieces) {
     piece = piece.trim().replace(/^(?:and|&)\s+/i, '').trim();
     if (!piece) continue;
@@ -121,13 +127,22 @@ export function parseNameList(text: string, tools: NameTools): ParsedList {
       } else current.push(w);
     }
     if (people.length === 1 && tools.notPerson.test(piece)) continue;
+    // "Mr D Dent and Mrs V Whitehead, Councillors, Mrs S Ryding, Clerk": a role standing alone is the role of those before it.
+    if (people.length === 1 && !role && ROLE_ENTRY.test(piece) && attendees.length) {
+      const plural = /s$/i.test(piece) && !/^(?:clerk|chairman)s?$/i.test(piece) ? true : false;
+      const title = plural ? piece.replace(/s$/i, '') : piece;
+      if (plural) for (let k = attendees.length - 1; k >= 0 && !attendees[k]!.role; k--) attendees[k]!.role = title;
+      else if (!attendees[attendees.length - 1]!.role) attendees[attendees.length - 1]!.role = title;
+      (roleEntries ??= []).push(piece);
+      continue;
+    }
     if (people.length > 1) joined.push(piece);
     people.forEach((p, i) => {
       const name = p.join(' ').replace(/[,.]+$/, '').trim();
       if (name) attendees.push({ name, role: i === people.length - 1 ? role : null });
     });
   }
-  return { attendees, joined };
+  return roleEntries ? { attendees, joined, roles: roleEntries } : { attendees, joined };
 }
 
 /** True when `initials` ("JB", "PAG") are the first letters of the name's words (title aside), in order. */

@@ -371,6 +371,8 @@ function readAttendance(ctx: Ctx, start: number, end: number, stopAt: Set<number
           break;
         }
         if (ctx.resolutionRe.test(next.text) || MINUTE_HEAD.test(next.text) && !/,$/.test(rest)) break;
+        // Prose after the list ("At the start, Mr Fry reported ...") is not more names.
+        if (!/(?:,|\band|&)$/.test(rest) && VERBISH.test(next.text) && next.text.split(/\s+/).length > 8) break;
         rest = joinBroken(rest, next.text);
       }
       for (const piece of splitAtLabels(rest, vocab)) {
@@ -378,6 +380,7 @@ function readAttendance(ctx: Ctx, start: number, end: number, stopAt: Set<number
         if (!piece.text) continue;
         const parsed = parseNameList(piece.text, tools);
         (k === kind ? people : attendance[k]).push(...parsed.attendees);
+        if (parsed.roles) ctx.warnings.push(`the ${m[1]!.toUpperCase()} list puts roles after the names as entries of their own (${parsed.roles.map((r) => `'${r}'`).join(', ')}): read as the roles of the people before them, not as attendees`);
         joined.push(...parsed.joined.map((p) => ({ kind: k, piece: p })));
       }
     } else {
