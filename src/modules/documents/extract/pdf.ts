@@ -66,6 +66,27 @@ export function dropRunningLines(pages: string[][]): string[][] {
   });
 }
 
+/**
+ * A bullet set in a symbol font often reaches the text layer as a letter ("x", "o", "§")
+ * with no Unicode mapping. Two or more lines in a row that open with the same such letter
+ * and then a capital are a list.
+ */
+export function symbolBullets(lines: string[]): string[] {
+  const mark = (l: string) => /^\s*([xo§ü])\s+(?=[A-Z£0-9])/.exec(l)?.[1] ?? null;
+  const out = [...lines];
+  for (let i = 0; i < lines.length; i++) {
+    const m = mark(lines[i]!);
+    if (!m) continue;
+    let j = i;
+    // Lines of the same item may wrap; the list is the run of lines that open with the mark, allowing wrapped lines between.
+    const marked: number[] = [];
+    for (; j < lines.length && j - (marked[marked.length - 1] ?? i) <= 3; j++) if (mark(lines[j]!) === m) marked.push(j);
+    if (marked.length >= 2) for (const k of marked) out[k] = lines[k]!.replace(/^(\s*)[xo§ü]\s+/, '$1• ');
+    i = Math.max(i, (marked[marked.length - 1] ?? i));
+  }
+  return out;
+}
+
 export async function pdfToText(bytes: Uint8Array, fileName: string): Promise<{ text: string; pages: number }> {
   let doc;
   try {
@@ -80,7 +101,7 @@ export async function pdfToText(bytes: Uint8Array, fileName: string): Promise<{ 
   }
   try {
     const { totalPages, items } = await extractTextItems(doc);
-    const pages = dropRunningLines(items.map((pageItems) => pageLines(pageItems as Item[]))).map((lines) => lines.join('\n'));
+    const pages = dropRunningLines(items.map((pageItems) => pageLines(pageItems as Item[]))).map((lines) => symbolBullets(lines).join('\n'));
     const text = pages.join('\n\n');
     if (text.replace(/\s+/g, '').length < Math.max(1, totalPages) * 3)
       throw new ExtractionError(

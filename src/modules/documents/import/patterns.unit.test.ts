@@ -132,3 +132,10 @@ test('decisions worded as motions, bare agreements and passive approvals', () =>
     ['The Charities and Grants Policy was agreed.'],
   ]);
 });
+
+test('bullets a PDF text layer gives as a letter ("x Item") are a list, and a resolution lead that is a clause is carried into each entry', async () => {
+  const { symbolBullets } = await import('../extract/pdf.ts');
+  assert.deepEqual(symbolBullets(['The Clerk reported on:', 'x Waterfall path', 'x Bench repairs', 'Next meeting in June.', 'x marks the spot']), ['The Clerk reported on:', '• Waterfall path', '• Bench repairs', 'Next meeting in June.', 'x marks the spot']);
+  const text = `Minutes of the meeting of Dunmore Parish Council held on Tuesday 6 May 2025 at 8pm in the Village Hall.\n\n1. Apologies\n\nNone.\n\n2. Items for the next agenda\n\nRESOLVED: That, besides matters above, these items be brought forward:\n\n• Internal audit report\n\n• Caretaker hourly rate\n`;
+  assert.deepEqual(items(text)[1]!.resolutions, ['That, besides matters above, these items be brought forward: Internal audit report', 'That, besides matters above, these items be brought forward: Caretaker hourly rate']);
+});

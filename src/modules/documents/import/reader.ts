@@ -540,8 +540,11 @@ function readItem(ctx: Ctx, heading: Heading, end: number, restricted: boolean |
         if ((e.indent > base || (e.kind !== baseKind && e.indent >= base && entries.length)) && entries.length) entries[entries.length - 1] = `${entries[entries.length - 1]} ${e.text}`;
         else entries.push(e.text);
       }
+      // "That ... the following items should be brought forward:" - a lead that is itself a clause belongs to each entry.
+      const lead = text.replace(/:\s*$/, '').trim();
+      const carried = lead.split(/\s+/).length >= 4 ? `${lead}: ` : '';
       for (const entry of entries) {
-        resolutions.push(entry.trim());
+        resolutions.push(`${carried}${entry.trim()}`);
         finder.readResolutionClause(entry, owner);
       }
       i = j - 1;
