@@ -29,6 +29,8 @@ import { userAdminRoutes } from './access/users.routes.ts';
 import { meetingsRoutes } from './modules/meetings/routes.ts';
 import { actionsRoutes } from './modules/actions/routes.ts';
 import { reviewsRoutes } from './modules/reviews/routes.ts';
+import { reviewsMoneyRoutes } from './modules/reviews/money.routes.ts';
+import { reviewsProgressRoutes } from './modules/reviews/progress.routes.ts';
 import { fundingRoutes } from './modules/funding/routes.ts';
 import { searchRoutes } from './modules/search/routes.ts';
 import { packRoutes } from './modules/meetings/pack/routes.ts';
@@ -162,6 +164,8 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   await app.register(calendarRoutes);
   await app.register(actionsRoutes);
   await app.register(reviewsRoutes);
+  await app.register(reviewsMoneyRoutes);
+  await app.register(reviewsProgressRoutes);
   await app.register(fundingRoutes);
   await app.register(strategyRoutes);
   await app.register(engagementRoutes);

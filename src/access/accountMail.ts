@@ -24,9 +24,9 @@ export function sendAccountMail(app: FastifyInstance, req: FastifyRequest, messa
 
 /**
  * A request's address with any one-time token taken out, for logs: the set-up and
- * reset links carry their token in the path.
+ * reset links, and the links agencies send review progress through, carry their token in the path.
  */
-export const withoutLinkTokens = (url: string) => url.replace(/^\/(set-up|reset-password)\/[^/?#]+/, '/$1/[token]');
+export const withoutLinkTokens = (url: string) => url.replace(/^\/(set-up|reset-password|review-progress)\/[^/?#]+/, '/$1/[token]');
 
 /**
  * A new user's invitation: a link to choose their password when the account is new, else

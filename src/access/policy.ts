@@ -58,6 +58,8 @@ export interface Resource {
   staffOnly?: boolean;
   /** The actor's own settings (which notices they get): theirs to change once signed in. */
   ownAccount?: boolean;
+  /** Sent through a one-purpose link e-mailed to someone without an account: the link, checked by its module, is the authority. */
+  linkHolder?: boolean;
 }
 
 export function can(actor: Actor, action: Action, resource: Resource): boolean {
@@ -86,6 +88,7 @@ export function can(actor: Actor, action: Action, resource: Resource): boolean {
   // A member whose account is linked to a person may add updates to the actions that
   // person owns (and can read); creating and changing actions stays with the clerk's team.
   if (action === 'update' && resource.ownAccount) return role !== null;
+  if (action === 'create' && resource.linkHolder) return true;
   // The same holds for the lines of the strategy's action plan ('plan-action').
   if (action === 'update' && (resource.type === 'action' || resource.type === 'plan-action') && resource.ownerPersonId && actor.kind === 'user'
     && actor.personId === resource.ownerPersonId && can(actor, 'read', resource)) return true;
@@ -252,4 +255,20 @@ export const passwordSignInAllowed = (role: Role, ssoRequiredForStaff: boolean):
  */
 export const moderngovResources = {
   connector: (): Resource => ({ type: 'moderngov-connector', staffOnly: true }),
+};
+
+/**
+ * The money of reviews and progress asked by e-mail (src/modules/reviews/money.*, progress.*).
+ * The funding agreements for reviews (the partnership's rules for sharing their costs) are
+ * kept by officers and administrators. A case's costs and contribution lines are the
+ * case's own: read by its people, kept by its coordinators. What partners owe across cases
+ * is for coordinators (officers and administrators), each seeing only the cases they are
+ * named on. An agency's contact sends progress on the agency's recommendations of one case
+ * through the link e-mailed to them, without an account: the link is the authority.
+ */
+export const reviewMoneyResources = {
+  agreement: (): Resource => ({ type: 'review-funding-agreement', staffOnly: true }),
+  caseMoney: (caseId: string): Resource => ({ type: 'review-case-money', restricted: true, caseId }),
+  owed: (): Resource => ({ type: 'review-contributions', staffOnly: true }),
+  progressThroughLink: (): Resource => ({ type: 'review-progress-update', linkHolder: true }),
 };

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { can, authorize, engagementResources, fundingResources, siteResources, searchResources, readScope, ukToday, type Action, type Actor, type BodySeat, type Resource, assessmentResources, ssoResources, moderngovResources, strategyResources } from './policy.ts';
+import { can, authorize, engagementResources, fundingResources, siteResources, searchResources, readScope, ukToday, type Action, type Actor, type BodySeat, type Resource, assessmentResources, ssoResources, moderngovResources, strategyResources, reviewMoneyResources } from './policy.ts';
 import { ForbiddenError, NotFoundError } from '../web/errors.ts';
 
 const PARTNERSHIP = '00000000-0000-4000-8000-000000000001';
@@ -93,6 +93,13 @@ const ROWS: Record<string, { actions: Action[]; resource: Resource }> = {
   'Read a published review (pseudonym, year, published summary, date)': { actions: ['read'], resource: { type: 'published-review' } },
   'Read the annual summary of reviews (counts only)': { actions: ['read'], resource: { type: 'review-summary', staffOnly: true } },
   'Add or change a kind of review (its name and timescales)': { actions: ['update'], resource: { type: 'review-kind' } },
+  'Read the funding agreements for reviews (the partnership’s rules for sharing their costs)': { actions: ['read'], resource: reviewMoneyResources.agreement() },
+  'Add or end a funding agreement for reviews': { actions: ['create', 'update'], resource: reviewMoneyResources.agreement() },
+  'Read the costs and contributions of review case C': { actions: ['read'], resource: reviewMoneyResources.caseMoney(CASE_C) },
+  'Read the costs and contributions of another review case': { actions: ['read'], resource: reviewMoneyResources.caseMoney(OTHER_CASE) },
+  'Set the costs of review case C, raise its contributions, record their invoices and payments, ask its agencies for progress': { actions: CHANGES, resource: reviewMoneyResources.caseMoney(CASE_C) },
+  'Read what partners owe across the review cases they coordinate': { actions: ['read'], resource: reviewMoneyResources.owed() },
+  'Send progress on their agency’s recommendations through the link e-mailed to them (no account: the link is the authority)': { actions: ['create'], resource: reviewMoneyResources.progressThroughLink() },
   'Invite users from a CSV file, send an invitation again, require two-factor authentication': { actions: ['administer'], resource: { type: 'user' } },
   'Change their own password, end their own sessions, set up or turn off their own second factor': { actions: ['read', 'update'], resource: { type: 'account', published: false, ownAccount: true } },
   'Read or keep the distribution lists, subscribers and their consent, or session registrations': { actions: ['read', ...CHANGES], resource: engagementResources.people() },

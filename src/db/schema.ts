@@ -9,6 +9,7 @@ import type { HomeTables } from '../modules/home/tables.ts';
 import type { StrategyTables } from '../modules/strategy/tables.ts';
 import type { FundingTables } from '../modules/funding/tables.ts';
 import type { ReviewsTables } from '../modules/reviews/tables.ts';
+import type { ReviewsMoneyTables } from '../modules/reviews/money.tables.ts';
 import type { SiteTables } from '../modules/site/tables.ts';
 import type { EngagementTables } from '../modules/engagement/tables.ts';
 import type { AssessmentTables } from '../modules/assessment/tables.ts';
@@ -229,7 +230,7 @@ export interface SharingAgreementSignaturesTable {
 }
 
 /** Every table. Modules keep their own table types in their tables.ts. */
-export interface DB extends MeetingsTables, ActionsTables, SearchTables, DocumentsTables, NoticesTables, HomeTables, StrategyTables, FundingTables, ReviewsTables, SiteTables, EngagementTables, AssessmentTables, SsoTables, ModernGovTables {
+export interface DB extends MeetingsTables, ActionsTables, SearchTables, DocumentsTables, NoticesTables, HomeTables, StrategyTables, FundingTables, ReviewsTables, ReviewsMoneyTables, SiteTables, EngagementTables, AssessmentTables, SsoTables, ModernGovTables {
   partnerships: PartnershipsTable;
   users: UsersTable;
   partnership_users: PartnershipUsersTable;

@@ -7,6 +7,7 @@ import { addDays, addYears, reviewDueOn, todayIso } from '../modules/partnership
 import { seedMeetingsDemo } from '../modules/meetings/demo.ts';
 import { seedActionsDemo } from '../modules/actions/demo.ts';
 import { seedReviewsDemo } from '../modules/reviews/demo.ts';
+import { seedReviewsMoneyDemo } from '../modules/reviews/money.demo.ts';
 import { seedFundingDemo } from '../modules/funding/demo.ts';
 import { seedStrategyDemo } from '../modules/strategy/demo.ts';
 import { seedSiteDemo } from '../modules/site/demo.ts';
@@ -180,6 +181,7 @@ export async function seedDemoPartnership(
     await seedMeetingsDemo(trx, pid, today);
     await seedActionsDemo(trx, pid, today);
     await seedReviewsDemo(trx, pid, today);
+    await seedReviewsMoneyDemo(trx, pid, today);
     await seedFundingDemo(trx, pid, today);
     await seedStrategyDemo(trx, pid, today);
     await seedEngagementDemo(trx, pid);

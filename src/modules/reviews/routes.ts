@@ -22,6 +22,8 @@ import {
 } from './store.ts';
 import { addPerson, addRecommendation, createCase, publishCase, recordStage, removePerson, saveKind, setThemes, updateRecommendation } from './commands.ts';
 import { auditCaseReads, caseResource, readableCaseIds } from './reading.ts';
+import { latestAsk, presentAsk } from './money.domain.ts';
+import { listProgressLinks } from './money.store.ts';
 import {
   EXPORT_COLUMNS, caseReference, exportRows, kindOf, presentPerson, presentRecommendation, presentRecommendationUpdate, summariseCase,
 } from './presenters.ts';
@@ -280,7 +282,10 @@ export async function reviewsRoutes(app: FastifyInstance): Promise<void> {
     const recs = (await listRecommendations(db, req.partnership.id, ids)).map((r) => presentRecommendation(r, today)).filter((r) => r.outstanding)
       .sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.dueOn ?? '9999').localeCompare(b.dueOn ?? '9999'));
     await auditCaseReads(db, req.actor, recs.map((r) => r.caseId), 'Read in the outstanding recommendations');
-    return reply.view(V('recommendations'), { title: 'Outstanding recommendations', section: 'reviews', breadcrumbs, recs });
+    // Whether each agency was asked for progress by e-mail, and answered (progress.commands.ts).
+    const asked = latestAsk(await listProgressLinks(db, req.partnership.id, ids));
+    const withProgress = recs.map((r) => ({ ...r, progress: presentAsk(asked.get(`${r.caseId}\n${r.agency}`)) }));
+    return reply.view(V('recommendations'), { title: 'Outstanding recommendations', section: 'reviews', breadcrumbs, recs: withProgress, progressShown: true });
   });
 
   async function exportData(req: FastifyRequest, what: string) {

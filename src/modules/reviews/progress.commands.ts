@@ -1,0 +1,157 @@
+// Progress on recommendations, asked of an agency's contact by e-mail. The coordinator
+// sends a link that needs no account: it carries the id of its row under an HMAC made for
+// this purpose only (engagement's signLink, shared rather than copied), works until it
+// expires, and once: the update sent through it uses it up. Through it the contact sees
+// only their agency's outstanding recommendations of that one case, by its pseudonym, and
+// each update they send is a new row of the recommendation's status history.
+import { authorize, reviewMoneyResources, type Actor } from '../../access/policy.ts';
+import { recordAudit, type AuditActor } from '../../access/audit.ts';
+import { inTransaction, type Context } from '../../access/context.ts';
+import type { Mailer } from '../../mail/mailer.ts';
+import { Input, isUuid } from '../../web/validate.ts';
+import { NotFoundError, ValidationError, type FieldError } from '../../web/errors.ts';
+import { todayIso } from '../partnership/domain.ts';
+import { isEmail } from '../engagement/domain.ts';
+import { readLink, signLink } from '../engagement/domain.ts';
+import {
+  NEXT_RECOMMENDATION_STATUSES, isOutstandingRecommendation, recommendationStatusLabel, recommendationStatusValues, recommendationUpdateProblems,
+  type RecommendationStatus,
+} from './domain.ts';
+import { findCase, listKinds, listRecommendations } from './store.ts';
+import { caseReference, kindOf } from './presenters.ts';
+import { progressLinkExpiry, progressRequestMessage } from './money.domain.ts';
+import { caseResource } from './reading.ts';
+
+export const PROGRESS_PURPOSE = 'review-progress';
+export const progressPath = (secret: string, linkId: string) => `/review-progress/${signLink(secret, PROGRESS_PURPOSE, [linkId])}`;
+
+export interface ProgressMailContext extends Context { mailer: Mailer; secret: string; baseUrl: string | null }
+
+/** The agencies of a case with outstanding recommendations (national ones are not asked this way). */
+export async function agenciesToAsk(db: Context['db'], partnershipId: string, caseId: string) {
+  const recs = (await listRecommendations(db, partnershipId, [caseId])).filter((r) => !r.national && isOutstandingRecommendation(r.status));
+  return [...new Set(recs.map((r) => r.agency))].sort().map((agency) => ({ agency, count: recs.filter((r) => r.agency === agency).length }));
+}
+
+export async function sendProgressRequest(ctx: ProgressMailContext, caseId: string, body: unknown, today = todayIso()) {
+  authorize(ctx.actor, 'read', caseResource(caseId));
+  authorize(ctx.actor, 'update', caseResource(caseId));
+  const pid = ctx.actor.partnershipId;
+  const c = await findCase(ctx.db, pid, caseId);
+  if (!c) throw new NotFoundError();
+  const agencies = await agenciesToAsk(ctx.db, pid, caseId);
+  const input = new Input(body);
+  const agency = input.oneOf('agency', agencies.map((a) => a.agency), agencies.length ? 'Select the agency to ask' : 'No agency has a recommendation outstanding on this case');
+  const contact_name = input.text('contact_name', 'Enter the name of the agency’s contact', 200);
+  const contact_email = input.text('contact_email', 'Enter the contact’s e-mail address', 254).toLowerCase();
+  if (contact_email && !isEmail(contact_email)) input.fail('contact_email', 'Enter an e-mail address in the right format, like name@example.org');
+  input.check();
+  const kind = kindOf(await listKinds(ctx.db, pid), c.kind_code);
+  const partnership = await ctx.db.selectFrom('partnerships').select('name').where('id', '=', pid).executeTakeFirstOrThrow();
+  const expiresOn = progressLinkExpiry(today);
+  // The link row is written first and the mail sent inside the same transaction: a mail
+  // that cannot be sent leaves no link behind, and a link that was not written is never sent.
+  return inTransaction(ctx, async (trx) => {
+    const link = await trx.insertInto('review_progress_links').values({
+      partnership_id: pid, case_id: caseId, agency, contact_name, contact_email, sent_by: ctx.actor.kind === 'user' ? ctx.actor.userId : null,
+      expires_at: new Date(`${expiresOn}T23:59:59Z`),
+    }).returningAll().executeTakeFirstOrThrow();
+    await ctx.mailer.send(progressRequestMessage({
+      contactName: contact_name, contactEmail: contact_email, agency, kindLabel: kind.label, caseReference: caseReference(c),
+      recommendations: agencies.find((a) => a.agency === agency)!.count, partnership: partnership.name,
+      coordinator: ctx.actor.kind === 'user' ? ctx.actor.displayName : partnership.name, link: `${ctx.baseUrl ?? ''}${progressPath(ctx.secret, link.id)}`, expiresOn,
+    }));
+    await recordAudit(trx, ctx.actor, {
+      action: 'create', recordType: 'review-case', recordId: caseId, summary: `Progress asked of ${agency} (${contact_email}); the link works until ${expiresOn}`,
+      after: { link: link.id, agency, contact_name, contact_email, expires_on: expiresOn },
+    });
+    return link;
+  });
+}
+
+// ------------------------------------------------------------------ the link, without an account
+
+export type LinkRefusal = 'unknown' | 'expired' | 'used';
+
+/** The link's row, its case and the agency's outstanding recommendations; or why it cannot be used. */
+export async function openProgressLink(db: Context['db'], secret: string, partnershipId: string, token: string) {
+  const ids = readLink(secret, PROGRESS_PURPOSE, token);
+  const id = ids?.length === 1 ? ids[0]! : null;
+  if (!id || !isUuid(id)) return { ok: false as const, reason: 'unknown' as LinkRefusal };
+  const link = await db.selectFrom('review_progress_links').selectAll().where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirst();
+  if (!link) return { ok: false as const, reason: 'unknown' as LinkRefusal };
+  if (link.used_at) return { ok: false as const, reason: 'used' as LinkRefusal };
+  if (link.expires_at.getTime() < Date.now()) return { ok: false as const, reason: 'expired' as LinkRefusal };
+  const c = (await findCase(db, partnershipId, link.case_id))!;
+  const kind = kindOf(await listKinds(db, partnershipId), c.kind_code);
+  const recs = (await listRecommendations(db, partnershipId, [c.id])).filter((r) => !r.national && r.agency === link.agency && isOutstandingRecommendation(r.status));
+  return {
+    ok: true as const, link, recs,
+    // Only what the contact needs: the case by pseudonym and year, and its kind. Never its subject.
+    case: { reference: caseReference(c), kindLabel: kind.label },
+  };
+}
+
+/** Who the audit log names for the contact: the public actor of the partnership, with their name in the summary. */
+const linkActor = (partnershipId: string): AuditActor => ({ kind: 'public', partnershipId });
+
+/** The opening of a link is a read of restricted content: audited, naming the case and the contact. */
+export async function auditLinkRead(db: Context['db'], partnershipId: string, link: { id: string; case_id: string; agency: string; contact_email: string }) {
+  await recordAudit(db, linkActor(partnershipId), { action: 'read', recordType: 'review-case', recordId: link.case_id, summary: `Progress page opened through the link sent to ${link.contact_email} (${link.agency})` });
+}
+
+/**
+ * The contact's update: for each recommendation a status (kept when not changed), a note and
+ * evidence; at least one recommendation must have something new. Every problem is found
+ * before anything is written; then each update is a new row of the history, the link is
+ * used up, and all of it is audited, in one transaction.
+ */
+export async function postProgress(db: Context['db'], secret: string, partnershipId: string, token: string, body: unknown) {
+  const opened = await openProgressLink(db, secret, partnershipId, token);
+  if (!opened.ok) return opened;
+  authorize({ kind: 'public', partnershipId } as Actor, 'create', reviewMoneyResources.progressThroughLink());
+  const { link, recs } = opened;
+  const input = new Input(body);
+  const problems: FieldError[] = [];
+  const changes: { rec: (typeof recs)[number]; to: RecommendationStatus; note: string | null; evidence: string | null }[] = [];
+  for (const rec of recs) {
+    const status = input.optionalOneOf(`status_${rec.id}`, recommendationStatusValues, `Select a status for recommendation ${rec.number}`);
+    const note = input.optionalText(`note_${rec.id}`, `The update on recommendation ${rec.number}`, 5000);
+    const evidence = input.optionalText(`evidence_${rec.id}`, `The evidence for recommendation ${rec.number}`, 5000);
+    const to = (status ?? rec.status) as RecommendationStatus;
+    if (to === rec.status && !note && !evidence) continue;
+    if (to !== rec.status && !NEXT_RECOMMENDATION_STATUSES[rec.status].includes(to)) {
+      problems.push({ field: `status_${rec.id}`, message: `Recommendation ${rec.number} is ${recommendationStatusLabel(rec.status).toLowerCase()} and cannot become ${recommendationStatusLabel(to).toLowerCase()}` });
+      continue;
+    }
+    for (const p of recommendationUpdateProblems({ from: rec.status, to, note, evidence })) {
+      const field = p.field === 'status' ? `status_${rec.id}` : p.field === 'evidence' ? `evidence_${rec.id}` : `note_${rec.id}`;
+      problems.push({ field, message: `Recommendation ${rec.number}: ${p.message.replace(/^./, (ch) => ch.toLowerCase())}` });
+    }
+    changes.push({ rec, to, note, evidence });
+  }
+  problems.unshift(...input.errors);
+  if (!problems.length && !changes.length) problems.push({ field: recs[0] ? `note_${recs[0].id}` : 'note', message: 'Enter an update on at least one recommendation' });
+  if (problems.length) throw new ValidationError(problems);
+  const author = `${link.contact_name}, ${link.agency} (through the e-mailed link)`;
+  return inTransaction({ db, actor: { kind: 'public', partnershipId } }, async (trx) => {
+    // Used up first, under a row lock: a second post of the same form finds it used.
+    const used = await trx.updateTable('review_progress_links').set({ used_at: new Date() }).where('partnership_id', '=', partnershipId).where('id', '=', link.id)
+      .where('used_at', 'is', null).returning('id').executeTakeFirst();
+    if (!used) return { ok: false as const, reason: 'used' as LinkRefusal };
+    for (const { rec, to, note, evidence } of changes) {
+      const current = await trx.selectFrom('review_recommendations').select('status').where('partnership_id', '=', partnershipId).where('id', '=', rec.id).forUpdate().executeTakeFirstOrThrow();
+      if (current.status !== rec.status) throw ValidationError.single(`status_${rec.id}`, `Recommendation ${rec.number} changed while you were writing: open the link again`);
+      await trx.updateTable('review_recommendations').set({ status: to, updated_at: new Date() }).where('partnership_id', '=', partnershipId).where('id', '=', rec.id).execute();
+      await trx.insertInto('review_recommendation_updates').values({
+        partnership_id: partnershipId, recommendation_id: rec.id, author_user_id: null, author_label: author, from_status: rec.status, to_status: to, note, evidence,
+      }).execute();
+      await recordAudit(trx, linkActor(partnershipId), {
+        action: 'update', recordType: 'review-recommendation', recordId: rec.id,
+        summary: `${rec.status !== to ? `Status ${recommendationStatusLabel(rec.status).toLowerCase()} → ${recommendationStatusLabel(to).toLowerCase()}` : 'Note added'} by ${author}`,
+        before: { status: rec.status }, after: { status: to, note, evidence },
+      });
+    }
+    return { ok: true as const, updated: changes.length };
+  });
+}
