@@ -66,9 +66,9 @@ create table review_contribution_lines (
 create index review_contribution_lines_status on review_contribution_lines (partnership_id, status);
 
 -- A link e-mailed to an agency's contact, to send progress on that agency's
--- recommendations of one case without an account. The link carries this row's id under
--- an HMAC (src/modules/engagement/domain.ts signLink, purpose 'review-progress'); it works
--- until it expires, once: sending the update uses it up.
+-- recommendations of one case without an account (src/access/linkTokens.ts: a random
+-- token in the address, only its SHA-256 kept). It works until it expires, once: sending
+-- the update uses it up; a newer link to the same agency of the same case replaces it.
 create table review_progress_links (
   partnership_id uuid not null references partnerships (id),
   id uuid not null default gen_random_uuid(),
@@ -76,11 +76,14 @@ create table review_progress_links (
   agency text not null,
   contact_name text not null,
   contact_email text not null,
+  token_sha256 text not null,
   sent_by uuid references users (id),
   sent_at timestamptz not null default now(),
   expires_at timestamptz not null,
   used_at timestamptz,
+  revoked_at timestamptz,
   primary key (partnership_id, id),
+  unique (partnership_id, token_sha256),
   foreign key (partnership_id, case_id) references review_cases (partnership_id, id)
 );
 create index review_progress_links_case on review_progress_links (partnership_id, case_id, agency);

@@ -9,6 +9,7 @@ import type { DB } from '../../db/schema.ts';
 import { addDays } from '../partnership/domain.ts';
 import { contributionLines, type FundingAgreement } from './funding.ts';
 import { progressLinkExpiry } from './money.domain.ts';
+import { newLinkToken } from '../../access/linkTokens.ts';
 
 const COSTS: Record<string, { chair: number; author: number; other: number; note: string; invoiced: number; paid: number }> = {
   // How many of the lines are invoiced, and how many of those paid, in the agreement's order.
@@ -48,7 +49,7 @@ export async function seedReviewsMoneyDemo(trx: Transaction<DB>, partnershipId: 
     }
     if (c.pseudonym === 'Ashgrove') {
       await trx.insertInto('review_progress_links').values({
-        partnership_id: partnershipId, case_id: c.id, agency: 'Brackenford Borough Council', contact_name: 'Nadia Okafor', contact_email: 'nadia.okafor@brackenford.example',
+        partnership_id: partnershipId, case_id: c.id, agency: 'Brackenford Borough Council', contact_name: 'Nadia Okafor', contact_email: 'nadia.okafor@brackenford.example', token_sha256: newLinkToken().sha256,
         sent_by: officer.id, sent_at: new Date(`${addDays(today, -6)}T09:30:00Z`), expires_at: new Date(`${progressLinkExpiry(addDays(today, -6))}T23:59:59Z`),
       }).execute();
     }

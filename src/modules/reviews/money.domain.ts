@@ -119,10 +119,12 @@ export const moneyExportRow = (l: { caseReference: string; payer_name: string; p
 /** How long a progress link works. */
 export const PROGRESS_LINK_DAYS = 28;
 
-export type ProgressLinkState = 'waiting' | 'answered' | 'expired';
-export const progressLinkState = (l: { used_at: Date | null; expires_at: Date }, now = new Date()): ProgressLinkState =>
-  l.used_at ? 'answered' : l.expires_at.getTime() < now.getTime() ? 'expired' : 'waiting';
-export const PROGRESS_STATE_LABELS: Record<ProgressLinkState, string> = { waiting: 'Asked, waiting for an answer', answered: 'Answered', expired: 'Asked, link expired without an answer' };
+export type ProgressLinkState = 'waiting' | 'answered' | 'expired' | 'replaced';
+export const progressLinkState = (l: { used_at: Date | null; expires_at: Date; revoked_at?: Date | null }, now = new Date()): ProgressLinkState =>
+  l.used_at ? 'answered' : l.revoked_at ? 'replaced' : l.expires_at.getTime() < now.getTime() ? 'expired' : 'waiting';
+export const PROGRESS_STATE_LABELS: Record<ProgressLinkState, string> = {
+  waiting: 'Asked, waiting for an answer', answered: 'Answered', expired: 'Asked, link expired without an answer', replaced: 'Replaced by a newer link',
+};
 
 /** The last time each agency of a case was asked, as the steering group's view shows it against each recommendation. */
 export function latestAsk<T extends { case_id: string; agency: string; sent_at: Date }>(links: readonly T[]): Map<string, T> {
@@ -136,7 +138,7 @@ export function latestAsk<T extends { case_id: string; agency: string; sent_at: 
 }
 
 /** What the steering group's view says of an agency's last ask: "Asked 3 Dec 2026, answered", or "Not asked". */
-export function presentAsk(l: { sent_at: Date; used_at: Date | null; expires_at: Date } | undefined, now = new Date()) {
+export function presentAsk(l: { sent_at: Date; used_at: Date | null; expires_at: Date; revoked_at?: Date | null } | undefined, now = new Date()) {
   if (!l) return { state: 'not-asked' as const, text: 'Not asked by e-mail' };
   const state = progressLinkState(l, now);
   const day = (d: Date) => d.toISOString().slice(0, 10);

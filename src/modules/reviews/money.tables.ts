@@ -57,10 +57,12 @@ export interface ReviewProgressLinksTable {
   agency: string;
   contact_name: string;
   contact_email: string;
+  token_sha256: string;
   sent_by: Nullable<string>;
   sent_at: Generated<Date>;
   expires_at: Date;
   used_at: Nullable<Date>;
+  revoked_at: Nullable<Date>;
 }
 
 export interface ReviewsMoneyTables {

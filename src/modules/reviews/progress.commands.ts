@@ -1,18 +1,19 @@
 // Progress on recommendations, asked of an agency's contact by e-mail. The coordinator
-// sends a link that needs no account: it carries the id of its row under an HMAC made for
-// this purpose only (engagement's signLink, shared rather than copied), works until it
-// expires, and once: the update sent through it uses it up. Through it the contact sees
+// sends a link that needs no account, made as every such link is (src/access/linkTokens.ts:
+// a random token, only its hash kept): it is for this agency of this case only, works
+// until it expires, and once: the update sent through it uses it up. A newer link to the
+// same agency of the same case replaces the older. Through it the contact sees
 // only their agency's outstanding recommendations of that one case, by its pseudonym, and
 // each update they send is a new row of the recommendation's status history.
 import { authorize, reviewMoneyResources, type Actor } from '../../access/policy.ts';
 import { recordAudit, type AuditActor } from '../../access/audit.ts';
 import { inTransaction, type Context } from '../../access/context.ts';
 import type { Mailer } from '../../mail/mailer.ts';
-import { Input, isUuid } from '../../web/validate.ts';
+import { Input } from '../../web/validate.ts';
 import { NotFoundError, ValidationError, type FieldError } from '../../web/errors.ts';
 import { todayIso } from '../partnership/domain.ts';
 import { isEmail } from '../engagement/domain.ts';
-import { readLink, signLink } from '../engagement/domain.ts';
+import { expiresAtEndOf, linkRefusal, looksLikeLinkToken, newLinkToken, tokenSha256 } from '../../access/linkTokens.ts';
 import {
   NEXT_RECOMMENDATION_STATUSES, isOutstandingRecommendation, recommendationStatusLabel, recommendationStatusValues, recommendationUpdateProblems,
   type RecommendationStatus,
@@ -22,10 +23,9 @@ import { caseReference, kindOf } from './presenters.ts';
 import { progressLinkExpiry, progressRequestMessage } from './money.domain.ts';
 import { caseResource } from './reading.ts';
 
-export const PROGRESS_PURPOSE = 'review-progress';
-export const progressPath = (secret: string, linkId: string) => `/review-progress/${signLink(secret, PROGRESS_PURPOSE, [linkId])}`;
+export const progressPath = (token: string) => `/review-progress/${token}`;
 
-export interface ProgressMailContext extends Context { mailer: Mailer; secret: string; baseUrl: string | null }
+export interface ProgressMailContext extends Context { mailer: Mailer; baseUrl: string | null }
 
 /** The agencies of a case with outstanding recommendations (national ones are not asked this way). */
 export async function agenciesToAsk(db: Context['db'], partnershipId: string, caseId: string) {
@@ -52,17 +52,21 @@ export async function sendProgressRequest(ctx: ProgressMailContext, caseId: stri
   // The link row is written first and the mail sent inside the same transaction: a mail
   // that cannot be sent leaves no link behind, and a link that was not written is never sent.
   return inTransaction(ctx, async (trx) => {
+    const replaced = await trx.updateTable('review_progress_links').set({ revoked_at: new Date() }).where('partnership_id', '=', pid).where('case_id', '=', caseId)
+      .where('agency', '=', agency).where('used_at', 'is', null).where('revoked_at', 'is', null).returning('id').execute();
+    const { token, sha256 } = newLinkToken();
     const link = await trx.insertInto('review_progress_links').values({
-      partnership_id: pid, case_id: caseId, agency, contact_name, contact_email, sent_by: ctx.actor.kind === 'user' ? ctx.actor.userId : null,
-      expires_at: new Date(`${expiresOn}T23:59:59Z`),
+      partnership_id: pid, case_id: caseId, agency, contact_name, contact_email, token_sha256: sha256, sent_by: ctx.actor.kind === 'user' ? ctx.actor.userId : null,
+      expires_at: expiresAtEndOf(expiresOn),
     }).returningAll().executeTakeFirstOrThrow();
     await ctx.mailer.send(progressRequestMessage({
       contactName: contact_name, contactEmail: contact_email, agency, kindLabel: kind.label, caseReference: caseReference(c),
       recommendations: agencies.find((a) => a.agency === agency)!.count, partnership: partnership.name,
-      coordinator: ctx.actor.kind === 'user' ? ctx.actor.displayName : partnership.name, link: `${ctx.baseUrl ?? ''}${progressPath(ctx.secret, link.id)}`, expiresOn,
+      coordinator: ctx.actor.kind === 'user' ? ctx.actor.displayName : partnership.name, link: `${ctx.baseUrl ?? ''}${progressPath(token)}`, expiresOn,
     }));
     await recordAudit(trx, ctx.actor, {
-      action: 'create', recordType: 'review-case', recordId: caseId, summary: `Progress asked of ${agency} (${contact_email}); the link works until ${expiresOn}`,
+      action: 'create', recordType: 'review-case', recordId: caseId,
+      summary: `Progress asked of ${agency} (${contact_email}); the link works until ${expiresOn}${replaced.length ? '; the earlier link no longer works' : ''}`,
       after: { link: link.id, agency, contact_name, contact_email, expires_on: expiresOn },
     });
     return link;
@@ -71,17 +75,16 @@ export async function sendProgressRequest(ctx: ProgressMailContext, caseId: stri
 
 // ------------------------------------------------------------------ the link, without an account
 
-export type LinkRefusal = 'unknown' | 'expired' | 'used';
+export type LinkRefusal = 'unknown' | 'expired' | 'replaced' | 'used';
 
 /** The link's row, its case and the agency's outstanding recommendations; or why it cannot be used. */
-export async function openProgressLink(db: Context['db'], secret: string, partnershipId: string, token: string) {
-  const ids = readLink(secret, PROGRESS_PURPOSE, token);
-  const id = ids?.length === 1 ? ids[0]! : null;
-  if (!id || !isUuid(id)) return { ok: false as const, reason: 'unknown' as LinkRefusal };
-  const link = await db.selectFrom('review_progress_links').selectAll().where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirst();
-  if (!link) return { ok: false as const, reason: 'unknown' as LinkRefusal };
-  if (link.used_at) return { ok: false as const, reason: 'used' as LinkRefusal };
-  if (link.expires_at.getTime() < Date.now()) return { ok: false as const, reason: 'expired' as LinkRefusal };
+export async function openProgressLink(db: Context['db'], partnershipId: string, token: string) {
+  if (!looksLikeLinkToken(token)) return { ok: false as const, reason: 'unknown' as LinkRefusal };
+  const link = await db.selectFrom('review_progress_links').selectAll().where('partnership_id', '=', partnershipId).where('token_sha256', '=', tokenSha256(token)).executeTakeFirst();
+  // Used is said first: a link used and since past its date is best explained as used.
+  if (link?.used_at) return { ok: false as const, reason: 'used' as LinkRefusal };
+  const refused = linkRefusal(link);
+  if (refused || !link) return { ok: false as const, reason: (refused ?? 'unknown') as LinkRefusal };
   const c = (await findCase(db, partnershipId, link.case_id))!;
   const kind = kindOf(await listKinds(db, partnershipId), c.kind_code);
   const recs = (await listRecommendations(db, partnershipId, [c.id])).filter((r) => !r.national && r.agency === link.agency && isOutstandingRecommendation(r.status));
@@ -106,8 +109,8 @@ export async function auditLinkRead(db: Context['db'], partnershipId: string, li
  * before anything is written; then each update is a new row of the history, the link is
  * used up, and all of it is audited, in one transaction.
  */
-export async function postProgress(db: Context['db'], secret: string, partnershipId: string, token: string, body: unknown) {
-  const opened = await openProgressLink(db, secret, partnershipId, token);
+export async function postProgress(db: Context['db'], partnershipId: string, token: string, body: unknown) {
+  const opened = await openProgressLink(db, partnershipId, token);
   if (!opened.ok) return opened;
   authorize({ kind: 'public', partnershipId } as Actor, 'create', reviewMoneyResources.progressThroughLink());
   const { link, recs } = opened;
@@ -137,7 +140,7 @@ export async function postProgress(db: Context['db'], secret: string, partnershi
   return inTransaction({ db, actor: { kind: 'public', partnershipId } }, async (trx) => {
     // Used up first, under a row lock: a second post of the same form finds it used.
     const used = await trx.updateTable('review_progress_links').set({ used_at: new Date() }).where('partnership_id', '=', partnershipId).where('id', '=', link.id)
-      .where('used_at', 'is', null).returning('id').executeTakeFirst();
+      .where('used_at', 'is', null).where('revoked_at', 'is', null).returning('id').executeTakeFirst();
     if (!used) return { ok: false as const, reason: 'used' as LinkRefusal };
     for (const { rec, to, note, evidence } of changes) {
       const current = await trx.selectFrom('review_recommendations').select('status').where('partnership_id', '=', partnershipId).where('id', '=', rec.id).forUpdate().executeTakeFirstOrThrow();

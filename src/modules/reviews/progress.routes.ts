@@ -34,17 +34,17 @@ const presentLink = (l: ProgressLinkRow) => ({
 const REFUSALS: Record<LinkRefusal, string> = {
   unknown: 'This link is not recognised. Check you copied the whole link from the e-mail, or ask the review coordinator for a new one.',
   expired: 'This link has expired. Ask the review coordinator who wrote to you for a new one.',
+  replaced: 'A newer link has been sent to your agency for this review, and this one no longer works. Use the link in the latest e-mail.',
   used: 'This link has already been used to send an update, and works only once. If you have more to add, ask the review coordinator for a new link.',
 };
 
 export async function reviewsProgressRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app;
-  const secret = app.config.sessionSecret;
 
   function mailCtx(req: FastifyRequest) {
     const mailer = mailerFromConfig(app.config);
     if (!mailer) throw ValidationError.single('agency', 'E-mail is not set up, so progress cannot be asked for. Ask your administrator to connect the service to an e-mail server.');
-    return { db, actor: req.actor, mailer, secret, baseUrl: publicOrigin(req.partnership, app.config) };
+    return { db, actor: req.actor, mailer, baseUrl: publicOrigin(req.partnership, app.config) };
   }
 
   async function loadCase(req: FastifyRequest, what: string): Promise<CaseRow> {
@@ -82,7 +82,7 @@ export async function reviewsProgressRoutes(app: FastifyInstance): Promise<void>
 
   async function linkPage(req: FastifyRequest, reply: FastifyReply, values: Record<string, unknown> = {}, errors?: FieldError[]) {
     const token = (req.params as { token: string }).token;
-    const opened = await openProgressLink(db, secret, req.partnership.id, token);
+    const opened = await openProgressLink(db, req.partnership.id, token);
     if (!opened.ok) return reply.code(opened.reason === 'unknown' ? 404 : 410).view(V('link-refused'), { title: 'This link cannot be used', message: REFUSALS[opened.reason] });
     if (!errors) await auditLinkRead(db, req.partnership.id, opened.link);
     const recs = opened.recs.map((r) => {
@@ -101,7 +101,7 @@ export async function reviewsProgressRoutes(app: FastifyInstance): Promise<void>
   app.get('/review-progress/:token', async (req, reply) => linkPage(req, reply));
   app.post('/review-progress/:token', async (req, reply) => {
     const token = (req.params as { token: string }).token;
-    const outcome = await formOutcome(() => postProgress(db, secret, req.partnership.id, token, req.body));
+    const outcome = await formOutcome(() => postProgress(db, req.partnership.id, token, req.body));
     if (!outcome.ok) return linkPage(req, reply.code(400), req.body as Record<string, unknown>, outcome.errors);
     if (!outcome.value.ok) return reply.code(outcome.value.reason === 'unknown' ? 404 : 410).view(V('link-refused'), { title: 'This link cannot be used', message: REFUSALS[outcome.value.reason] });
     return reply.header('cache-control', 'no-store').view(V('progress-thanks'), { title: 'Update sent', updated: outcome.value.updated });

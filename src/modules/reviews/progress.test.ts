@@ -123,4 +123,11 @@ test('an expired or tampered link gives a clear message; the steering group sees
   const member = await new Client(t.app).signIn(demoUsers.member);
   assert.equal((await member.json('POST', `/api/reviews/${caseId}/progress-requests`, { agency: 'Northshire Police', contactName: 'X', contactEmail: 'x@police.example' })).statusCode, 404);
   assert.equal((await member.get(`/reviews/${caseId}/progress-requests`)).statusCode, 404);
+
+  // Asked again: the newer link works, the older one says it was replaced.
+  const { path: newer } = await ask('Brackenford Borough Council', 'Joe Adey', 'joe.adey@council.example');
+  assert.equal((await new Client(t.app).get(newer)).statusCode, 200);
+  const older = await new Client(t.app).get(path);
+  assert.equal(older.statusCode, 410);
+  assert.match(pageText(older.body), /A newer link has been sent to your agency for this review/);
 });
