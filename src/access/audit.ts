@@ -37,6 +37,13 @@ export async function recordAudit(db: Kysely<DB> | Transaction<DB>, actor: Audit
   if (!NOT_CHANGES.has(entry.action)) changeWritten(db as Kysely<unknown>, actor.partnershipId);
 }
 
+/** Many changes at once (a spreadsheet upload's rows), written in a few statements: the same entries as recordAudit, one each. */
+export async function recordAudits(db: Kysely<DB> | Transaction<DB>, actor: AuditActor, entries: readonly AuditEntry[]): Promise<void> {
+  const rows = entries.map((e) => auditRow(actor, e));
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto('audit_log').values(rows.slice(i, i + 500)).execute();
+  if (entries.some((e) => !NOT_CHANGES.has(e.action))) changeWritten(db as Kysely<unknown>, actor.partnershipId);
+}
+
 /** Entries that record no change to the partnership's record. */
 const NOT_CHANGES = new Set(['read', 'sign-in', 'sign-out', 'sign-in-refused']);
 

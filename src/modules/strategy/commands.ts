@@ -1,7 +1,8 @@
 // Changes to the agreement and its plan: check permission, validate, write and audit in
 // one transaction. Pages, the API and the spreadsheet import all come through here.
 import { authorize, can, type Actor, type Resource } from '../../access/policy.ts';
-import { recordAudit } from '../../access/audit.ts';
+import { recordAudit, recordAudits } from '../../access/audit.ts';
+import { sql } from 'kysely';
 import { inTransaction, type Context, type Tx } from '../../access/context.ts';
 import { Input } from '../../web/validate.ts';
 import { NotFoundError, ValidationError, type FieldError } from '../../web/errors.ts';
@@ -527,22 +528,31 @@ export async function applyPlanImport(ctx: Context, agreementId: string, rows: s
     if (problems.length) throw new ValidationError(problems.map((p) => ({ field: 'file', message: `Row ${p.row}, column ${p.column}: ${p.message}` })));
     const byId = new Map(current.map((l) => [l.id, l]));
     const now = new Date();
-    for (const c of changes) {
+    // Every changed line in a few statements (an update from a list of values, 500 rows
+    // at a time), then its kept update and its audit entry, each in one insert per 500.
+    const afters = changes.map((c) => {
       const before = byId.get(c.id)!;
-      const set = {
-        ...(c.status !== undefined ? { status: c.status } : {}), ...(c.progress !== undefined ? { progress: c.progress } : {}),
+      const after: LineRow = {
+        ...before, ...(c.status !== undefined ? { status: c.status } : {}), ...(c.progress !== undefined ? { progress: c.progress } : {}),
         ...(c.weight !== undefined ? { weight: c.weight } : {}), ...(c.starts_on !== undefined ? { starts_on: c.starts_on } : {}),
         ...(c.due_on !== undefined ? { due_on: c.due_on } : {}), updated_at: now,
       };
-      const after = await trx.updateTable('strategy_plan_lines').set(set).where('partnership_id', '=', pid).where('id', '=', c.id).returningAll().executeTakeFirstOrThrow();
-      if (c.status !== undefined || c.progress !== undefined || c.note) {
-        await trx.insertInto('strategy_plan_updates').values({
-          partnership_id: pid, line_id: c.id, on_date: today, author_user_id: userId(ctx.actor), author_label: authorLabel(ctx.actor),
-          from_status: before.status, status: after.status, from_progress: before.progress, progress: after.progress, note: c.note, source: 'import',
-        }).execute();
-      }
-      await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'plan-action', recordId: c.id, before, after, summary: `From a spreadsheet (row ${c.row}): ${c.described.join('. ')}` });
+      return { c, before, after };
+    });
+    for (let i = 0; i < afters.length; i += 500) {
+      const values = afters.slice(i, i + 500).map(({ after: a }) => sql`(${a.id}::uuid, ${a.status}::text, ${a.progress}::integer, ${a.weight}::integer, ${a.starts_on}::date, ${a.due_on}::date)`);
+      await sql`update strategy_plan_lines as l set status = v.status, progress = v.progress, weight = v.weight, starts_on = v.starts_on, due_on = v.due_on, updated_at = ${now}
+        from (values ${sql.join(values)}) as v(id, status, progress, weight, starts_on, due_on)
+        where l.partnership_id = ${pid} and l.id = v.id`.execute(trx);
     }
+    const kept = afters.filter(({ c }) => c.status !== undefined || c.progress !== undefined || c.note).map(({ c, before, after }) => ({
+      partnership_id: pid, line_id: c.id, on_date: today, author_user_id: userId(ctx.actor), author_label: authorLabel(ctx.actor),
+      from_status: before.status, status: after.status, from_progress: before.progress, progress: after.progress, note: c.note, source: 'import' as const,
+    }));
+    for (let i = 0; i < kept.length; i += 500) await trx.insertInto('strategy_plan_updates').values(kept.slice(i, i + 500)).execute();
+    await recordAudits(trx, ctx.actor, afters.map(({ c, before, after }) => ({
+      action: 'update', recordType: 'plan-action', recordId: c.id, before, after, summary: `From a spreadsheet (row ${c.row}): ${c.described.join('. ')}`,
+    })));
     return { changes };
   });
 }

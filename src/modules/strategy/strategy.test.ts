@@ -299,4 +299,7 @@ test('the clerk uploads an edited plan: a bad row changes nothing and says where
   assert.equal(line.status, 'at-risk');
   assert.equal(line.updates.at(-1).source, 'import');
   assert.equal(line.updates.at(-1).note, 'Spreadsheet update from the Working Group');
+  const audit = await t.database.db.selectFrom('audit_log').select(['summary', 'before', 'after']).where('record_type', '=', 'plan-action').where('record_id', '=', line.id).orderBy('id', 'desc').executeTakeFirstOrThrow();
+  assert.match(audit.summary ?? '', /^From a spreadsheet \(row \d+\): Status .* → at risk/);
+  assert.equal((typeof audit.after === 'string' ? JSON.parse(audit.after) : audit.after).status, 'at-risk');
 });
