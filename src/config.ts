@@ -46,6 +46,12 @@ export interface Config {
   bulletinRate: number;
   /** Where bounces of bulletins return (BOUNCE_ADDRESS): each recipient's copy carries its own +tag of it. */
   bounceAddress: string;
+  /**
+   * OUTBOUND_ALLOW_PRIVATE: whether addresses an administrator types (a ModernGov web
+   * service) may be on this machine or a private network. Off by default, so such an
+   * address cannot turn this server against the council's own network (src/web/outbound.ts).
+   */
+  outboundAllowPrivate: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -119,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || (production ? 'info' : 'warn'),
     baseUrl: baseUrl || `http://localhost:${port}`,
     bulletinRate: int('BULLETIN_RATE', 20, 0, 10_000),
+    outboundAllowPrivate: bool('OUTBOUND_ALLOW_PRIVATE', false),
     bounceAddress: env.BOUNCE_ADDRESS || `bounces@${/@([^>\s]+)/.exec(env.MAIL_FROM || '')?.[1] ?? 'localhost'}`,
   };
   if (!/^[^@\s+]+@[^@\s]+$/.test(config.bounceAddress)) problems.push(`BOUNCE_ADDRESS must be an address without a + in it, like bounces@csp.example.org (got "${config.bounceAddress}")`);

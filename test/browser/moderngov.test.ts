@@ -11,6 +11,7 @@ let h: BrowserHarness;
 let service: ModernGovTestServer;
 before(async () => {
   h = await startBrowserHarness();
+  h.app.config.outboundAllowPrivate = true; // its ModernGov-shaped server is on this machine
   service = await new ModernGovTestServer().start();
 });
 after(async () => {

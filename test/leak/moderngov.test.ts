@@ -22,6 +22,7 @@ let nameId = '';
 
 before(async () => {
   t = await createTestApp();
+  t.app.config.outboundAllowPrivate = true; // its ModernGov-shaped server is on this machine
   const db = t.database.db;
   const pid = t.partnershipId;
   sourceId = (await db.insertInto('moderngov_sources').values({ partnership_id: pid, name: M.source, base_url: 'https://democracy.brackenwold.example/mgWebService.asmx', operations: JSON.stringify(['GetCommittees', 'GetMeeting', 'GetMeetings']), created_by: null })

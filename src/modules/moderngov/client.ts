@@ -1,11 +1,12 @@
 // Talks to a ModernGov web service over HTTP GET (the .asmx answers GET as well as
 // SOAP). Every request has a timeout and a size limit; every failure becomes a
 // ServiceError whose message says what failed, for the sync log and the pages.
+import { blockedCause, outboundFetch } from '../../web/outbound.ts';
 import { megabytes, REPLY_LIMIT, REQUEST_TIMEOUT_MS } from './domain.ts';
 import { readAttachment, readCommittees, readMeeting, readMeetingList, readOperations, ReplyError, type RemoteDocument } from './reader.ts';
 
 export class ServiceError extends Error {
-  readonly kind: 'unreachable' | 'refused' | 'timeout' | 'malformed' | 'entities' | 'not-moderngov' | 'too-large';
+  readonly kind: 'blocked' | 'unreachable' | 'refused' | 'timeout' | 'malformed' | 'entities' | 'not-moderngov' | 'too-large';
   constructor(kind: ServiceError['kind'], message: string) {
     super(message);
     this.kind = kind;
@@ -14,6 +15,8 @@ export class ServiceError extends Error {
 
 export interface ClientOptions {
   timeoutMs?: number;
+  /** Whether the service may be on this machine or a private network (config.outboundAllowPrivate). */
+  allowPrivate?: boolean;
 }
 
 export interface Downloaded {
@@ -24,17 +27,21 @@ export interface Downloaded {
 export class ModernGovClient {
   readonly baseUrl: string;
   private readonly timeoutMs: number;
+  private readonly allowPrivate: boolean;
   constructor(baseUrl: string, options: ClientOptions = {}) {
     this.baseUrl = baseUrl;
     this.timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
+    this.allowPrivate = options.allowPrivate ?? false;
   }
 
   /** Fetches an address, reading at most `limit` bytes; `what` names it in messages. */
   async fetchBytes(url: string, what: string, limit: number): Promise<Uint8Array> {
-    let res: Response;
+    let res: Awaited<ReturnType<typeof outboundFetch>>;
     try {
-      res = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs), redirect: 'follow', headers: { accept: 'text/xml, application/xml, */*' } });
+      res = await outboundFetch(url, { signal: AbortSignal.timeout(this.timeoutMs), headers: { accept: 'text/xml, application/xml, */*' } }, { allowPrivate: this.allowPrivate });
     } catch (error) {
+      const blocked = blockedCause(error);
+      if (blocked) throw new ServiceError('blocked', `${what}: ${blocked.message}`);
       const e = error as Error & { cause?: { code?: string } };
       if (e.name === 'TimeoutError' || e.name === 'AbortError') throw new ServiceError('timeout', `${what}: no answer within ${Math.round(this.timeoutMs / 1000)} seconds`);
       throw new ServiceError('unreachable', `${what}: the server could not be reached (${e.cause?.code ?? e.message})`);

@@ -23,6 +23,8 @@ const servers: ModernGovTestServer[] = [];
 
 before(async () => {
   t = await createTestApp();
+  // The test's ModernGov-shaped server is on this machine, which the connector reaches only when allowed.
+  t.app.config.outboundAllowPrivate = true;
   admin = await new Client(t.app).signIn(demoUsers.administrator);
 });
 after(async () => {
@@ -94,6 +96,19 @@ test('an address that is not a ModernGov web service, or answers with entities, 
   s.failures.set('/mgWebService.asmx', 'forbidden');
   res = await admin.post('/admin/moderngov', { name: 'Blocked', base_url: s.serviceUrl });
   assert.match(pageText(res.body), /refused the request \(HTTP 403\); a web application firewall may be blocking it/);
+  assert.equal(await count('moderngov_sources'), before, 'nothing saved');
+
+  // Unless the operator allows it, nothing on this machine or a private network is reached:
+  // not by its address, not by a name that resolves to it, and nothing is saved.
+  t.app.config.outboundAllowPrivate = false;
+  const asked = s.requests.length;
+  for (const address of [s.serviceUrl, s.serviceUrl.replace('127.0.0.1', 'localhost'), 'http://169.254.169.254/latest/meta-data', 'http://[::1]:9/mgWebService.asmx', 'http://10.20.30.40/mgWebService.asmx']) {
+    res = await admin.post('/admin/moderngov', { name: 'Inside', base_url: address });
+    assert.equal(res.statusCode, 400, address);
+    assert.match(pageText(res.body), /is (at [0-9a-f.:]+, )?a (loopback \(this machine\)|link-local|private network) address, which this server does not reach unless its operator allows it \(OUTBOUND_ALLOW_PRIVATE\)/, address);
+  }
+  assert.equal(s.requests.length, asked, 'no request reached the server on this machine');
+  t.app.config.outboundAllowPrivate = true;
   assert.equal(await count('moderngov_sources'), before, 'nothing saved');
 
   // Officers and members cannot reach the connector at all.
@@ -276,7 +291,7 @@ test('a 403 part way, a timeout and a malformed reply: what was synced is kept, 
   // No answer in time: the run stops there, saying so.
   s.failures.clear();
   s.failures.set('GetMeeting:3102', 'timeout');
-  const started = await startSync({ db: t.database.db, actor: await adminActor() }, sourceId, { mode: 'mirror', from: fixtureRange.from, to: fixtureRange.to }, { timeoutMs: 300 });
+  const started = await startSync({ db: t.database.db, actor: await adminActor() }, sourceId, { mode: 'mirror', from: fixtureRange.from, to: fixtureRange.to }, { timeoutMs: 300, allowPrivate: true });
   const timedOut = await started.finished;
   assert.equal(timedOut.status, 'failed');
   assert.match(timedOut.failure!, /GetMeeting: no answer within 0 seconds|GetMeeting: no answer within/);
@@ -355,7 +370,7 @@ test('a source on a schedule is mirrored when its interval has passed, as the ad
 
   const mine = <T extends { run: { source_id: string } }>(runs: T[]) => runs.filter((r) => r.run.source_id === sourceId);
   const now = new Date('2025-06-01T06:00:00Z');
-  const first = mine(await startDueMirrors(t.database.db, now));
+  const first = mine(await startDueMirrors(t.database.db, now, { allowPrivate: true }));
   assert.equal(first.length, 1, 'due: never synced');
   const run = await first[0]!.finished;
   assert.equal(run.status, 'finished');
@@ -363,8 +378,8 @@ test('a source on a schedule is mirrored when its interval has passed, as the ad
   assert.equal(run.started_by_label, 'Site Administrator');
   assert.deepEqual([run.from_date, run.to_date], ['2024-06-01', '2026-06-01'], 'a year either side of the day');
   assert.equal(run.tally.meetingsCreated, 1);
-  assert.equal(mine(await startDueMirrors(t.database.db, new Date())).length, 0, 'not due again within the day');
-  const later = mine(await startDueMirrors(t.database.db, new Date(Date.now() + 25 * 3_600_000)));
+  assert.equal(mine(await startDueMirrors(t.database.db, new Date(), { allowPrivate: true })).length, 0, 'not due again within the day');
+  const later = mine(await startDueMirrors(t.database.db, new Date(Date.now() + 25 * 3_600_000), { allowPrivate: true }));
   assert.equal(later.length, 1, 'due again the next day');
   assert.equal((await later[0]!.finished).status, 'finished');
 });

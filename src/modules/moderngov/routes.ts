@@ -26,6 +26,8 @@ export async function moderngovRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app;
   const ctx = (req: FastifyRequest) => ({ db, actor: req.actor });
   const admin = (req: FastifyRequest) => authorize(req.actor, 'administer', moderngovResources.connector());
+  // Read when a request is made, so the operator's setting (and a test's) applies as it stands.
+  const outbound = { get allowPrivate() { return app.config.outboundAllowPrivate; } };
 
   async function loadSource(req: FastifyRequest, id: string) {
     admin(req);
@@ -45,7 +47,7 @@ export async function moderngovRoutes(app: FastifyInstance): Promise<void> {
   let timer: NodeJS.Timeout | null = null;
   app.addHook('onReady', async () => {
     timer = setInterval(() => {
-      startDueMirrors(db).then((started) => started.forEach(begin)).catch((error) => app.log.error({ err: error }, 'ModernGov schedule check failed'));
+      startDueMirrors(db, new Date(), outbound).then((started) => started.forEach(begin)).catch((error) => app.log.error({ err: error }, 'ModernGov schedule check failed'));
     }, SCHEDULE_CHECK_MS);
     timer.unref();
   });
@@ -69,7 +71,7 @@ export async function moderngovRoutes(app: FastifyInstance): Promise<void> {
   app.get('/admin/moderngov', async (req, reply) => renderSources(req, reply));
   app.post('/admin/moderngov', async (req, reply) => {
     admin(req);
-    const outcome = await formOutcome(() => addSource(ctx(req), req.body));
+    const outcome = await formOutcome(() => addSource(ctx(req), req.body, outbound));
     if (outcome.ok) return reply.flash(`${outcome.value.name} added: choose its committees`).redirect(`/admin/moderngov/${outcome.value.id}`, 303);
     return renderSources(req, reply, { errors: outcome.errors, values: req.body as Record<string, unknown> });
   });
@@ -107,7 +109,7 @@ export async function moderngovRoutes(app: FastifyInstance): Promise<void> {
   app.post('/admin/moderngov/:id/sync', async (req, reply) => {
     const { id } = req.params as { id: string };
     await loadSource(req, id);
-    const outcome = await formOutcome(() => startSync(ctx(req), id, req.body));
+    const outcome = await formOutcome(() => startSync(ctx(req), id, req.body, outbound));
     if (outcome.ok) return reply.redirect(`/admin/moderngov/runs/${begin(outcome.value).id}`, 303);
     return renderSource(req, reply, id, { errors: outcome.errors, values: req.body as Record<string, unknown> });
   });
@@ -151,7 +153,7 @@ export async function moderngovRoutes(app: FastifyInstance): Promise<void> {
     return Promise.all((await listSources(db, req.partnership.id)).map(async (s) => presentSource(s, await listCommittees(db, req.partnership.id, s.id))));
   });
   app.post('/api/moderngov/sources', { schema: { tags, summary: 'Add a ModernGov source: its WSDL and committees are read first', body: SourceInput, response: { 201: Source } } }, async (req, reply) => {
-    const source = await addSource(ctx(req), req.body);
+    const source = await addSource(ctx(req), req.body, outbound);
     return reply.code(201).send(presentSource(source, await listCommittees(db, req.partnership.id, source.id)));
   });
   app.get('/api/moderngov/sources/:id', { schema: { tags, summary: 'A ModernGov source and its committees', params: IdParams, response: { 200: Source } } }, async (req) => {
@@ -169,7 +171,7 @@ export async function moderngovRoutes(app: FastifyInstance): Promise<void> {
     return presentSource(source, await listCommittees(db, req.partnership.id, source.id));
   });
   app.post('/api/moderngov/sources/:id/syncs', { schema: { tags, summary: 'Start a sync; it runs in the background (see the run)', params: IdParams, body: SyncInput, response: { 202: Run } } }, async (req, reply) => {
-    const run = begin(await startSync(ctx(req), (req.params as { id: string }).id, req.body));
+    const run = begin(await startSync(ctx(req), (req.params as { id: string }).id, req.body, outbound));
     return reply.code(202).header('location', `/api/moderngov/runs/${run.id}`).send(presentRun(run));
   });
   app.get('/api/moderngov/sources/:id/runs', { schema: { tags, summary: "A source's syncs, newest first", params: IdParams, response: { 200: Type.Array(Run) } } }, async (req) => {
