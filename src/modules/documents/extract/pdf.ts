@@ -87,7 +87,48 @@ export function symbolBullets(lines: string[]): string[] {
   return out;
 }
 
-export async function pdfToText(bytes: Uint8Array, fileName: string): Promise<{ text: string; pages: number }> {
+// A subset font whose codes are its glyph numbers reaches the text layer shifted down by 29
+// ("&OHUN¶V" for "Clerk’s"): letters become punctuation and digits, quotes become ¶ and µ.
+const SHIFT = 29;
+const SHIFTED_QUOTES: Record<string, string> = { '¶': '’', 'µ': '‘', 'μ': '‘', '³': '“', '´': '”' };
+
+function unshiftWord(w: string): string | null {
+  let out = '';
+  for (const c of w) {
+    if (SHIFTED_QUOTES[c]) out += SHIFTED_QUOTES[c];
+    else {
+      const code = c.charCodeAt(0);
+      if (code < 0x01 || code > 0x5d || code === 0x20) return null;
+      out += String.fromCharCode(code + SHIFT);
+    }
+  }
+  return out;
+}
+
+/**
+ * Undoes the shift in the words of a line that show it: a word of capitals, digits and
+ * punctuation with a ¶/µ or an ampersand inside, which decodes to mostly lower-case
+ * letters. A leading number in the ordinary font ("4&OHUN¶V5HSRUW") is kept.
+ */
+export function unshiftGarbled(line: string, repaired?: string[]): string {
+  if (!/[¶µμ&\x01-\x1f]/.test(line)) return line;
+  return line.replace(/[^ \t\n]{4,}/g, (token) => {
+    if (!/[¶µμ&\\\x01-\x1f]/.test(token) || /[a-z]/.test(token.replace(/[¶µμ]/g, ''))) return token;
+    const lead = /^\d{1,3}[.)]?(?=[&\x01-\x1f])/.exec(token)?.[0] ?? '';
+    const decoded = unshiftWord(token.slice(lead.length));
+    if (!decoded) return token;
+    const bare = decoded.replace(/[’‘“”\s.,;:]/g, '');
+    const letters = bare.match(/[A-Za-z]/g)?.length ?? 0;
+    const lower = decoded.match(/[a-z]/g)?.length ?? 0;
+    if (letters < bare.length * 0.85 || lower < letters * 0.6 || !/[aeiou]/.test(decoded)) return token;
+    // The space glyph is lost in the shift: a capital after a lower-case letter starts a new word.
+    repaired?.push(token.replace(/[\x00-\x1f]/g, ''));
+    return `${lead}${lead && /^[A-Za-z]/.test(decoded) ? ' ' : ''}${decoded.replace(/([a-z’])(?=[A-Z])/g, '$1 ')}`.replace(/\s+/g, ' ');
+  });
+}
+
+export async function pdfToText(bytes: Uint8Array, fileName: string): Promise<{ text: string; pages: number; notes: string[] }> {
+  const repaired: string[] = [];
   let doc;
   try {
     // pdf.js takes ownership of the buffer it is given, so it gets a copy.
@@ -101,7 +142,7 @@ export async function pdfToText(bytes: Uint8Array, fileName: string): Promise<{ 
   }
   try {
     const { totalPages, items } = await extractTextItems(doc);
-    const pages = dropRunningLines(items.map((pageItems) => pageLines(pageItems as Item[]))).map((lines) => symbolBullets(lines).join('\n'));
+    const pages = dropRunningLines(items.map((pageItems) => pageLines(pageItems as Item[]))).map((lines) => symbolBullets(lines).map((l) => unshiftGarbled(l, repaired)).join('\n'));
     const text = pages.join('\n\n');
     if (text.replace(/\s+/g, '').length < Math.max(1, totalPages) * 3)
       throw new ExtractionError(
@@ -109,7 +150,10 @@ export async function pdfToText(bytes: Uint8Array, fileName: string): Promise<{ 
         fileName,
         `the PDF has ${totalPages} page(s) but no text layer (probably a scan); run text recognition (OCR) on it first`,
       );
-    return { text, pages: totalPages };
+    const notes = repaired.length
+      ? [`the PDF's text layer garbles words set in a differently encoded font (${repaired.slice(0, 3).map((w) => `'${w.slice(0, 24)}'`).join(', ')}${repaired.length > 3 ? ` and ${repaired.length - 3} more` : ''}): they were decoded by undoing the font's shift; check those passages against the printed page`]
+      : [];
+    return { text, pages: totalPages, notes };
   } catch (error) {
     if (error instanceof ExtractionError) throw error;
     throw new ExtractionError('corrupt', fileName, `the PDF text could not be read (${String((error as Error).message ?? error).slice(0, 120)})`);

@@ -139,3 +139,12 @@ test('bullets a PDF text layer gives as a letter ("x Item") are a list, and a re
   const text = `Minutes of the meeting of Dunmore Parish Council held on Tuesday 6 May 2025 at 8pm in the Village Hall.\n\n1. Apologies\n\nNone.\n\n2. Items for the next agenda\n\nRESOLVED: That, besides matters above, these items be brought forward:\n\n• Internal audit report\n\n• Caretaker hourly rate\n`;
   assert.deepEqual(items(text)[1]!.resolutions, ['That, besides matters above, these items be brought forward: Internal audit report', 'That, besides matters above, these items be brought forward: Caretaker hourly rate']);
 });
+
+test('words a PDF font shifted into punctuation ("&OHUN¶V") are decoded; ordinary capitals and numbers are left alone', async () => {
+  const { unshiftGarbled } = await import('../extract/pdf.ts');
+  const repaired: string[] = [];
+  assert.equal(unshiftGarbled('4\x11\x03\x03&OHUN¶V\x035HSRUW', repaired), '4. Clerk’s Report');
+  assert.equal(unshiftGarbled('The &RXQFLO¶V payroll', repaired), 'The Council’s payroll');
+  assert.equal(repaired.length, 2);
+  for (const plain of ['NCC & BCKLWN agreed', 'HELLO WORLD 2024', 'R&D budget: £1,200 & VAT', 'AT&T¶']) assert.equal(unshiftGarbled(plain), plain);
+});
