@@ -14,6 +14,8 @@ import {
 } from './domain.ts';
 import { findCase, listKinds, listStageEvents } from './store.ts';
 import { caseResource } from './reading.ts';
+import { openFeedbackCount } from './stages.store.ts';
+import { OPEN_FEEDBACK_MESSAGE } from './stages.domain.ts';
 
 const userId = (ctx: Context) => (ctx.actor.kind === 'user' ? ctx.actor.userId : null);
 const label = (ctx: Context) => (ctx.actor.kind === 'user' ? ctx.actor.displayName : 'public');
@@ -212,6 +214,9 @@ export async function publishCase(ctx: Context, caseId: string, body: unknown, t
     const recorded = await listStageEvents(trx, pid, [caseId]);
     const event: StageEvent = { stage: 'published', happened_on: published_on, outcome: null, reasons: null, delay_reason: null };
     const problems = stageEventProblems(kind, current.notified_on, recorded, event, today).map((p) => ({ ...p, field: p.field === 'happened_on' ? 'published_on' : 'published_summary' }));
+    // The quality assurance panel's feedback must all be answered first (stages.commands.ts).
+    const openFeedback = await openFeedbackCount(trx, pid, caseId);
+    if (openFeedback) problems.push({ field: 'published_on', message: OPEN_FEEDBACK_MESSAGE(openFeedback) });
     if (problems.length) throw new ValidationError(problems);
     const existing = recorded.find((e) => e.stage === 'published');
     if (existing) await trx.updateTable('review_stage_events').set({ happened_on: published_on, recorded_by: userId(ctx) }).where('partnership_id', '=', pid).where('id', '=', existing.id).execute();

@@ -24,6 +24,10 @@ import { addPerson, addRecommendation, createCase, publishCase, recordStage, rem
 import { auditCaseReads, caseResource, readableCaseIds } from './reading.ts';
 import { latestAsk, presentAsk } from './money.domain.ts';
 import { listProgressLinks } from './money.store.ts';
+import { reviewStagesRoutes } from './stages.routes.ts';
+import { caseStagesView } from './stages.presenters.ts';
+import { listAgencyRequests, listPublishedDocuments } from './stages.store.ts';
+import { requestState } from './stages.domain.ts';
 import {
   EXPORT_COLUMNS, caseReference, exportRows, kindOf, presentPerson, presentRecommendation, presentRecommendationUpdate, summariseCase,
 } from './presenters.ts';
@@ -38,6 +42,8 @@ const breadcrumbs = [{ text: 'Reviews', href: '/reviews' }];
 export async function reviewsRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app;
   const ctx = (req: FastifyRequest) => ({ db, actor: req.actor });
+  // Requests to agencies, family, quality assurance, documents, markers and findings (stages.routes.ts).
+  await app.register(reviewStagesRoutes);
 
   /** Reviews are never public (apart from published ones): anyone else is asked to sign in. */
   function requireSignedIn(req: FastifyRequest) {
@@ -68,6 +74,7 @@ export async function reviewsRoutes(app: FastifyInstance): Promise<void> {
       people: people.map(presentPerson),
       themes: themes.map((t) => t.theme),
       recommendations: recs.map((r) => presentRecommendation(r, today)),
+      stagesView: await caseStagesView(db, pid, c, kind, today),
     };
   }
 
@@ -84,8 +91,9 @@ export async function reviewsRoutes(app: FastifyInstance): Promise<void> {
     requireSignedIn(req);
     const { summaries } = await readerCases(req);
     await auditCaseReads(db, req.actor, summaries.map((s) => s.id), 'Read in the list of review cases');
+    const overdueRequests = (await listAgencyRequests(db, req.partnership.id, summaries.map((s) => s.id))).filter((r) => requestState(r, todayIso()).state === 'overdue');
     return reply.view(V('list'), {
-      title: 'Reviews', section: 'reviews', cases: summaries, canCreate: can(req.actor, 'create', { type: 'review-case' }),
+      title: 'Reviews', section: 'reviews', cases: summaries.map((s) => ({ ...s, overdueRequests: overdueRequests.filter((r) => r.case_id === s.id).length })), canCreate: can(req.actor, 'create', { type: 'review-case' }),
       canSummarise: can(req.actor, 'read', { type: 'review-summary', staffOnly: true }),
     });
   });
@@ -379,6 +387,7 @@ export async function reviewsRoutes(app: FastifyInstance): Promise<void> {
     return reply.view(V('published-one'), {
       title: `${caseReference(review)}: ${kindOf(kinds, review.kind_code).label}`, section: 'public',
       breadcrumbs: [{ text: 'Published reviews', href: '/published-reviews' }], review,
+      documents: await listPublishedDocuments(db, req.partnership.id, review.id),
     });
   });
 

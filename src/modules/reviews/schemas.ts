@@ -100,6 +100,8 @@ export const ExportRow = Type.Object({
 export const AnnualSummary = Type.Object({
   year: Type.Integer(), notified: Type.Integer(), decidedToReview: Type.Integer(), decidedNotToReview: Type.Integer(), submitted: Type.Integer(),
   findingsAccepted: Type.Integer(), findingsNotAccepted: Type.Integer(), published: Type.Integer(),
+  findingDecisionsAccepted: Type.Integer({ description: 'Single findings of safeguarding adults reviews accepted in the year' }),
+  findingDecisionsNotAccepted: Type.Integer({ description: 'Single findings of safeguarding adults reviews not accepted (with reasons) in the year' }),
   byKind: Type.Array(Type.Object({ code: Type.String(), label: Type.String(), count: Type.Integer() })),
   recommendations: Type.Array(Type.Object({ status: Type.String(), count: Type.Integer() })),
 });

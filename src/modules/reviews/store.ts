@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { effectiveKinds, type ReviewKind } from './domain.ts';
+import { findingDecisionCounts } from './stages.store.ts';
 
 type Db = Kysely<DB>;
 
@@ -89,6 +90,7 @@ export async function countsBetween(db: Db, partnershipId: string, from: string,
     .where('partnership_id', '=', partnershipId).where('happened_on', '>=', from).where('happened_on', '<=', to).execute();
   const recs = await db.selectFrom('review_recommendations').select(['status']).where('partnership_id', '=', partnershipId).execute();
   const inYear = (d: string | null) => d !== null && d >= from && d <= to;
+  const findingDecisions = await findingDecisionCounts(db, partnershipId, from, to);
   return {
     notified: cases.filter((c) => inYear(c.notified_on)).length,
     decidedToReview: events.filter((e) => e.stage === 'decision' && e.outcome === 'review').length,
@@ -97,6 +99,9 @@ export async function countsBetween(db: Db, partnershipId: string, from: string,
     findingsAccepted: events.filter((e) => e.stage === 'findings-response' && e.outcome === 'accepted').length,
     findingsNotAccepted: events.filter((e) => e.stage === 'findings-response' && e.outcome === 'not-accepted').length,
     published: cases.filter((c) => inYear(c.published_on)).length,
+    /** Each finding of a safeguarding adults review decided in the period (stages.commands.ts). */
+    findingDecisionsAccepted: findingDecisions.accepted,
+    findingDecisionsNotAccepted: findingDecisions.notAccepted,
     byKind: Object.entries(cases.filter((c) => inYear(c.notified_on)).reduce<Record<string, number>>((acc, c) => ({ ...acc, [c.kind_code]: (acc[c.kind_code] ?? 0) + 1 }), {})),
     /** Cases on record at all, in any year: none means the partnership does not keep reviews here. */
     casesRecorded: cases.length,

@@ -1,6 +1,7 @@
 // Table types of the reviews module (migrations/021_reviews.sql).
 import type { ColumnType, Generated } from 'kysely';
 import type { StageSet, Place, RecommendationStatus } from './domain.ts';
+import type { ReviewStagesTables } from './stages.tables.ts';
 
 type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
 
@@ -100,7 +101,7 @@ export interface ReviewRecommendationUpdatesTable {
   evidence: Nullable<string>;
 }
 
-export interface ReviewsTables {
+export interface ReviewsTables extends ReviewStagesTables {
   review_kinds: ReviewKindsTable;
   review_cases: ReviewCasesTable;
   review_stage_events: ReviewStageEventsTable;
