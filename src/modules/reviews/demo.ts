@@ -6,6 +6,7 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { addDays } from '../partnership/domain.ts';
+import { seedReviewStagesDemo } from './stages.demo.ts';
 
 interface DemoCase {
   kind: string;
@@ -110,4 +111,5 @@ export async function seedReviewsDemo(trx: Transaction<DB>, partnershipId: strin
       }
     }
   }
+  await seedReviewStagesDemo(trx, partnershipId, today, officer);
 }
