@@ -7,11 +7,12 @@
 //   --no-browser   skip test/browser
 //   --no-postgres  skip the second pass on a PostgreSQL server
 //   --no-pglite    skip the first pass, on the embedded database
+//   --sequential   run the embedded and server passes one after the other, not at once
 //   any other argument is a path filter (substring) on the test files
 import { readdirSync, statSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
@@ -56,24 +57,37 @@ async function dropTemplates(url) {
   }
 }
 
+/**
+ * One pass of Node's test runner over some files, its output kept and printed whole when
+ * it ends (so two passes running at once do not interleave). Resolves to its exit status.
+ */
 function run(label, files, env = {}) {
-  if (files.length === 0) return 0;
-  console.log(`\n# ${label}: ${files.length} test files`);
-  const result = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', '--test', '--test-reporter=tap', '--test-concurrency=2', ...files],
-    { stdio: ['inherit', 'pipe', 'inherit'], env: { ...process.env, ...env }, maxBuffer: 512 * 1024 * 1024 },
-  );
-  const out = result.stdout?.toString() ?? '';
-  process.stdout.write(out);
-  // A pass that could not run (or was killed) must say so, not just print nothing.
-  if (result.error || result.signal) console.log(`# ${label} did not finish: ${result.error?.message ?? `killed by ${result.signal}`}`);
-  // Node's runner closes with "# pass N" and "# fail N"; add them up over the passes.
-  const count = (word) => Number(new RegExp(`^# ${word} (\\d+)$`, 'm').exec(out)?.[1] ?? 0);
-  totals.passed += count('pass');
-  totals.failed += count('fail') + count('cancelled');
-  totals.skipped += count('skipped');
-  return result.status ?? 1;
+  if (files.length === 0) return Promise.resolve(0);
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', '--test-concurrency=2', ...files],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const out = [];
+    const err = [];
+    child.stdout.on('data', (d) => out.push(d));
+    child.stderr.on('data', (d) => err.push(d));
+    const finish = (status, problem) => {
+      const text = Buffer.concat(out).toString();
+      console.log(`\n# ${label}: ${files.length} test files, ${Math.round((Date.now() - started) / 1000)} s`);
+      process.stdout.write(text);
+      process.stderr.write(Buffer.concat(err));
+      // A pass that could not run (or was killed) must say so, not just print nothing.
+      if (problem) console.log(`# ${label} did not finish: ${problem}`);
+      // Node's runner closes with "# pass N" and "# fail N"; add them up over the passes.
+      const count = (word) => Number(new RegExp(`^# ${word} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+      totals.passed += count('pass');
+      totals.failed += count('fail') + count('cancelled');
+      totals.skipped += count('skipped');
+      resolve(status ?? 1);
+    };
+    child.on('error', (e) => finish(1, e.message));
+    child.on('close', (code, signal) => finish(code, signal ? `killed by ${signal}` : null));
+  });
 }
 
 // The never-leak walks (test/leak.test.ts, test/leak/) request every route as several
@@ -86,19 +100,24 @@ const postgresReady = !flags.has('--no-postgres') && !process.env.TEST_NO_POSTGR
   && spawnSync('pg_isready', ['-d', postgresUrl, '-t', '3']).status === 0;
 
 let failed = 0;
-if (!flags.has('--no-pglite')) failed |= run('PGlite (embedded)', rest.filter((f) => !postgresReady || !isLeakWalk(f)), { TEST_DATABASE_URL: '' });
-
+// The embedded pass is mostly WebAssembly on the test's own process and the server pass
+// mostly waits on the server: run at once, they fill the machine's cores where one pass
+// alone left them half idle. --sequential runs one after the other.
+const passes = [];
+if (!flags.has('--no-pglite')) passes.push(() => run('PGlite (embedded)', rest.filter((f) => !postgresReady || !isLeakWalk(f)), { TEST_DATABASE_URL: '' }));
 if (postgresReady) {
   // Only the files that open a database need the second engine.
   const dbFiles = rest.filter((f) => !f.includes('.unit.'));
-  failed |= run('PostgreSQL server', dbFiles, { TEST_DATABASE_URL: postgresUrl });
-  await dropTemplates(postgresUrl);
+  passes.push(() => run('PostgreSQL server', dbFiles, { TEST_DATABASE_URL: postgresUrl }));
 } else if (!flags.has('--no-postgres') && !process.env.TEST_NO_POSTGRES) {
   console.log('\n# PostgreSQL server not reachable: database tests ran on PGlite only');
 }
+if (flags.has('--sequential')) for (const pass of passes) failed |= await pass();
+else for (const status of await Promise.all(passes.map((pass) => pass()))) failed |= status;
+if (postgresReady) await dropTemplates(postgresUrl);
 
 if (!flags.has('--no-browser')) {
-  if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) failed |= run('Chromium journeys', browser);
+  if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) failed |= await run('Chromium journeys', browser);
   else console.log('\n# Chromium not installed (/usr/bin/chromium): browser journeys skipped');
 }
 rmSync(templateDir, { recursive: true, force: true });
