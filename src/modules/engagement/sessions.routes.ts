@@ -8,6 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, can, engagementResources } from '../../access/policy.ts';
 import { recordRestrictedReads } from '../../access/audit.ts';
+import { countPublicWrite } from '../../access/publicLimits.ts';
 import { formOutcome, firstValue, isUuid } from '../../web/forms.ts';
 import { NotFoundError, ValidationError, type FieldError } from '../../web/errors.ts';
 import { mailerFromConfig, type Mailer } from '../../mail/mailer.ts';
@@ -285,6 +286,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const invite = firstValue(body.invite);
     if (!mayRead(req, s, invite)) throw new NotFoundError();
+    await countPublicWrite(db, req.actor, 'registration', req.ip);
     const outcome = await formOutcome(() => withMailer(async (m) => {
       if (!m) throw ValidationError.single('form', 'Registering is not possible at the moment because e-mail is not set up. Try again later.');
       return register({ ...ctx(req), mailing: m }, s.id, body);
@@ -414,6 +416,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     const s = await loadSession(req);
     const body = req.body as { name: string; email: string; organisation?: string | null; invite?: string };
     if (!mayRead(req, s, body.invite)) throw new NotFoundError();
+    await countPublicWrite(db, req.actor, 'registration', req.ip);
     const out = await withMailer(async (m) => {
       if (!m) throw ValidationError.single('form', 'Registering is not possible at the moment because e-mail is not set up. Try again later.');
       return register({ ...ctx(req), mailing: m }, s.id, body);

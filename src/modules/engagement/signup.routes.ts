@@ -2,6 +2,7 @@
 // opt-in: a confirmation e-mail with a single-use link, confirmed by pressing a button so
 // a link scanner's GET changes nothing), one-click unsubscribe (RFC 8058: POST only; the
 // GET shows a button), and a preferences page reached by a signed link.
+import { countPublicWrite } from '../../access/publicLimits.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formOutcome } from '../../web/forms.ts';
 import type { FieldError } from '../../web/errors.ts';
@@ -24,6 +25,7 @@ export async function signUpRoutes(app: FastifyInstance): Promise<void> {
   }
   app.get('/bulletins/sign-up', async (req, reply) => signUpForm(req, reply, {}));
   app.post('/bulletins/sign-up', async (req, reply) => {
+    await countPublicWrite(db, req.actor, 'sign-up', req.ip);
     const mailer = mailerFromConfig(app.config);
     if (!mailer) return signUpForm(req, reply.code(503), req.body, [{ field: 'email', message: 'Signing up is not possible at the moment because e-mail is not set up. Try again later.' }]);
     try {
