@@ -2,7 +2,7 @@
 // partners for data (e-mail through a local SMTP server), one partner uploads through the
 // link in the e-mail without an account, the other is late and chased with a note, and the
 // analyst imports a month of police.uk data and reads the analysis. Axe (WCAG 2.2 AA) on
-// every page on the way. (The assessment document as PDF is not built yet.)
+// every page on the way; last, the analyst builds the assessment document and reads its PDF.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -126,4 +126,44 @@ test('an assessment from the requests to a partner\'s upload, a chase, and the c
   await axe(page, 'areas');
   await page.goto('/assessment/categories');
   await axe(page, 'categories');
+
+  // The analyst builds the document: a section of their own words, one gathering the trend,
+  // one the returns; then the PDF, read back as text.
+  await page.goto('/assessment/assessments');
+  await page.getByRole('link', { name: 'Strategic assessment 2030' }).click();
+  await page.getByRole('link', { name: 'The assessment document (PDF)' }).click();
+  await page.getByRole('heading', { level: 1, name: 'The assessment document' }).waitFor();
+  await axe(page, 'document page');
+  await page.getByLabel('Title', { exact: true }).fill('Violence in Ashby Vale');
+  await page.getByLabel('Your text', { exact: true }).fill('Violence rose this year.');
+  await page.getByLabel('An analysis page’s charts and tables').check();
+  await click(page, 'Add the section');
+  await page.getByRole('link', { name: 'Select the analysis page whose charts and tables the section gathers' }).waitFor();
+  await axe(page, 'document page with an error');
+  await page.getByLabel('Analysis page', { exact: true }).selectOption({ label: 'Monthly counts and 12-month totals' });
+  await page.getByLabel('Crime type', { exact: true }).selectOption('Violence and sexual offences');
+  await click(page, 'Add the section');
+  await page.getByText('Section added: Violence in Ashby Vale').waitFor();
+  await page.getByLabel('Title', { exact: true }).fill('Data from partners');
+  await page.getByLabel('The returns received and missing').check();
+  await click(page, 'Add the section');
+  await page.getByText('Section added: Data from partners').waitFor();
+  await page.getByRole('button', { name: 'Move up: Data from partners' }).click();
+  await page.waitForLoadState('load');
+  await page.getByText('Section moved: Data from partners').waitFor();
+  await axe(page, 'document page with sections');
+  await page.getByRole('link', { name: 'Violence in Ashby Vale' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Violence in Ashby Vale' }).waitFor();
+  await axe(page, 'section page');
+  await page.goBack();
+  const href = await page.getByRole('link', { name: 'Download the document (PDF)' }).getAttribute('href');
+  const res = await page.request.get(href!);
+  assert.equal(res.headers()['content-type'], 'application/pdf');
+  const { extractText, getDocumentProxy } = await import('unpdf');
+  const pdf = (await extractText(await getDocumentProxy(new Uint8Array(await res.body())), { mergePages: true })).text as string;
+  assert.match(pdf, /Contents\s+1\. Data from partners \d+\s+2\. Violence in Ashby Vale \d+/);
+  assert.match(pdf, /Violence rose this year\./);
+  assert.match(pdf, /Violence and sexual offences per month/);
+  assert.match(pdf, /Repeat domestic abuse victims by district/);
+  assert.match(pdf, /Page 1 of \d+/);
 });

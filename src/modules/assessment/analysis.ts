@@ -10,7 +10,13 @@ import { areaTotals, listAreas, monthlyCounts, outcomeFileCounts, outcomesByCate
 
 export type Cell = string | number | null;
 export interface Table { id: string; caption: string; head: { label: string; numeric?: boolean }[]; rows: Cell[][] }
-export interface View { tables: Table[]; charts: { caption: string; svg: string }[]; notes: string[]; from: string | null; to: string | null }
+/** A chart's figures, for drawing it again elsewhere (the assessment document's PDF). */
+export type ChartData =
+  | { kind: 'line'; points: { label: string; value: number }[] }
+  | { kind: 'bars'; bars: { label: string; value: number }[] }
+  | { kind: 'map'; points: { lon: number; lat: number; value: number; rank?: number }[] };
+export interface Chart { caption: string; svg: string; data: ChartData }
+export interface View { tables: Table[]; charts: Chart[]; notes: string[]; from: string | null; to: string | null }
 
 export const VIEWS = [
   { id: 'trend', title: 'Monthly counts and 12-month totals' },
@@ -66,10 +72,14 @@ export async function buildView(db: Kysely<DB>, pid: string, view: ViewId, f: Fi
       return {
         from: months[0]!, to,
         tables: [{ id: 'monthly', caption: `${f.category ?? 'Crime and anti-social behaviour'} per month in ${where}`, head, rows }],
-        charts: lines.flatMap((l, j) => [
-          { caption: `${l.name} per month, ${monthLabel(months[0]!)} to ${monthLabel(to)}`, svg: lineChart(l.values.map((v, i) => ({ label: labels[i]!, value: v })), { width: 640 }) },
-          ...(months.length >= 12 ? [{ caption: `${l.name}: total of the 12 months to each month`, svg: lineChart(rolled[j]!.map((v, i) => ({ v, i })).filter((p) => p.v !== null).map((p) => ({ label: labels[p.i]!, value: p.v! })), { width: 640 }) }] : []),
-        ]),
+        charts: lines.flatMap((l, j) => {
+          const monthly = l.values.map((v, i) => ({ label: labels[i]!, value: v }));
+          const yearly = rolled[j]!.map((v, i) => ({ v, i })).filter((p) => p.v !== null).map((p) => ({ label: labels[p.i]!, value: p.v! }));
+          return [
+            { caption: `${l.name} per month, ${monthLabel(months[0]!)} to ${monthLabel(to)}`, svg: lineChart(monthly, { width: 640 }), data: { kind: 'line' as const, points: monthly } },
+            ...(months.length >= 12 ? [{ caption: `${l.name}: total of the 12 months to each month`, svg: lineChart(yearly, { width: 640 }), data: { kind: 'line' as const, points: yearly } }] : []),
+          ];
+        }),
         notes: f.category ? [] : ['Anti-social behaviour is shown beside crime, not in it: police.uk records it as incidents, not crimes.'],
       };
     }
@@ -108,7 +118,7 @@ export async function buildView(db: Kysely<DB>, pid: string, view: ViewId, f: Fi
         from: yearFrom, to,
         tables: [{ id: 'rates', caption: `${what}, ${monthLabel(yearFrom)} to ${monthLabel(to)}, per 1,000 residents`,
           head: [{ label: 'Area' }, { label: 'Crimes', numeric: true }, { label: 'Residents', numeric: true }, { label: 'Population year' }, { label: 'Population source' }, { label: 'Per 1,000 residents', numeric: true }], rows }],
-        charts: rows.some((r) => r[5] !== null) ? [{ caption: `${what} per 1,000 residents`, svg: barChart(rows.filter((r) => r[5] !== null).map((r) => ({ label: `${r[0]} (${r[3]})`, value: r[5] as number }))) }] : [],
+        charts: rows.some((r) => r[5] !== null) ? [((bars) => ({ caption: `${what} per 1,000 residents`, svg: barChart(bars), data: { kind: 'bars' as const, bars } }))(rows.filter((r) => r[5] !== null).map((r) => ({ label: `${r[0]} (${r[3]})`, value: r[5] as number })))] : [],
         notes: [
           'Each rate is the area\'s own count over its own residents; rates are not added up or averaged across areas.',
           ...(areas.length ? [] : ['No areas are set: set them on the areas page.']),
@@ -127,7 +137,7 @@ export async function buildView(db: Kysely<DB>, pid: string, view: ViewId, f: Fi
           head: [{ label: 'Rank', numeric: true }, { label: 'LSOA code' }, { label: 'LSOA name' }, { label: 'Crimes', numeric: true }],
           rows: ranked.map((t, i) => [i + 1, t.lsoa_code, t.lsoa_name, t.crimes]) }],
         charts: located.length ? [{ caption: `Map: each LSOA with ${category.toLowerCase()} as a grey dot, the top 20 numbered by rank (circles sized by count)`,
-          svg: pointMap(located.map((t) => ({ lon: t.sum_longitude / t.located, lat: t.sum_latitude / t.located, value: t.crimes, rank: top.indexOf(t) < 20 ? top.indexOf(t) + 1 : undefined }))) }] : [],
+          ...((points) => ({ svg: pointMap(points), data: { kind: 'map' as const, points } }))(located.map((t) => ({ lon: t.sum_longitude / t.located, lat: t.sum_latitude / t.located, value: t.crimes, rank: top.indexOf(t) < 20 ? top.indexOf(t) + 1 : undefined }))) }] : [],
         notes: ['Each LSOA is placed at the mean position of its crimes, as police.uk gives them (approximate points, not addresses).'],
       };
     }
@@ -145,7 +155,7 @@ export async function buildView(db: Kysely<DB>, pid: string, view: ViewId, f: Fi
       if (searches.length) tables.push({ id: 'stop-and-search', caption: `Stop and search ${monthLabel(yearFrom)} to ${monthLabel(to)}, by object of search and outcome`, head: [{ label: 'Object of search' }, { label: 'Outcome' }, { label: 'Searches', numeric: true }], rows: searches.map((s) => [s.object, s.outcome, s.searches]) });
       return {
         from: yearFrom, to, tables,
-        charts: totals.size ? [{ caption: 'Crimes with a recorded outcome, by type', svg: barChart([...totals].sort((a, b) => b[1] - a[1]).map(([label, value]) => ({ label, value }))) }] : [],
+        charts: totals.size ? [((bars) => ({ caption: 'Crimes with a recorded outcome, by type', svg: barChart(bars), data: { kind: 'bars' as const, bars } }))([...totals].sort((a, b) => b[1] - a[1]).map(([label, value]) => ({ label, value })))] : [],
         notes: ['Anti-social behaviour has no outcomes on police.uk. The outcomes here are for the whole partnership: police.uk gives them per crime, not per area of the partnership\'s choosing.'],
       };
     }

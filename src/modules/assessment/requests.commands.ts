@@ -14,6 +14,7 @@ import { addPriority } from '../strategy/commands.ts';
 import { DEFAULT_CRITERIA, KINDS, daysLate, kindLabel, reminderDue, requestMessage, requestStatus, returnProblem } from './requests.domain.ts';
 import type { AssessmentKind } from './tables.ts';
 import { findAssessment, findDataset, listDatasets, type Assessment, type DatasetView } from './requests.store.ts';
+import { indexAssessment } from './search.ts';
 
 /** An assessment: the partnership's own people; a restricted one (serious violence, by default) as restricted business. */
 export const assessmentResource = (a: { restricted: boolean; body_id: string | null }): Resource => assessmentResources.assessment(a);
@@ -59,6 +60,7 @@ export async function createAssessment(ctx: Context, body: unknown): Promise<Ass
     }).returningAll().executeTakeFirstOrThrow();
     await trx.insertInto('assessment_criteria').values(DEFAULT_CRITERIA.map(([name, weight], i) => ({ partnership_id: pid, assessment_id: row.id, name, weight, position: i + 1 }))).execute();
     await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'assessment', recordId: row.id, summary: row.restricted ? 'Restricted assessment created' : `${row.title} created`, after: row.restricted ? { kind, year } : row });
+    await indexAssessment(trx, row);
     return row as Assessment;
   });
 }

@@ -20,6 +20,7 @@ import {
   addDataset, addIssue, assessmentResource, chaseRequest, createAssessment, makePriority, openLink, receiveReturn, saveMatrix, sendDueReminders, sendRequests,
 } from './requests.commands.ts';
 import * as S from './schemas.ts';
+import { assessmentDocumentRoutes, assessmentWriteApiRoutes } from './document.routes.ts';
 import { findAssessment, findDataset, listAssessments, listDatasets, matrix, type Assessment, type DatasetView } from './requests.store.ts';
 
 declare module 'fastify' {
@@ -176,6 +177,9 @@ export async function assessmentRequestRoutes(app: FastifyInstance): Promise<voi
     if (outcome.ok) return reply.flash('Added as a priority of the draft agreement').redirect(`/assessment/assessments/${a.id}/matrix`, 303);
     return matrixPage(req, reply.code(400), a, outcome.errors.map((e) => ({ ...e, field: 'agreement_id' })));
   });
+
+  await assessmentDocumentRoutes(app);
+  await assessmentWriteApiRoutes(app);
 
   // The API: the same assessments and datasets as JSON -----------------------------------------
 

@@ -35,7 +35,7 @@ export const View = Type.Object({
   tables: Type.Array(Type.Object({ id: Type.String(), caption: Type.String(), head: Type.Array(Type.Object({ label: Type.String(), numeric: Type.Optional(Type.Boolean()) })), rows: Type.Array(Type.Array(Cell)) })),
 });
 
-const Dataset = Type.Object({
+export const Dataset = Type.Object({
   id: Type.String({ format: 'uuid' }), organisationId: Type.String({ format: 'uuid' }), organisationName: Type.String(), name: Type.String(), description: Type.Union([Type.String(), Type.Null()]),
   period: Type.String(), format: Type.String(), dueOn: Type.String({ format: 'date' }), contactName: Type.String(),
   status: Type.String({ description: 'not-sent, sent, opened, returned or late' }), daysLate: Type.Integer(),
@@ -50,3 +50,31 @@ export const AssessmentSummary = Type.Object({
 export const Assessments = Type.Object({ items: Type.Array(AssessmentSummary) });
 export const AssessmentDetail = Type.Composite([AssessmentSummary, Type.Object({ datasets: Type.Array(Dataset) })]);
 export const IdParams = Type.Object({ id: Type.String() });
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+export const Section = Type.Object({
+  id: Type.String({ format: 'uuid' }), assessmentId: Type.String({ format: 'uuid' }), position: Type.Integer(), title: Type.String(), body: Type.String({ description: 'The analyst’s text: paragraphs split by a blank line' }),
+  content: Type.String({ description: 'text, analysis, returns or matrix' }), analysisView: Nullable(Type.String({ description: 'trend, change, rates, places or outcomes' })),
+  areaId: Nullable(Type.String()), category: Nullable(Type.String()), showCharts: Type.Boolean(), showTables: Type.Boolean(), updatedAt: Type.String({ format: 'date-time' }),
+});
+export const Sections = Type.Object({ items: Type.Array(Section) });
+export const SectionInput = Type.Object({
+  title: Type.String(), body: Type.Optional(Type.String()),
+  content: Type.String({ description: 'text (the analyst’s words only), analysis (an analysis page’s charts and tables), returns (received and missing) or matrix (the scoring matrix)' }),
+  analysisView: Type.Optional(Nullable(Type.String({ description: 'For content analysis: trend, change, rates, places or outcomes' }))),
+  areaId: Type.Optional(Nullable(Type.String({ description: 'An area id; none: the whole partnership' }))),
+  category: Type.Optional(Nullable(Type.String({ description: "A crime type by today's name; none: all crime" }))),
+  showCharts: Type.Optional(Type.Boolean({ description: 'Print the page’s charts (default true)' })), showTables: Type.Optional(Type.Boolean({ description: 'Print the page’s tables (default true)' })),
+});
+export const MoveInput = Type.Object({ direction: Type.Union([Type.Literal('up'), Type.Literal('down')]) });
+
+export const AssessmentInput = Type.Object({
+  kind: Type.String({ description: 'strategic or serious-violence (restricted by default)' }), year: Type.Integer(), title: Type.Optional(Type.String()),
+  bodyId: Type.Optional(Nullable(Type.String({ description: 'For a restricted assessment: the body whose restricted business may read it' }))),
+  requestsBy: Type.String({ format: 'date' }), dataDueOn: Type.String({ format: 'date' }), draftBy: Type.String({ format: 'date' }), agreedBy: Type.String({ format: 'date' }),
+  remindDaysBefore: Type.Optional(Type.Integer()), chaseEveryDays: Type.Optional(Type.Integer()),
+});
+export const DatasetInput = Type.Object({
+  organisationId: Type.String({ format: 'uuid' }), name: Type.String(), description: Type.Optional(Nullable(Type.String())), period: Type.String(), format: Type.String(),
+  dueOn: Type.Optional(Nullable(Type.String({ format: 'date', description: 'Default: the assessment’s data due date' }))), contactName: Type.String(), contactEmail: Type.String(),
+});

@@ -9,6 +9,7 @@ export const SEARCH_KINDS = [
   { value: 'funding-proposal', text: 'Funding proposals' },
   { value: 'agreement', text: 'Community Safety Agreements' },
   { value: 'plan-action', text: 'Plan actions' },
+  { value: 'assessment', text: 'Assessments' },
   { value: 'bulletin', text: 'Bulletins' },
   { value: 'session', text: 'Information sessions' },
   { value: 'original', text: 'Imported originals' },

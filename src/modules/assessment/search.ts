@@ -1,0 +1,23 @@
+// Assessments in the search index: the strategic assessment (title, year and its
+// document's sections) is found by the partnership's own people, never by the public. A
+// restricted assessment (the serious violence needs assessment) is never indexed at all,
+// so no search can show it, its title or its text to anyone.
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import { indexForSearch, removeFromSearch } from '../search/index.ts';
+import { kindLabel } from './requests.domain.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+export async function indexAssessment(db: Db, a: { partnership_id: string; id: string; year: number; kind: string; title: string; restricted: boolean; requests_by: string }): Promise<void> {
+  if (a.restricted) {
+    await removeFromSearch(db, a.partnership_id, 'assessment', [a.id]);
+    return;
+  }
+  const sections = await db.selectFrom('assessment_sections').select(['title', 'body']).where('partnership_id', '=', a.partnership_id).where('assessment_id', '=', a.id).orderBy('position').execute();
+  await indexForSearch(db, [{
+    partnershipId: a.partnership_id, kind: 'assessment', recordId: a.id, bodyId: null, occurredOn: a.requests_by,
+    title: a.title, content: [a.title, `${kindLabel(a.kind as never)} ${a.year}`, ...sections.flatMap((s) => [s.title, s.body])].filter(Boolean).join('\n'),
+    url: `/assessment/assessments/${a.id}`, restricted: false, public: false,
+  }]);
+}
