@@ -164,6 +164,6 @@ test('an assessment from the requests to a partner\'s upload, a chase, and the c
   assert.match(pdf, /Contents\s+1\. Data from partners \d+\s+2\. Violence in Ashby Vale \d+/);
   assert.match(pdf, /Violence rose this year\./);
   assert.match(pdf, /Violence and sexual offences per month/);
-  assert.match(pdf, /Repeat domestic abuse victims by district/);
+  assert.match(pdf, /Repeat domestic\s+abuse\s+victims\s+by\s+district/);
   assert.match(pdf, /Page 1 of \d+/);
 });

@@ -118,7 +118,7 @@ test('sections added on the page and through the API make a PDF with contents, c
   assert.match(all, /Map: each LSOA with burglary/);
   assert.doesNotMatch(all, /The 20 LSOAs with the most burglary/);
   assert.match(all, /Returns missing/);
-  assert.match(all, /Wrenfield hospital assaults/);
+  assert.match(all, /Wrenfield\s+hospital\s+assaults/);
   assert.match(all, /Candidate issues ranked by their weighted scores/);
   pages.forEach((p, i) => assert.match(p, new RegExp(`Page ${i + 1} of ${pages.length}`)));
   assert.doesNotMatch(all, /Restricted/);

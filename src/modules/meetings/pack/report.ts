@@ -136,41 +136,47 @@ export function dotMapPages(maps: readonly DotMap[], measure: Measure): ReportPa
 
 export interface ReportTable { caption: string; head: { label: string; numeric?: boolean }[]; rows: (string | number | null)[][] }
 
-/** Tables on pages of their own, the heading row repeated on each page; long cells are cut with an ellipsis. */
+/** Tables on pages of their own, the heading row repeated on each page; a long cell wraps onto up to three lines. */
 export function tablePages(tables: readonly ReportTable[], measure: Measure): ReportPage[] {
   const flow = new Flow();
   const size = 8;
-  const row = 11;
+  const row = 10;
   const cell = (v: string | number | null) => (v === null ? '–' : typeof v === 'number' ? v.toLocaleString('en-GB') : toWinAnsi(v));
+  const widestWord = (t: string, font: 'regular' | 'bold') => Math.max(0, ...t.split(/\s+/).map((w) => measure(w, font, size)));
   for (const table of tables) {
     const n = table.head.length;
-    // Each column as wide as its widest figure, the rest shared by the text columns.
-    const natural = table.head.map((h, j) => Math.min(200, Math.max(measure(toWinAnsi(h.label.split(' ')[0] ?? ''), 'bold', size), ...table.rows.slice(0, 500).map((r) => measure(cell(r[j] ?? null), 'regular', size)))) + 8);
-    const total = natural.reduce((a, b) => a + b, 0);
-    const widths = total <= WIDTH ? natural.map((w) => w + (WIDTH - total) / n) : natural.map((w) => (w / total) * WIDTH);
-    const xs = widths.map((_, j) => MARGIN.left + widths.slice(0, j).reduce((a, b) => a + b, 0));
+    const sample = table.rows.slice(0, 300);
+    // Each column at least as wide as its longest word, at most as wide as its longest cell; the rest shared out.
+    const least = table.head.map((h, j) => Math.min(110, Math.max(widestWord(toWinAnsi(h.label), 'bold'), ...sample.map((r) => widestWord(cell(r[j] ?? null), 'regular')))) + 8);
+    const most = table.head.map((_, j) => Math.max(least[j]!, Math.min(220, Math.max(0, ...sample.map((r) => measure(cell(r[j] ?? null), 'regular', size)))) + 8));
+    const sumLeast = least.reduce((x, y) => x + y, 0);
+    const sumMost = most.reduce((x, y) => x + y, 0);
+    const widths = sumMost <= WIDTH ? most.map((w) => w + (WIDTH - sumMost) / n)
+      : sumLeast <= WIDTH ? least.map((w, j) => w + (most[j]! - w) * (WIDTH - sumLeast) / Math.max(1, sumMost - sumLeast))
+        : least.map((w) => (w / sumLeast) * WIDTH);
+    const xs = widths.map((_, j) => MARGIN.left + widths.slice(0, j).reduce((x, y) => x + y, 0));
     const headLines = table.head.map((h, j) => wrapText(toWinAnsi(h.label), widths[j]! - 6, 'bold', size, measure).slice(0, 4));
     const headHeight = Math.max(...headLines.map((l) => l.length)) * row + 4;
+    const place = (j: number, t: string, font: 'regular' | 'bold') => (table.head[j]?.numeric ? xs[j]! + widths[j]! - 6 - measure(t, font, size) : xs[j]!);
     const header = () => {
       const page = flow.page!;
-      headLines.forEach((ls, j) => ls.forEach((l, i) => {
-        const x = table.head[j]!.numeric ? xs[j]! + widths[j]! - 6 - measure(l, 'bold', size) : xs[j]!;
-        page.lines.push({ x, y: flow.y - (i + 1) * row, text: l, font: 'bold', size });
-      }));
+      headLines.forEach((ls, j) => ls.forEach((l, i) => page.lines.push({ x: place(j, l, 'bold'), y: flow.y - (i + 1) * row, text: l, font: 'bold', size })));
       flow.y -= headHeight;
       page.strokes!.push({ points: [[MARGIN.left, flow.y + 2], [MARGIN.left + WIDTH, flow.y + 2]], colour: RULE, thickness: 0.8 });
     };
     flow.need(60 + headHeight);
     flow.title(table.caption, measure);
     header();
-    if (!table.rows.length) { flow.y -= row; flow.text('No figures.', MARGIN.left, size, 'italic'); }
+    if (!table.rows.length) { flow.y -= row; flow.text('None.', MARGIN.left, size, 'italic'); }
     for (const r of table.rows) {
-      if (flow.y - row < MARGIN.bottom) { flow.fresh(); header(); }
-      flow.y -= row;
-      r.forEach((v, j) => {
-        const t = fit(cell(v), widths[j]! - 6, size, measure);
-        flow.text(t, table.head[j]?.numeric ? xs[j]! + widths[j]! - 6 - measure(t, 'regular', size) : xs[j]!, size);
+      const cells = table.head.map((_, j) => {
+        const lines = wrapText(cell(r[j] ?? null), widths[j]! - 6, 'regular', size, measure);
+        return lines.length > 3 ? [...lines.slice(0, 2), fit(lines.slice(2).join(' '), widths[j]! - 6, size, measure)] : lines;
       });
+      const height = Math.max(1, ...cells.map((c) => c.length)) * row + 2;
+      if (flow.y - height < MARGIN.bottom) { flow.fresh(); header(); }
+      cells.forEach((ls, j) => ls.forEach((t, i) => flow.page!.lines.push({ x: place(j, t, 'regular'), y: flow.y - (i + 1) * row, text: t, font: 'regular', size })));
+      flow.y -= height;
     }
     flow.y -= 14;
   }
