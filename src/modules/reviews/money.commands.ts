@@ -155,6 +155,10 @@ export async function setCosts(ctx: Context, caseId: string, body: unknown) {
     author: readPence(b, 'author', 'The independent author’s costs', errors),
     other: readPence(b, 'other', 'Other costs', errors),
   };
+  // A form sent with every cost blank says nothing: it is refused rather than read as three zeros.
+  if (!errors.length && COSTS.every((k) => b[`${k}_pence`] === undefined && !(typeof b[k] === 'string' && (b[k] as string).trim()))) {
+    errors.push({ field: 'chair', message: 'Enter the case’s costs: the independent chair’s, the author’s or other costs (0 where there are none)' });
+  }
   const input = new Input(body);
   const note = input.optionalText('note', 'The note', 2000);
   errors.push(...input.errors);

@@ -87,6 +87,9 @@ test('the Commissioner pays half the chair up to a cap, the rest shared equally:
   const early = await coordinator.post(`/reviews/${caseId}/money/raise`, {});
   assert.equal(early.statusCode, 400);
   assert.match(pageText(early.body), /Enter the case’s costs before raising contributions/);
+  const blank = await coordinator.post(`/reviews/${caseId}/money/costs`, { chair: '', author: '', other: '' });
+  assert.equal(blank.statusCode, 400);
+  assert.match(pageText(blank.body), /Enter the case’s costs: the independent chair’s, the author’s or other costs/);
   const badCosts = await coordinator.post(`/reviews/${caseId}/money/costs`, { chair: '7,250', author: 'lots', other: '' });
   assert.equal(badCosts.statusCode, 400);
   assert.match(pageText(badCosts.body), /The independent author’s costs must be in pounds/);
