@@ -64,7 +64,7 @@ const ROWS: Record<string, { actions: Action[]; resource: Resource }> = {
   'Post a progress return on a funded project they lead': { actions: ['create'], resource: fundingResources.leadReturn({ leadUserId: 'user-member' }) },
   'Post a progress return on a funded project someone else leads': { actions: ['create'], resource: fundingResources.leadReturn({ leadUserId: 'user-someone-else' }) },
   'Ask project leads for progress returns by e-mail, or add evidence to a claim or progress return': { actions: ['create'], resource: fundingResources.returnRequest() },
-  "Download a claim's or progress return's evidence, or read a grant's return to the funder": { actions: ['read'], resource: fundingResources.record() },
+  "Download a claim's or progress return's evidence or a grant's funder's documents, or read a grant's return to the funder": { actions: ['read'], resource: fundingResources.record() },
   'Post a progress return through the unexpired link e-mailed to the project’s lead contact (no account needed)': { actions: ['read'], resource: fundingResources.returnLink() },
   'Read a published Community Safety Agreement, and its plan\'s progress when the partnership shows it': { actions: ['read'], resource: { type: 'plan-action', published: true } },
   'Read or download the scrutiny evidence pack (public content only)': { actions: ['read'], resource: strategyResources.scrutinyPack() },

@@ -41,6 +41,11 @@ test('rules, the request by e-mail, the return through the link, the lead’s pa
   await officer.goto(`/funding/grants/${ids.grant}/rules`);
   await officer.getByRole('heading', { level: 1, name: 'Change the grant’s rules' }).waitFor();
   await axe(officer, 'grant rules form');
+  await officer.goto(`/funding/grants/${ids.grant}/documents/new`);
+  await officer.getByRole('heading', { level: 1, name: 'Add a funder\'s document' }).waitFor();
+  await Promise.all([officer.waitForLoadState('load'), officer.getByRole('button', { name: 'Add the document' }).click()]);
+  assert.match(await officer.locator('.govuk-error-summary').innerText(), /Enter what the document is/);
+  await axe(officer, 'add a funder\'s document, with errors');
 
   await officer.goto(`/funding/grants/${ids.grant}`);
   await officer.getByRole('link', { name: 'Ask leads for progress returns before a meeting' }).click();

@@ -24,8 +24,10 @@ const M = {
   evidenceName: 'Mossgrave-Tillerby-invoice.pdf',
   evidenceBytes: 'Quorrington Vellacott printing invoice',
   reportedSpend: '£1,234.56',
+  grantDocumentTitle: 'Pellinghurst Quoddy offer letter',
+  grantDocumentBytes: 'Tamsworth Ollerenshaw grant terms',
 };
-const ids = { grant: '', proposal: '', project: '', evidence: '', token: '', considerationToken: '' };
+const ids = { grant: '', proposal: '', project: '', evidence: '', grantDocument: '', token: '', considerationToken: '' };
 
 before(async () => {
   t = await createTestApp();
@@ -49,6 +51,14 @@ before(async () => {
     partnership_id: pid, proposal_id: ids.project, progress_id: progress.id, file_name: M.evidenceName, content_type: 'application/pdf', size: bytes.length,
     sha256: createHash('sha256').update(bytes).digest('hex'), bytes, uploaded_by_label: 'An officer',
   }).returning('id').executeTakeFirstOrThrow()).id;
+  // The funder's document of the grant: for signed-in people only.
+  const letter = await PDFDocument.create();
+  letter.addPage().drawText(M.grantDocumentBytes, { x: 50, y: 700, size: 12, font: await letter.embedFont(StandardFonts.Helvetica) });
+  const letterBytes = Buffer.from(await letter.save());
+  ids.grantDocument = (await db.insertInto('funding_grant_documents').values({
+    partnership_id: pid, grant_id: ids.grant, title: M.grantDocumentTitle, file_name: 'offer-letter.pdf', content_type: 'application/pdf', size: letterBytes.length,
+    sha256: createHash('sha256').update(letterBytes).digest('hex'), bytes: letterBytes,
+  }).returning('id').executeTakeFirstOrThrow()).id;
   // Return links: one for the funded project, and one (which must not open) for the proposal under consideration.
   const link = async (proposalId: string) => {
     const { token, sha256 } = newLinkToken();
@@ -64,10 +74,10 @@ test('nothing of a proposal under consideration, nor a project’s spend and pro
   const { urls, routes } = await moduleAddresses(t.app, ['/funding', '/api/funding'], (_route, param) => {
     if (param === 'move') return ['consider', 'approve', 'withdraw'];
     if (param === 'token') return [ids.token, ids.considerationToken, 'not-a-real-token-at-all-000000'];
-    return [ids.grant, ids.proposal, ids.project, ids.evidence, '00000000-0000-4000-8000-000000000000'];
+    return [ids.grant, ids.proposal, ids.project, ids.evidence, ids.grantDocument, '00000000-0000-4000-8000-000000000000'];
   });
   assert.ok(routes.includes('/funding/grants/:id/rules') && routes.includes('/funding/my-projects/:id/progress') && routes.includes('/api/funding/my-projects'), 'the walk reaches the rules form and the lead\'s page');
-  for (const r of ['/funding/returns/:token', '/funding/evidence/:id', '/funding/proposals/:id/evidence/new', '/funding/grants/:id/return-requests']) assert.ok(routes.includes(r), `the walk reaches ${r}`);
+  for (const r of ['/funding/returns/:token', '/funding/evidence/:id', '/funding/grant-documents/:id', '/api/funding/grants/:id/documents', '/funding/grants/:id/documents/new', '/funding/proposals/:id/evidence/new', '/funding/grants/:id/return-requests']) assert.ok(routes.includes(r), `the walk reaches ${r}`);
   const officer = await new Client(t.app).signIn(demoUsers.officer);
   const markers = Object.values(M);
   const summary = await assertNoLeaks(officer, urls, markers, [

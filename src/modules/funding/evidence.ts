@@ -67,3 +67,30 @@ export function listEvidence(db: Kysely<DB>, partnershipId: string, proposalId: 
 export function findEvidence(db: Kysely<DB>, partnershipId: string, id: string) {
   return db.selectFrom('funding_evidence').selectAll().where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirst();
 }
+
+// ------------------------------------------------------------------ the funder's documents of a grant
+
+/** Keeps a checked file, byte for byte, as one of the funder's documents of a grant (under the caller's transaction), audited. */
+export async function storeGrantDocument(trx: Tx, actor: AuditActor & { userId?: string }, grant: { id: string; label: string }, title: string, file: SavedFile) {
+  const bytes = await readFile(file.path);
+  const ext = /\.([a-z0-9]+)$/i.exec(file.name)![1]!.toLowerCase();
+  const row = await trx.insertInto('funding_grant_documents').values({
+    partnership_id: actor.partnershipId, grant_id: grant.id, title, file_name: file.name, content_type: EVIDENCE_TYPES[ext]!, size: file.size, sha256: file.sha256, bytes,
+    uploaded_by: actor.userId ?? null,
+  }).returning(['id', 'title', 'file_name', 'size', 'sha256']).executeTakeFirstOrThrow();
+  await recordAudit(trx, actor, {
+    action: 'create', recordType: 'funding-grant-document', recordId: row.id, summary: `Funder's document ${title} (${file.name}, ${file.size} bytes) added to ${grant.label}`,
+    after: { grantId: grant.id, title, fileName: file.name, size: file.size, sha256: file.sha256 },
+  });
+  return row;
+}
+
+/** The funder's documents of a grant, without their bytes, oldest first. */
+export function listGrantDocuments(db: Kysely<DB>, partnershipId: string, grantId: string) {
+  return db.selectFrom('funding_grant_documents').select(['id', 'title', 'file_name', 'content_type', 'size', 'sha256', 'created_at'])
+    .where('partnership_id', '=', partnershipId).where('grant_id', '=', grantId).orderBy('created_at').execute();
+}
+
+export function findGrantDocument(db: Kysely<DB>, partnershipId: string, id: string) {
+  return db.selectFrom('funding_grant_documents').selectAll().where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirst();
+}

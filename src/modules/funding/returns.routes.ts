@@ -8,6 +8,7 @@ import multipart from '@fastify/multipart';
 import { Type } from '@sinclair/typebox';
 import { authorize, fundingResources } from '../../access/policy.ts';
 import { recordAudit } from '../../access/audit.ts';
+import { Input } from '../../web/validate.ts';
 import { formOutcome, isUuid } from '../../web/forms.ts';
 import { NotFoundError, ValidationError, type FieldError } from '../../web/errors.ts';
 import { readForm, removeUploadFiles, uploadGate, type ReadForm } from '../../web/uploads.ts';
@@ -19,7 +20,8 @@ import { formatPence, longDate } from './domain.ts';
 import { findGrant, findProposal, listClaims, listProgress, listProposals, type ProposalView } from './store.ts';
 import { proposalResource } from './access.ts';
 import { latestRequests, openReturnLink, recordReturnByLink, sendReturnRequests, upcomingMeetingOptions, type ReturnRequestResult } from './returns.ts';
-import { checkEvidenceFile, findEvidence, MAX_EVIDENCE_BYTES, storeEvidence } from './evidence.ts';
+import { checkEvidenceFile, findEvidence, findGrantDocument, listGrantDocuments, MAX_EVIDENCE_BYTES, storeEvidence, storeGrantDocument } from './evidence.ts';
+import { grantResource } from './access.ts';
 import { inTransaction } from '../../access/context.ts';
 
 declare module 'fastify' {
@@ -213,5 +215,66 @@ export async function fundingReturnRoutes(app: FastifyInstance): Promise<void> {
     await recordAudit(db, req.actor, { action: 'read', recordType: 'funding-evidence', recordId: e.id, summary: `Downloaded evidence ${e.file_name} of ${p.title}` });
     return reply.type(e.content_type).header('cache-control', 'private, no-store').header('x-content-type-options', 'nosniff')
       .header('content-disposition', `attachment; filename="${e.file_name.replace(/[^\w.\- ]/g, '_')}"`).send(Buffer.from(e.bytes));
+  });
+
+  // The funder's documents of a grant ---------------------------------------------------------
+  // Kept by those who keep the grant; read, like evidence, by signed-in people of the
+  // partnership, every download audited.
+
+  async function loadGrantToKeep(req: FastifyRequest) {
+    authorize(req.actor, 'update', grantResource());
+    const id = (req.params as { id: string }).id;
+    const grant = isUuid(id) ? await findGrant(db, req.partnership.id, id) : undefined;
+    if (!grant) throw new NotFoundError();
+    return grant;
+  }
+  const grantDocumentForm = (reply: FastifyReply, grant: { id: string; label: string }, values: Record<string, unknown> = {}, errors?: FieldError[]) =>
+    reply.code(errors ? 400 : 200).view('funding/views/grant-document-form.njk', { title: 'Add a funder\'s document', section: 'funding', grant, values, errors, maxMb });
+  app.get('/funding/grants/:id/documents/new', async (req, reply) => grantDocumentForm(reply, await loadGrantToKeep(req)));
+  const grantDocumentForms = new WeakMap<FastifyRequest, ReadForm>();
+  app.post('/funding/grants/:id/documents/new', {
+    onRequest: uploadGate((req) => authorize(req.actor, 'update', grantResource())),
+    preValidation: async (req, reply) => {
+      if (req.isMultipart()) grantDocumentForms.set(req, await readForm(req, reply, limits(app)));
+    },
+    onResponse: removeUploadFiles,
+  }, async (req, reply) => {
+    const grant = await loadGrantToKeep(req);
+    const form = grantDocumentForms.get(req);
+    const values = (form ? form.fields : req.body ?? {}) as Record<string, unknown>;
+    if (form?.tooLarge.length) return grantDocumentForm(reply, grant, values, [tooLargeError()]);
+    const outcome = await formOutcome(async () => {
+      const input = new Input(values);
+      const title = input.text('title', 'Enter what the document is, for example: Grant agreement, signed', 200);
+      const file = form?.files[0];
+      if (!file) input.fail('file', 'Select the file to add');
+      input.check();
+      await checkEvidenceFile(file!);
+      return inTransaction({ db, actor: req.actor }, (trx) => storeGrantDocument(trx, req.actor, grant, title, file!));
+    });
+    if (outcome.ok) return reply.flash(`Document added: ${outcome.value.title}`).redirect(`/funding/grants/${grant.id}#documents`, 303);
+    return grantDocumentForm(reply, grant, values, outcome.errors);
+  });
+  app.get('/funding/grant-documents/:id', async (req, reply) => {
+    authorize(req.actor, 'read', fundingResources.record());
+    const id = (req.params as { id: string }).id;
+    const d = isUuid(id) ? await findGrantDocument(db, req.partnership.id, id) : undefined;
+    if (!d) throw new NotFoundError();
+    await recordAudit(db, req.actor, { action: 'read', recordType: 'funding-grant-document', recordId: d.id, summary: `Downloaded the funder's document ${d.title}` });
+    return reply.type(d.content_type).header('cache-control', 'private, no-store').header('x-content-type-options', 'nosniff')
+      .header('content-disposition', `attachment; filename="${d.file_name.replace(/[^\w.\- ]/g, '_')}"`).send(Buffer.from(d.bytes));
+  });
+  app.get('/api/funding/grants/:id/documents', {
+    schema: {
+      tags: ['funding'], summary: 'The funder\'s documents of a grant (signed-in readers); each is downloaded from its href', params: Type.Object({ id: Type.String() }),
+      response: { 200: Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), title: Type.String(), fileName: Type.String(), contentType: Type.String(), size: Type.Integer(), sha256: Type.String(), addedAt: Type.String({ format: 'date-time' }), href: Type.String() })) }) },
+    },
+  }, async (req) => {
+    authorize(req.actor, 'read', fundingResources.record());
+    const id = (req.params as { id: string }).id;
+    const grant = isUuid(id) ? await findGrant(db, req.partnership.id, id) : undefined;
+    if (!grant) throw new NotFoundError();
+    const rows = await listGrantDocuments(db, req.partnership.id, grant.id);
+    return { items: rows.map((d) => ({ id: d.id, title: d.title, fileName: d.file_name, contentType: d.content_type, size: d.size, sha256: d.sha256, addedAt: d.created_at.toISOString(), href: `/funding/grant-documents/${d.id}` })) };
   });
 }

@@ -3,6 +3,7 @@
 // for signed-in people; officers record everything (src/access/policy.ts fundingResources).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, can, fundingResources, isStaff, type Actor } from '../../access/policy.ts';
+import { listGrantDocuments } from './evidence.ts';
 import { formOutcome, isUuid } from '../../web/forms.ts';
 import { ForbiddenError, NotFoundError, type FieldError } from '../../web/errors.ts';
 import { todayIso } from '../partnership/domain.ts';
@@ -158,6 +159,7 @@ export async function fundingRoutes(app: FastifyInstance): Promise<void> {
       proposals: readable(req.actor, await listProposals(db, req.partnership.id, { grantId: grant.id })),
       statusLabel: proposalStatusLabel,
       canManage: can(req.actor, 'update', grantResource()), signedIn: signedIn(req.actor),
+      documents: can(req.actor, 'read', fundingResources.record()) ? await listGrantDocuments(db, req.partnership.id, grant.id) : [],
       canSeeHistory: can(req.actor, 'read-history', { type: 'history' }),
     });
   }

@@ -131,6 +131,20 @@ export interface FundingEvidenceTable {
   created_at: Generated<Date>;
 }
 
+export interface FundingGrantDocumentsTable {
+  partnership_id: string;
+  id: Generated<string>;
+  grant_id: string;
+  title: string;
+  file_name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  bytes: Uint8Array;
+  uploaded_by: Nullable<string>;
+  created_at: Generated<Date>;
+}
+
 export interface FundingDelaysTable {
   partnership_id: string;
   id: Generated<string>;
@@ -158,4 +172,5 @@ export interface FundingTables {
   funding_organisation_identifiers: FundingOrganisationIdentifiersTable;
   funding_return_links: FundingReturnLinksTable;
   funding_evidence: FundingEvidenceTable;
+  funding_grant_documents: FundingGrantDocumentsTable;
 }
