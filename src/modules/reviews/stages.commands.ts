@@ -180,6 +180,31 @@ export async function addFamilyEntry(ctx: Context, caseId: string, body: unknown
   });
 }
 
+// ------------------------------------------------------------------ copies of the published review
+
+/**
+ * A copy of the published review sent to someone the law or guidance names (the Home
+ * Office, the Domestic Abuse Commissioner, the Police and Crime Commissioner, the
+ * safeguarding boards, the family): only once it is published, on or after that date.
+ */
+export async function addCopySent(ctx: Context, caseId: string, body: unknown, today = todayIso()) {
+  const c = await caseToChange(ctx, caseId);
+  const input = new Input(body);
+  const recipient = input.text('recipient', 'Enter who was sent a copy, for example the Domestic Abuse Commissioner', 300);
+  const sent_on = input.date('sent_on', 'The date it was sent');
+  const how = input.optionalText('how', 'How it was sent', 300);
+  if (!c.published_on) input.fail('recipient', 'Record the publication first: copies are of the published review');
+  else if (sent_on && sent_on < c.published_on) input.fail('sent_on', `The date must be on or after the date of publication (${c.published_on})`);
+  if (sent_on && sent_on > today) input.fail('sent_on', 'The date must be today or in the past');
+  input.check();
+  return inTransaction(ctx, async (trx) => {
+    const row = await trx.insertInto('review_copies_sent').values({ partnership_id: ctx.actor.partnershipId, case_id: caseId, recipient, sent_on, how, created_by: userId(ctx) })
+      .returningAll().executeTakeFirstOrThrow();
+    await audit(trx, ctx, caseId, 'create', `Copy of the published review sent to ${recipient} on ${sent_on}`, { id: row.id, recipient, sent_on, how });
+    return row;
+  });
+}
+
 // ------------------------------------------------------------------ quality assurance
 
 const QA_FIELDS: Record<string, string> = { 'submitted-qa': 'submitted_on', 'qa-outcome': 'meeting_on', resubmitted: 'resubmitted_on' };

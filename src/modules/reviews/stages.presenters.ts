@@ -35,6 +35,8 @@ export const presentFamilyEntry = (e: { id: string; kind: string; happened_on: s
   id: e.id, kind: e.kind, kindLabel: familyKindLabel(e.kind), happenedOn: e.happened_on, who: e.who, details: e.details,
 });
 
+export const presentCopySent = (c: { id: string; recipient: string; sent_on: string; how: string | null }) => ({ id: c.id, recipient: c.recipient, sentOn: c.sent_on, how: c.how });
+
 export const presentFeedback = (f: { id: string; number: number; text: string; status: string; response: string | null; updated_at: Date }) => ({
   id: f.id, number: f.number, text: f.text, status: f.status, statusLabel: feedbackStatusLabel(f.status), response: f.response, updatedAt: f.updated_at.toISOString(),
 });

@@ -24,15 +24,15 @@ import {
   DOCUMENT_KINDS, FAMILY_KINDS, FEEDBACK_STATUSES, FINDING_DECISIONS, QA_OUTCOMES, REQUEST_KINDS, SAR_MARKERS,
 } from './stages.domain.ts';
 import {
-  findDocumentContent, listAgencyRequests, listDocuments, listFamilyEntries, listFeedback, listPublishedDocuments, listRequestEvents, listSarFindings, listSarMarkers,
+  findDocumentContent, listAgencyRequests, listDocuments, listCopiesSent, listFamilyEntries, listFeedback, listPublishedDocuments, listRequestEvents, listSarFindings, listSarMarkers,
 } from './stages.store.ts';
 import {
-  addFamilyEntry, addFeedback, addSarFinding, chaseAgencyRequest, decideSarFinding, receiveAgencyRequest, recordQa, sendAgencyRequest, setSarMarkers,
+  addCopySent, addFamilyEntry, addFeedback, addSarFinding, chaseAgencyRequest, decideSarFinding, receiveAgencyRequest, recordQa, sendAgencyRequest, setSarMarkers,
   updateFeedback, uploadDocument, type MailContext, type Upload,
 } from './stages.commands.ts';
-import { presentDocument, presentFamilyEntry, presentFeedback, presentFinding, presentRequest, qaDates } from './stages.presenters.ts';
+import { presentDocument, presentCopySent, presentFamilyEntry, presentFeedback, presentFinding, presentRequest, qaDates } from './stages.presenters.ts';
 import {
-  AgencyRequest, AgencyRequestInput, ChaseInput, DocParams, FamilyEntry, FamilyEntryInput, Feedback, FeedbackInput, FeedbackUpdateInput, Finding,
+  AgencyRequest, AgencyRequestInput, ChaseInput, DocParams, FamilyEntry, FamilyEntryInput, CopySent, CopySentInput, Feedback, FeedbackInput, FeedbackUpdateInput, Finding,
   FindingDecisionInput, FindingInput, FindingParams, ItemParams, MarkersInput, QaInput, QaView, RequestParams, ReviewDocument, SarView,
 } from './stages.schemas.ts';
 import { IdParams, ListOf } from './schemas.ts';
@@ -206,6 +206,21 @@ export async function reviewStagesRoutes(app: FastifyInstance): Promise<void> {
     const outcome = await formOutcome(() => addFamilyEntry(ctx(req), c.id, req.body));
     if (outcome.ok) return reply.flash('Family involvement recorded').redirect(`/reviews/${c.id}/family`, 303);
     return familyPage(req, reply.code(400), req.body as Record<string, unknown>, outcome.errors);
+  });
+
+  // ---------------------------------------------------------------- copies of the published review
+
+  async function copiesPage(req: FastifyRequest, reply: FastifyReply, values: Record<string, unknown> = {}, errors?: FieldError[]) {
+    const c = await loadCase(req, 'Read to whom copies of the published review were sent');
+    const copies = (await listCopiesSent(db, req.partnership.id, c.id)).map(presentCopySent);
+    return reply.view(V('copies'), { title: 'Copies of the published review', section: 'reviews', breadcrumbs: crumbs(c), c, copies, values, errors, canChange: canChange(req, c) });
+  }
+  app.get('/reviews/:id/copies', async (req, reply) => copiesPage(req, reply));
+  app.post('/reviews/:id/copies', async (req, reply) => {
+    const c = await loadCase(req, 'Read the case to record a copy sent');
+    const outcome = await formOutcome(() => addCopySent(ctx(req), c.id, req.body));
+    if (outcome.ok) return reply.flash(`Copy sent to ${outcome.value.recipient} recorded`).redirect(`/reviews/${c.id}/copies`, 303);
+    return copiesPage(req, reply.code(400), req.body as Record<string, unknown>, outcome.errors);
   });
 
   // ---------------------------------------------------------------- quality assurance
@@ -391,6 +406,14 @@ export async function reviewStagesRoutes(app: FastifyInstance): Promise<void> {
     return reply.code(201).send((await requestsOf(req, [c.id])).find((r) => r.id === requestId));
   });
 
+  app.get('/api/reviews/:id/copies', { schema: { tags, summary: 'To whom copies of the published review were sent, when and how', params: IdParams, response: { 200: ListOf(CopySent) } } }, async (req) => {
+    const c = await loadCase(req, 'Read to whom copies of the published review were sent (API)');
+    return { items: (await listCopiesSent(db, req.partnership.id, c.id)).map(presentCopySent) };
+  });
+  app.post('/api/reviews/:id/copies', { schema: { tags, summary: 'Record a copy of the published review sent (only once it is published)', params: IdParams, body: CopySentInput, response: { 201: CopySent } } }, async (req, reply) => {
+    const c = await loadCase(req, 'Read the case to record a copy sent (API)');
+    return reply.code(201).send(presentCopySent(await addCopySent(ctx(req), c.id, fromApi(req.body))));
+  });
   app.get('/api/reviews/:id/family', { schema: { tags, summary: 'The family’s involvement: contacts, offers, meetings, how they want the person named', params: IdParams, response: { 200: ListOf(FamilyEntry) } } }, async (req) => {
     const c = await loadCase(req, 'Read the family involvement of the case (API)');
     return { items: (await listFamilyEntries(db, req.partnership.id, c.id)).map(presentFamilyEntry) };

@@ -31,6 +31,12 @@ export const FamilyEntryInput = Type.Object({
   who: Text('Who (required for a contact and a meeting)'), details: Type.String(),
 });
 
+export const CopySent = Type.Object({ id: Id, recipient: Type.String(), sentOn: IsoDate, how: Nullable(Type.String()) });
+export const CopySentInput = Type.Object({
+  recipient: Type.String({ description: 'Who was sent a copy of the published review, for example the Domestic Abuse Commissioner' }),
+  sentOn: Type.String({ description: 'YYYY-MM-DD, on or after publication' }), how: Text('How it was sent'),
+});
+
 export const Feedback = Type.Object({
   id: Id, number: Type.Integer(), text: Type.String(), status: Type.String({ description: 'open, addressed or not-accepted' }), statusLabel: Type.String(),
   response: Nullable(Type.String()), updatedAt: Type.String({ format: 'date-time' }),

@@ -22,6 +22,11 @@ export async function listRequestEvents(db: Db, partnershipId: string, requestId
     .where('request_id', 'in', requestIds).orderBy('at').orderBy('id').execute();
 }
 
+export function listCopiesSent(db: Db, partnershipId: string, caseId: string) {
+  return db.selectFrom('review_copies_sent').selectAll().where('partnership_id', '=', partnershipId).where('case_id', '=', caseId)
+    .orderBy('sent_on').orderBy('created_at').execute();
+}
+
 export function listFamilyEntries(db: Db, partnershipId: string, caseId: string) {
   return db.selectFrom('review_family_entries').selectAll().where('partnership_id', '=', partnershipId).where('case_id', '=', caseId)
     .orderBy('happened_on').orderBy('created_at').execute();

@@ -59,6 +59,17 @@ export interface ReviewFamilyEntriesTable {
   created_at: Generated<Date>;
 }
 
+export interface ReviewCopiesSentTable {
+  partnership_id: string;
+  id: Generated<string>;
+  case_id: string;
+  recipient: string;
+  sent_on: string;
+  how: Nullable<string>;
+  created_by: Nullable<string>;
+  created_at: Generated<Date>;
+}
+
 export interface ReviewQaFeedbackTable {
   partnership_id: string;
   id: Generated<string>;
@@ -95,6 +106,7 @@ export interface ReviewStagesTables {
   review_agency_requests: ReviewAgencyRequestsTable;
   review_agency_request_events: ReviewAgencyRequestEventsTable;
   review_family_entries: ReviewFamilyEntriesTable;
+  review_copies_sent: ReviewCopiesSentTable;
   review_qa_feedback: ReviewQaFeedbackTable;
   review_sar_markers: ReviewSarMarkersTable;
   review_sar_findings: ReviewSarFindingsTable;

@@ -307,3 +307,32 @@ test('nobody not named on the case reaches any of the new pages, API routes or d
   }
   assert.equal(smtp.messages.length, sentBefore, 'nobody else sent an e-mail');
 });
+
+test('copies of the published review: recorded only once it is published, never dated before publication; only the case\'s people see them', async () => {
+  const copies = async () => (await t.database.db.selectFrom('review_copies_sent').select('id').where('case_id', '=', dhr).execute()).length;
+  const published = (await t.database.db.selectFrom('review_cases').select('published_on').where('id', '=', dhr).executeTakeFirstOrThrow()).published_on!;
+  assert.ok(published, 'the quality assurance test published the case');
+  await coordinator.get(`/reviews/${dhr}/copies`);
+  const early = await coordinator.post(`/reviews/${dhr}/copies`, { recipient: 'The Home Office', sent_on: addDays(published, -1) });
+  assert.equal(early.statusCode, 400);
+  assert.match(pageText(early.body), /The date must be on or after the date of publication/);
+  const nobody = await coordinator.post(`/reviews/${dhr}/copies`, { recipient: '', sent_on: published });
+  assert.match(pageText(nobody.body), /Enter who was sent a copy/);
+  assert.equal(await copies(), 0, 'nothing saved');
+  assert.equal((await coordinator.post(`/reviews/${dhr}/copies`, { recipient: 'The Domestic Abuse Commissioner', sent_on: published, how: 'By secure e-mail' })).statusCode, 303);
+  const api = await coordinator.json('POST', `/api/reviews/${dhr}/copies`, { recipient: 'The Police and Crime Commissioner', sentOn: published });
+  assert.equal(api.statusCode, 201, api.body);
+  const list = (await coordinator.json('GET', `/api/reviews/${dhr}/copies`)).json().items as { recipient: string; how: string | null }[];
+  assert.deepEqual(list.map((x) => [x.recipient, x.how]), [['The Domestic Abuse Commissioner', 'By secure e-mail'], ['The Police and Crime Commissioner', null]]);
+  assert.match(pageText((await coordinator.get(`/reviews/${dhr}`)).body), /Copies of the published review sent/);
+  const audit = await t.database.db.selectFrom('audit_log').select('summary').where('record_id', '=', dhr).where('action', '=', 'create').execute();
+  assert.ok(audit.some((a) => a.summary === `Copy of the published review sent to The Domestic Abuse Commissioner on ${published}`));
+  // An unpublished case takes none; those outside the case see nothing of it.
+  const unpublished = await coordinator.json('POST', `/api/reviews/${sar}/copies`, { recipient: 'The Safeguarding Adults Board', sentOn: today });
+  assert.equal(unpublished.statusCode, 400);
+  assert.match(unpublished.body, /Record the publication first/);
+  for (const who of [otherOfficer, member, panel, new Client(t.app)]) {
+    assert.notEqual((await who.get(`/reviews/${dhr}/copies`)).statusCode, 200);
+    assert.notEqual((await who.json('GET', `/api/reviews/${dhr}/copies`)).statusCode, 200);
+  }
+});
