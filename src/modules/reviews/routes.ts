@@ -3,6 +3,7 @@
 // answers 404 to anyone else, and writes an audit entry of the read. Lists, the
 // recommendations view, exports and papers are built from the reader's own cases only.
 // The public reads published reviews (pseudonym, year, summary, date) and nothing else.
+import { reviewItemRoutes } from './items.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, can, isStaff } from '../../access/policy.ts';
 import { recordHistory } from '../../access/audit.ts';
@@ -44,6 +45,7 @@ export async function reviewsRoutes(app: FastifyInstance): Promise<void> {
   const ctx = (req: FastifyRequest) => ({ db, actor: req.actor });
   // Requests to agencies, family, quality assurance, documents, markers and findings (stages.routes.ts).
   await app.register(reviewStagesRoutes);
+  await app.register(reviewItemRoutes);
 
   /** Reviews are never public (apart from published ones): anyone else is asked to sign in. */
   function requireSignedIn(req: FastifyRequest) {

@@ -70,6 +70,15 @@ export interface ReviewCopiesSentTable {
   created_at: Generated<Date>;
 }
 
+export interface ReviewCaseItemsTable {
+  partnership_id: string;
+  case_id: string;
+  meeting_id: string;
+  agenda_item_id: string;
+  linked_by: Nullable<string>;
+  created_at: Generated<Date>;
+}
+
 export interface ReviewQaFeedbackTable {
   partnership_id: string;
   id: Generated<string>;
@@ -107,6 +116,7 @@ export interface ReviewStagesTables {
   review_agency_request_events: ReviewAgencyRequestEventsTable;
   review_family_entries: ReviewFamilyEntriesTable;
   review_copies_sent: ReviewCopiesSentTable;
+  review_case_items: ReviewCaseItemsTable;
   review_qa_feedback: ReviewQaFeedbackTable;
   review_sar_markers: ReviewSarMarkersTable;
   review_sar_findings: ReviewSarFindingsTable;

@@ -336,3 +336,32 @@ test('copies of the published review: recorded only once it is published, never 
     assert.notEqual((await who.json('GET', `/api/reviews/${dhr}/copies`)).statusCode, 200);
   }
 });
+
+test('a case linked to an item in section D: the item page shows the link to the case\'s people only; an open item cannot be linked', async () => {
+  const db = t.database.db;
+  const restricted = await db.selectFrom('agenda_items').select(['id', 'meeting_id']).where('partnership_id', '=', t.partnershipId).where('restricted', '=', true).executeTakeFirstOrThrow();
+  const open = await db.selectFrom('agenda_items').select(['id', 'meeting_id']).where('partnership_id', '=', t.partnershipId).where('restricted', '=', false).executeTakeFirstOrThrow();
+  const refused = await coordinator.json('POST', `/api/reviews/${dhr}/items`, { meetingId: open.meeting_id, itemId: open.id });
+  assert.equal(refused.statusCode, 400);
+  assert.match(refused.body, /Only an item in section D/);
+  assert.equal((await otherOfficer.json('POST', `/api/reviews/${dhr}/items`, { meetingId: restricted.meeting_id, itemId: restricted.id })).statusCode, 404, 'an officer not named cannot');
+  assert.equal((await db.selectFrom('review_case_items').select('case_id').execute()).length, 0, 'nothing linked');
+  const linked = await coordinator.json('POST', `/api/reviews/${dhr}/items`, { meetingId: restricted.meeting_id, itemId: restricted.id });
+  assert.equal(linked.statusCode, 201, linked.body);
+  assert.equal((await coordinator.json('POST', `/api/reviews/${dhr}/items`, { meetingId: restricted.meeting_id, itemId: restricted.id })).statusCode, 400, 'once only');
+  const page = pageText((await coordinator.get(`/reviews/${dhr}/items`)).body);
+  assert.match(page, /Agenda items in section D/);
+  const itemUrl = `/meetings/${restricted.meeting_id}/items/${restricted.id}`;
+  const asCoordinator = await coordinator.get(itemUrl);
+  assert.equal(asCoordinator.statusCode, 200);
+  assert.match(asCoordinator.body, new RegExp(`href="/reviews/${dhr}"[^>]*>Review case Merganser`));
+  // An officer sees the restricted item, but not the case it is linked to.
+  const asOfficer = await otherOfficer.get(itemUrl);
+  assert.equal(asOfficer.statusCode, 200);
+  assert.doesNotMatch(asOfficer.body, /Merganser|\/reviews\//);
+  for (const who of [member, panel, new Client(t.app)]) assert.doesNotMatch((await who.get(itemUrl)).body, /Merganser/);
+  // Moved out of section D, the item no longer shows the link.
+  await db.updateTable('agenda_items').set({ restricted: false }).where('id', '=', restricted.id).execute();
+  assert.doesNotMatch((await coordinator.get(itemUrl)).body, /Review case Merganser/);
+  await db.updateTable('agenda_items').set({ restricted: true }).where('id', '=', restricted.id).execute();
+});
