@@ -61,7 +61,15 @@ async function crawl(pages: Page[], label: string): Promise<CrawlResult> {
   let busy = 0;
 
   async function visit(page: Page, path: string) {
-    const response = await page.goto(path);
+    let response;
+    try {
+      response = await page.goto(path);
+    } catch (error) {
+      // A link answered as an attachment (a document's download, whatever its address) is
+      // a file, not a page: Chromium starts a download and there is nothing to check.
+      if (/Download is starting/.test((error as Error).message)) return;
+      throw error;
+    }
     const status = response?.status() ?? 0;
     const type = response?.headers()['content-type'] ?? '';
     if (!type.startsWith('text/html')) return;
