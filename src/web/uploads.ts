@@ -176,3 +176,49 @@ async function readFormParts(req: FastifyRequest, reply: FastifyReply, limits: F
   req.body = form.fields;
   return form;
 }
+
+/** A form with at most one file, held in memory: its fields and the file, or why there is none. */
+export interface InMemoryUpload {
+  fileName: string | null;
+  bytes: Uint8Array | null;
+  /** The file passed the size limit (the multipart plugin's) and was cut off while reading. */
+  tooLarge: boolean;
+  fields: Record<string, unknown>;
+}
+
+/**
+ * Reads a multipart form whose one file (the field "file") is small enough to hold in
+ * memory: the form's token is checked before the file, any other file is drained and
+ * ignored, an empty part (no file chosen) is no file, and the fields are checked for bad
+ * characters as any form's are. Sets req.body to the fields.
+ */
+export async function readInMemoryUpload(req: FastifyRequest, reply: FastifyReply, unnamed: string): Promise<InMemoryUpload> {
+  const fields: Record<string, unknown> = {};
+  let fileName: string | null = null;
+  let bytes: Uint8Array | null = null;
+  let tooLarge = false;
+  for await (const part of req.parts()) {
+    if (part.type !== 'file') {
+      fields[part.fieldname] = part.value;
+      continue;
+    }
+    checkTokenBeforeFile(req, reply, fields);
+    if (part.fieldname !== 'file' || bytes || tooLarge) {
+      part.file.resume();
+      continue;
+    }
+    const buffer = await part.toBuffer();
+    if (part.file.truncated) {
+      tooLarge = true;
+      continue;
+    }
+    // A browser sends an empty part with no name when no file was chosen.
+    if (buffer.length || part.filename) {
+      bytes = buffer;
+      fileName = safeFileName(part.filename) || unnamed;
+    }
+  }
+  checkMultipartFields(fields);
+  req.body = fields;
+  return { fileName, bytes, tooLarge, fields };
+}

@@ -11,8 +11,7 @@ import multipart from '@fastify/multipart';
 import { authorize, can } from '../../access/policy.ts';
 import { formOutcome, isUuid } from '../../web/forms.ts';
 import { ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../../web/errors.ts';
-import { checkTokenBeforeFile, uploadGate } from '../../web/uploads.ts';
-import { checkMultipartFields, safeFileName as safeUploadName } from '../../web/inputChecks.ts';
+import { readInMemoryUpload, uploadGate } from '../../web/uploads.ts';
 import { mailerFromConfig } from '../../mail/mailer.ts';
 import { todayIso } from '../partnership/domain.ts';
 import { fromApi } from '../partnership/presenters.ts';
@@ -57,33 +56,7 @@ const caseUploadGate = uploadGate((req) => {
 /** Reads a multipart upload (fields and one file named "file") into req.reviewUpload. */
 async function readUpload(req: FastifyRequest, reply: FastifyReply): Promise<void> {
   if (!req.isMultipart()) return;
-  const fields: Record<string, unknown> = {};
-  let fileName: string | null = null;
-  let bytes: Uint8Array | null = null;
-  let tooLarge = false;
-  for await (const part of req.parts()) {
-    if (part.type !== 'file') {
-      fields[part.fieldname] = part.value;
-      continue;
-    }
-    checkTokenBeforeFile(req, reply, fields);
-    if (part.fieldname !== 'file' || bytes || tooLarge) {
-      part.file.resume();
-      continue;
-    }
-    const buffer = await part.toBuffer();
-    if (part.file.truncated) {
-      tooLarge = true;
-      continue;
-    }
-    if (buffer.length || part.filename) {
-      bytes = buffer;
-      fileName = safeUploadName(part.filename) || 'document';
-    }
-  }
-  checkMultipartFields(fields);
-  req.body = fields;
-  req.reviewUpload = { fileName, bytes, tooLarge, fields };
+  req.reviewUpload = await readInMemoryUpload(req, reply, 'document');
 }
 
 /** The upload of a request: a multipart form, or JSON { fileName, contentBase64, ... } from the API. */
