@@ -86,10 +86,40 @@ export class ActionFinder {
   readParagraph(text: string): void {
     this.lastParagraph = { from: this.actions.length, text };
     for (const sentence of sentences(text, this.ctx.abbreviations)) {
-      this.readSentence(sentence);
+      const before = this.actions.length;
+      if (!this.readActionNote(sentence)) this.readSentence(sentence);
       const person = this.firstPerson(sentence);
       if (person) this.lastPerson = person;
+      this.previous = { sentence, gaveAction: this.actions.length > before };
     }
+  }
+
+  /** A decision read outside readParagraph (a RESOLVED clause), for an action note after it. */
+  noteDecision(sentence: string): void {
+    this.previous = { sentence, gaveAction: false };
+  }
+
+  /** The sentence read before, and whether it gave an action of its own. */
+  private previous: { sentence: string; gaveAction: boolean } | null = null;
+
+  /**
+   * "Clerk to action.", "A response was agreed, Clerk to action.": the owner carries out what
+   * was just decided, so the decision is the action's text.
+   */
+  private readActionNote(sentence: string): boolean {
+    const m = /^(?:(.*?),\s*)?((?:the\s+)?[A-Z][\w.'’/&-]*(?:\s+(?:and\s+)?[A-Z][\w.'’/&-]*){0,3})\s+to\s+action(?:\s+(?:this|these|it|accordingly))?\s*\.?$/.exec(sentence.trim());
+    if (!m) return false;
+    let decided = m[1]?.trim();
+    if (!decided) {
+      if (!this.previous || this.previous.gaveAction) return true;
+      decided = this.previous.sentence;
+    }
+    decided = decided.replace(/^\s*(?:\d{1,3}(?:\.\d{1,3}){0,3}[.)]?)\s+/, '');
+    // "It was agreed to renew ...": the act itself; otherwise what was decided, to be put into effect.
+    const to = /(?:^|\b(?:agreed|resolved|decided)\s+(?:unanimously\s+)?)to\s+(.+)$/i.exec(decided);
+    const that = /(?:^|\b(?:agreed|resolved|decided)\s+(?:unanimously\s+)?)that\s+(.+)$/i.exec(decided);
+    this.add(m[2]!, to ? to[1]! : `action ${that ? that[1]! : decided.charAt(0).toLowerCase() + decided.slice(1)}`, sentence);
+    return true;
   }
 
   private readSentence(whole: string): void {

@@ -437,38 +437,88 @@ function readAttendance(ctx: Ctx, start: number, end: number, stopAt: Set<number
 const DECIDED_IN_PROSE = /\b(?:resolved|agreed|decided|(?:proposed|moved)\s+and\s+seconded)\s+(?:unanimously\s+|by\s+\w+\s+votes?\s+)?((?:that|to)\b.*)$/i;
 // "It was agreed the date ... would be moved": the decision without its 'that'.
 const AGREED_BARE = /\bit\s+was\s+(?:unanimously\s+)?(?:agreed|resolved|decided)\s+((?:the|a|an)\s.*)$/i;
-// "The Charities and Grants Policy was agreed.", "Accounts were presented and accepted for payment.": a passive decision is the sentence.
-const PASSIVE_DECISION = /^(?!it\s)(?:the\s+)?[A-Z][\w'’ ,/-]{2,120}?\s+(?:was|were)\s+(?:\w+\s+and\s+)?(?:duly\s+|unanimously\s+)?(?:agreed|approved|accepted|adopted)\b/;
+// "The Charities and Grants Policy was agreed.", "Replacing the seat at £240 (plus VAT) was approved.": a passive decision is the sentence.
+const PASSIVE_DECISION = /^(?!(?:it|this|that|these|those|there)\s)(?:the\s+)?[A-Z£0-9](?:(?!\b(?:was|were|is|are|has|had|have)\b)[^!?]){2,200}?\s+(?:was|were)\s+(?:\w+\s+and\s+)?(?:duly\s+|unanimously\s+)?(?:agreed|approved|accepted|adopted|endorsed|ratified|voted\s+for)\b/;
+// A passive decision's subject is the thing decided, not a report of it ("The Clerk reported that the budget was approved").
+const REPORTED = /\b(?:reported|said|explained|informed|advised|confirmed|noted|stated|mentioned|told|heard|asked|queried|whether|if|not|previously|already|last\s+(?:meeting|month|year))\b|\bat\s+the\s+(?:\w+\s+){1,4}meeting\b/i;
 // The last minutes approved: "The Minutes of the meeting held on ... were agreed as a true record."
 const MINUTES_APPROVED = /^(?:the\s+)?minutes\s+of\b.*\b(?:agreed|approved|confirmed|accepted|adopted)\s+as\s+(?:a\s+)?(?:true|correct|accurate)\b/i;
+// A record of the vote on the motion before it: "Proposed Cllr X, seconded Cllr Y, all in favour",
+// "Prop. JB, 2nd GK, All agreed.", "5 in favour, 1 against", "Carried unanimously".
+export const VOTE_RECORD = /^(?:(?:proposed|prop\.?|moved)\s+(?:by\s+)?\S.{0,80}?\b(?:second(?:ed)?|2nd)\b|(?:all|\d{1,2}|unanimously)\s+(?:(?:members\s+)?in\s+favou?r|agreed|for)\b|carried\b|motion\s+carried\b)/i;
+// "Clerk to action.", "BB to action signatures.": a short note of who carries out what was just decided.
+const ACTION_NOTE = /^(?:the\s+)?[A-Z][\w.'’/&-]*(?:\s+(?:and\s+)?[A-Z][\w.'’/&-]*){0,3}\s+to\s+\w+(?:\s+\w+){0,3}\.?$/;
+const PARAGRAPH_NUMBER = /^\s*(?:\d{1,3}(?:\.\d{1,3}){0,3}[.)]?|\(?[a-z]\)|\(?[ivx]{1,4}\))\s+(?=\S)/i;
 
 function decisionsInProse(text: string, abbreviations: Set<string>): string[] {
   const out: string[] = [];
-  if (!/\b(?:resolved|agreed|decided|approved|confirmed|accepted|adopted|seconded)\b/i.test(text)) return out;
-  for (const sentence of sentences(text, abbreviations)) {
-    if (MINUTES_APPROVED.test(sentence)) {
-      out.push(sentence.trim());
-      continue;
+  if (!/\b(?:resolved|agreed|decided|approved|confirmed|accepted|adopted|seconded|2nd|in\s+favou?r|carried|endorsed|ratified)\b/i.test(text)) return out;
+  const all = sentences(text, abbreviations).map((s) => s.replace(PARAGRAPH_NUMBER, '').trim());
+  const decided = new Set<number>();
+  all.forEach((sentence, k) => {
+    // The vote makes the motion before it a decision, however the motion is worded.
+    if (VOTE_RECORD.test(sentence)) {
+      // The motion is the nearest sentence before that is neither a vote nor an action note ("Clerk to action.").
+      let at = k - 1;
+      while (at >= 0 && ACTION_NOTE.test(all[at]!)) at--;
+      const motion = all[at];
+      if (motion && !decided.has(at) && !VOTE_RECORD.test(motion) && motion.split(/\s+/).length >= 3) {
+        decided.add(at);
+        out.push(motion);
+      }
+      return;
     }
-    const bare = AGREED_BARE.exec(sentence);
-    if (bare) {
-      out.push(bare[1]!.trim());
-      continue;
+    const found = decisionInSentence(sentence);
+    if (found) {
+      decided.add(k);
+      out.push(found);
     }
-    if (PASSIVE_DECISION.test(sentence.trim()) && !/\b(?:not|if|whether)\b/i.test(sentence)) {
-      out.push(sentence.trim());
-      continue;
-    }
-    const m = DECIDED_IN_PROSE.exec(sentence);
-    // "agreed to abide by", "agreed to attend": a decision of the meeting names who decided or is impersonal.
-    if (!m) continue;
-    const lead = sentence.slice(0, m.index);
-    if (!/\b(?:it\s+was|was|were|council|committee|board|members|meeting|partnership|group|panel|councillors|all)\s*(?:\w+\s+)?$/i.test(lead) && !/\b(?:seconded|proposed)\b/i.test(lead)) continue;
-    if (/\b(?:not\s+)$/i.test(lead)) continue;
-    out.push(m[1]!.trim());
-  }
+  });
   return out;
 }
+
+function decisionInSentence(sentence: string): string | null {
+  if (MINUTES_APPROVED.test(sentence)) return sentence.trim();
+  const bare = AGREED_BARE.exec(sentence);
+  if (bare) return bare[1]!.trim();
+  const passive = PASSIVE_DECISION.exec(sentence.trim());
+  if (passive && !REPORTED.test(passive[0])) return sentence.trim();
+  const m = DECIDED_IN_PROSE.exec(sentence);
+  // "agreed to abide by", "agreed to attend": a decision of the meeting names who decided or is impersonal.
+  if (!m) return null;
+  const lead = sentence.slice(0, m.index);
+  if (!/\b(?:it\s+was|was|were|council|committee|board|members|meeting|partnership|group|panel|councillors|all)\s*(?:\w+\s+)?$/i.test(lead) && !/\b(?:seconded|proposed)\b/i.test(lead)) return null;
+  if (/\b(?:not\s+)$/i.test(lead)) return null;
+  return m[1]!.trim();
+}
+
+// A council's response to a planning application is its decision: "No objection", "No comment",
+// "No observations", "Objections: ...", "Support". The planning authority's own decision
+// ("Application permitted", "Refused") is news received, not a decision of the meeting.
+const PLANNING_REF = /\b(?:[A-Z]{1,4}\/)?\d{2,4}\/\d{3,6}(?:\/[A-Z0-9]{1,6})?\b/;
+const PLANNING_RESPONSE = /\b(?:no\s+(?:objections?|comments?|observations?)|(?:raised?\s+)?objections?\s*(?:[:\-–—]|to\b)|(?:council|members|we)\s+(?:\w+\s+)?(?:object(?:s|ed)?|support(?:s|ed)?)\b|^support(?:ed)?\b|:\s*support(?:ed)?\b)/i;
+const AUTHORITY_DECISION = /\b(?:application\s+)?(?:permitted|refused|granted|withdrawn|approved\s+by\s+the\s+(?:borough|district|county|planning))\b/i;
+
+function planningResponses(text: string, inPlanningItem: boolean, abbreviations: Set<string>): string[] {
+  if (!PLANNING_RESPONSE.test(text)) return [];
+  const all = sentences(text, abbreviations).map((s) => s.replace(PARAGRAPH_NUMBER, '').trim());
+  const out: string[] = [];
+  let from = 0;
+  all.forEach((sentence, k) => {
+    if (PLANNING_REF.test(sentence) && !PLANNING_RESPONSE.test(sentence)) from = k;
+    if (!PLANNING_RESPONSE.test(sentence) || AUTHORITY_DECISION.test(sentence)) return;
+    // The application is named in this sentence or the one or two before it.
+    const start = PLANNING_REF.test(sentence) ? k : k - from <= 2 ? from : k - 1;
+    const window = all.slice(start, k + 1).join(' ');
+    if (!PLANNING_REF.test(window) && !inPlanningItem && !/\bplanning\s+application/i.test(window)) return;
+    out.push(window);
+    from = k + 1;
+  });
+  return out;
+}
+
+// A decision that introduces a list: "Cheques in payment of the following invoices were signed:", "The following was agreed:".
+const LIST_DECISION = /\b(?:agreed|resolved|decided|approved|signed|authori[sz]ed|accepted)\s*[:.]$/i;
 
 interface ItemBuild {
   item: ItemReading;
@@ -499,6 +549,8 @@ function readItem(ctx: Ctx, heading: Heading, end: number, restricted: boolean |
   const resolutions: string[] = [];
   // Decisions worded in prose count where the item has no formal RESOLVED of its own.
   const proseDecisions: string[] = [];
+  // Responses to planning applications are decisions beside any formal RESOLVED.
+  const planning: string[] = [];
   const paras: string[] = [];
   const paragraphNumbers: number[] = [];
   for (let i = 0; i < blocks.length; i++) {
@@ -522,7 +574,25 @@ function readItem(ctx: Ctx, heading: Heading, end: number, restricted: boolean |
     if (b.kind !== 'resolved') {
       finder.readParagraph(b.text);
       if (b.text.trim()) paras.push(b.text.trim());
+      const listKinds = ['bullet', 'lettered', 'numbered'];
+      const last = sentences(b.text, ctx.abbreviations).pop() ?? '';
+      if (LIST_DECISION.test(last) && blocks[i + 1] && listKinds.includes(blocks[i + 1]!.kind) && !listKinds.includes(b.kind)) {
+        // One decision per entry; the lead is kept with each unless it says nothing ("The following was agreed:").
+        const lead = last.replace(/[:.]\s*$/, '').replace(PARAGRAPH_NUMBER, '').trim();
+        const carried = /^(?:the\s+following|it\s+was)\b/i.test(lead) ? '' : `${lead}: `;
+        let j = i + 1;
+        for (; j < blocks.length && listKinds.includes(blocks[j]!.kind); j++) {
+          const entry = blocks[j]!.text.trim();
+          if (!entry) continue;
+          resolutions.push(`${carried}${entry}`);
+          finder.readParagraph(entry);
+          paras.push(entry);
+        }
+        i = j - 1;
+        continue;
+      }
       proseDecisions.push(...decisionsInProse(b.text, ctx.abbreviations));
+      planning.push(...planningResponses(b.text, /\bplanning\b/i.test(heading.title), ctx.abbreviations));
       continue;
     }
     const text = b.text.replace(ctx.resolutionRe, '').trim();
@@ -565,13 +635,16 @@ function readItem(ctx: Ctx, heading: Heading, end: number, restricted: boolean |
         if (clauses.length === 1 && /\sshould\s/.test(first)) finder.readResolutionClause(first, null);
       }
       if (rest.length) {
+        if (first) finder.noteDecision(first);
         finder.readParagraph(rest.join(' '));
         paras.push(rest.join(' '));
       }
     }
   }
-  if (resolutions.length === 0) {
+  for (const decision of planning) if (!resolutions.some((r) => r.includes(decision))) resolutions.push(decision);
+  if (resolutions.length === planning.length) {
     for (const decision of proseDecisions) {
+      if (planning.some((p) => p.includes(decision))) continue;
       resolutions.push(decision);
       finder.readResolutionClause(decision, null);
     }

@@ -146,7 +146,7 @@ export const defaultVocabulary: Vocabulary = {
     recommendations: ['recommendation', 'recommendations', 'recommendation(s)'],
     end: ['for further information', 'further information', 'contact', 'background documents', 'appendices', 'appendix'],
   },
-  abbreviations: ['mr', 'mrs', 'ms', 'dr', 'st', 'no', 'nos', 'cllr', 'i.e', 'e.g', 'etc', 'insp', 'ch', 'supt', 'vs', 'approx', 'co', 'ltd', 'rev', 'prof', 'inc', 'dept', 'para', 'paras', 'ref', 'fig', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec', 'al', 'cf', 'www'],
+  abbreviations: ['prop', 'mr', 'mrs', 'ms', 'dr', 'st', 'no', 'nos', 'cllr', 'i.e', 'e.g', 'etc', 'insp', 'ch', 'supt', 'vs', 'approx', 'co', 'ltd', 'rev', 'prof', 'inc', 'dept', 'para', 'paras', 'ref', 'fig', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec', 'al', 'cf', 'www'],
 };
 
 /** A vocabulary with some lists replaced or extended; lists given here replace the defaults. */
