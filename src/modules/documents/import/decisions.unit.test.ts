@@ -47,3 +47,12 @@ test('"Clerk to action." after a decision makes the decision the Clerk\'s action
   assert.equal(action?.owner, 'Clerk');
   assert.match(action?.text ?? '', /renew the annual booking of the hall/);
 });
+
+test('a minute number printed in the place of the missing one is kept as printed, with a warning', () => {
+  const text =
+    'Minutes of the meeting of the Leisure Committee of Brookfield Town Council held on Wednesday 9 April 2025 at 6pm in the Council Chamber.\n\nPresent: Cllr P Ward (Chair), Cllr J Ross\n\n' +
+    '31 Apologies for Absence\n\nNone were received.\n\n32 Matters Arising\n\nThere were none.\n\n3 Allotment Rents\n\nCommittee considered the rents for next year.\n\nRESOLVED to hold the rents.\n\n34 Events\n\nThe summer fair will be on 12 July.\n';
+  const reading = readDocument(text, 'brookfield.txt');
+  assert.deepEqual(reading.meetings[0]!.items.map((i) => [i.minuteNumber, i.title]), [['31', 'Apologies for Absence'], ['32', 'Matters Arising'], ['3', 'Allotment Rents'], ['34', 'Events']]);
+  assert.ok(reading.warnings.some((w) => /minute number '3' is printed for Allotment Rents between minutes 32 and 34 \(33 expected\)/.test(w)), reading.warnings.join('\n'));
+});

@@ -224,9 +224,14 @@ function findHeadings(ctx: Ctx, start: number, end: number, pageMode: boolean): 
     headings = [...strong];
     let last = -Infinity;
     const standard = (title: string) => vocab.standardItems.some((t) => title.toLowerCase().replace(/[’']/g, "'").startsWith(t));
-    for (const w of weak) {
-      // A number out of order is kept where the line is a standing item ("10 AOCB" after 11): the clerk is warned of the numbering.
-      if (w.num !== null && w.num < last && !(standard(w.title) && w.title.split(/\s+/).length <= 6)) continue;
+    for (let k = 0; k < weak.length; k++) {
+      const w = weak[k]!;
+      // A number out of order is kept where the line is a standing item ("10 AOCB" after 11),
+      // or where it stands in the place of the one missing ("6" between 55 and 57, a slip of
+      // the keyboard): the clerk is warned of the numbering.
+      const after = weak.slice(k + 1).find((x) => x.num !== null && !x.sub);
+      const inPlace = w.num !== null && !w.sub && !w.runIn && after?.num === last + 2 && !weak.some((x) => x.num === last + 1);
+      if (w.num !== null && w.num < last && !inPlace && !(standard(w.title) && w.title.split(/\s+/).length <= 6)) continue;
       headings.push(w);
       if (w.num !== null) last = w.num;
     }
@@ -440,7 +445,9 @@ const AGREED_BARE = /\bit\s+was\s+(?:unanimously\s+)?(?:agreed|resolved|decided)
 // "The Charities and Grants Policy was agreed.", "Replacing the seat at £240 (plus VAT) was approved.": a passive decision is the sentence.
 const PASSIVE_DECISION = /^(?!(?:it|this|that|these|those|there)\s)(?:the\s+)?[A-Z£0-9](?:(?!\b(?:was|were|is|are|has|had|have)\b)[^!?]){2,200}?\s+(?:was|were)\s+(?:\w+\s+and\s+)?(?:duly\s+|unanimously\s+)?(?:agreed|approved|accepted|adopted|endorsed|ratified|voted\s+for)\b/;
 // A passive decision's subject is the thing decided, not a report of it ("The Clerk reported that the budget was approved").
-const REPORTED = /\b(?:reported|said|explained|informed|advised|confirmed|noted|stated|mentioned|told|heard|asked|queried|whether|if|not|previously|already|last\s+(?:meeting|month|year))\b|\bat\s+the\s+(?:\w+\s+){1,4}meeting\b/i;
+const REPORTED = /\b(?:reported|said|explained|informed|advised|confirmed|noted|stated|mentioned|told|heard|asked|queried|whether|if|not|previously|already)\b/i;
+// "... was approved at the January meeting", "... at the last meeting": a decision taken before, reported.
+const EARLIER_MEETING = /\b(?:at|by)\s+the\s+(?:[\w']+\s+){1,4}meeting\b|\blast\s+(?:meeting|month|year)\b|\bpreviously\b/i;
 // The last minutes approved: "The Minutes of the meeting held on ... were agreed as a true record."
 const MINUTES_APPROVED = /^(?:the\s+)?minutes\s+of\b.*\b(?:agreed|approved|confirmed|accepted|adopted)\s+as\s+(?:a\s+)?(?:true|correct|accurate)\b/i;
 // A record of the vote on the motion before it: "Proposed Cllr X, seconded Cllr Y, all in favour",
@@ -482,7 +489,7 @@ function decisionInSentence(sentence: string): string | null {
   const bare = AGREED_BARE.exec(sentence);
   if (bare) return bare[1]!.trim();
   const passive = PASSIVE_DECISION.exec(sentence.trim());
-  if (passive && !REPORTED.test(passive[0])) return sentence.trim();
+  if (passive && !REPORTED.test(passive[0]) && !EARLIER_MEETING.test(sentence)) return sentence.trim();
   const m = DECIDED_IN_PROSE.exec(sentence);
   // "agreed to abide by", "agreed to attend": a decision of the meeting names who decided or is impersonal.
   if (!m) return null;

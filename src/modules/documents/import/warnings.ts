@@ -87,9 +87,20 @@ export function numberingWarnings(traces: ItemTrace[], prefix: string): string[]
     out.push(`${prefix}minute number ${n} is used ${list.length === 2 ? 'twice' : `${list.length} times`}: ${described.join(' and ')}`);
   }
   const numeric = traces.map((t) => (t.item.minuteNumber && /^\d+$/.test(t.item.minuteNumber) ? Number(t.item.minuteNumber) : null));
+  const misprinted = new Set<number>();
+  for (let i = 1; i + 1 < numeric.length; i++) {
+    const a = numeric[i - 1];
+    const b = numeric[i];
+    const c = numeric[i + 1];
+    // One number in the place of another: 55, 6, 57.
+    if (a == null || b == null || c == null || c !== a + 2 || b === a + 1) continue;
+    misprinted.add(i);
+    out.push(`${prefix}minute number '${traces[i]!.item.minuteNumber}' is printed for ${traces[i]!.item.title} between minutes ${a} and ${c} (${a + 1} expected): the number is out of order`);
+  }
   for (let i = 1; i < numeric.length; i++) {
     const a = numeric[i - 1];
     const b = numeric[i];
+    if (misprinted.has(i) || misprinted.has(i - 1)) continue;
     if (a == null || b == null || b === a) continue;
     if (b < a) out.push(`${prefix}minute numbers go backwards: ${a} is followed by ${b}`);
     else if (b > a + 1) out.push(`${prefix}minute numbers skip from ${a} to ${b}`);
