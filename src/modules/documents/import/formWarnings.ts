@@ -60,6 +60,21 @@ export function documentFormWarnings(lines: Line[], meetings: MeetingReading[], 
     }
   }
 
+  // Minutes marked as a draft: not yet approved, and may change at the next meeting.
+  const draft = lines.slice(0, 400).find((l) => {
+    const t = l.text.trim();
+    if (!t || t.split(/\s+/).length > 12) return false;
+    return /\bDRAFT\b/.test(t) || /^(?:draft|unconfirmed|unapproved)\s+(?:minutes|notes)\b/i.test(t) || /\b(?:minutes|notes)\b.*[(\-–—]\s*(?:draft|unconfirmed|unapproved)\s*\)?$/i.test(t) || /^subject\s+to\s+(?:approval|confirmation)\b/i.test(t);
+  });
+  if (draft) out.push(`the minutes are marked as a draft ('${draft.text.trim().slice(0, 80)}'): they are not yet approved and may change when the next meeting confirms them`);
+
+  out.push(...paymentTotalWarnings(lines));
+
+  // A document that stops mid-sentence: its last words are a connective or the line ends in a comma.
+  const lastText = [...lines].reverse().find((l) => !l.blank && !/^(?:page\s+)?\d+(?:\s+of\s+\d+)?$/i.test(l.text.trim()));
+  if (lastText && /(?:,|\b(?:the|a|an|and|or|but|of|to|that|which|with|for|from|in|on|by|at|was|were|is|are|be|would|will|should|as))\s*$/i.test(lastText.text.trim()) && lastText.text.trim().split(/\s+/).length >= 3)
+    out.push(`the document ends mid-sentence ('${lastText.text.trim().slice(-80)}'): the rest of the text is missing, so the last item may be incomplete`);
+
   // Words the PDF's text layer garbled: letters shifted into punctuation ('&OHUN¶V').
   const garbled: string[] = [];
   for (const line of lines) {
@@ -71,5 +86,55 @@ export function documentFormWarnings(lines: Line[], meetings: MeetingReading[], 
     if (garbled.length >= 3) break;
   }
   if (garbled.length) out.push(`the PDF's text layer garbles words set in a differently encoded font (it extracts as '${garbled.slice(0, 3).join("', '")}'): check those passages against the printed page`);
+  return out;
+}
+
+const AMOUNT = /£\s?(\d{1,3}(?:,\d{3})*|\d+)(?:\.(\d{2}))?(?!\d)/g;
+const pence = (m: RegExpMatchArray) => Number(m[1]!.replace(/,/g, '')) * 100 + Number(m[2] ?? '0');
+const pounds = (p: number) => `£${(p / 100).toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+/**
+ * A list or table of payments whose printed total is not the sum of its rows. Rows are the
+ * lines (or table rows) just above a "Total" line that give one amount each (a table compares
+ * column by column); a row with no amount ends the run.
+ */
+export function paymentTotalWarnings(lines: Line[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!/\btotal\b/i.test(line.text) || /\bsub-?\s?total\b/i.test(line.text)) continue;
+    if (line.cells) {
+      // Column by column over the table rows above.
+      const totals = line.cells.map((c) => [...c.matchAll(AMOUNT)]);
+      for (let col = 0; col < totals.length; col++) {
+        if (totals[col]!.length !== 1) continue;
+        let sum = 0;
+        let rows = 0;
+        for (let k = i - 1; k >= 0 && lines[k]!.cells && lines[k]!.cells!.length === line.cells.length; k--) {
+          const found = [...(lines[k]!.cells![col] ?? '').matchAll(AMOUNT)];
+          if (found.length !== 1) break;
+          sum += pence(found[0]!);
+          rows++;
+        }
+        const printed = pence(totals[col]![0]!);
+        if (rows >= 2 && sum !== printed) out.push(`a payments table's printed total (${pounds(printed)}) is not the sum of the ${rows} amounts above it (${pounds(sum)}): check the figures`);
+      }
+      continue;
+    }
+    const total = [...line.text.matchAll(AMOUNT)];
+    if (total.length !== 1) continue;
+    let sum = 0;
+    let rows = 0;
+    for (let k = i - 1; k >= 0; k--) {
+      const l = lines[k]!;
+      if (l.blank) continue;
+      const found = [...l.text.matchAll(AMOUNT)];
+      if (found.length !== 1 || l.cells || /\btotal\b/i.test(l.text)) break;
+      sum += pence(found[0]!);
+      rows++;
+    }
+    const printed = pence(total[0]!);
+    if (rows >= 2 && sum !== printed) out.push(`a payments list's printed total (${pounds(printed)}) is not the sum of the ${rows} payments above it (${pounds(sum)}): check the figures`);
+  }
   return out;
 }

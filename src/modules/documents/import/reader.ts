@@ -40,6 +40,8 @@ interface Ctx {
   resolutionRe: RegExp;
   paragraphs?: Map<ItemReading, string[]>;
   documentTitle?: string | null;
+  /** The year the document's other dates (or its metadata, or its file name) point to: for a meeting date printed without one. */
+  contextYear?: number | null;
 }
 
 const DAY = '(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day';
@@ -804,6 +806,14 @@ function headerInfo(ctx: Ctx, seg: Segment, headerEnd: number): { date: string |
     const line = headerLines.find((l) => !l.blank && !/[:@]/.test(l.text) && l.text.split(/\s+/).length <= 10 && words.test(l.text) && !/\d{4}/.test(l.text) && !new RegExp(`\\b(${vocab.bodyWords.map(escapeRe).join('|')})$`, 'i').test(l.text));
     if (line) venue = line.text.trim();
   }
+  if (!date && ctx.contextYear) {
+    // "Tuesday 8 April": the year from the rest of the document, the one whose calendar fits the weekday.
+    const y = yearlessDate(source, ctx.contextYear) ?? yearlessDate(joined, ctx.contextYear);
+    if (y) {
+      date = y.iso;
+      ctx.warnings.push(`the meeting date is printed without a year ('${y.printed}'): ${y.iso.slice(0, 4)} is taken from ${y.weekdayFits ? 'the weekday and ' : ''}the document's other dates; check it`);
+    }
+  }
   return { date, startTime, venue, blankVenue };
 }
 
@@ -1008,6 +1018,38 @@ function findBody(ctx: Ctx, segments: Segment[], pageTitle: string | null): stri
   return pick ? titleCase(pick.replace(/^(?:minutes|notes|agenda)\s+(?:of|for)\s+(?:the\s+)?/i, '')) : null;
 }
 
+const MONTH_NAMES = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+/** The most common year among the document's full dates; else the metadata's; else one in the file name. */
+function contextYear(text: string, documentDate: string | null, source: string): number | null {
+  const counts = new Map<number, number>();
+  for (const d of findDates(text.length > 200_000 ? text.slice(0, 200_000) : text)) {
+    const y = Number(d.iso.slice(0, 4));
+    counts.set(y, (counts.get(y) ?? 0) + 1);
+  }
+  const best = [...counts].sort((a, b) => b[1] - a[1])[0];
+  if (best) return best[0];
+  if (documentDate) return Number(documentDate.slice(0, 4));
+  const named = /(?:^|\D)((?:19|20)\d{2})(?:\D|$)/.exec(source);
+  return named ? Number(named[1]) : null;
+}
+
+/** A day and month with no year ("Tuesday 8th April", "April 8"): the year is the context's, or the one beside it that the weekday fits. */
+function yearlessDate(text: string, year: number): { iso: string; printed: string; weekdayFits: boolean } | null {
+  const month = '(January|February|March|April|May|June|July|August|September|October|November|December)';
+  const re = new RegExp(`(?:\\b(${DAY}),?\\s+)?(?:(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?(?:\\s+of)?\\s+${month}|${month}\\s+(\\d{1,2})(?:st|nd|rd|th)?)\\b(?!,?\\s+\\d{4})`, 'i');
+  const m = re.exec(text);
+  if (!m) return null;
+  const day = Number(m[2] ?? m[5]);
+  const mon = MONTH_NAMES.indexOf((m[3] ?? m[4])!.toLowerCase()) + 1;
+  const iso = (y: number) => `${y}-${String(mon).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  const weekday = m[1]?.toLowerCase();
+  const fits = (y: number) => new Date(`${iso(y)}T12:00:00Z`).toLocaleDateString('en-GB', { weekday: 'long', timeZone: 'UTC' }).toLowerCase() === weekday;
+  if (day < 1 || day > 31) return null;
+  if (weekday) for (const y of [year, year - 1, year + 1]) if (fits(y)) return { iso: iso(y), printed: m[0].trim(), weekdayFits: true };
+  return { iso: iso(year), printed: m[0].trim(), weekdayFits: false };
+}
+
 export function readDocument(text: string, source: string, options: ReadOptions = {}): DocumentReading {
   const vocab = options.vocabulary ?? defaultVocabulary;
   const runIns: RunInSplit[] = [];
@@ -1024,6 +1066,7 @@ export function readDocument(text: string, source: string, options: ReadOptions 
     paragraphs: options.paragraphs,
     documentTitle: options.documentTitle ?? null,
   };
+  ctx.contextYear = contextYear(text, options.documentDate ?? null, source);
   const regions = findReportRegions(lines, vocab);
   const contentEnd = regions[0]?.start ?? lines.length;
 
