@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
-import { Transform, type Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import type { Readable } from 'node:stream';
+import { CsvRecords } from './csvRecords.ts';
 import yauzl from 'yauzl';
 import { COLUMNS, KIND_LABELS, isMonth, kindOfHeader, parseFileName } from './domain.ts';
 import type { CrimeFileKind } from './tables.ts';
@@ -36,6 +36,10 @@ export class CrimeBatch {
   readonly problems: Problem[] = [];
   rows = 0;
   files = 0;
+  /** Rows counted so far in the file being read (for a job's progress). */
+  rowsInFile = 0;
+  /** Told of each chunk read (its bytes), for a job's progress: rows so far are `rows + rowsInFile`. */
+  onProgress: ((bytes: number) => void) | null = null;
   /** Problems beyond this many are counted, not listed. */
   static readonly LISTED = 50;
   extraProblems = 0;
@@ -124,78 +128,91 @@ export async function readCsv(input: Readable, fileName: string, batch: CrimeBat
   const label = within ? `${fileName} (in ${within})` : fileName;
   const named = parseFileName(fileName);
   const hash = createHash('sha256');
-  const tap = new Transform({ transform(chunk: Buffer, _e, done) { hash.update(chunk); done(null, chunk); } });
-  // Without `info` (it costs a third of the parse): police.uk's fields never hold a line
-  // break, so a record's line is its index, blank lines kept as records and skipped below.
-  const parser = parse({ bom: true, relax_column_count: true });
-  input.on('error', (e) => parser.destroy(e));
-  input.pipe(tap).pipe(parser);
-
   let kind: CrimeFileKind | null = null;
   let problemsBefore = batch.problems.length + batch.extraProblems;
   const seen = new Map<string, MonthRead>();
+  // The month and force of the last row, and its entry in `seen` (a file is nearly always one of each).
+  let lastMonth = '';
+  let lastForce = '';
+  let last: MonthRead | null = null;
   let rows = 0;
+  let stop = false;
   batch.files += 1;
-  try {
-    let line = 0;
-    for await (const record of parser as AsyncIterable<string[]>) {
-      line += 1;
-      if (record.length === 1 && record[0] === '') continue;
-      if (kind === null) {
-        kind = kindOfHeader(record);
-        if (!kind) {
-          batch.problem(label, 1, `${fileName} is not a police.uk street, outcomes or stop-and-search file: its first line should be the column names police.uk uses (for a street file: ${COLUMNS.street.join(', ')})`);
-          input.destroy();
-          return;
-        }
-        if (named && named.kind !== kind) {
-          batch.problem(label, 1, `${fileName} is named as a ${named.kind} file but holds the columns of a ${kind} file: check it is the file police.uk published`);
-        }
-        problemsBefore = batch.problems.length + batch.extraProblems;
-        continue;
+  const onRecord = (record: string[], line: number) => {
+    if (stop || (record.length === 1 && record[0] === '')) return;
+    if (kind === null) {
+      kind = kindOfHeader(record);
+      if (!kind) {
+        batch.problem(label, 1, `${fileName} is not a police.uk street, outcomes or stop-and-search file: its first line should be the column names police.uk uses (for a street file: ${COLUMNS.street.join(', ')})`);
+        stop = true;
+        return;
       }
-      const expected = COLUMNS[kind].length;
-      if (record.length !== expected) {
-        batch.problem(label, line, `Line ${line} has ${record.length} ${record.length === 1 ? 'column' : 'columns'}; a police.uk ${kind} file has ${expected}. The file may be cut short or edited`);
-        continue;
+      if (named && named.kind !== kind) {
+        batch.problem(label, 1, `${fileName} is named as a ${named.kind} file but holds the columns of a ${kind} file: check it is the file police.uk published`);
       }
-      rows += 1;
-      let month: string;
-      let force: string;
-      if (kind === 'stop-and-search') {
-        month = (record[1] ?? '').slice(0, 7);
-        force = named?.force ?? 'unnamed force';
-      } else {
-        month = (record[1] ?? '').trim();
-        force = (record[2] ?? '').trim() || 'unnamed force';
-      }
-      if (!isMonth(month) || (named && named.month !== month)) {
-        const what = kind === 'stop-and-search' ? `date '${record[1] ?? ''}'` : `month '${month}'`;
-        batch.problem(label, line, named
-          ? `Line ${line} has the ${what}, but the file is for ${named.month}: a file holds one month`
-          : `Line ${line} has the ${what}, which is not a month written as police.uk does (2024-03)`);
-        continue;
-      }
-      // Once a file has a problem, its rows are only checked, not counted.
-      if (batch.problems.length + batch.extraProblems > problemsBefore) continue;
-      const key = `${kind}\u0001${month}\u0001${force}`;
-      let m = seen.get(key);
-      if (!m) seen.set(key, (m = { kind, month, force, rows: 0, fileName, sha256: '' }));
-      m.rows += 1;
-      if (kind === 'street') countStreet(batch, record, month, force);
-      else if (kind === 'outcomes') {
-        const outcome = (record[9] ?? '').trim() || 'Not given';
-        const k = `${month}\u0001${force}\u0001${outcome}`;
-        const o = batch.outcomes.get(k);
-        if (o) o.outcomes += 1; else batch.outcomes.set(k, { month, force, outcome, outcomes: 1 });
-      } else {
-        const object = (record[11] ?? '').trim() || 'Not given';
-        const outcome = (record[12] ?? '').trim() || 'Not given';
-        const k = `${month}\u0001${force}\u0001${object}\u0001${outcome}`;
-        const o = batch.searches.get(k);
-        if (o) o.searches += 1; else batch.searches.set(k, { month, force, object, outcome, searches: 1 });
-      }
+      problemsBefore = batch.problems.length + batch.extraProblems;
+      return;
     }
+    const expected = COLUMNS[kind].length;
+    if (record.length !== expected) {
+      batch.problem(label, line, `Line ${line} has ${record.length} ${record.length === 1 ? 'column' : 'columns'}; a police.uk ${kind} file has ${expected}. The file may be cut short or edited`);
+      return;
+    }
+    rows += 1;
+    let month: string;
+    let force: string;
+    if (kind === 'stop-and-search') {
+      month = (record[1] ?? '').slice(0, 7);
+      force = named?.force ?? 'unnamed force';
+    } else {
+      month = (record[1] ?? '').trim();
+      force = (record[2] ?? '').trim() || 'unnamed force';
+    }
+    if (!isMonth(month) || (named && named.month !== month)) {
+      const what = kind === 'stop-and-search' ? `date '${record[1] ?? ''}'` : `month '${month}'`;
+      batch.problem(label, line, named
+        ? `Line ${line} has the ${what}, but the file is for ${named.month}: a file holds one month`
+        : `Line ${line} has the ${what}, which is not a month written as police.uk does (2024-03)`);
+      return;
+    }
+    // Once a file has a problem, its rows are only checked, not counted.
+    if (batch.problems.length + batch.extraProblems > problemsBefore) return;
+    let m = last;
+    if (!m || month !== lastMonth || force !== lastForce) {
+      const key = `${kind}\u0001${month}\u0001${force}`;
+      m = seen.get(key) ?? null;
+      if (!m) seen.set(key, (m = { kind, month, force, rows: 0, fileName, sha256: '' }));
+      last = m;
+      lastMonth = month;
+      lastForce = force;
+    }
+    m.rows += 1;
+    if (kind === 'street') countStreet(batch, record, month, force);
+    else if (kind === 'outcomes') {
+      const outcome = (record[9] ?? '').trim() || 'Not given';
+      const k = `${month}\u0001${force}\u0001${outcome}`;
+      const o = batch.outcomes.get(k);
+      if (o) o.outcomes += 1; else batch.outcomes.set(k, { month, force, outcome, outcomes: 1 });
+    } else {
+      const object = (record[11] ?? '').trim() || 'Not given';
+      const outcome = (record[12] ?? '').trim() || 'Not given';
+      const k = `${month}\u0001${force}\u0001${object}\u0001${outcome}`;
+      const o = batch.searches.get(k);
+      if (o) o.searches += 1; else batch.searches.set(k, { month, force, object, outcome, searches: 1 });
+    }
+  };
+  // police.uk's lines are plain, so our own reader (csvRecords.ts) rather than a general
+  // CSV parser: reading is most of an import's time.
+  const reader = new CsvRecords(onRecord);
+  try {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      reader.push(chunk);
+      if (stop) { input.destroy(); return; }
+      batch.rowsInFile = rows;
+      batch.onProgress?.(chunk.length);
+    }
+    reader.end();
   } catch (e) {
     const err = e as { code?: string; lines?: number; message?: string };
     if (err.code?.startsWith('CSV_')) batch.problem(label, err.lines ?? null, `${fileName} could not be read at line ${err.lines ?? '?'} (${err.message ?? err.code}): the file may be cut short or edited`);
@@ -208,6 +225,7 @@ export async function readCsv(input: Readable, fileName: string, batch: CrimeBat
   }
   const sha256 = hash.digest('hex');
   batch.rows += rows;
+  batch.rowsInFile = 0;
   for (const [key, m] of seen) {
     const before = batch.months.get(key);
     if (before) {
