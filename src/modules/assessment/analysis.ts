@@ -4,9 +4,9 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { barChart, lineChart } from '../strategy/charts.ts';
-import { ASB, CATEGORIES, addMonths, compareYears, monthLabel, monthsBetween, populationFor, publishedNamesOf, ratePer1000, rolling12, T_CRITICAL_22 } from './domain.ts';
+import { ASB, CATEGORIES, addMonths, compareYears, monthLabel, monthsBetween, populationFor, ratePer1000, rolling12, T_CRITICAL_22 } from './domain.ts';
 import { pointMap } from './map.ts';
-import { areaTotals, listAreas, monthlyCounts, outcomeFileCounts, outcomesByCategory, searchCounts, streetMonths, topLsoas, type AreaView } from './store.ts';
+import { areaTotals, listAreas, monthlyCounts, outcomeFileCounts, outcomesByCategory, searchCounts, streetMonths, topLsoasOf, type AreaView } from './store.ts';
 
 export type Cell = string | number | null;
 export interface Table { id: string; caption: string; head: { label: string; numeric?: boolean }[]; rows: Cell[][] }
@@ -128,7 +128,7 @@ export async function buildView(db: Kysely<DB>, pid: string, view: ViewId, f: Fi
     }
     case 'places': {
       const category = f.category ?? 'Violence and sexual offences';
-      const top = await topLsoas(db, pid, publishedNamesOf(category), yearFrom, to, 2000, area?.id ?? null);
+      const top = await topLsoasOf(db, pid, category, yearFrom, to, 2000, area?.id ?? null);
       const ranked = top.slice(0, 20);
       const located = top.filter((t) => t.located > 0);
       return {

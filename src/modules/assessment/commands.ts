@@ -74,7 +74,7 @@ export async function writeBatch(ctx: { db: Context['db']; actor: AuditActor }, 
     const streetMonths = [...new Set([...batch.months.values()].filter((m) => m.kind === 'street').map((m) => m.month))];
     await rebuildDerived(trx, pid, streetMonths);
     // Fresh statistics for the planner: an import can change these tables' size many times over.
-    await sql`analyze assessment_street_counts, assessment_lsoas, assessment_crime_outcomes, assessment_area_counts, assessment_month_totals`.execute(trx);
+    await sql`analyze assessment_street_counts, assessment_lsoas, assessment_crime_outcomes, assessment_area_counts, assessment_month_totals, assessment_lsoa_year`.execute(trx);
     await recordAudit(trx, ctx.actor, {
       action: 'create', recordType: 'crime-data', recordId: pid,
       summary: `Imported ${batch.rows} rows of police.uk data: ${months.length} ${months.length === 1 ? 'month' : 'months'}${replaced ? ` (${replaced} replaced)` : ''}`,

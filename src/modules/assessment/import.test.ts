@@ -7,7 +7,7 @@ import type { Actor } from '../../access/policy.ts';
 import { COLUMNS } from './domain.ts';
 import { csvLine } from './generator.ts';
 import { deriveAreas, importCrimeData, importPopulations, readCsvText, setAreasFromLookup } from './commands.ts';
-import { listAreas, listImportedMonths, monthlyCounts, outcomesByCategory, topLsoas } from './store.ts';
+import { listAreas, listImportedMonths, monthlyCounts, outcomesByCategory, topLsoas, topLsoasOf } from './store.ts';
 import { STREET_HEADER, fileOf, street, zipBytes } from './testing.ts';
 import { ValidationError } from '../../web/errors.ts';
 
@@ -47,6 +47,9 @@ test('a street file is counted per month, type and LSOA; ASB rows have no Crime 
   assert.equal(top[0]!.lsoa_code, 'E01000001');
   assert.equal(top[0]!.crimes, 2);
   assert.equal(Math.round((top[0]!.sum_longitude / top[0]!.located) * 1000) / 1000, -1.405);
+  // The places page reads the latest 12 months from their aggregate: the same figures.
+  assert.deepEqual(await topLsoasOf(database.db, pid, 'Violence and sexual offences', '2023-02', '2024-01', 5), top);
+  assert.deepEqual((await topLsoasOf(database.db, pid, 'Anti-social behaviour', '2023-02', '2024-01', 5)).map((t) => [t.lsoa_code, t.crimes]), [['E01000002', 1], ['E01000003', 1]]);
   const outcomes = await outcomesByCategory(database.db, pid, '2024-01', '2024-01');
   assert.deepEqual(outcomes.find((o) => o.category === 'Violence and sexual offences' && o.outcome === 'Under investigation')?.crimes, 1);
   assert.ok(!outcomes.some((o) => o.category === 'Anti-social behaviour'));
@@ -109,6 +112,11 @@ test('areas from LSOA names or a lookup; populations need every area', async () 
   assert.deepEqual(areas.map((a) => [a.name, a.lsoas]), [['Eastmere', 2], ['Westmere', 1]]);
   const west = areas.find((a) => a.name === 'Westmere')!;
   const westCounts = await monthlyCounts(database.db, pid, west.id);
+  // The places page within an area, from the aggregate (latest month 2024-07) and added up from the months alike.
+  const latest = await topLsoasOf(database.db, pid, 'Shoplifting', '2023-08', '2024-07', 5, west.id);
+  assert.deepEqual(latest.map((t) => [t.lsoa_code, t.crimes]), [['E01000003', 10]]);
+  assert.deepEqual(await topLsoas(database.db, pid, ['Shoplifting'], '2023-08', '2024-07', 5, west.id), latest);
+  assert.deepEqual(await topLsoasOf(database.db, pid, 'Shoplifting', '2023-08', '2024-07', 5, areas.find((a) => a.name === 'Eastmere')!.id), []);
   assert.equal(westCounts.filter((c) => c.month === '2024-02').reduce((a, c) => a + c.crimes, 0), 7);
   await assert.rejects(importPopulations(ctx, readCsvText('Area,Year,Population,Source\nEastmere,2023,5000,ONS\n')), (e: ValidationError) => /no population for Westmere in 2023/.test(e.message));
   await assert.rejects(importPopulations(ctx, readCsvText('Area,Year,Population,Source\nNowhere,2023,5000,ONS\n')), (e: ValidationError) => /no area called 'Nowhere'/.test(e.message));

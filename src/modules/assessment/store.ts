@@ -2,7 +2,7 @@
 // the partnership or an area, LSOA counts for one category. Nothing here scans rows.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { ASB, CATEGORY_MAP } from './domain.ts';
+import { ASB, CATEGORY_MAP, addMonths, publishedNamesOf } from './domain.ts';
 import type { CrimeFileKind } from './tables.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -36,14 +36,46 @@ export async function rebuildDerived(db: Db, pid: string, months: readonly strin
   let delArea = db.deleteFrom('assessment_area_counts').where('partnership_id', '=', pid);
   if (some) delArea = delArea.where('month', 'in', months);
   await delArea.execute();
-  await sql`insert into assessment_area_counts (partnership_id, area_id, month, category, crimes)
-    select c.partnership_id, a.area_id, c.month, coalesce(m.value, c.crime_type), sum(u.crimes)::int
+  // No areas, nothing to add up (the LSOAs' arrays are not unpacked for nothing).
+  const anyArea = await db.selectFrom('assessment_area_lsoas').select('lsoa_code').where('partnership_id', '=', pid).limit(1).executeTakeFirst();
+  if (anyArea) {
+    await sql`insert into assessment_area_counts (partnership_id, area_id, month, category, crimes)
+      select c.partnership_id, a.area_id, c.month, coalesce(m.value, c.crime_type), sum(u.crimes)::int
+      from assessment_street_counts c
+      cross join lateral unnest(c.lsoa_codes, c.crimes) as u(lsoa_code, crimes)
+      join assessment_area_lsoas a on a.partnership_id = c.partnership_id and a.lsoa_code = u.lsoa_code
+      left join ${categoryMap()} m on m.key = c.crime_type
+      where c.partnership_id = ${pid} ${inMonths}
+      group by c.partnership_id, a.area_id, c.month, coalesce(m.value, c.crime_type)`.execute(db);
+  }
+  await rebuildLsoaYear(db, pid);
+}
+
+/** The latest 12 months of street data, as the places page shows them; null when there is none. */
+async function latestYear(db: Db, pid: string): Promise<{ from: string; to: string } | null> {
+  const last = await db.selectFrom('assessment_month_totals').select(sql<string | null>`max(month)`.as('to')).where('partnership_id', '=', pid).executeTakeFirst();
+  if (!last?.to) return null;
+  return { from: addMonths(last.to, -11), to: last.to };
+}
+
+/**
+ * Crimes per LSOA and category over the latest 12 months, for the places page and its
+ * map: rebuilt whole (a year of one partnership's LSOAs is small) with the window it is for.
+ */
+export async function rebuildLsoaYear(db: Db, pid: string): Promise<void> {
+  await db.deleteFrom('assessment_lsoa_year').where('partnership_id', '=', pid).execute();
+  await db.deleteFrom('assessment_lsoa_window').where('partnership_id', '=', pid).execute();
+  const year = await latestYear(db, pid);
+  if (!year) return;
+  await sql`insert into assessment_lsoa_year (partnership_id, category, lsoa_code, crimes)
+    select c.partnership_id, coalesce(m.value, c.crime_type), u.lsoa_code, sum(u.crimes)::int
     from assessment_street_counts c
     cross join lateral unnest(c.lsoa_codes, c.crimes) as u(lsoa_code, crimes)
-    join assessment_area_lsoas a on a.partnership_id = c.partnership_id and a.lsoa_code = u.lsoa_code
     left join ${categoryMap()} m on m.key = c.crime_type
-    where c.partnership_id = ${pid} ${inMonths}
-    group by c.partnership_id, a.area_id, c.month, coalesce(m.value, c.crime_type)`.execute(db);
+    where c.partnership_id = ${pid} and c.month >= ${year.from} and c.month <= ${year.to} and u.lsoa_code <> ''
+    group by c.partnership_id, coalesce(m.value, c.crime_type), u.lsoa_code
+    having sum(u.crimes) > 0`.execute(db);
+  await db.insertInto('assessment_lsoa_window').values({ partnership_id: pid, from_month: year.from, to_month: year.to }).execute();
 }
 
 const TABLE_OF: Record<CrimeFileKind, 'assessment_street_counts' | 'assessment_outcome_counts' | 'assessment_search_counts'> = {
@@ -145,10 +177,29 @@ export async function topLsoas(db: Db, pid: string, published: readonly string[]
       group by u.lsoa_code order by sum(u.crimes) desc, u.lsoa_code limit ${limit}) t
     left join assessment_lsoas l on l.partnership_id = ${pid} and l.lsoa_code = t.lsoa_code
     order by t.crimes desc, t.lsoa_code`.execute(db);
-  return rows.map((r) => {
-    const placed = r.longitude !== null && r.latitude !== null;
-    return { lsoa_code: r.lsoa_code, lsoa_name: r.lsoa_name ?? '', crimes: r.crimes, located: placed ? 1 : 0, sum_longitude: placed ? Number(r.longitude) : 0, sum_latitude: placed ? Number(r.latitude) : 0 };
-  });
+  return rows.map(placed);
+}
+
+function placed(r: { lsoa_code: string; lsoa_name: string | null; crimes: number; longitude: number | null; latitude: number | null }) {
+  const at = r.longitude !== null && r.latitude !== null;
+  return { lsoa_code: r.lsoa_code, lsoa_name: r.lsoa_name ?? '', crimes: r.crimes, located: at ? 1 : 0, sum_longitude: at ? Number(r.longitude) : 0, sum_latitude: at ? Number(r.latitude) : 0 };
+}
+
+/**
+ * The LSOAs with the most crime of a category (today's name) between two months: from the
+ * 12-month aggregate when it was built for just these months, else added up from the months.
+ */
+export async function topLsoasOf(db: Db, pid: string, category: string, from: string, to: string, limit: number, areaId: string | null = null) {
+  const window = await db.selectFrom('assessment_lsoa_window').select(['from_month', 'to_month']).where('partnership_id', '=', pid).executeTakeFirst();
+  if (!window || window.from_month !== from || window.to_month !== to) return topLsoas(db, pid, publishedNamesOf(category), from, to, limit, areaId);
+  const inArea = areaId ? sql`and y.lsoa_code in (select lsoa_code from assessment_area_lsoas where partnership_id = ${pid} and area_id = ${areaId})` : sql``;
+  const { rows } = await sql<{ lsoa_code: string; lsoa_name: string | null; crimes: number; longitude: number | null; latitude: number | null }>`
+    select y.lsoa_code, l.lsoa_name, y.crimes, l.longitude, l.latitude
+    from assessment_lsoa_year y
+    left join assessment_lsoas l on l.partnership_id = y.partnership_id and l.lsoa_code = y.lsoa_code
+    where y.partnership_id = ${pid} and y.category = ${category} ${inArea}
+    order by y.crimes desc, y.lsoa_code limit ${limit}`.execute(db);
+  return rows.map(placed);
 }
 
 /** The street file's last outcomes per category (today's name), between two months. */

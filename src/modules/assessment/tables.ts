@@ -106,6 +106,20 @@ export interface AssessmentTables extends AssessmentRequestTables {
   assessment_area_counts: AssessmentAreaCountsTable;
   assessment_month_totals: AssessmentMonthTotalsTable;
   assessment_populations: AssessmentPopulationsTable;
+  assessment_lsoa_year: { partnership_id: string; category: string; lsoa_code: string; crimes: number };
+  assessment_lsoa_window: { partnership_id: string; from_month: string; to_month: string };
+  assessment_import_jobs: AssessmentImportJobsTable;
+  assessment_import_chunks: { partnership_id: string; job_id: string; file_index: number; seq: number; bytes: Uint8Array };
+}
+
+export type ImportJobStatus = 'receiving' | 'queued' | 'running' | 'done' | 'failed';
+export interface AssessmentImportJobsTable {
+  partnership_id: string; id: Generated<string>; status: Generated<ImportJobStatus>; stage: Nullable<'reading' | 'writing'>;
+  files: ColumnType<{ name: string; size: number }[], string | undefined, string>; total_bytes: Generated<number>; bytes_read: Generated<number>;
+  rows_read: Generated<number>; months_read: Generated<number>; months_written: Nullable<number>; months_replaced: Nullable<number>;
+  message: Nullable<string>; problems: ColumnType<{ file: string; line: number | null; message: string }[] | null, string | null | undefined, string | null>;
+  more_problems: Generated<number>; attempts: Generated<number>; claimed_at: Nullable<Date>; heartbeat_at: Nullable<Date>;
+  created_by: Nullable<string>; created_by_label: string; created_at: Generated<Date>; started_at: Nullable<Date>; finished_at: Nullable<Date>;
 }
 
 export type AssessmentKind = 'strategic' | 'serious-violence';
