@@ -13,6 +13,8 @@ import { addMonths } from './domain.ts';
 import { importCrimeData } from './commands.ts';
 import { STREET_HEADER, fileOf, street } from './testing.ts';
 import { todayIso } from '../partnership/domain.ts';
+import { buildApp } from '../../app.ts';
+import { backfillAssessmentSearch } from './search.ts';
 
 let t: TestApp;
 let officer: Client;
@@ -127,6 +129,23 @@ test('sections added on the page and through the API make a PDF with contents, c
   const found = (await member.json('GET', '/api/search?q=Quenby')).json() as { results: { url: string }[] };
   assert.ok(found.results.some((r) => r.url === `/assessment/assessments/${a.id}`), JSON.stringify(found));
   assert.equal(((await new Client(t.app).json('GET', '/api/search?q=Quenby')).json() as { results: unknown[] }).results.length, 0);
+});
+
+test('assessments made before search indexed them are found once the app starts; a restricted one never', async () => {
+  // As an assessment made before indexing was: written straight to its table, with no entry.
+  const row = { partnership_id: t.partnershipId, year: 2029, title: 'Ulverby crime and disorder assessment', requests_by: '2029-04-01', data_due_on: '2029-05-01', draft_by: '2029-06-01', agreed_by: '2029-07-01' };
+  const old = await t.database.db.insertInto('assessment_assessments').values({ ...row, kind: 'strategic', restricted: false }).returning('id').executeTakeFirstOrThrow();
+  const sv = await t.database.db.insertInto('assessment_assessments').values({ ...row, kind: 'serious-violence', title: 'Ulverby blade needs assessment', restricted: true }).returning('id').executeTakeFirstOrThrow();
+  // And a restricted one's entry left behind by some earlier fault.
+  await t.database.db.insertInto('search_entries').values({ partnership_id: t.partnershipId, kind: 'assessment', record_id: sv.id, title: 'Ulverby blade needs assessment', content: 'Ulverby blade', url: `/assessment/assessments/${sv.id}`, occurred_on: null, body_id: null, meeting_id: null, restricted: false, public: false }).execute();
+  const search = async (c: Client) => ((await c.json('GET', '/api/search?q=Ulverby')).json() as { results: { url: string }[] }).results.map((r) => r.url);
+  const restarted = await buildApp({ db: t.database.db, config: t.app.config, logger: false });
+  await restarted.ready();
+  await restarted.close();
+  assert.deepEqual(await search(member), [`/assessment/assessments/${old.id}`]);
+  assert.deepEqual(await search(officer), [`/assessment/assessments/${old.id}`]);
+  assert.deepEqual(await search(new Client(t.app)), []);
+  assert.equal(await backfillAssessmentSearch(t.database.db), 0, 'nothing is missing the second time');
 });
 
 test('the serious violence assessment\'s document is restricted: its PDF only for those entitled, each read audited, never in search', async () => {
