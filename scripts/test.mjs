@@ -112,13 +112,25 @@ if (postgresReady) {
 } else if (!flags.has('--no-postgres') && !process.env.TEST_NO_POSTGRES) {
   console.log('\n# PostgreSQL server not reachable: database tests ran on PGlite only');
 }
-if (flags.has('--sequential')) for (const pass of passes) failed |= await pass();
-else for (const status of await Promise.all(passes.map((pass) => pass()))) failed |= status;
-if (postgresReady) await dropTemplates(postgresUrl);
-
-if (!flags.has('--no-browser')) {
-  if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) failed |= await run('Chromium journeys', browser);
-  else console.log('\n# Chromium not installed (/usr/bin/chromium): browser journeys skipped');
+// The browser journeys start as soon as the first database pass ends rather than after
+// both: the other pass's tail leaves a core free for Chromium.
+const browserPass = async () => {
+  if (flags.has('--no-browser')) return 0;
+  if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) return run('Chromium journeys', browser);
+  console.log('\n# Chromium not installed (/usr/bin/chromium): browser journeys skipped');
+  return 0;
+};
+if (flags.has('--sequential')) {
+  for (const pass of passes) failed |= await pass();
+  if (postgresReady) await dropTemplates(postgresUrl);
+  failed |= await browserPass();
+} else {
+  const running = passes.map((pass) => pass());
+  const firstDone = running.length ? Promise.race(running) : Promise.resolve(0);
+  const browserRun = firstDone.then(browserPass);
+  for (const status of await Promise.all(running)) failed |= status;
+  if (postgresReady) await dropTemplates(postgresUrl);
+  failed |= await browserRun;
 }
 rmSync(templateDir, { recursive: true, force: true });
 console.log(`\ntotal: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { createTestDatabase } from '../../test/support/database.ts';
 import type { Database } from './database.ts';
-import { keepTablesInShape } from './housekeeping.ts';
+import { keepTablesInShape, pruneExpiredRows } from './housekeeping.ts';
 import { indexForSearch } from '../modules/search/index.ts';
 
 let database: Database;
@@ -36,4 +36,26 @@ test('a table that fills is analyzed, so the planner has statistics; an unchange
   assert.ok(analyzed.includes('search_entries'), 'the filled table was analyzed');
   assert.ok(await statisticsOf('search_entries') > 0, 'the planner has statistics for it');
   assert.ok(!(await keepTablesInShape(database)).analyzed.includes('search_entries'), 'nothing changed, nothing to do');
+});
+
+test('failed sign-ins older than a day and sessions expired over a day ago are deleted; recent ones stay', async () => {
+  const now = new Date('2026-06-10T12:00:00Z');
+  const hoursAgo = (h: number) => new Date(now.getTime() - h * 3600_000);
+  const userId = '00000000-0000-4000-8000-0000000000c2';
+  await sql`insert into users (id, email, display_name, password_hash) values (${userId}, 'prune@example.org', 'Prune Test', 'x')`.execute(database.db);
+  await database.db.insertInto('sign_in_attempts').values([
+    { key: 'ip:192.0.2.1', at: hoursAgo(25) }, { key: 'ip:192.0.2.2', at: hoursAgo(2) },
+  ]).execute();
+  await database.db.insertInto('sessions').values([
+    { id: 'prune-long-expired', user_id: userId, partnership_id: partnershipId, expires_at: hoursAgo(30) },
+    { id: 'prune-just-expired', user_id: userId, partnership_id: partnershipId, expires_at: hoursAgo(1) },
+    { id: 'prune-current', user_id: userId, partnership_id: partnershipId, expires_at: new Date(now.getTime() + 3600_000) },
+  ]).execute();
+  const done = await pruneExpiredRows(database, now);
+  assert.deepEqual(done, { signInAttempts: 1, sessions: 1 });
+  const keys = (await database.db.selectFrom('sign_in_attempts').select('key').execute()).map((r) => r.key);
+  assert.deepEqual(keys, ['ip:192.0.2.2']);
+  const sessions = (await database.db.selectFrom('sessions').select('id').where('user_id', '=', userId).orderBy('id').execute()).map((r) => r.id);
+  assert.deepEqual(sessions, ['prune-current', 'prune-just-expired']);
+  assert.deepEqual(await pruneExpiredRows(database, now), { signInAttempts: 0, sessions: 0 }, 'a second run finds nothing');
 });

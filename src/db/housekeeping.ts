@@ -1,4 +1,5 @@
-// What autovacuum does on a PostgreSQL server, done by the app for embedded PGlite, which
+// Rows nothing reads any more, deleted on either engine; and what autovacuum does on a
+// PostgreSQL server, done by the app for embedded PGlite, which
 // runs no background workers: planner statistics refreshed after many changes, dead rows
 // cleared. Without statistics the planner misjudges the search index and reads every
 // entry of a kind instead (one search of 100,000 entries took 400 ms instead of 13 ms).
@@ -32,17 +33,48 @@ export async function keepTablesInShape(database: Database): Promise<Housekeepin
   return done;
 }
 
+export interface PruneDone { signInAttempts: number; sessions: number }
+
+/** Rows kept only to count recent attempts outlive the longest window (an hour) by a day. */
+const ATTEMPTS_KEPT_MS = 24 * 3600_000;
+/** A session past its expiry is refused at once; its row goes a day later. */
+const EXPIRED_SESSIONS_KEPT_MS = 24 * 3600_000;
+/** One lock key for the whole service, so two instances on one server do not both prune. */
+const PRUNE_LOCK_KEY = 7_315_001;
+
 /**
- * On PGlite, keeps the tables in shape at start and every few minutes after; a server's
- * own autovacuum does this for PostgreSQL. Returns a function that stops it.
+ * Deletes what nothing reads any more: failed sign-ins and public writes counted by client
+ * address (an address seen once would otherwise stay for ever), and sessions long expired.
+ * On a server, only the instance that takes the advisory lock prunes; the others skip.
+ */
+export async function pruneExpiredRows(database: Database, now = new Date()): Promise<PruneDone | null> {
+  return database.db.transaction().execute(async (trx) => {
+    if (database.engine === 'postgres') {
+      const { rows } = await sql<{ got: boolean }>`select pg_try_advisory_xact_lock(${PRUNE_LOCK_KEY}) as got`.execute(trx);
+      if (!rows[0]?.got) return null;
+    }
+    const attempts = await trx.deleteFrom('sign_in_attempts').where('at', '<', new Date(now.getTime() - ATTEMPTS_KEPT_MS)).executeTakeFirst();
+    const sessions = await trx.deleteFrom('sessions').where('expires_at', '<', new Date(now.getTime() - EXPIRED_SESSIONS_KEPT_MS)).executeTakeFirst();
+    return { signInAttempts: Number(attempts.numDeletedRows), sessions: Number(sessions.numDeletedRows) };
+  });
+}
+
+/**
+ * Prunes expired rows at start and every few minutes after, and on PGlite keeps the tables
+ * in shape too (a server's own autovacuum does that for PostgreSQL). Returns a function
+ * that stops it.
  */
 export function startHousekeeping(database: Database, everyMs = 5 * 60_000, log: (message: string) => void = console.log): () => void {
-  if (database.engine !== 'pglite') return () => {};
   let running = false;
   const run = async () => {
     if (running) return;
     running = true;
     try {
+      const pruned = await pruneExpiredRows(database);
+      if (pruned && (pruned.signInAttempts || pruned.sessions)) {
+        log(`Housekeeping: deleted ${pruned.signInAttempts} old sign-in attempts and ${pruned.sessions} expired sessions`);
+      }
+      if (database.engine !== 'pglite') return;
       const done = await keepTablesInShape(database);
       if (done.analyzed.length || done.vacuumed.length) {
         log(`Housekeeping: analyzed ${done.analyzed.join(', ') || 'nothing'}; vacuumed ${done.vacuumed.join(', ') || 'nothing'}`);
