@@ -1,4 +1,5 @@
 // Builds the Fastify app: plugins, the request's partnership and actor, modules, errors.
+import { lazySchemaController } from './web/lazySchemas.ts';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -86,6 +87,8 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
     // One line per request instead of Fastify's two (see the onResponse hook below).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
+    // Each route's schemas are compiled when it is first used, not all at start (src/web/lazySchemas.ts).
+    schemaController: lazySchemaController,
     // X-Forwarded-* only from the configured proxies: otherwise a client names its own address.
     trustProxy: config.trustProxy.length ? config.trustProxy : false,
   });

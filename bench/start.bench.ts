@@ -1,0 +1,79 @@
+// Start to first page, as a council's IT team restarts the service: `node src/server.ts`
+// on an existing PGlite data folder holding the demo, timed from spawn to the first
+// answered page, beside a bare Node HTTP server's spawn-to-first-answer in the same run
+// (the part no app can save). Also the first start on an empty folder (creates and fills
+// the database), and the resident memory of each once idle.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const runs = Number(process.env.BENCH_START_RUNS ?? 3);
+
+/** Resident memory of a process in MB, from /proc. */
+function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Math.round(Number(line?.replace(/\D+/g, '') ?? 0) / 1024);
+}
+
+async function firstAnswer(url: string, child: ChildProcess, limitMs = 120_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the process stopped with ${child.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) { await res.arrayBuffer(); return; }
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error(`no answer from ${url} within ${limitMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function stopped(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await gone;
+}
+
+/** Spawns, waits for the first page, returns the time taken and the idle memory a moment later. */
+async function startOnce(args: string[], env: NodeJS.ProcessEnv, url: string): Promise<{ ms: number; rss: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  try {
+    await firstAnswer(url, child);
+    const ms = performance.now() - started;
+    await new Promise((r) => setTimeout(r, 1_500));
+    return { ms, rss: rssMb(child.pid!) };
+  } finally {
+    await stopped(child);
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const port = 30_000 + Math.floor(Math.random() * 10_000);
+const bare = `require('node:http').createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1')`;
+const dataDir = mkdtempSync(join(tmpdir(), 'ph-start-bench-'));
+const appEnv = { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'development', LOG_LEVEL: 'warn', SESSION_SECRET: 'start-bench-secret-start-bench-secret-00', DATABASE_URL: '', LOAD_DEMO: 'true' };
+const page = `http://127.0.0.1:${port}/`;
+try {
+  const first = await startOnce(['src/server.ts'], appEnv, page);
+  const bareRuns: number[] = [];
+  const appRuns: number[] = [];
+  const appRss: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    bareRuns.push((await startOnce(['-e', bare], {}, `http://127.0.0.1:${port}/`)).ms);
+    const again = await startOnce(['src/server.ts'], appEnv, page);
+    appRuns.push(again.ms);
+    appRss.push(again.rss);
+  }
+  const app = median(appRuns);
+  const base = median(bareRuns);
+  console.log(`first start on an empty data folder (database created, demo loaded): ${first.ms.toFixed(0)} ms to the first page, ${first.rss} MB resident once idle`);
+  console.log(`start on the existing data folder: median ${app.toFixed(0)} ms to the first page over ${runs} starts (${appRuns.map((x) => x.toFixed(0)).join(', ')}), goal <= 3000 ms; ${median(appRss)} MB resident once idle`);
+  console.log(`baseline, a bare Node HTTP server: median ${base.toFixed(0)} ms spawn to first answer; the app takes ${(app / base).toFixed(1)}x that`);
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}
