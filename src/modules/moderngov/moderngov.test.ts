@@ -10,6 +10,7 @@ import { createTestApp, Client, demoUsers, pageText, type TestApp } from '../../
 import { buildBody } from '../meetings/testing.ts';
 import { formOf, waitForJob } from '../documents/testing/imports.ts';
 import { updateMeeting } from '../meetings/meetings.commands.ts';
+import { recordAttendance, removeAttendance } from '../meetings/minutes.commands.ts';
 import { ModernGovTestServer } from './testing/server.ts';
 import { fixtureRange } from './testing/fixtures.ts';
 import { runningSyncs } from './routes.ts';
@@ -258,6 +259,55 @@ test('mirror: meetings, items, minutes, attendance and papers come over; a secon
   assert.equal(forced.run.tally.meetingsUpdated, 1);
   assert.deepEqual((await t.database.db.selectFrom('agenda_items').select('title').where('meeting_id', '=', wg.id).execute()).map((i) => i.title), ['Grant proposals (renamed in ModernGov)']);
   assert.ok(forced.run.log.some((l) => l.level === 'warning' && /changed here by hand since the last sync; ModernGov's changes were applied over those changes/.test(l.message)));
+});
+
+test('mirror: attendance changed in ModernGov after the first sync is brought into step; a change made here to attendance holds the meeting back with a warning', { timeout: 180_000 }, async () => {
+  const s = await server();
+  const body = await buildBody(t, 'Attendance Partnership');
+  const sourceId = await addSource('Attendance council', s.serviceUrl);
+  await choose(sourceId, { 12: body });
+  const first = await sync(sourceId, 'mirror');
+  assert.equal(first.run.status, 'finished', JSON.stringify(first.run.log, null, 1));
+  const march = await t.database.db.selectFrom('meetings').select('id').where('body_id', '=', body).where('meets_on', '=', '2025-03-12').executeTakeFirstOrThrow();
+  const register = async () => (await t.database.db.selectFrom('meeting_attendance').leftJoin('people', 'people.id', 'meeting_attendance.person_id')
+    .select(['meeting_attendance.id', 'meeting_attendance.name', 'people.family_name', 'meeting_attendance.kind', 'meeting_attendance.mode'])
+    .where('meeting_attendance.meeting_id', '=', march.id).execute())
+    .map((a) => [a.family_name ?? a.name, a.kind, a.mode]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+  const ramaswamy = async () => (await register()).find((a) => a[0] === 'Ramaswamy');
+  assert.deepEqual(await ramaswamy(), ['Ramaswamy', 'apologies', null]);
+
+  // Nothing changed in ModernGov: nothing changes here.
+  const attendanceRows = await register();
+  const audits = await count('audit_log');
+  const quiet = await sync(sourceId, 'mirror');
+  assert.deepEqual(quiet.run.tally, { meetingsUnchanged: 3 });
+  assert.deepEqual(await register(), attendanceRows);
+  assert.equal(await count('audit_log'), audits + 2, 'only the run is audited');
+
+  // She came after all, and the Superintendent's place is taken off ModernGov's record.
+  const m = s.meetings.find((x) => x.id === '3101')!;
+  m.attendees.find((a) => a.name === 'Ms Priya Ramaswamy')!.attendance = 'Present';
+  m.attendees = m.attendees.filter((a) => a.name !== 'Supt D Osei');
+  const changed = await sync(sourceId, 'mirror');
+  assert.equal(changed.run.status, 'finished', JSON.stringify(changed.run.log, null, 1));
+  assert.deepEqual({ updated: changed.run.tally.meetingsUpdated, unchanged: changed.run.tally.meetingsUnchanged, attendees: changed.run.tally.attendees }, { updated: 1, unchanged: 2, attendees: 2 });
+  assert.deepEqual(await ramaswamy(), ['Ramaswamy', 'present', 'in-person']);
+  assert.ok(!(await register()).some((a) => a[0] === 'Osei'), 'the attendee gone from ModernGov is taken off');
+  assert.equal((await register()).length, 4);
+  const again = await sync(sourceId, 'mirror');
+  assert.deepEqual(again.run.tally, { meetingsUnchanged: 3 }, 'and the sync after that changes nothing');
+
+  // The clerk corrects Mr Farrow's attendance here; then ModernGov changes hers again: held back, not overwritten.
+  const farrow = await t.database.db.selectFrom('meeting_attendance').select('id').where('meeting_id', '=', march.id).where('name', '=', 'Mr Quentin Farrow').executeTakeFirstOrThrow();
+  const ctx = { db: t.database.db, actor: await adminActor() };
+  await removeAttendance(ctx, march.id, farrow.id);
+  await recordAttendance(ctx, march.id, { name: 'Mr Quentin Farrow', kind: 'apologies' });
+  m.attendees.find((a) => a.name === 'Ms Priya Ramaswamy')!.attendance = 'Apologies';
+  const held = await sync(sourceId, 'mirror');
+  assert.equal(held.run.tally.meetingsHeldBack, 1);
+  assert.ok(held.run.log.some((l) => l.level === 'warning' && /12 March 2025: changed in ModernGov, but also changed here by hand since the last sync, so ModernGov's changes were not applied/.test(l.message)), JSON.stringify(held.run.log, null, 1));
+  assert.deepEqual(await ramaswamy(), ['Ramaswamy', 'present', 'in-person'], 'not overwritten');
+  assert.ok((await register()).some((a) => a[0] === 'Mr Quentin Farrow' && a[1] === 'apologies'), 'the clerk’s change is kept');
 });
 
 test('a 403 part way, a timeout and a malformed reply: what was synced is kept, the failure is named, and a re-run carries on', { timeout: 180_000 }, async () => {

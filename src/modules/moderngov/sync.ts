@@ -13,7 +13,7 @@ import { formatDate } from '../../web/nunjucks.ts';
 import { todayIso } from '../partnership/domain.ts';
 import { scheduleMeeting, takeMeetingStep, updateMeeting } from '../meetings/meetings.commands.ts';
 import { addAgendaItem, attachPaper, removeAgendaItem, removePaper, updateAgendaItem } from '../meetings/agenda.commands.ts';
-import { addParagraphs, recordAttendance, removeParagraph } from '../meetings/minutes.commands.ts';
+import { addParagraphs, recordAttendance, removeAttendance, removeParagraph } from '../meetings/minutes.commands.ts';
 import { findAgendaItem, findMeeting, listAgendaItems, listSections } from '../meetings/store.ts';
 import { PAPER_SIZE_LIMIT } from '../meetings/papers.ts';
 import { addJobFile, finishQueueing, openImportJob, type QueueingJob } from '../documents/jobs.ts';
@@ -265,7 +265,7 @@ export class SyncRun {
       const meetingId = existing ? existing.id : await this.createMeeting(ctx, trx, meeting, committee);
       if (existing) await this.updateMeeting(ctx, trx, meeting, existing);
       await this.writeItems(ctx, trx, meetingId, meeting, files, label, !existing);
-      if (!existing) await this.writeAttendance(ctx, trx, meetingId, meeting);
+      await this.writeAttendance(ctx, trx, meetingId, meeting, !existing);
       if (meeting.cancelled && (await findMeeting(trx, this.pid, meetingId))!.status !== 'cancelled') {
         await attempt(() => takeMeetingStep(ctx, meetingId, 'cancel', { cancelled_reason: 'Cancelled, as ModernGov shows' }), label);
       }
@@ -390,11 +390,21 @@ export class SyncRun {
     }
   }
 
-  private async writeAttendance(ctx: Context, trx: Tx, meetingId: string, m: RemoteMeeting) {
-    if (m.cancelled || !m.attendees.length || m.date! > (this.options.today ?? todayIso())) return;
+  /**
+   * Attendance as ModernGov records it, for a meeting already held. On a meeting mirrored
+   * before, each entry is brought into step: a changed attendance is replaced, an attendee
+   * gone from ModernGov is taken off, an unchanged one is left. (A change the clerk made
+   * here since the last sync has already held the whole meeting back, with a warning.)
+   */
+  private async writeAttendance(ctx: Context, trx: Tx, meetingId: string, m: RemoteMeeting, fresh: boolean) {
+    if (m.cancelled || m.date! > (this.options.today ?? todayIso())) return;
+    if (fresh && !m.attendees.length) return;
     const people = await trx.selectFrom('people').select(['id', 'honorific', 'given_name', 'family_name']).where('partnership_id', '=', this.pid).execute();
     const settled = new Map((await trx.selectFrom('moderngov_people').select(['name_key', 'person_id']).where('partnership_id', '=', this.pid).where('source_id', '=', this.source.id).execute())
       .map((r) => [r.name_key, r.person_id]));
+    const here = fresh ? [] : await trx.selectFrom('meeting_attendance').select(['id', 'person_id', 'name', 'kind', 'mode', 'capacity'])
+      .where('partnership_id', '=', this.pid).where('meeting_id', '=', meetingId).orderBy('id').execute();
+    const kept = new Set<string>();
     const recorded = new Set<string>();
     for (const a of m.attendees) {
       const key = personKey(a.name);
@@ -414,10 +424,22 @@ export class SyncRun {
       }
       if (recorded.has(personId ?? `name:${key}`)) continue;
       recorded.add(personId ?? `name:${key}`);
-      await attempt(() => recordAttendance(ctx, meetingId, {
+      const want = {
         person_id: personId ?? '', name: personId ? '' : a.name, capacity: a.role && !/^(member|attendee)$/i.test(a.role) ? a.role : '', kind: a.attendance,
         mode: a.attendance === 'apologies' || a.attendance === 'absent' ? '' : 'in-person',
-      }), a.name);
+      };
+      // The entry written for this attendee before: by their person, or by the name printed (a name not yet linked).
+      const before = here.find((e) => !kept.has(e.id) && ((personId && e.person_id === personId) || (!e.person_id && e.name && personKey(e.name) === key)));
+      if (before) {
+        kept.add(before.id);
+        if (before.kind === want.kind && (before.mode ?? '') === want.mode && (before.capacity ?? '') === want.capacity) continue;
+        await attempt(() => removeAttendance(ctx, meetingId, before.id), a.name);
+      }
+      await attempt(() => recordAttendance(ctx, meetingId, want), a.name);
+      this.countLater('attendees');
+    }
+    for (const gone of here.filter((e) => !kept.has(e.id))) {
+      await attempt(() => removeAttendance(ctx, meetingId, gone.id), `${gone.name ?? 'an attendee'} (no longer in ModernGov's attendance)`);
       this.countLater('attendees');
     }
   }
