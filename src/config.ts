@@ -48,8 +48,9 @@ export interface Config {
   bounceAddress: string;
   /**
    * OUTBOUND_ALLOW_PRIVATE: whether addresses an administrator types (a ModernGov web
-   * service) may be on this machine or a private network. Off by default, so such an
-   * address cannot turn this server against the council's own network (src/web/outbound.ts).
+   * service and its documents, a single sign-on issuer) may be on this machine or a
+   * private network. Off by default, so such an address cannot turn this server against
+   * the council's own network (src/web/outbound.ts).
    */
   outboundAllowPrivate: boolean;
 }

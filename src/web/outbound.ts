@@ -1,5 +1,5 @@
 // Requests this server makes to addresses an administrator typed (a ModernGov web
-// service). Without a guard, such an address could point the server at itself, the
+// service and the documents it links to, a single sign-on provider). Without a guard, such an address could point the server at itself, the
 // council's internal network or a cloud metadata service. Unless the operator allows it
 // (OUTBOUND_ALLOW_PRIVATE=1, for a service on the council's own network), only public
 // addresses are reached: the check is made on every address a name resolves to, at the
@@ -50,21 +50,37 @@ function publicLookup(hostname: string, options: { all?: boolean; family?: numbe
 
 const guardedAgent = new Agent({ connect: { lookup: publicLookup as never } });
 
+/** A literal address in a URL that is not public, as the refusal it would meet; null when none. */
+export function blockedLiteral(url: URL): BlockedAddressError | null {
+  const literal = url.hostname.replace(/^\[|\]$/g, '');
+  return isIP(literal) && !isPublicAddress(literal) ? new BlockedAddressError(url.hostname, literal) : null;
+}
+
+export interface OutboundInit {
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+  method?: string;
+  body?: UndiciRequestInit['body'];
+  /** 'manual': a redirect is handed back as it came (a client library that follows its own); else followed here. */
+  redirect?: 'follow' | 'manual';
+}
+
 /**
  * fetch for addresses an administrator gave: redirects followed here (at most five), and,
  * unless allowPrivate, every host checked to be public, literal addresses before the
  * request and names as they are resolved. A refusal is a BlockedAddressError (directly,
  * or as the cause of fetch's TypeError when found while connecting).
  */
-export async function outboundFetch(url: string, init: { signal?: AbortSignal; headers?: Record<string, string> }, options: { allowPrivate: boolean }): Promise<UndiciResponse> {
+export async function outboundFetch(url: string, init: OutboundInit, options: { allowPrivate: boolean }): Promise<UndiciResponse> {
   let current = new URL(url);
+  const { redirect, ...rest } = init;
   for (let hop = 0; ; hop++) {
-    const literal = current.hostname.replace(/^\[|\]$/g, '');
-    if (!options.allowPrivate && isIP(literal) && !isPublicAddress(literal)) throw new BlockedAddressError(current.hostname, literal);
-    const request: UndiciRequestInit = { ...init, redirect: 'manual', ...(options.allowPrivate ? {} : { dispatcher: guardedAgent }) };
+    const blocked = options.allowPrivate ? null : blockedLiteral(current);
+    if (blocked) throw blocked;
+    const request: UndiciRequestInit = { ...rest, redirect: 'manual', ...(options.allowPrivate ? {} : { dispatcher: guardedAgent }) };
     const res = await undiciFetch(current, request);
     const location = res.headers.get('location');
-    if (res.status < 300 || res.status >= 400 || !location) return res;
+    if (redirect === 'manual' || res.status < 300 || res.status >= 400 || !location) return res;
     await res.body?.cancel();
     if (hop >= MAX_REDIRECTS) throw new TypeError(`more than ${MAX_REDIRECTS} redirects`);
     const next = new URL(location, current);

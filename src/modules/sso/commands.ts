@@ -17,6 +17,8 @@ import { findAccount, findSettings, findUserByEmail, type SsoSettings } from './
 export interface SettingsOptions {
   key: Buffer;
   production: boolean;
+  /** Whether the issuer may be on this machine or a private network (config.outboundAllowPrivate). */
+  allowPrivate: boolean;
   /** Whether the administrator saving is signed in by single sign-on now. */
   viaSso: boolean;
 }
@@ -60,7 +62,7 @@ export async function saveSettings(ctx: Context, body: unknown, opts: SettingsOp
   input.check();
   const secret = typedSecret ?? decryptSecret(opts.key, partnershipId, before!.client_secret_encrypted);
   if (secret === null) throw ValidationError.single('client_secret', 'The client secret held can no longer be read (the key it was encrypted with has changed): enter it again');
-  const metadata = await discoverProvider(issuer, client_id, secret, opts.production);
+  const metadata = await discoverProvider(issuer, client_id, secret, opts.production, opts.allowPrivate);
   const values = {
     provider_name, issuer, client_id, allowed_domains: domains, allow_new_members, required_for_staff,
   };

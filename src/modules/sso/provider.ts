@@ -1,8 +1,13 @@
 // The partnership's OpenID Connect provider, through openid-client (a certified relying
 // party library): discovery when an administrator saves the settings, and the client
-// configuration each sign-in uses, built from the discovery document saved then.
+// configuration each sign-in uses, built from the discovery document saved then. Every
+// request to the provider (discovery, token, keys, userinfo) goes through the outbound
+// guard (src/web/outbound.ts): an issuer an administrator types is held to public
+// addresses, as a ModernGov address is, unless the operator allows private ones
+// (OUTBOUND_ALLOW_PRIVATE=1, for a provider on the council's own network).
 import * as oidc from 'openid-client';
 import { ValidationError } from '../../web/errors.ts';
+import { blockedCause, blockedLiteral, outboundFetch } from '../../web/outbound.ts';
 
 /**
  * The client's clock against the provider's: `skewSeconds` is added to this server's time
@@ -12,6 +17,15 @@ import { ValidationError } from '../../web/errors.ts';
 export const SSO_CLOCK = { skewSeconds: 0, toleranceSeconds: 30 };
 
 const TIMEOUT_SECONDS = 10;
+
+/** openid-client's fetch, through the guard; the library follows (or refuses) redirects itself. */
+function guardedFetch(allowPrivate: boolean): oidc.CustomFetch {
+  return ((url: string, options: { body?: unknown; headers: Record<string, string>; method: string; signal?: AbortSignal }) => outboundFetch(url, {
+    method: options.method, headers: options.headers, body: options.body as never, signal: options.signal, redirect: 'manual',
+  }, { allowPrivate })) as unknown as oidc.CustomFetch;
+}
+
+const blockedMessage = (message: string) => `The issuer cannot be used: ${message}. Enter the provider's public address, or ask the operator to allow private addresses`;
 
 /** Plain http only for a provider on this machine, outside production (a test's or a developer's). */
 function insecureAllowed(url: URL, production: boolean): boolean {
@@ -35,17 +49,21 @@ export function parseIssuer(issuer: string, production: boolean): URL {
  * names is exactly the one given, and it offers the authorisation code flow with PKCE.
  * Any problem is a ValidationError on the issuer, in words an administrator can act on.
  */
-export async function discoverProvider(issuer: string, clientId: string, clientSecret: string, production: boolean): Promise<Record<string, unknown>> {
+export async function discoverProvider(issuer: string, clientId: string, clientSecret: string, production: boolean, allowPrivate: boolean): Promise<Record<string, unknown>> {
   const url = parseIssuer(issuer, production);
   const where = `${url.href.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  const fail = (m: string) => ValidationError.single('issuer', m);
+  const literal = allowPrivate ? null : blockedLiteral(url);
+  if (literal) throw fail(blockedMessage(literal.message));
   let config: oidc.Configuration;
   try {
     config = await oidc.discovery(url, clientId, clientSecret, undefined, {
-      execute: insecureAllowed(url, production) ? [oidc.allowInsecureRequests] : [], timeout: TIMEOUT_SECONDS,
+      execute: insecureAllowed(url, production) ? [oidc.allowInsecureRequests] : [], timeout: TIMEOUT_SECONDS, [oidc.customFetch]: guardedFetch(allowPrivate),
     });
   } catch (e) {
+    const blocked = blockedCause(e);
+    if (blocked) throw fail(blockedMessage(blocked.message));
     const err = e as { code?: string; cause?: { status?: number; body?: { issuer?: unknown } } };
-    const fail = (m: string) => ValidationError.single('issuer', m);
     switch (err.code) {
       case 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED':
         throw fail(`The provider at that address says its issuer is ${String(err.cause?.body?.issuer ?? 'something else')}, not ${issuer}. Enter the issuer exactly as the provider names it.`);
@@ -69,7 +87,7 @@ export async function discoverProvider(issuer: string, clientId: string, clientS
 }
 
 /** The client for one sign-in, from the saved discovery document. */
-export function clientFor(metadata: Record<string, unknown>, clientId: string, clientSecret: string, production: boolean): oidc.Configuration {
+export function clientFor(metadata: Record<string, unknown>, clientId: string, clientSecret: string, production: boolean, allowPrivate: boolean): oidc.Configuration {
   // The secret in the form body unless the provider takes it only in the Authorization header
   // (the specification's default when the provider lists no methods).
   const methods = Array.isArray(metadata.token_endpoint_auth_methods_supported) ? metadata.token_endpoint_auth_methods_supported as string[] : ['client_secret_basic'];
@@ -79,5 +97,7 @@ export function clientFor(metadata: Record<string, unknown>, clientId: string, c
   }, auth);
   if (insecureAllowed(new URL(String(metadata.issuer)), production)) oidc.allowInsecureRequests(config);
   config.timeout = TIMEOUT_SECONDS;
+  // The token, key and userinfo addresses come from the provider's document: each is checked as it is reached.
+  config[oidc.customFetch] = guardedFetch(allowPrivate);
   return config;
 }

@@ -53,6 +53,8 @@ const me = async (client: Client) => (await client.json('GET', '/api/me')).json(
 
 before(async () => {
   t = await createTestApp();
+  // The test's provider is on this machine, which the app reaches only when its operator allows private addresses.
+  t.app.config.outboundAllowPrivate = true;
   idp = await startTestProvider({ accounts, redirectUri: REDIRECT, postLogoutRedirectUri: `${ORIGIN}/` });
   // Another provider that knows the same client: its answers must not be taken for idp's.
   impostor = await startTestProvider({ accounts, redirectUri: REDIRECT, postLogoutRedirectUri: `${ORIGIN}/` });
@@ -84,6 +86,21 @@ test('an administrator sets up single sign-on: a wrong issuer is refused with no
   assert.match(refusalText(notThere), /No OpenID Connect provider answered at http:\/\/127\.0\.0\.1:\d+\/no-such-tenant\/\.well-known\/openid-configuration \(it answered HTTP 404\)/);
   const plain = await save(admin, { issuer: 'http://login.example.org/tenant' });
   assert.match(refusalText(plain), /The issuer must be a web address starting with https:\/\//);
+  // Unless the operator allows private addresses, an issuer on this machine or a private
+  // network is refused, by its address or by a name that resolves to one, and never asked.
+  t.app.config.outboundAllowPrivate = false;
+  try {
+    for (const [issuer, kind] of [
+      [idp.issuer, 'a loopback \\(this machine\\)'], [idp.issuer.replace('127.0.0.1', 'localhost'), 'at (127\\.0\\.0\\.1|::1), a loopback \\(this machine\\)'],
+      ['https://10.1.2.3/tenant', 'a private network'], ['https://169.254.169.254/latest', 'a link-local'],
+    ] as const) {
+      const inside = await save(admin, { issuer });
+      assert.equal(inside.statusCode, 400, issuer);
+      assert.match(refusalText(inside), new RegExp(`The issuer cannot be used: [^ ]+ is ${kind} address, which this server does not reach unless its operator allows it \\(OUTBOUND_ALLOW_PRIVATE\\)\\. Enter the provider's public address, or ask the operator to allow private addresses`), issuer);
+    }
+  } finally {
+    t.app.config.outboundAllowPrivate = true;
+  }
   assert.equal((await db.selectFrom('sso_settings').selectAll().execute()).length, 0, 'nothing saved');
   assert.equal((await db.selectFrom('audit_log').select('id').where('record_type', '=', 'sso-settings').execute()).length, 0);
 
@@ -133,6 +150,20 @@ test('an officer signs in with the provider and reaches an officer page; the sig
   assert.equal((await c.get('/governance')).statusCode, 200);
   const audit = await t.database.db.selectFrom('audit_log').select('summary').where('action', '=', 'sign-in').where('summary', 'like', '%single sign-on%').execute();
   assert.ok(audit.some((a) => a.summary === 'With single sign-on (Northshire Council)'));
+});
+
+test('with private addresses not allowed, a provider saved on this machine is not reached when signing in either: the sign-in fails and nobody is signed in', async () => {
+  const c = new Client(t.app);
+  const back = await throughProvider(c, 'gwen');
+  t.app.config.outboundAllowPrivate = false;
+  try {
+    const res = await c.get(back);
+    assert.equal(res.statusCode, 403);
+    assert.match(refusalText(res), /The sign-in could not be completed/);
+    assert.equal((await me(c)).kind, 'public');
+  } finally {
+    t.app.config.outboundAllowPrivate = true;
+  }
 });
 
 test('an answer whose state does not match, or that comes to another browser, is refused', async () => {
