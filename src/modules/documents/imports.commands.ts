@@ -156,6 +156,25 @@ export async function discardImport(ctx: Context, id: string) {
 
 export type Corrections = { kind: 'form'; body: unknown } | { kind: 'api'; corrections: DraftCorrections };
 
+/** An import just accepted, as another module that fed it sees it. */
+export interface AcceptedImport {
+  importId: string;
+  /** The original document the draft was read from. */
+  documentId: string;
+  meetingIds: string[];
+}
+type AcceptListener = (ctx: Context, trx: Tx, accepted: AcceptedImport) => Promise<void>;
+const acceptListeners = new Set<AcceptListener>();
+
+/**
+ * Work another module does when an import is accepted, inside the same transaction and
+ * with the same actor (the ModernGov connector attaches the documents it downloaded for
+ * the meeting). Registering the same function again changes nothing.
+ */
+export function onImportAccepted(listener: AcceptListener): void {
+  acceptListeners.add(listener);
+}
+
 /**
  * Accepts a draft (with the clerk's last corrections): creates its meetings with their
  * items, attendance, minutes, resolutions and actions, and the new people confirmed,
@@ -198,6 +217,7 @@ export async function acceptImport(ctx: Context, id: string, corrections: Correc
     // Oldest first, so a later meeting's "minutes of the last meeting" finds the earlier one.
     const order = draft.meetings.map((m, mi) => ({ m, mi })).filter((x) => x.m.include).sort((a, b) => (a.m.date ?? '').localeCompare(b.m.date ?? ''));
     for (const { m, mi } of order) meetingIds.push(await createMeetingFrom(inner, trx, body.id, m, mi, people));
+    for (const listener of acceptListeners) await listener(inner, trx, { importId: id, documentId: locked.document_id, meetingIds });
     // The original's text is searchable by the clerk's team, where it leads back to this
     // import and the file; it may hold private business, so no one else finds it.
     const document = await trx.selectFrom('documents').select('file_name').where('partnership_id', '=', partnershipId).where('id', '=', locked.document_id).executeTakeFirst();

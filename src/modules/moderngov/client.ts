@@ -37,14 +37,19 @@ export class ModernGovClient {
   /** Fetches an address, reading at most `limit` bytes; `what` names it in messages. */
   async fetchBytes(url: string, what: string, limit: number): Promise<Uint8Array> {
     let res: Awaited<ReturnType<typeof outboundFetch>>;
-    try {
-      res = await outboundFetch(url, { signal: AbortSignal.timeout(this.timeoutMs), headers: { accept: 'text/xml, application/xml, */*' } }, { allowPrivate: this.allowPrivate });
-    } catch (error) {
-      const blocked = blockedCause(error);
-      if (blocked) throw new ServiceError('blocked', `${what}: ${blocked.message}`);
-      const e = error as Error & { cause?: { code?: string } };
-      if (e.name === 'TimeoutError' || e.name === 'AbortError') throw new ServiceError('timeout', `${what}: no answer within ${Math.round(this.timeoutMs / 1000)} seconds`);
-      throw new ServiceError('unreachable', `${what}: the server could not be reached (${e.cause?.code ?? e.message})`);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        res = await outboundFetch(url, { signal: AbortSignal.timeout(this.timeoutMs), headers: { accept: 'text/xml, application/xml, */*' } }, { allowPrivate: this.allowPrivate });
+        break;
+      } catch (error) {
+        const blocked = blockedCause(error);
+        if (blocked) throw new ServiceError('blocked', `${what}: ${blocked.message}`);
+        const e = error as Error & { cause?: { code?: string } };
+        if (e.name === 'TimeoutError' || e.name === 'AbortError') throw new ServiceError('timeout', `${what}: no answer within ${Math.round(this.timeoutMs / 1000)} seconds`);
+        // A kept-alive connection the server closed as it was reused: asked once more, on a new one (every request here is a GET).
+        if (attempt === 1 && (e.cause?.code === 'ECONNRESET' || e.cause?.code === 'UND_ERR_SOCKET')) continue;
+        throw new ServiceError('unreachable', `${what}: the server could not be reached (${e.cause?.code ?? e.message})`);
+      }
     }
     if (res.status === 401 || res.status === 403) {
       await res.body?.cancel();

@@ -6,6 +6,7 @@
 // carries on. The figures of a sync of the fixtures are printed as diagnostics.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { createTestApp, Client, demoUsers, pageText, type TestApp } from '../../../test/support/app.ts';
 import { buildBody } from '../meetings/testing.ts';
 import { formOf, waitForJob } from '../documents/testing/imports.ts';
@@ -144,7 +145,12 @@ test('migrate: each meeting of the chosen committees in the range becomes an imp
     '/mgWebService.asmx/GetMeetings?lCommitteeId=14&sStartDate=01%2F01%2F2025&sEndDate=31%2F12%2F2025',
   ]);
   assert.ok(!s.requests.some((r) => /lMeetingId=(2001|3301)\b/.test(r)), 'meetings out of range or of unchosen committees are never read');
-  ctx.diagnostic(`migrate of the fixtures: ${run.tally.meetingsQueued} meetings, ${run.tally.items} items queued as import drafts in ${ms.toFixed(0)} ms`);
+  // The linked documents are downloaded (two from http:// links, one found through GetAttachment) and held for the drafts.
+  assert.equal(run.tally.documents, 3, JSON.stringify(run.log, null, 1));
+  assert.deepEqual(run.progress.documents, { done: 3, total: 3 });
+  const held = () => t.database.db.selectFrom('moderngov_documents').select(['remote_id', 'title', 'sha256', 'byte_size', 'paper_id']).where('source_id', '=', sourceId).orderBy('remote_id').execute();
+  assert.deepEqual((await held()).map((d) => [d.remote_id, d.title, d.paper_id]), [['9001', 'Town centre report', null], ['9002', 'Review case briefing', null], ['9003', 'Draft agreement', null]]);
+  ctx.diagnostic(`migrate of the fixtures: ${run.tally.meetingsQueued} meetings, ${run.tally.items} items queued as import drafts, ${run.tally.documents} documents downloaded, in ${ms.toFixed(0)} ms`);
 
   // The import runner reads the queued replies, as it reads any upload.
   const job = await waitForJob(admin, run.importJobId!);
@@ -163,11 +169,33 @@ test('migrate: each meeting of the chosen committees in the range becomes an imp
   const meetingId = /\/meetings\/([0-9a-f-]{36})/.exec(String(accepted.headers.location))![1]!;
   const items = await t.database.db.selectFrom('agenda_items').select(['title', 'restricted']).where('meeting_id', '=', meetingId).execute();
   assert.deepEqual(items.map((i) => [i.title, i.restricted]).sort(), [['Anti-social behaviour in the town centre', false], ['Apologies for absence', false], ['Review case update', true]]);
+  // Accepting attached the meeting's documents to their items as papers, byte for byte, the exempt item's restricted too.
+  const papers = await t.database.db.selectFrom('papers').innerJoin('agenda_items', 'agenda_items.id', 'papers.agenda_item_id')
+    .select(['papers.title', 'papers.restricted', 'papers.sha256', 'papers.content', 'papers.media_type', 'agenda_items.title as item']).where('papers.meeting_id', '=', meetingId).orderBy('papers.title').execute();
+  assert.deepEqual(papers.map((p) => [p.title, p.item, p.restricted, p.media_type]), [
+    ['Review case briefing', 'Review case update', true, 'application/pdf'], ['Town centre report', 'Anti-social behaviour in the town centre', false, 'application/pdf'],
+  ]);
+  const served = new Uint8Array(await (await fetch(`${s.url}/documents/s9001/Town%20centre%20report.pdf`)).arrayBuffer());
+  const report = papers.find((p) => p.title === 'Town centre report')!;
+  assert.deepEqual(new Uint8Array(report.content), served, 'byte for byte as the service gave it');
+  assert.equal(report.sha256, createHash('sha256').update(served).digest('hex'));
+  const attached = await held();
+  assert.equal(attached.filter((d) => d.paper_id).length, 2, 'the documents of the meeting accepted');
+  const runLog = ((await admin.json('GET', `/api/moderngov/runs/${run.id}`)).json() as RunJson).log;
+  assert.ok(runLog.some((l) => /Town centre report attached to item “Anti-social behaviour in the town centre” of meeting \/meetings\//.test(l.message)), JSON.stringify(runLog, null, 1));
+  const paperPage = pageText((await admin.get(`/meetings/${meetingId}`)).body);
+  assert.match(paperPage, /Town centre report/);
+  assert.ok(!pageText((await new Client(t.app).get(`/meetings/${meetingId}`)).body).includes('Review case briefing'), 'the public does not see the restricted paper');
 
+  const papersBefore = await count('papers');
   const again = await sync(sourceId, 'migrate');
   assert.equal(again.run.status, 'finished');
   assert.equal(again.run.tally.meetingsQueued ?? 0, 0);
   assert.equal(again.run.tally.meetingsUnchanged, 4, 'nothing queued twice');
+  assert.equal(again.run.tally.documents ?? 0, 0, 'no document downloaded again');
+  assert.deepEqual(await held(), attached, 'no document held twice');
+  assert.equal(await count('papers'), papersBefore, 'no paper attached twice');
+  ctx.diagnostic(`second migrate of the fixtures: ${JSON.stringify(again.run.tally)}, in ${again.ms.toFixed(0)} ms`);
 });
 
 test('mirror: meetings, items, minutes, attendance and papers come over; a second sync changes nothing; a change in ModernGov updates; a change made here is not overwritten', { timeout: 180_000 }, async (ctx) => {
@@ -367,6 +395,18 @@ test('a document over the limit is not downloaded: the log says so, and the rest
   assert.ok(run.log.some((l) => l.level === 'warning' && /Draft agreement is 1.2 MB, over the limit of 1 MB: not downloaded/.test(l.message)), JSON.stringify(run.log));
   const june = await t.database.db.selectFrom('meetings').select('id').where('body_id', '=', body).where('meets_on', '=', '2025-06-18').executeTakeFirstOrThrow();
   assert.equal((await t.database.db.selectFrom('agenda_items').select('id').where('meeting_id', '=', june.id).execute()).length, 2);
+
+  // Migrating, the same: the document is not downloaded, the meeting is queued, the others are held.
+  const s2 = await server();
+  s2.meetings.find((m) => m.id === '3102')!.items[0]!.documents[0]!.size = 1_300_000;
+  const migrating = await addSource('Big papers council, migrated', s2.serviceUrl, { document_limit_mb: '1' });
+  await choose(migrating, { 12: body });
+  const migrated = (await sync(migrating, 'migrate')).run;
+  assert.equal(migrated.status, 'finished');
+  assert.deepEqual([migrated.tally.meetingsQueued, migrated.tally.documents, migrated.tally.documentsRefused], [3, 2, 1]);
+  assert.ok(migrated.log.some((l) => l.level === 'warning' && /Draft agreement is 1.2 MB, over the limit of 1 MB: not downloaded/.test(l.message)), JSON.stringify(migrated.log));
+  const heldHere = await t.database.db.selectFrom('moderngov_documents').select('remote_id').where('source_id', '=', migrating).orderBy('remote_id').execute();
+  assert.deepEqual(heldHere.map((d) => d.remote_id), ['9001', '9002']);
 });
 
 test('the JSON API does the same, and is described in the OpenAPI document', { timeout: 120_000 }, async () => {

@@ -10,6 +10,7 @@ import { todayIso } from '../partnership/domain.ts';
 import { MIRROR_SCHEDULES, SYNC_MODES } from './domain.ts';
 import { addSource, chooseCommittees, runFor, setSchedule, settleName, startSync } from './commands.ts';
 import { SCHEDULE_CHECK_MS, startDueMirrors } from './schedule.ts';
+import { registerMigratedDocuments } from './migrated.ts';
 import { bodyOptions, findSource, listCommittees, listDoubtfulNames, listLog, listRuns, listSources, peopleByIds, runningRun } from './store.ts';
 import { documentLimitText, presentRun, presentRunPage, presentSource } from './presenters.ts';
 import { CommitteesInput, DoubtfulName, IdParams, NameInput, NameParams, Run, ScheduleInput, Source, SourceInput, SyncInput } from './schemas.ts';
@@ -24,6 +25,8 @@ export const runningSyncs = new Map<string, Promise<RunRow>>();
 
 export async function moderngovRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app;
+  // A migrated meeting's documents are attached when a clerk accepts its import draft.
+  registerMigratedDocuments();
   const ctx = (req: FastifyRequest) => ({ db, actor: req.actor });
   const admin = (req: FastifyRequest) => authorize(req.actor, 'administer', moderngovResources.connector());
   // Read when a request is made, so the operator's setting (and a test's) applies as it stands.

@@ -1,5 +1,6 @@
 // SQL of the ModernGov connector: its own tables only. Other modules' records are
 // reached through their commands (sync.ts) or read by id for fingerprints.
+import { createHash } from 'node:crypto';
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { Tx } from '../../access/context.ts';
@@ -124,4 +125,28 @@ export async function localState(db: Db, partnershipId: string, meetingId: strin
     db.selectFrom('meeting_attendance').select(['id', 'person_id', 'name', 'kind']).where('partnership_id', '=', partnershipId).where('meeting_id', '=', meetingId).orderBy('id').execute(),
   ]);
   return meeting ? { meeting, items, paragraphs, papers, attendance } : null;
+}
+
+export function findHeldDocument(db: Db, partnershipId: string, sourceId: string, remoteId: string) {
+  return db.selectFrom('moderngov_documents').select(['id', 'remote_hash', 'paper_id']).where('partnership_id', '=', partnershipId).where('source_id', '=', sourceId)
+    .where('remote_id', '=', remoteId).executeTakeFirst();
+}
+
+/**
+ * Holds a migrated meeting's document until its import draft is accepted (migrated.ts).
+ * With `file`, the bytes downloaded now (new, or changed in ModernGov: to be attached
+ * again); without, a document held before, now belonging to the reply queued again.
+ */
+export async function holdDocument(db: Db, partnershipId: string, sourceId: string, doc: {
+  run_id: string; remote_id: string; remote_hash: string; meeting_remote_id: string; reply_sha256: string; item_title: string; item_minute_number: string | null; title: string;
+}, file: { bytes: Uint8Array; fileName: string } | null) {
+  const bytes = file ? { file_name: file.fileName, byte_size: file.bytes.length, sha256: createHash('sha256').update(file.bytes).digest('hex'), content: file.bytes } : null;
+  if (!bytes) {
+    await db.updateTable('moderngov_documents').set({ reply_sha256: doc.reply_sha256, item_title: doc.item_title, item_minute_number: doc.item_minute_number, title: doc.title })
+      .where('partnership_id', '=', partnershipId).where('source_id', '=', sourceId).where('remote_id', '=', doc.remote_id).execute();
+    return;
+  }
+  const values = { ...doc, ...bytes, meeting_id: null, paper_id: null, attached_at: null };
+  await db.insertInto('moderngov_documents').values({ partnership_id: partnershipId, source_id: sourceId, ...values })
+    .onConflict((oc) => oc.columns(['partnership_id', 'source_id', 'remote_id']).doUpdateSet({ ...values, downloaded_at: new Date() })).execute();
 }

@@ -15,7 +15,7 @@ import { scheduleMeeting, takeMeetingStep, updateMeeting } from '../meetings/mee
 import { addAgendaItem, attachPaper, removeAgendaItem, removePaper, updateAgendaItem } from '../meetings/agenda.commands.ts';
 import { addParagraphs, recordAttendance, removeAttendance, removeParagraph } from '../meetings/minutes.commands.ts';
 import { findAgendaItem, findMeeting, listAgendaItems, listSections } from '../meetings/store.ts';
-import { PAPER_SIZE_LIMIT } from '../meetings/papers.ts';
+import { checkPaper, PAPER_SIZE_LIMIT, sha256Hex } from '../meetings/papers.ts';
 import { addJobFile, finishQueueing, openImportJob, type QueueingJob } from '../documents/jobs.ts';
 import { withinTransaction } from '../documents/oneTransaction.ts';
 import { matchPerson, personKey } from '../documents/matching.ts';
@@ -24,7 +24,7 @@ import { ModernGovClient, ServiceError, type ClientOptions, type Downloaded } fr
 import { committeeRequests, fingerprint, moderngovDate, withinRange } from './domain.ts';
 import type { RemoteDocument, RemoteItem, RemoteMeeting, RemoteMeetingSummary } from './reader.ts';
 import {
-  addLog, dropLink, findLink, findRun, findSource, listCommittees, localState, saveLink, setProgress, type CommitteeRow, type RunRow, type SourceRow,
+  addLog, dropLink, findHeldDocument, findLink, findRun, findSource, holdDocument, listCommittees, localState, saveLink, setProgress, type CommitteeRow, type RunRow, type SourceRow,
 } from './store.ts';
 import type { RunTally } from './tables.ts';
 
@@ -129,7 +129,7 @@ export class SyncRun {
     const t = this.tally;
     await this.log(failure ? 'error' : 'info', `${failure ? 'Sync stopped' : 'Sync finished'}: ${this.counts.meetings_done} of ${this.counts.meetings_total} meetings read; `
       + (this.run.mode === 'migrate'
-        ? `${t.meetingsQueued ?? 0} queued as import drafts, ${t.meetingsUnchanged ?? 0} unchanged since they were migrated`
+        ? `${t.meetingsQueued ?? 0} queued as import drafts, ${t.meetingsUnchanged ?? 0} unchanged since they were migrated; ${t.items ?? 0} items, and ${t.documents ?? 0} documents downloaded to attach when the drafts are accepted`
         : `${t.meetingsCreated ?? 0} created, ${t.meetingsUpdated ?? 0} updated, ${t.meetingsUnchanged ?? 0} unchanged, ${t.meetingsHeldBack ?? 0} held back because they were changed here; ${t.items ?? 0} items and ${t.documents ?? 0} documents written`));
     await this.db.updateTable('moderngov_runs').set({
       ...this.counts, tally: JSON.stringify(this.tally), status: failure ? 'failed' : 'finished', failure, finished_at: new Date(), import_job_id: this.job?.job.id ?? null,
@@ -191,9 +191,18 @@ export class SyncRun {
     const hash = fingerprint(xml);
     const link = await findLink(this.db, this.pid, this.source.id, 'migrated', meeting.id);
     if (link?.remote_hash === hash) {
+      const docs = meeting.items.reduce((n, i) => n + i.documents.length, 0);
+      this.counts.documents_total += docs;
+      this.counts.documents_done += docs;
       this.count('meetingsUnchanged');
       return;
     }
+    // The documents are downloaded before the meeting is queued, so a failure part way
+    // queues nothing of it and the next run starts it again. A document held already, and
+    // unchanged in ModernGov, is not downloaded again.
+    const files = await this.downloadDocuments(meeting, label, async (doc) => (await findHeldDocument(this.db, this.pid, this.source.id, doc.id))?.remote_hash !== documentHash(doc), true);
+    const reply = new TextEncoder().encode(xml);
+    const replySha = sha256Hex(reply);
     const who = { userId: this.actor.kind === 'user' ? this.actor.userId : null, label: this.actor.kind === 'user' ? this.actor.displayName : 'ModernGov sync' };
     await this.db.transaction().execute(async (trx) => {
       if (!this.job) {
@@ -201,27 +210,47 @@ export class SyncRun {
         await recordAudit(trx, this.actor, { action: 'create', recordType: 'import-job', recordId: this.job.job.id, summary: `Import of ModernGov meetings from ${this.source.name}` });
       }
       const name = `ModernGov ${committee.title} ${meeting.date} (meeting ${meeting.id}).xml`.replace(/[\\/:*?"<>|]/g, '-');
-      await addJobFile(trx, this.job, { name, bytes: new TextEncoder().encode(xml) });
+      await addJobFile(trx, this.job, { name, bytes: reply, sha256: replySha });
       await saveLink(trx, this.pid, this.source.id, { kind: 'migrated', remoteId: meeting.id, localId: this.job.job.id, remoteHash: hash, localHash: null });
+      for (const item of meeting.items) {
+        for (const doc of item.documents) {
+          await holdDocument(trx, this.pid, this.source.id, {
+            run_id: this.run.id, remote_id: doc.id, remote_hash: documentHash(doc), meeting_remote_id: meeting.id, reply_sha256: replySha,
+            item_title: item.title, item_minute_number: item.minuteNumber, title: doc.title,
+          }, files.get(doc.id) ?? null);
+        }
+      }
     });
     this.count('meetingsQueued');
     this.count('items', meeting.items.length);
-    await this.log('info', `${label}: ${link ? 'changed since it was migrated; queued again' : 'queued'} as an import draft (${meeting.items.length} items) for ${committee.body_name}`);
+    if (files.size) this.count('documents', files.size);
+    await this.log('info', `${label}: ${link ? 'changed since it was migrated; queued again' : 'queued'} as an import draft (${meeting.items.length} items`
+      + `${files.size ? `, ${files.size} document${files.size === 1 ? '' : 's'} downloaded to attach when it is accepted` : ''}) for ${committee.body_name}`);
   }
 
   // ------------------------------------------------------------------ mirror
 
-  private async downloadDocuments(meeting: RemoteMeeting, label: string): Promise<Map<string, Downloaded>> {
+  /**
+   * Downloads the meeting's linked documents that `needed` says are new or changed. A
+   * document over the limit, with no address, or (checked: migrate mode, whose documents
+   * are attached later) not a readable PDF or Word file is left out with a warning; any
+   * other failure stops the run, to be carried on by the next.
+   */
+  private async downloadDocuments(meeting: RemoteMeeting, label: string, needed: (doc: RemoteDocument) => Promise<boolean>, checked = false): Promise<Map<string, Downloaded>> {
     const out = new Map<string, Downloaded>();
     const limit = Math.min(this.source.document_limit, PAPER_SIZE_LIMIT);
     const docs = meeting.items.flatMap((i) => i.documents);
     this.counts.documents_total += docs.length;
     await this.progress();
     for (const doc of docs) {
-      const link = await findLink(this.db, this.pid, this.source.id, 'document', doc.id);
-      if (!link || link.remote_hash !== documentHash(doc)) {
+      if (await needed(doc)) {
         try {
-          out.set(doc.id, await this.client.download(doc, limit));
+          const file = await this.client.download(doc, limit);
+          const check = checked ? await checkPaper(file.bytes) : null;
+          if (check && !check.ok) {
+            this.count('documentsRefused');
+            await this.log('warning', `${label}: ${doc.title} was downloaded but will not be attached: ${check.message.replace(/^The selected file/, 'the file')}`);
+          } else out.set(doc.id, file);
         } catch (error) {
           if (!(error instanceof ServiceError) || (error.kind !== 'too-large' && error.kind !== 'malformed')) throw error;
           this.count('documentsRefused');
@@ -256,7 +285,10 @@ export class SyncRun {
         return;
       }
     }
-    const files = await this.downloadDocuments(meeting, label);
+    const files = await this.downloadDocuments(meeting, label, async (doc) => {
+      const link = await findLink(this.db, this.pid, this.source.id, 'document', doc.id);
+      return !link || link.remote_hash !== documentHash(doc);
+    });
     this.pending = [];
     this.pendingCounts = [];
     const outcome = await this.db.transaction().execute(async (trx) => {

@@ -1,4 +1,4 @@
-// Table types of the ModernGov connector (migrations/030_moderngov.sql).
+// Table types of the ModernGov connector (migrations/030_moderngov.sql, 051_moderngov_documents.sql).
 import type { ColumnType, Generated } from 'kysely';
 import type { DateString } from '../../db/schema.ts';
 
@@ -103,6 +103,29 @@ export interface ModernGovPeopleTable {
   resolved_at: Date | null;
 }
 
+/** A document a migrate sync downloaded, held until its import draft is accepted (migrations/051_moderngov_documents.sql). */
+export interface ModernGovDocumentsTable {
+  partnership_id: string;
+  id: Generated<string>;
+  source_id: string;
+  run_id: string;
+  remote_id: string;
+  remote_hash: string;
+  meeting_remote_id: string;
+  reply_sha256: string;
+  item_title: string;
+  item_minute_number: string | null;
+  title: string;
+  file_name: string;
+  byte_size: number;
+  sha256: string;
+  content: Uint8Array | null;
+  meeting_id: string | null;
+  paper_id: string | null;
+  attached_at: Date | null;
+  downloaded_at: Generated<Date>;
+}
+
 export interface ModernGovTables {
   moderngov_sources: ModernGovSourcesTable;
   moderngov_committees: ModernGovCommitteesTable;
@@ -110,4 +133,5 @@ export interface ModernGovTables {
   moderngov_log: ModernGovLogTable;
   moderngov_links: ModernGovLinksTable;
   moderngov_people: ModernGovPeopleTable;
+  moderngov_documents: ModernGovDocumentsTable;
 }
