@@ -5,15 +5,23 @@
 import type { Kysely, Transaction } from 'kysely';
 
 const generations = new Map<string, number>();
+// Moved when this process may have missed other instances' changes (its notices link was
+// down): every partnership's counter moves with it.
+let everyGeneration = 0;
 let listeners: ((partnershipId: string) => void)[] = [];
 // Partnerships changed inside a transaction still open: moved on again once it commits.
 const pendingInTransaction = new WeakMap<object, Set<string>>();
 
-export const changeGeneration = (partnershipId: string): number => generations.get(partnershipId) ?? 0;
+export const changeGeneration = (partnershipId: string): number => (generations.get(partnershipId) ?? 0) + everyGeneration;
+
+/** Anything may have changed anywhere (this process could not hear the others for a while). */
+export function everyPartnershipChanged(): void {
+  everyGeneration++;
+}
 
 /** Something in the partnership changed. `fromElsewhere`: another instance said so. */
 export function partnershipChanged(partnershipId: string, fromElsewhere = false): void {
-  generations.set(partnershipId, changeGeneration(partnershipId) + 1);
+  generations.set(partnershipId, (generations.get(partnershipId) ?? 0) + 1);
   if (!fromElsewhere) for (const l of listeners) l(partnershipId);
 }
 
