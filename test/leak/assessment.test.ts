@@ -43,7 +43,12 @@ before(async () => {
   const { addSection } = await import('../../src/modules/assessment/document.ts');
   const openSection = await addSection(ctx, open.id, { title: 'Harrowgate ledger study findings', content: 'returns', body: 'Quillmarsh figures.' });
   const svSection = await addSection(ctx, sv.id, { title: 'Brindlecombe blade survey findings', content: 'matrix', body: 'Oswick Tarrant reported the Tamsworth knife issue.' });
-  ids = { open: open.id, openData: openData.id, sv: sv.id, svData: svData.id, issue: issue.id, ret: ret.id, openSection: openSection.id, svSection: svSection.id };
+  // A background import (its page and API show its files' names and who queued it).
+  const { queueImportJob, importRunners } = await import('../../src/modules/assessment/jobs.ts');
+  const jobText = STREET_HEADER + street('qj', addMonths(month, -30), 'Drugs', 'E01999999', 'Quillmarsh 001A', 'Under investigation');
+  const job = await queueImportJob(ctx, [{ ...fileOf('Quillmarsh-street.csv', jobText), size: Buffer.byteLength(jobText) }]);
+  await importRunners.get(t.database.db)!.drain();
+  ids = { open: open.id, openData: openData.id, sv: sv.id, svData: svData.id, issue: issue.id, ret: ret.id, openSection: openSection.id, svSection: svSection.id, job };
   await importPopulations(ctx, readCsvText(`Area,Year,Population,Source\n${['Ashby Vale', 'Brackenford', 'Corran Heath', 'Quillmarsh'].map((a) => `${a},2020,5000,Vexley Pennant estimate`).join('\n')}\n`));
 });
 after(async () => { await t?.close(); });
@@ -62,13 +67,14 @@ test('no assessment route shows the crime data, areas or populations to the publ
   // The new routes are in the walk: the document pages, each assessment's PDF, the sections (page and API).
   for (const id of [ids.open!, ids.sv!]) for (const u of [`/assessment/assessments/${id}/document`, `/assessment/assessments/${id}/document.pdf`, `/api/assessment/assessments/${id}/sections`]) assert.ok(urls.includes(u), u);
   for (const id of [ids.openSection!, ids.svSection!]) for (const u of [`/assessment/sections/${id}`, `/api/assessment/sections/${id}`]) assert.ok(urls.includes(u), u);
+  for (const u of [`/assessment/crime/jobs/${ids.job}`, `/api/assessment/import-jobs/${ids.job}`, '/api/assessment/import-jobs']) assert.ok(urls.includes(u), u);
   const officer = await new Client(t.app).signIn(demoUsers.officer);
   const member = await new Client(t.app).signIn(demoUsers.member);
   // Search too, by words of the sections that are not markers (a search page repeats its query):
   // a result would show its title, a marker; the public finds neither, the member not the restricted one.
   urls.push(...['findings', 'reported', 'figures'].flatMap((w) => [`/search?q=${w}`, `/api/search?q=${w}`]));
   const summary = await assertNoLeaks(officer, urls, [...MARKERS, ...RESTRICTED], [
-    { name: 'public', client: new Client(t.app), markers: [...MARKERS, ...RESTRICTED], idMarkers: { area, sv: ids.sv!, svData: ids.svData!, open: ids.open! } },
+    { name: 'public', client: new Client(t.app), markers: [...MARKERS, ...RESTRICTED], idMarkers: { area, sv: ids.sv!, svData: ids.svData!, open: ids.open!, job: ids.job! } },
     { name: 'member (the serious violence assessment is restricted)', client: member, markers: RESTRICTED, idMarkers: { sv: ids.sv!, svData: ids.svData!, issue: ids.issue!, svSection: ids.svSection! } },
   ]);
   // A member is entitled to the rest: the same walk shows them every other marker.

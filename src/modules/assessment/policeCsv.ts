@@ -38,6 +38,8 @@ export class CrimeBatch {
   files = 0;
   /** Rows counted so far in the file being read (for a job's progress). */
   rowsInFile = 0;
+  /** Months found so far in the file being read. */
+  monthsInFile = 0;
   /** Told of each chunk read (its bytes), for a job's progress: rows so far are `rows + rowsInFile`. */
   onProgress: ((bytes: number) => void) | null = null;
   /** Problems beyond this many are counted, not listed. */
@@ -181,7 +183,7 @@ export async function readCsv(input: Readable, fileName: string, batch: CrimeBat
     if (!m || month !== lastMonth || force !== lastForce) {
       const key = `${kind}\u0001${month}\u0001${force}`;
       m = seen.get(key) ?? null;
-      if (!m) seen.set(key, (m = { kind, month, force, rows: 0, fileName, sha256: '' }));
+      if (!m) { seen.set(key, (m = { kind, month, force, rows: 0, fileName, sha256: '' })); batch.monthsInFile = seen.size; }
       last = m;
       lastMonth = month;
       lastForce = force;
@@ -226,6 +228,7 @@ export async function readCsv(input: Readable, fileName: string, batch: CrimeBat
   const sha256 = hash.digest('hex');
   batch.rows += rows;
   batch.rowsInFile = 0;
+  batch.monthsInFile = 0;
   for (const [key, m] of seen) {
     const before = batch.months.get(key);
     if (before) {

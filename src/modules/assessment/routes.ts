@@ -16,10 +16,29 @@ import { listAreas, listImportedMonths } from './store.ts';
 import * as S from './schemas.ts';
 import { assessmentRequestRoutes } from './requests.routes.ts';
 import { backfillAssessmentSearch } from './search.ts';
+import { ImportJobRunner, getImportJob, importRunners, listImportJobs, queueImportJob, type ImportJob } from './jobs.ts';
 
 const MAX_CRIME_FILE = 512 * 1024 * 1024;
 const MAX_CRIME_FILES = 60;
 const MAX_SMALL_FILE = 5 * 1024 * 1024;
+/** Uploads larger than this are imported in the background, with a page of their progress. */
+const BACKGROUND_FROM = 32 * 1024 * 1024;
+const STATUS_TEXT = { receiving: 'Uploading', queued: 'Waiting to start', running: 'Importing', done: 'Imported', failed: 'Failed: nothing imported' } as const;
+
+function jobView(j: ImportJob) {
+  const ended = j.status === 'done' || j.status === 'failed';
+  return {
+    ...j, ended, statusText: j.status === 'running' && j.stage === 'writing' ? 'Writing the counts' : STATUS_TEXT[j.status],
+    percent: j.total_bytes > 0 ? Math.min(100, Math.floor((j.bytes_read / j.total_bytes) * 100)) : 0,
+  };
+}
+function jobJson(j: ImportJob) {
+  return {
+    id: j.id, status: j.status, stage: j.stage, files: j.files, totalBytes: j.total_bytes, bytesRead: j.bytes_read, rowsRead: j.rows_read, monthsRead: j.months_read,
+    monthsWritten: j.months_written, monthsReplaced: j.months_replaced, message: j.message, problems: j.problems ?? [], moreProblems: j.more_problems, attempts: j.attempts,
+    createdBy: j.created_by_label, createdAt: j.created_at.toISOString(), startedAt: j.started_at?.toISOString() ?? null, finishedAt: j.finished_at?.toISOString() ?? null,
+  };
+}
 
 export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app;
@@ -47,8 +66,33 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
   const monthRows = async (pid: string) => (await listImportedMonths(db, pid)).map((m) => ({ ...m, kindLabel: KIND_LABELS[m.kind], monthLabel: monthLabel(m.month) }));
 
   async function crimePage(req: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldError[]; outcome?: ImportOutcome } = {}) {
-    return reply.view('assessment/views/crime.njk', { title: 'Crime data from police.uk', section: 'strategy', months: await monthRows(req.partnership.id), canImport: staff(req), ...extra });
+    const jobs = (await listImportJobs(db, req.partnership.id, 5)).map(jobView);
+    return reply.view('assessment/views/crime.njk', { title: 'Crime data from police.uk', section: 'strategy', months: await monthRows(req.partnership.id), canImport: staff(req), jobs, ...extra });
   }
+
+  // Background imports ------------------------------------------------------------------
+
+  const runner = new ImportJobRunner(db, { log: (message, error) => app.log.error({ err: error }, message) });
+  importRunners.set(db, runner);
+  app.addHook('onReady', async () => runner.start());
+  app.addHook('onClose', async () => runner.stop());
+  const jobOf = async (req: FastifyRequest) => {
+    read(req);
+    const { id } = req.params as { id: string };
+    const job = isUuid(id) ? await getImportJob(db, req.partnership.id, id) : undefined;
+    if (!job || job.status === 'receiving') throw new NotFoundError();
+    return job;
+  };
+  app.get('/assessment/crime/jobs/:id', async (req, reply) => {
+    const job = jobView(await jobOf(req));
+    // Refreshes itself (no JavaScript) until the job ends.
+    return reply.view('assessment/views/job.njk', { title: 'Background import of police.uk data', section: 'strategy', job, refresh: !job.ended });
+  });
+  app.get('/api/assessment/import-jobs', { schema: { tags: ['assessment'], summary: 'Recent background imports of police.uk data, newest first', response: { 200: S.ImportJobs } } }, async (req) => {
+    read(req);
+    return { items: (await listImportJobs(db, req.partnership.id, 20)).map(jobJson) };
+  });
+  app.get('/api/assessment/import-jobs/:id', { schema: { tags: ['assessment'], summary: 'A background import of police.uk data: where it stands, how far it has read, and its problems if it failed', params: S.IdParams, response: { 200: S.ImportJob } } }, async (req) => jobJson(await jobOf(req)));
   app.get('/assessment/crime', async (req, reply) => { read(req); return crimePage(req, reply); });
   app.get('/assessment/crime.csv', async (req, reply) => {
     read(req);
@@ -68,6 +112,13 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
     if (form?.tooMany) return crimePage(req, reply.code(400), { errors: [{ field: 'file', message: `Upload up to ${MAX_CRIME_FILES} files at once, or a zip of them` }] });
     const files = (form?.files ?? []).filter((f) => f.size > 0);
     if (!files.length) return crimePage(req, reply.code(400), { errors: [{ field: 'file', message: 'Select one or more police.uk CSV files, or a zip of them' }] });
+    // Large uploads (or when asked) go to a background job with a page of its progress.
+    const total = files.reduce((n, f) => n + f.size, 0);
+    if (firstValue(form?.fields.background) === 'yes' || total > BACKGROUND_FROM) {
+      const id = await queueImportJob(ctx(req), files.map((f) => ({ name: f.name, path: f.path, size: f.size })));
+      runner.wake();
+      return reply.flash('The files are uploaded and will be imported in the background: this page shows how far it has got').redirect(`/assessment/crime/jobs/${id}`, 303);
+    }
     const outcome = await importCrimeData(ctx(req), files.map((f) => ({ name: f.name, path: f.path })));
     if (!outcome.ok) {
       const n = outcome.problems.length + outcome.moreProblems;

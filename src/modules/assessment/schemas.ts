@@ -78,3 +78,17 @@ export const DatasetInput = Type.Object({
   organisationId: Type.String({ format: 'uuid' }), name: Type.String(), description: Type.Optional(Nullable(Type.String())), period: Type.String(), format: Type.String(),
   dueOn: Type.Optional(Nullable(Type.String({ format: 'date', description: 'Default: the assessment’s data due date' }))), contactName: Type.String(), contactEmail: Type.String(),
 });
+
+const Problem = Type.Object({ file: Type.String(), line: Type.Union([Type.Integer(), Type.Null()]), message: Type.String() });
+export const ImportJob = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  status: Type.String({ description: "queued, running, done or failed ('failed': nothing was imported)" }),
+  stage: Type.Union([Type.String({ description: 'While running: reading or writing' }), Type.Null()]),
+  files: Type.Array(Type.Object({ name: Type.String(), size: Type.Integer() })),
+  totalBytes: Type.Number(), bytesRead: Type.Number(), rowsRead: Type.Integer(), monthsRead: Type.Integer({ description: 'Months found so far' }),
+  monthsWritten: Type.Union([Type.Integer(), Type.Null()]), monthsReplaced: Type.Union([Type.Integer(), Type.Null()]),
+  message: Type.Union([Type.String(), Type.Null()]), problems: Type.Array(Problem), moreProblems: Type.Integer(), attempts: Type.Integer(),
+  createdBy: Type.String(), createdAt: Type.String({ format: 'date-time' }), startedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+export const ImportJobs = Type.Object({ items: Type.Array(ImportJob) });

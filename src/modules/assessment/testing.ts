@@ -33,9 +33,10 @@ export async function zipBytes(parts: Record<string, string>): Promise<Buffer> {
 }
 
 /** A multipart form with its CSRF token first and any number of files under 'file'. */
-export function multipartFiles(csrf: string, files: { name: string; bytes: Uint8Array | string; type?: string }[]) {
+export function multipartFiles(csrf: string, files: { name: string; bytes: Uint8Array | string; type?: string }[], fields: Record<string, string> = {}) {
   const boundary = `----assessment${Math.random().toString(16).slice(2)}`;
   const chunks: Buffer[] = [Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n`)];
+  for (const [name, value] of Object.entries(fields)) chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
   for (const f of files) {
     chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${f.name}"\r\nContent-Type: ${f.type ?? 'text/csv'}\r\n\r\n`));
     chunks.push(Buffer.from(f.bytes));
