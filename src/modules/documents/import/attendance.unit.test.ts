@@ -55,3 +55,10 @@ test('roles listed as entries of their own after the names are read as roles, an
   assert.deepEqual(names(m.attendance.alsoPresent), ['Mr Max Nunn', 'PCSO Kim Lowe']);
   assert.ok(r.warnings.some((w) => /roles after the names as entries of their own \('Councillors', 'Clerk', 'Assistant Clerk'\)/.test(w)), JSON.stringify(r.warnings));
 });
+
+test('apologies minuted as "Apologies from X noted" beside "No apologies from councillors" name X, and the heading stops before "accepted from:"', () => {
+  const text = `MINUTES OF LOWMOOR PARISH COUNCIL MEETING HELD AT THE CHURCH MONDAY 3rd MARCH 2025\n\nPresent: Cllr E Hart (Chair), Cllr N Shaw\n\n1. Welcome\n\n2. Apologies for absence accepted from: No apologies from councillors. Apologies from District Councillor P Moss noted.\n\n3. Planning\n\nNone.\n`;
+  const m = readDocument(text, 'lowmoor.md').meetings[0]!;
+  assert.deepEqual(m.attendance.apologies.map((a) => a.name), ['District Councillor P Moss']);
+  assert.equal(m.items[1]!.title, 'Apologies for absence');
+});

@@ -112,14 +112,14 @@ export function runInTitle(text: string): { title: string; rest: string } {
     if (depth < 0) depth = 0;
     const afterConnector = k > 0 && CONNECTOR.test(words[k - 1]!);
     if (k > 0 && !inParens && ((STARTER.test(w.replace(/[.,;:!?]+$/, '')) && !afterConnector) || /^[•▪]$/.test(w))) return split(words, k);
-    if (/:$/.test(w)) return { title: words.slice(0, k + 1).join(' ').replace(/:$/, ''), rest: words.slice(k + 1).join(' ') };
+    if (/:$/.test(w)) return colonSplit(words, k);
     if (k > 0 && !inParens && /^[a-z]/.test(w) && !CONNECTOR.test(w)) {
       // A lower-case word: the heading is a sentence; it runs to the sentence's end.
       for (let j = k; j < words.length && j < 45; j++) {
         if (/^[•▪]$/.test(words[j]!)) return split(words, j);
         // "Apologies for absence Apologies were received": a clause opens inside a lower-case title.
         if (j < k + 8 && CLAUSE.test(words[j]!.replace(/[.,;:!?]+$/, '')) && !CONNECTOR.test(words[j - 1]!)) return split(words, j);
-        if (/:$/.test(words[j]!)) return { title: words.slice(0, j + 1).join(' ').replace(/:$/, ''), rest: words.slice(j + 1).join(' ') };
+        if (/:$/.test(words[j]!)) return colonSplit(words, j);
         if (sentenceEnd(words[j]!)) return split(words, j + 1);
       }
       return split(words, Math.min(words.length, 45));
@@ -127,6 +127,17 @@ export function runInTitle(text: string): { title: string; rest: string } {
     if (sentenceEnd(w)) return split(words, k + 1);
   }
   return split(words, Math.min(words.length, 40));
+}
+
+// "Apologies for absence accepted from: ...": the participle and its preposition open the text, not the title.
+const TRAILING_CLAUSE = /\s+((?:(?:were|was)\s+)?(?:received|accepted|noted|given|tendered|submitted|made)\s+(?:from|by)\s*:?)$/i;
+
+function colonSplit(words: string[], k: number): { title: string; rest: string } {
+  const title = words.slice(0, k + 1).join(' ').replace(/:$/, '');
+  const rest = words.slice(k + 1).join(' ');
+  const m = TRAILING_CLAUSE.exec(title);
+  if (m && title.slice(0, m.index).split(/\s+/).length >= 1) return { title: title.slice(0, m.index), rest: `${m[1]!.replace(/:$/, '')}: ${rest}`.trim() };
+  return { title, rest };
 }
 
 function split(words: string[], k: number): { title: string; rest: string } {

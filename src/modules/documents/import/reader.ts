@@ -827,14 +827,28 @@ function readMeeting(ctx: Ctx, seg: Segment, pageMode: boolean, traces: ItemTrac
   // Apologies are often minuted as the first item rather than listed above it.
   if (att.attendance.apologies.length === 0) {
     for (let i = seg.start; i < seg.end; i++) {
-      const m = /\bapologies(?:\s+for\s+absence)?\s+(?:were|was|had\s+been)\s+(?:received|submitted|given|noted|tendered|reported)\s+(?:from|by|on\s+behalf\s+of)\s*:?\s*(.+)$/i.exec(lines[i]!.text);
+      // "Apologies were received from ...", "Apologies from Cllr X noted."; not "No apologies from councillors".
+      const line = lines[i]!.text;
+      if (!/apologies/i.test(line)) continue;
+      const APOLOGIES_FROM = /\b(no\s+)?apologies(?:\s+for\s+absence)?\s+(?:(?:were|was|had\s+been)\s+)?(?:(?:received|submitted|given|noted|tendered|reported|accepted)\s+)?(?:from|by|on\s+behalf\s+of)\s*:?\s*(.+)$/i;
+      let m: RegExpExecArray | null = null;
+      let from = 0;
+      for (const sentence of sentences(line, ctx.abbreviations)) {
+        const at = line.indexOf(sentence, from);
+        from = at + sentence.length;
+        const x = APOLOGIES_FROM.exec(line.slice(at));
+        if (x && !x[1] && x.index < sentence.length && !/^(?:no\b|none|nil|councillors\b|members\b)/i.test(x[2]!)) {
+          m = x;
+          break;
+        }
+      }
       if (!m) continue;
-      let text = m[1]!;
+      let text = m[2]!.replace(/\s+(?:noted|accepted|received)\s*\.?$/i, '');
       for (let j = i + 1; j < seg.end && !/\.\s*$/.test(text); j++) {
         if (lines[j]!.blank || stopAt.has(j)) break;
         text = joinBroken(text, lines[j]!.text);
       }
-      const first = sentences(text, ctx.abbreviations)[0] ?? text;
+      const first = (sentences(text, ctx.abbreviations)[0] ?? text).replace(/\s+(?:were\s+|was\s+)?(?:noted|accepted|received)\s*\.?$/i, '');
       att.attendance.apologies.push(...parseNameList(first, ctx.tools).attendees);
       break;
     }
