@@ -199,6 +199,20 @@ test('minute numbers such as 24/31 are kept as printed, on the draft and on the 
   const page = pageText((await officer.get(String(res.headers.location))).body);
   assert.match(page, /24\/33\. Village green drainage/);
   assert.match(page, /24\/31\. Declarations of interest/);
+  // The item form shows the number as printed, to be corrected there.
+  const meetingPath = String(res.headers.location).replace(/[?#].*$/, '');
+  const meetingHtml = (await officer.get(meetingPath)).body;
+  const itemIds = [...meetingHtml.matchAll(/\/items\/([0-9a-f-]{36})/g)].map((m) => m[1]!);
+  const forms = await Promise.all([...new Set(itemIds)].map(async (itemId) => (await officer.get(`${meetingPath}/items/${itemId}/edit`)).body));
+  assert.ok(forms.some((f) => /name="minute_printed"[^>]*value="24\/33"|value="24\/33"[^>]*name="minute_printed"/.test(f)), 'the item form holds 24/33');
+  // Once the minutes are published, the public decisions (page, API, CSV) give the number as printed.
+  const meetingId = /\/meetings\/([0-9a-f-]{36})/.exec(meetingPath)![1]!;
+  await t.database.db.updateTable('meetings').set({ minutes_published_at: new Date() }).where('id', '=', meetingId).execute();
+  const visitor = new Client(t.app);
+  assert.match(pageText((await visitor.get('/decisions')).body), /24\/33\. Village green drainage/);
+  const api = (await visitor.get('/api/decisions')).json() as { results: { itemTitle: string; minutePrinted: string | null }[] };
+  assert.equal(api.results.find((r) => r.itemTitle === 'Village green drainage')?.minutePrinted, '24/33');
+  assert.match((await visitor.get('/open-data/decisions.csv')).body, /,24\/33,[^\n]*Village green drainage/);
 });
 
 test('a long draft (hundreds of people present) is saved whole; a form that arrives cut short saves nothing', { timeout: 120_000 }, async () => {

@@ -197,7 +197,7 @@ export function ocdEvent(view: MeetingView, links: EventLinks, today: string) {
       note: p.title, date: dateOf(p.created_at), classification: 'paper',
       links: [{ media_type: p.media_type, url: links.absolute(p.url) }],
     })),
-    extras: { code: item.code, minute_number: item.minute_number, section: item.section_code },
+    extras: { code: item.code, minute_number: item.minute_number, minute_printed: item.minute_printed ?? null, section: item.section_code },
   }));
   return {
     id: ocdId.event(m.id),

@@ -182,7 +182,7 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
   });
 
   const presentDecision = (d: ReturnType<typeof decisionView>, origin: string) => ({
-    id: d.id, text: d.text, label: d.label || null, itemCode: d.item_code, itemTitle: d.item_title, minuteNumber: d.minute_number,
+    id: d.id, text: d.text, label: d.label || null, itemCode: d.item_code, itemTitle: d.item_title, minuteNumber: d.minute_number, minutePrinted: d.minute_printed ?? null,
     meetingId: d.meeting_id, meetingDate: d.meets_on, bodyId: d.body_id, bodyName: d.body_name,
     minutes: d.draft ? 'draft' : 'approved', url: `${origin}${d.url}`,
   });
@@ -379,7 +379,7 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
     const answer = await decisionsAnswer(req, filters, null);
     const origin = originOf(req);
     const rows = answer.rows.map(decisionView).map((d) => [
-      d.meets_on, d.body_name, d.minute_number ?? '', d.item_code, d.item_title, d.label.replace(/\.$/, ''), d.text,
+      d.meets_on, d.body_name, d.minute_printed ?? d.minute_number ?? '', d.item_code, d.item_title, d.label.replace(/\.$/, ''), d.text,
       d.draft ? 'draft' : 'approved', d.meeting_id, d.id, `${origin}${d.url}`,
     ]);
     return sendCsv(reply, 'decisions.csv', toCsv(

@@ -46,6 +46,8 @@ export interface DecisionRow {
   item_code: string;
   item_title: string;
   minute_number: number | null;
+  /** The minute number as printed where it is not a whole number ("24/31"). */
+  minute_printed: string | null;
   meeting_id: string;
   meets_on: string;
   status: string;
@@ -67,7 +69,7 @@ function publicResolutions(db: Db, partnershipId: string) {
     .innerJoin('meetings as m', (j) => j.onRef('m.partnership_id', '=', 'r.partnership_id').onRef('m.id', '=', 'r.meeting_id'))
     .innerJoin('bodies as b', (j) => j.onRef('b.partnership_id', '=', 'm.partnership_id').onRef('b.id', '=', 'm.body_id'))
     .select([
-      'r.id', 'r.text', 'r.agenda_item_id', 'i.code as item_code', 'i.title as item_title', 'i.minute_number',
+      'r.id', 'r.text', 'r.agenda_item_id', 'i.code as item_code', 'i.title as item_title', 'i.minute_number', 'i.minute_printed',
       'm.id as meeting_id', 'm.meets_on', 'm.starts_at', 'm.status', 'm.body_id', 'b.name as body_name',
       's.position as section_position', 'i.position as item_position', 'r.position', 'm.minutes_published_at',
       sql<boolean>`(i.restricted or s.restricted)`.as('restricted'),

@@ -19,7 +19,7 @@ export function longDate(iso: string): string {
 
 /** Items that have minutes to print: the same rule as the meeting page. */
 export function minutedItems(view: MeetingView) {
-  return view.items.filter((i) => i.minute_number !== null || i.paragraphs.length > 0 || i.resolutions.length > 0);
+  return view.items.filter((i) => i.minute_number !== null || i.minute_printed !== null || i.paragraphs.length > 0 || i.resolutions.length > 0);
 }
 
 export interface MinutesOptions {
@@ -59,7 +59,7 @@ export function minutesBlocks(view: MeetingView, opts: MinutesOptions = {}): Blo
       blocks.push({ kind: 'heading', level: 2, text: 'Restricted items' });
       restrictedHeadingDone = true;
     }
-    const number = item.minute_number !== null ? `${item.minute_number}. ` : '';
+    const number = item.minute_printed ? `${item.minute_printed}. ` : item.minute_number !== null ? `${item.minute_number}. ` : '';
     blocks.push({ kind: 'heading', level: 3, text: `${number}${item.title} (Item ${item.code})` });
     if (item.restricted) blocks.push({ kind: 'text', text: RESTRICTED_MARK, font: 'bold', size: 9 });
     for (const d of item.declarations) blocks.push({ kind: 'text', text: `${d.personName} declared an interest: ${d.interest}` });

@@ -145,3 +145,15 @@ test('a paper that cannot be read stands as a page saying so, and the pack is st
   const pages = (await extractText(new Uint8Array(result.bytes), { mergePages: false })).text;
   assert.match(pages[result.parts[0]!.from - 1]!.replace(/\s+/g, ' '), /This paper could not be included in the pack/);
 });
+
+test('the minutes print a minute number as the record prints it (24/31), or the whole number', async () => {
+  const { minutesBlocks } = await import('./minutes.ts');
+  const view = bigView(2);
+  view.items[0]!.minute_number = null;
+  (view.items[0] as { minute_printed?: string | null }).minute_printed = '24/31';
+  view.items[1]!.minute_number = 32;
+  (view.items[1] as { minute_printed?: string | null }).minute_printed = null;
+  const text = JSON.stringify(minutesBlocks(view));
+  assert.match(text, /24\/31\. Report number 1 on/);
+  assert.match(text, /32\. Report number 2 on/);
+});
