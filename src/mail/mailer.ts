@@ -24,6 +24,13 @@ export interface MailMessage {
 
 export interface Mailer {
   send(message: MailMessage): Promise<void>;
+  /** The From of every message, for a message composed in advance (a bulk send's template). */
+  readonly from?: string;
+  /**
+   * Sends a message already in MIME form to the envelope given, as it is: a bulk send
+   * composes its message once and fills in each recipient's parts (see bulletin.message.ts).
+   */
+  sendRaw?(envelope: { from: string; to: string }, raw: string): Promise<void>;
   close(): void;
 }
 
@@ -60,6 +67,10 @@ export function mailerFromConfig(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, o
           icalEvent: { method: message.calendar.method, filename: message.calendar.fileName, content: message.calendar.content },
         } : {}),
       });
+    },
+    from: config.mailFrom,
+    async sendRaw(envelope, raw) {
+      await transport.sendMail({ envelope: { from: envelope.from, to: [envelope.to] }, raw });
     },
     close() {
       transport.close();

@@ -2,6 +2,8 @@
 // clients and reads well with images off, plus a plain-text part) and as the archive's web
 // page. The markup is made once per issue; each recipient's copy only fills in their own
 // unsubscribe and preferences links. No tracking pixel, no tracked links.
+import MailComposer from 'nodemailer/lib/mail-composer';
+import * as qp from 'nodemailer/lib/qp';
 import { bulkHeaders } from './domain.ts';
 
 export interface BulletinArticle { section: string; title: string; body: string; link_url: string | null; link_label: string | null; image_url: string | null; image_alt: string | null }
@@ -127,4 +129,76 @@ export function recipientCopy(c: CompiledIssue, r: { unsubscribeUrl: string; pre
     subject: c.subject, html: fill(c.html), text: fill(c.text),
     headers: bulkHeaders({ unsubscribeUrl: r.unsubscribeUrl, listName: r.listName, listId: r.listId, host: r.host }),
   };
+}
+
+// ------------------------------------------------------------------ the bulk send's one message
+
+/** What differs between two recipients' copies of the composed message. */
+type Slot = 'to' | 'messageId' | 'unsubscribeHeader' | 'unsubscribe' | 'preferences';
+/** The composed message in pieces: text as it is sent, and the slots each recipient fills. */
+export type BulkTemplate = readonly (string | { slot: Slot })[];
+
+const TO_SLOT = 'recipient@slot.invalid';
+const MID_SLOT = '<message@slot.invalid>';
+const UNSUBSCRIBE_HEADER_SLOT = '<%%UNSUBSCRIBE-HEADER%%>';
+const TEXT_SLOT = '@@BULLETIN-TEXT@@';
+const HTML_SLOT = '@@BULLETIN-HTML@@';
+
+/**
+ * One issue's whole message (headers by the mail library, both parts in quoted-printable),
+ * composed once for a bulk send; each copy is then only the recipient's own address,
+ * Message-ID and links put into their slots (bulkCopy). A send of thousands of copies thus
+ * builds, encodes and throws away no more than one string per recipient. Each part's text
+ * is encoded in runs between its links, every run ending in a soft line break, so a run
+ * encodes alike whatever link comes before it.
+ */
+export async function bulkTemplate(c: CompiledIssue, o: { from: string; listName: string; listId: string; host: string }): Promise<BulkTemplate> {
+  const headers = bulkHeaders({ unsubscribeUrl: 'x', listName: o.listName, listId: o.listId, host: o.host });
+  const raw: Buffer = await new Promise((resolve, reject) => new MailComposer({
+    from: o.from, to: TO_SLOT, subject: c.subject, messageId: MID_SLOT, text: TEXT_SLOT, html: HTML_SLOT,
+    headers: { ...headers, 'List-Unsubscribe': UNSUBSCRIBE_HEADER_SLOT },
+  }).compile().build((e, out) => (e ? reject(e) : resolve(out))));
+  let message = raw.toString('latin1');
+  const out: (string | { slot: Slot })[] = [];
+  // The parts' placeholders are plain ASCII, so the library wrote them as 7bit: they become quoted-printable here.
+  for (const slot of [TEXT_SLOT, HTML_SLOT]) {
+    const at = `Content-Transfer-Encoding: 7bit\r\n\r\n${slot}\r\n`;
+    if (!message.includes(at)) throw new Error(`The composed bulletin has no ${slot} part`);
+    message = message.replace(at, `Content-Transfer-Encoding: quoted-printable\r\n\r\n${slot}\r\n`);
+  }
+  const encodeRuns = (body: string) => {
+    const runs = body.replace(/\r?\n/g, '\r\n').split(new RegExp(`(${UNSUBSCRIBE}|${PREFERENCES})`));
+    return runs.map((run, i): string | { slot: Slot } => {
+      if (run === UNSUBSCRIBE) return { slot: 'unsubscribe' };
+      if (run === PREFERENCES) return { slot: 'preferences' };
+      const last = i === runs.length - 1;
+      const encoded = qp.wrap(qp.encode(run), last ? 76 : 75);
+      return last || !encoded || encoded.endsWith('\r\n') ? encoded : `${encoded}=\r\n`;
+    });
+  };
+  for (const piece of message.split(new RegExp(`(${[TO_SLOT, MID_SLOT, UNSUBSCRIBE_HEADER_SLOT, TEXT_SLOT, HTML_SLOT].map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`))) {
+    if (piece === TO_SLOT) out.push({ slot: 'to' });
+    else if (piece === MID_SLOT) out.push({ slot: 'messageId' });
+    else if (piece === UNSUBSCRIBE_HEADER_SLOT) out.push({ slot: 'unsubscribeHeader' });
+    else if (piece === TEXT_SLOT) out.push(...encodeRuns(c.text));
+    else if (piece === HTML_SLOT) out.push(...encodeRuns(c.html));
+    else if (piece) out.push(piece);
+  }
+  return out;
+}
+
+/** One recipient's copy of the composed message, as sent. */
+export function bulkCopy(t: BulkTemplate, r: { to: string; messageId: string; unsubscribeUrl: string; preferencesUrl: string }): string {
+  // A link in a part: encoded alone and ended by a soft line break, as the runs around it are.
+  const unsubscribe = `${qp.wrap(qp.encode(r.unsubscribeUrl), 75)}=\r\n`;
+  const preferences = `${qp.wrap(qp.encode(r.preferencesUrl), 75)}=\r\n`;
+  let out = '';
+  for (const piece of t) {
+    if (typeof piece === 'string') out += piece;
+    else if (piece.slot === 'to') out += r.to;
+    else if (piece.slot === 'messageId') out += r.messageId;
+    else if (piece.slot === 'unsubscribeHeader') out += `<${r.unsubscribeUrl}>`;
+    else out += piece.slot === 'unsubscribe' ? unsubscribe : preferences;
+  }
+  return out;
 }

@@ -14,9 +14,9 @@ import type { DB } from '../../db/schema.ts';
 import type { Mailer } from '../../mail/mailer.ts';
 import { recordAudit } from '../../access/audit.ts';
 import { HARD_BOUNCE_LIMIT, bounceKind, returnPath } from './domain.ts';
-import { compileIssue, recipientCopy, type CompiledIssue } from './bulletin.message.ts';
+import { bulkCopy, bulkTemplate, compileIssue, recipientCopy, type BulkTemplate, type CompiledIssue } from './bulletin.message.ts';
 import { preferencesToken, unsubscribeToken } from './subscribers.commands.ts';
-import { recipientsOf } from './store.ts';
+import { recipientsQuery } from './store.ts';
 import { indexIssue } from './search.ts';
 
 export interface SenderOptions {
@@ -28,8 +28,10 @@ export interface SenderOptions {
   bounceAddress: string;
   /** Messages per second; 0: as fast as the server takes them. */
   rate: number;
-  /** Rows claimed at a time (and sent in parallel). */
+  /** Rows claimed at a time. */
   batch?: number;
+  /** Copies in flight at once (a few more than the mailer's connections keeps each busy). */
+  concurrency?: number;
   leaseMs?: number;
   retryMs?: number;
   maxAttempts?: number;
@@ -37,16 +39,20 @@ export interface SenderOptions {
 
 type Row = { partnership_id: string; issue_id: string; subscriber_id: string; email: string; attempts: number };
 
-/** Writes the outbox (everyone subscribed and not suppressed, now) and moves the issue to 'sending'. */
+/**
+ * Writes the outbox (everyone subscribed and not suppressed, now) and moves the issue to
+ * 'sending'. One statement in the database: the recipients never pass through this process.
+ */
 export async function queueIssue(trx: Kysely<DB>, partnershipId: string, issue: { id: string; list_id: string }): Promise<number> {
-  const recipients = await recipientsOf(trx, partnershipId, issue.list_id);
-  for (let i = 0; i < recipients.length; i += 1000) {
-    await trx.insertInto('engagement_outbox').values(recipients.slice(i, i + 1000).map((r) => ({ partnership_id: partnershipId, issue_id: issue.id, subscriber_id: r.id, email: r.email })))
-      .onConflict((oc) => oc.columns(['partnership_id', 'issue_id', 'subscriber_id']).doNothing()).execute();
-  }
+  await trx.insertInto('engagement_outbox').columns(['partnership_id', 'issue_id', 'subscriber_id', 'email'])
+    .expression(recipientsQuery(trx, partnershipId, issue.list_id).clearSelect().clearOrderBy()
+      .select(['p.partnership_id', sql<string>`${issue.id}::uuid`.as('issue_id'), 'p.id', 'p.email']))
+    .onConflict((oc) => oc.columns(['partnership_id', 'issue_id', 'subscriber_id']).doNothing()).execute();
+  const queued = await trx.selectFrom('engagement_outbox').select(sql<number>`count(*)::int`.as('n'))
+    .where('partnership_id', '=', partnershipId).where('issue_id', '=', issue.id).executeTakeFirstOrThrow();
   await trx.updateTable('engagement_issues').set({ status: 'sending', scheduled_for: null, send_started_at: new Date(), updated_at: new Date() })
     .where('partnership_id', '=', partnershipId).where('id', '=', issue.id).execute();
-  return recipients.length;
+  return queued.n;
 }
 
 /**
@@ -71,7 +77,7 @@ export async function queueDueIssues(db: Kysely<DB>, now = new Date()): Promise<
 
 export class BulletinSender {
   readonly id = randomUUID();
-  private readonly compiled = new Map<string, Promise<{ c: CompiledIssue; listName: string; listId: string; origin: string }>>();
+  private readonly compiled = new Map<string, Promise<{ c: CompiledIssue; template: BulkTemplate | null; listName: string; listId: string; origin: string; host: string }>>();
   private stopped = false;
   private running: Promise<number> | null = null;
 
@@ -104,8 +110,17 @@ export class BulletinSender {
       }
       const suppressed = new Set((await this.o.db.selectFrom('engagement_suppressions').select('email')
         .where('partnership_id', '=', rows[0]!.partnership_id).where('email', 'in', rows.map((r) => r.email)).execute()).map((r) => r.email));
-      const results = await Promise.all(rows.map((r) => this.deliver(r, suppressed.has(r.email))));
-      sent += results.filter(Boolean).length;
+      // A few copies at a time, each built just before its turn: a copy waiting its turn
+      // would outlive the young generation and leave the old one growing with garbage.
+      let next = 0;
+      const worker = async () => {
+        while (next < rows.length) {
+          const row = rows[next++]!;
+          if (await this.deliver(row, suppressed.has(row.email))) sent++;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(this.o.concurrency ?? 8, rows.length) }, worker));
+      await this.settled();
       if (this.o.rate > 0) {
         const due = started + (sent / this.o.rate) * 1000;
         if (due > Date.now()) await sleep(due - Date.now());
@@ -140,7 +155,11 @@ export class BulletinSender {
         const list = await db.selectFrom('engagement_lists').select(['id', 'name']).where('partnership_id', '=', partnershipId).where('id', '=', issue.list_id).executeTakeFirstOrThrow();
         const partnership = await db.selectFrom('partnerships').select('name').where('id', '=', partnershipId).executeTakeFirstOrThrow();
         const origin = await this.o.origin(partnershipId);
-        return { c: await compileIssue(issue, articles, { partnershipName: partnership.name, origin }), listName: list.name, listId: list.id, origin };
+        const host = new URL(origin).host || 'localhost';
+        const c = await compileIssue(issue, articles, { partnershipName: partnership.name, origin });
+        const from = this.o.mailer.from;
+        const template = from ? await bulkTemplate(c, { from, listName: list.name, listId: list.id, host }) : null;
+        return { c, template, listName: list.name, listId: list.id, origin, host };
       })();
       this.compiled.set(issueId, p);
     }
@@ -150,13 +169,17 @@ export class BulletinSender {
   /**
    * Rows the server accepted, marked sent as soon as the write before them is done: one
    * update for all that arrived meanwhile, so the database is not one round trip per
-   * message, and an accepted message waits for its mark no longer than one write.
+   * message, and an accepted message waits for its mark no longer than one write. The
+   * sender goes on to the next copy meanwhile; the batch waits for its marks (settled())
+   * before the next claim, and a failed write stops the send there.
    */
   private accepted: Row[] = [];
   private flushing: Promise<void> | null = null;
-  private markSent(row: Row): Promise<void> {
+  private markFailure: unknown = null;
+  private markSent(row: Row): void {
     this.accepted.push(row);
     const flush = async () => {
+      // A row pushed while the loop was writing is taken by its next round, before it ends.
       while (this.accepted.length) {
         const taken = this.accepted.splice(0);
         for (const key of new Set(taken.map((r) => `${r.partnership_id} ${r.issue_id}`))) {
@@ -167,10 +190,13 @@ export class BulletinSender {
         }
       }
     };
-    this.flushing ??= flush().finally(() => { this.flushing = null; });
-    const mine = this.flushing;
-    // A row pushed while the loop was writing is taken by its next round, before it ends.
-    return mine;
+    this.flushing ??= flush().catch((e: unknown) => { this.markFailure ??= e; }).finally(() => { this.flushing = null; });
+  }
+
+  /** Every accepted row's mark written (or the write's failure thrown). */
+  private async settled(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    if (this.markFailure) throw this.markFailure;
   }
 
   private async deliver(row: Row, suppressed: boolean): Promise<boolean> {
@@ -181,19 +207,23 @@ export class BulletinSender {
       await mark({ state: 'suppressed' });
       return false;
     }
-    const { c, listName, listId, origin } = await this.issue(row.partnership_id, row.issue_id);
-    const host = new URL(origin).host || 'localhost';
-    const copy = recipientCopy(c, {
+    const { c, template, listName, listId, origin, host } = await this.issue(row.partnership_id, row.issue_id);
+    const links = {
       unsubscribeUrl: `${origin}/bulletins/unsubscribe/${unsubscribeToken(secret, row.subscriber_id, listId, row.issue_id)}`,
       preferencesUrl: `${origin}/bulletins/preferences/${preferencesToken(secret, row.subscriber_id)}`,
-      listName, listId, host,
-    });
+    };
+    const messageId = `<${row.issue_id}.${row.subscriber_id}@${host}>`;
+    const envelopeFrom = returnPath(secret, this.o.bounceAddress, row.subscriber_id, row.issue_id);
+    const { mailer } = this.o;
     try {
-      await this.o.mailer.send({
-        to: row.email, subject: copy.subject, text: copy.text, html: copy.html, headers: copy.headers,
-        messageId: `<${row.issue_id}.${row.subscriber_id}@${host}>`,
-        envelopeFrom: returnPath(secret, this.o.bounceAddress, row.subscriber_id, row.issue_id), base64: true,
-      });
+      // The composed message with this recipient's parts; an address that is not plain
+      // ASCII goes through the mail library whole, which knows how to write it.
+      if (template && mailer.sendRaw && PLAIN_ADDRESS.test(row.email)) {
+        await mailer.sendRaw({ from: envelopeFrom, to: row.email }, bulkCopy(template, { to: row.email, messageId, ...links }));
+      } else {
+        const copy = recipientCopy(c, { ...links, listName, listId, host });
+        await mailer.send({ to: row.email, subject: copy.subject, text: copy.text, html: copy.html, headers: copy.headers, messageId, envelopeFrom, base64: true });
+      }
     } catch (error) {
       const e = error as { responseCode?: number; response?: string; message?: string };
       const kind = bounceKind(e.responseCode);
@@ -206,7 +236,7 @@ export class BulletinSender {
       }
       return false;
     }
-    await this.markSent(row);
+    this.markSent(row);
     return true;
   }
 
@@ -259,4 +289,5 @@ export async function issueFigures(db: Kysely<DB>, partnershipId: string, issueI
   };
 }
 
+const PLAIN_ADDRESS = /^[\x21-\x7e]+$/;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -111,6 +111,9 @@ test('sending: one message per subscriber with the bulk headers and its own retu
     const sub = await db().selectFrom('engagement_subscribers').select('email').where('id', '=', named.subscriberId).executeTakeFirstOrThrow();
     assert.deepEqual(m.envelopeTo, [sub.email]);
     assert.ok(m.html && m.text.includes('Unsubscribe: http://localhost:3000/bulletins/unsubscribe/'), 'an HTML part and a plain-text part with the link');
+    // The body's links are this recipient's own: the same unsubscribe link as the header.
+    const own = /<([^>]+)>/.exec(m.headers.get('list-unsubscribe')!)![1]!;
+    assert.ok(m.text.includes(`Unsubscribe: ${own}\n`) && m.html.includes(`href="${own}"`), 'the body carries the header\'s unsubscribe link');
   }
   const suppressed = await db().selectFrom('engagement_suppressions').select('reason').where('email', '=', BAD).executeTakeFirst();
   assert.equal(suppressed?.reason, 'hard-bounce');

@@ -84,11 +84,11 @@ export const listSuppressions = (db: Db, pid: string) =>
   db.selectFrom('engagement_suppressions').selectAll().where('partnership_id', '=', pid).orderBy('created_at', 'desc').limit(500).execute();
 
 /** Everyone subscribed to a list and not suppressed: the recipients of a send. */
-export const recipientsOf = (db: Db, pid: string, listId: string) =>
+export const recipientsQuery = (db: Db, pid: string, listId: string) =>
   db.selectFrom('engagement_subscriptions as s').innerJoin('engagement_subscribers as p', (j) => j.onRef('p.id', '=', 's.subscriber_id').onRef('p.partnership_id', '=', 's.partnership_id'))
     .select(['p.id', 'p.email', 'p.name']).where('s.partnership_id', '=', pid).where('s.list_id', '=', listId).where('s.status', '=', 'subscribed')
     .where((eb) => eb.not(eb.exists(eb.selectFrom('engagement_suppressions as x').select(sql`1`.as('one')).whereRef('x.partnership_id', '=', 'p.partnership_id').whereRef('x.email', '=', 'p.email'))))
-    .orderBy('p.email').execute();
+    .orderBy('p.email');
 
 /** The addresses that unsubscribed from a list: an import or an officer may not put them back. */
 export async function unsubscribedFrom(db: Db, pid: string, listId: string): Promise<Set<string>> {
