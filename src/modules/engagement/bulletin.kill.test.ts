@@ -65,7 +65,7 @@ function sendInChild(env: Record<string, string>) {
   return { child, exited };
 }
 
-test('killed with SIGKILL in the middle of a send and started again, the sender mails each recipient exactly once', { skip: process.env.TEST_DATABASE_URL ? 'the embedded database on disk is what a killed process must leave readable; run on PGlite' : false, timeout: 120_000 }, async () => {
+test('killed with SIGKILL in the middle of a send and started again, the sender mails each recipient exactly once', { skip: process.env.TEST_DATABASE_URL ? 'the embedded database on disk is what a killed process must leave readable; run on PGlite' : false, timeout: 300_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'bulletin-kill-'));
   const sink = await startHoldingSink();
   try {
