@@ -14,7 +14,7 @@ import {
   agreementMoveProblem, agreementStatusLabel, carriesForward, childLevel, datesProblem, isAgreementEditable, isAgreementPublic, isPeriod,
   lineStatusLabel, lineStatusValues, nextPeriod, nextRef, periodDates, progressProblems, weightProblem, wouldCycle,
 } from './domain.ts';
-import { exists, findAgreement, findAgreementByPeriod, findLine, findPriority, listLineRows, type Agreement, type LineRow } from './store.ts';
+import { exists, findAgreement, findAgreementByPeriod, findLine, findPriority, listLineRows, listLinesForImport, storeRollUp, type Agreement, type LineRow } from './store.ts';
 import { indexAgreement } from './search.ts';
 import { currentForImport, planChanges } from './planImport.ts';
 
@@ -224,6 +224,7 @@ export async function refreshAgreement(ctx: Context, id: string, today = todayIs
       const theme = priorityMap.get(t.theme_id);
       if (line && theme) await trx.insertInto('strategy_plan_line_themes').values({ partnership_id: pid, line_id: line, theme_id: theme }).execute();
     }
+    await storeRollUp(trx, pid, draft.id);
     await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'strategy-agreement', recordId: draft.id, after: draft,
       summary: `Refreshed from ${current.period}: ${priorities.length} priorities and themes, ${lines.length} open plan lines carried forward` });
     await indexAgreement(trx, draft);
@@ -344,6 +345,7 @@ export async function addLine(ctx: Context, agreementId: string, body: unknown, 
       restricted: values.restricted || Boolean(parent?.restricted),
     }).returningAll().executeTakeFirstOrThrow();
     await setThemes(trx, pid, row.id, theme_ids);
+    await storeRollUp(trx, pid, agreementId);
     await trx.insertInto('strategy_plan_updates').values({
       partnership_id: pid, line_id: row.id, on_date: today, author_user_id: userId(ctx.actor), author_label: authorLabel(ctx.actor),
       status: row.status, progress: row.progress, source: 'create',
@@ -402,6 +404,7 @@ export async function editLine(ctx: Context, lineId: string, body: unknown) {
       ...values, parent_id: newParent, level, priority_id: priorityId, status_override: override, status_override_reason: override ? overrideReason : null, updated_at: new Date(),
     }).where('partnership_id', '=', pid).where('id', '=', lineId).returningAll().executeTakeFirstOrThrow();
     await setThemes(trx, pid, lineId, theme_ids);
+    await storeRollUp(trx, pid, line.agreement_id);
     await recordAudit(trx, ctx.actor, { action: 'update', recordType: 'plan-action', recordId: lineId, before, after: { ...after, theme_ids },
       summary: override !== before.status_override ? (override ? `Status set by hand to ${lineStatusLabel(override).toLowerCase()}: ${overrideReason}` : 'Status worked out from the actions under it again') : 'Details changed' });
     await indexAgreement(trx, agreement);
@@ -437,6 +440,7 @@ export async function addProgressUpdate(ctx: Context, lineId: string, body: unkn
     if (problems.length) throw new ValidationError(problems);
     const after = await trx.updateTable('strategy_plan_lines').set({ status, progress, updated_at: new Date() })
       .where('partnership_id', '=', pid).where('id', '=', lineId).returningAll().executeTakeFirstOrThrow();
+    await storeRollUp(trx, pid, line.agreement_id);
     const update = await trx.insertInto('strategy_plan_updates').values({
       partnership_id: pid, line_id: lineId, on_date: onDate, author_user_id: userId(ctx.actor), author_label: authorLabel(ctx.actor),
       from_status: before.status, status, from_progress: before.progress, progress, note, evidence_url, source,
@@ -523,33 +527,40 @@ export async function applyPlanImport(ctx: Context, agreementId: string, rows: s
   return inTransaction(ctx, async (trx) => {
     await lockAgreement(trx, pid, agreementId);
     if (agreement.status === 'superseded') throw ValidationError.single('file', 'This agreement has been superseded: its plan no longer changes');
-    const current = await listLineRows(trx, pid, agreementId);
+    const current = await listLinesForImport(trx, pid, agreementId);
     const { changes, problems } = planChanges(rows, currentForImport(current));
     if (problems.length) throw new ValidationError(problems.map((p) => ({ field: 'file', message: `Row ${p.row}, column ${p.column}: ${p.message}` })));
     const byId = new Map(current.map((l) => [l.id, l]));
     const now = new Date();
-    // Every changed line in a few statements (an update from a list of values, 500 rows
-    // at a time), then its kept update and its audit entry, each in one insert per 500.
+    const fields = ['status', 'progress', 'weight', 'starts_on', 'due_on'] as const;
+    // Each changed line: what it was and what it becomes, in the fields the sheet changed.
     const afters = changes.map((c) => {
-      const before = byId.get(c.id)!;
-      const after: LineRow = {
-        ...before, ...(c.status !== undefined ? { status: c.status } : {}), ...(c.progress !== undefined ? { progress: c.progress } : {}),
-        ...(c.weight !== undefined ? { weight: c.weight } : {}), ...(c.starts_on !== undefined ? { starts_on: c.starts_on } : {}),
-        ...(c.due_on !== undefined ? { due_on: c.due_on } : {}), updated_at: now,
-      };
-      return { c, before, after };
+      const was = byId.get(c.id)!;
+      const before: Record<string, unknown> = { id: c.id, ref: was.ref };
+      const after: Record<string, unknown> = { id: c.id, ref: was.ref };
+      for (const f of fields) if (c[f] !== undefined) { before[f] = was[f]; after[f] = c[f]; }
+      const line = { ...was, ...Object.fromEntries(fields.filter((f) => c[f] !== undefined).map((f) => [f, c[f]])) } as typeof was;
+      return { c, was, line, before, after };
     });
-    for (let i = 0; i < afters.length; i += 500) {
-      const values = afters.slice(i, i + 500).map(({ after: a }) => sql`(${a.id}::uuid, ${a.status}::text, ${a.progress}::integer, ${a.weight}::integer, ${a.starts_on}::date, ${a.due_on}::date)`);
+    // Every changed line in one statement, its kept update in another, the audit entries
+    // 500 at a time: arrays through unnest, so a statement's parameters stay few.
+    const col = <T>(pick: (x: (typeof afters)[number]) => T) => afters.map(pick);
+    if (afters.length) {
       await sql`update strategy_plan_lines as l set status = v.status, progress = v.progress, weight = v.weight, starts_on = v.starts_on, due_on = v.due_on, updated_at = ${now}
-        from (values ${sql.join(values)}) as v(id, status, progress, weight, starts_on, due_on)
+        from unnest(${col((x) => x.c.id)}::uuid[], ${col((x) => x.line.status)}::text[], ${col((x) => x.line.progress)}::integer[], ${col((x) => x.line.weight)}::integer[],
+          ${col((x) => x.line.starts_on)}::date[], ${col((x) => x.line.due_on)}::date[]) as v(id, status, progress, weight, starts_on, due_on)
         where l.partnership_id = ${pid} and l.id = v.id`.execute(trx);
     }
-    const kept = afters.filter(({ c }) => c.status !== undefined || c.progress !== undefined || c.note).map(({ c, before, after }) => ({
-      partnership_id: pid, line_id: c.id, on_date: today, author_user_id: userId(ctx.actor), author_label: authorLabel(ctx.actor),
-      from_status: before.status, status: after.status, from_progress: before.progress, progress: after.progress, note: c.note, source: 'import' as const,
-    }));
-    for (let i = 0; i < kept.length; i += 500) await trx.insertInto('strategy_plan_updates').values(kept.slice(i, i + 500)).execute();
+    await storeRollUp(trx, pid, agreementId);
+    const kept = afters.filter(({ c }) => c.status !== undefined || c.progress !== undefined || c.note);
+    if (kept.length) {
+      await sql`insert into strategy_plan_updates (partnership_id, line_id, on_date, author_user_id, author_label, from_status, status, from_progress, progress, note, source)
+        select ${pid}::uuid, u.line_id, ${today}::date, ${userId(ctx.actor)}::uuid, ${authorLabel(ctx.actor)}, u.from_status, u.status, u.from_progress, u.progress, u.note, 'import'
+        from unnest(${kept.map((x) => x.c.id)}::uuid[], ${kept.map((x) => x.was.status)}::text[], ${kept.map((x) => x.line.status)}::text[],
+          ${kept.map((x) => x.was.progress)}::integer[], ${kept.map((x) => x.line.progress)}::integer[], ${kept.map((x) => x.c.note)}::text[])
+          with ordinality as u(line_id, from_status, status, from_progress, progress, note, n)
+        order by u.n`.execute(trx);
+    }
     await recordAudits(trx, ctx.actor, afters.map(({ c, before, after }) => ({
       action: 'update', recordType: 'plan-action', recordId: c.id, before, after, summary: `From a spreadsheet (row ${c.row}): ${c.described.join('. ')}`,
     })));

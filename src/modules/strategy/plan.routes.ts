@@ -9,12 +9,14 @@ import { formOutcome, isUuid } from '../../web/forms.ts';
 import { NotFoundError, type FieldError } from '../../web/errors.ts';
 import { todayIso } from '../partnership/domain.ts';
 import { LINE_STATUSES, childLevel, isAgreementPublic, levelLabel, lineStatusColour, lineStatusLabel } from './domain.ts';
-import { findLine, lineThemeIds, listPlan, listPriorities, organisationOptions, personOptions, type Agreement, type LineView } from './store.ts';
+import { findLine, lineThemeIds, listPlan, listPlanBranches, listPriorities, organisationOptions, personOptions, planSummary, type Agreement, type LineView } from './store.ts';
 import { addLine, editLine, lineResource } from './commands.ts';
 import { PLAN_STATUS_FILTERS, filterPlan } from './planFilters.ts';
 import { planCsv, planXlsx } from './spreadsheet.ts';
 
 const one = firstValue;
+/** Lines on one page of a filtered plan. */
+const PLAN_PAGE = 100;
 
 export async function planRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app;
@@ -23,37 +25,73 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
   const loadAgreement = (req: FastifyRequest, id: string) => readAgreement(db, req, id);
 
   /** The plan this reader may read: the whole plan needs the plan to be readable, then each line its own check. */
-  async function readablePlan(req: FastifyRequest, a: Agreement, summary: string): Promise<LineView[]> {
+  async function readablePlan(req: FastifyRequest, a: Agreement, summary: string | null): Promise<LineView[]> {
     authorize(req.actor, 'read', { type: 'plan-action', published: isAgreementPublic(a.status) && a.plan_public });
     const plan = (await listPlan(db, req.partnership.id, a.id, todayIso())).filter((l) => can(req.actor, 'read', lineResource(l, a)));
-    await recordRestrictedReads(db, req.actor, plan.filter((l) => l.restricted).map((l) => ({ recordType: 'plan-action', id: l.id, summary })));
+    // Null: the caller records the reads of what it shows.
+    if (summary) await recordRestrictedReads(db, req.actor, plan.filter((l) => l.restricted).map((l) => ({ recordType: 'plan-action', id: l.id, summary })));
     return plan;
   }
 
+  // The plan's page. Unfiltered, it shows the objectives under each priority with their
+  // roll-up, and the actions of the objectives opened (?open=<id>, links that work without
+  // JavaScript); filtered, the lines that match, 100 a page. The whole plan is the download.
   app.get('/strategy/agreements/:id/plan', async (req, reply) => {
     const a = await loadAgreement(req, (req.params as { id: string }).id);
+    authorize(req.actor, 'read', { type: 'plan-action', published: isAgreementPublic(a.status) && a.plan_public });
+    const pid = req.partnership.id;
     const q = req.query as Record<string, unknown>;
     const filters = { priority: one(q.priority), owner: one(q.owner), status: one(q.status), theme: one(q.theme) };
     if (!PLAN_STATUS_FILTERS.some((s) => s.value === filters.status)) filters.status = '';
-    const all = await readablePlan(req, a, 'Read in the plan');
-    const shown = filterPlan(all, filters);
     const filtered = Boolean(filters.priority || filters.owner || filters.status || filters.theme);
-    const priorities = await listPriorities(db, req.partnership.id, { agreementId: a.id, kind: 'all' });
+    const open = [...new Set(([] as unknown[]).concat(q.open ?? []).map(String).filter(isUuid))].slice(0, 50);
+    const readable = (l: { restricted: boolean; owner_person_id: string | null }) => can(req.actor, 'read', lineResource(l, a));
+    const priorities = await listPriorities(db, pid, { agreementId: a.id, kind: 'all' });
+    const summary = await planSummary(db, pid, a.id);
+    const total = summary.openCount + summary.restricted.filter(readable).length;
     const owners = new Map<string, string>();
-    for (const l of all) {
-      if (l.owner_person_id && l.owner_name) owners.set(l.owner_person_id, l.owner_name);
-      if (l.lead_organisation_id && l.lead_organisation_name) owners.set(l.lead_organisation_id, `${l.lead_organisation_name} (organisation)`);
+    for (const o of summary.owners) {
+      if (o.restricted && !readable({ restricted: true, owner_person_id: o.owner_person_id })) continue;
+      if (o.owner_person_id && o.person) owners.set(o.owner_person_id, o.person);
+      if (o.lead_organisation_id && o.organisation) owners.set(o.lead_organisation_id, `${o.organisation} (organisation)`);
     }
+    let shown: LineView[];
+    let count: number;
+    let pagination: { previous?: { href: string }; next?: { href: string } } | null = null;
+    let pageInfo: { from: number; to: number } | null = null;
+    const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
+    if (filtered) {
+      const matching = filterPlan(await readablePlan(req, a, null), filters);
+      const page = Math.max(1, Math.min(Math.ceil(matching.length / PLAN_PAGE) || 1, Number.parseInt(one(q.page), 10) || 1));
+      shown = matching.slice((page - 1) * PLAN_PAGE, page * PLAN_PAGE);
+      count = matching.length;
+      const at = (n: number) => `/strategy/agreements/${a.id}/plan?${new URLSearchParams([...query, ['page', String(n)]])}`;
+      if (matching.length > PLAN_PAGE) {
+        pagination = { ...(page > 1 ? { previous: { href: at(page - 1) } } : {}), ...(page * PLAN_PAGE < matching.length ? { next: { href: at(page + 1) } } : {}) };
+        pageInfo = { from: (page - 1) * PLAN_PAGE + 1, to: (page - 1) * PLAN_PAGE + shown.length };
+      }
+    } else {
+      shown = (await listPlanBranches(db, pid, a.id, todayIso(), open)).filter(readable);
+      count = total;
+    }
+    await recordRestrictedReads(db, req.actor, shown.filter((l) => l.restricted).map((l) => ({ recordType: 'plan-action', id: l.id, summary: 'Read in the plan' })));
+    // The address that opens or closes one objective's branch, keeping the others as they are.
+    const toggle = (id: string) => {
+      const next = open.includes(id) ? open.filter((o) => o !== id) : [...open, id];
+      const params = new URLSearchParams(next.map((o) => ['open', o]));
+      return `/strategy/agreements/${a.id}/plan${next.length ? `?${params}` : ''}#line-${id}`;
+    };
     const byPriority = priorities.filter((p) => p.kind === 'priority').map((p) => ({ priority: p, lines: shown.filter((l) => l.priority_id === p.id) }))
       .filter((g) => g.lines.length || !filtered);
     return reply.view('strategy/views/plan.njk', {
-      title: `Action plan ${a.period}`, section: 'strategy', agreement: a, filters, filtered, byPriority, count: shown.length,
+      title: `Action plan ${a.period}`, section: 'strategy', agreement: a, filters, filtered, byPriority, count, total, pagination, pageInfo,
+      openIds: open, toggle,
       priorityOptions: priorities.filter((p) => p.kind === 'priority').map((p) => ({ value: p.id, text: `${p.position}. ${p.title}` })),
       themeOptions: priorities.filter((p) => p.kind === 'theme').map((p) => ({ value: p.id, text: p.title })),
       ownerOptions: [...owners].map(([value, text]) => ({ value, text })).sort((x, y) => x.text.localeCompare(y.text)),
       statusFilters: PLAN_STATUS_FILTERS, levelLabel, statusTag: (s: string) => ({ text: lineStatusLabel(s), colour: lineStatusColour(s) }),
       canAdd: isStaff(req.actor) && a.status !== 'superseded', signedIn: req.actor.kind === 'user',
-      query: new URLSearchParams(Object.entries(filters).filter(([, v]) => v)).toString(),
+      query: query.toString(),
     });
   });
 

@@ -1,6 +1,6 @@
 // SQL of the strategy module. Every query is scoped by partnership_id. Names of people,
 // organisations and bodies are read (never written) for display.
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { displayName } from '../partnership/domain.ts';
 import type { StrategyAgreementsTable, StrategyPlanLinesTable, StrategyPrioritiesTable, StrategyPlanUpdatesTable } from './tables.ts';
@@ -114,11 +114,127 @@ export async function listPlan(db: Db, partnershipId: string, agreementId: strin
 }
 
 /** Each priority's figures: the roll-up of its objectives. */
-export function priorityRollUp(priorities: readonly PriorityRow[], plan: readonly LineView[]) {
+export function priorityRollUp(priorities: readonly PriorityRow[], plan: readonly Pick<LineView, 'priority_id' | 'parent_id' | 'weight' | 'status' | 'rolled'>[]) {
   return priorities.filter((p) => p.kind === 'priority').map((p) => {
     const tops = plan.filter((l) => l.priority_id === p.id && l.parent_id === null);
     return { priority: p, ...rollUpGroup(tops.map((t) => ({ weight: t.weight, status: t.status, rolled: t.rolled }))) };
   });
+}
+
+// ------------------------------------------------------------------ the roll-up kept on the lines
+
+/**
+ * Works out the plan's roll-up again and keeps it on each line (rolled_progress,
+ * rolled_status, derived_status, child_count), writing only the lines whose figures
+ * moved, in one statement. Every command that changes the plan calls this in its
+ * transaction; readers call ensureRollUp.
+ */
+export async function storeRollUp(db: Db, partnershipId: string, agreementId: string): Promise<void> {
+  const rows = await db.selectFrom('strategy_plan_lines')
+    .select(['id', 'parent_id', 'status', 'progress', 'weight', 'status_override', 'rolled_progress', 'rolled_status', 'derived_status', 'child_count'])
+    .where('partnership_id', '=', partnershipId).where('agreement_id', '=', agreementId).execute();
+  const rolled = rollUp(rows);
+  const children = new Map<string, number>();
+  for (const r of rows) if (r.parent_id) children.set(r.parent_id, (children.get(r.parent_id) ?? 0) + 1);
+  const moved = rows.map((r) => ({ r, up: rolled.get(r.id)!, n: children.get(r.id) ?? 0 }))
+    .filter(({ r, up, n }) => r.rolled_progress !== up.progress || r.rolled_status !== up.status || r.derived_status !== up.derivedStatus || r.child_count !== n);
+  if (!moved.length) return;
+  await sql`update strategy_plan_lines as l set rolled_progress = v.progress, rolled_status = v.status, derived_status = v.derived, child_count = v.n
+    from unnest(${moved.map((m) => m.r.id)}::uuid[], ${moved.map((m) => m.up.progress)}::integer[], ${moved.map((m) => m.up.status)}::text[],
+      ${moved.map((m) => m.up.derivedStatus)}::text[], ${moved.map((m) => m.n)}::integer[]) as v(id, progress, status, derived, n)
+    where l.partnership_id = ${partnershipId} and l.id = v.id`.execute(db);
+}
+
+/** Before reading the kept roll-up: works it out if any line of the plan has none yet. */
+export async function ensureRollUp(db: Db, partnershipId: string, agreementId: string): Promise<void> {
+  const missing = await db.selectFrom('strategy_plan_lines').select('id').where('partnership_id', '=', partnershipId).where('agreement_id', '=', agreementId)
+    .where('rolled_progress', 'is', null).limit(1).executeTakeFirst();
+  if (missing) await storeRollUp(db, partnershipId, agreementId);
+}
+
+const keptRollUp = (r: { rolled_progress: number | null; rolled_status: string | null; derived_status: string | null; child_count: number | null; status: string; progress: number; status_override: string | null }): RolledUp => {
+  const leaf = !r.child_count;
+  return {
+    progress: r.rolled_progress ?? r.progress, status: (r.rolled_status ?? r.status) as RolledUp['status'], derivedStatus: leaf ? null : (r.derived_status as RolledUp['derivedStatus']),
+    overridden: !leaf && r.status_override !== null, leaf,
+  };
+};
+
+/** Each priority's figures from the kept roll-up: reads the plan's objectives only. */
+export async function planPriorityFigures(db: Db, partnershipId: string, agreementId: string, priorities: readonly PriorityRow[]) {
+  await ensureRollUp(db, partnershipId, agreementId);
+  const tops = await db.selectFrom('strategy_plan_lines')
+    .select(['priority_id', 'parent_id', 'weight', 'status', 'progress', 'status_override', 'rolled_progress', 'rolled_status', 'derived_status', 'child_count'])
+    .where('partnership_id', '=', partnershipId).where('agreement_id', '=', agreementId).where('parent_id', 'is', null).execute();
+  return priorityRollUp(priorities, tops.map((t) => ({ ...t, rolled: keptRollUp(t) })));
+}
+
+/**
+ * The plan as its page first shows it: every objective, and under each objective in
+ * `open` its actions and sub-actions, in tree order, with the kept roll-up.
+ */
+export async function listPlanBranches(db: Db, partnershipId: string, agreementId: string, today: string, open: readonly string[]): Promise<LineView[]> {
+  await ensureRollUp(db, partnershipId, agreementId);
+  const rows = await db.selectFrom('strategy_plan_lines as l')
+    .innerJoin('strategy_priorities as p', (j) => j.onRef('p.partnership_id', '=', 'l.partnership_id').onRef('p.id', '=', 'l.priority_id'))
+    .leftJoin('organisations as o', (j) => j.onRef('o.partnership_id', '=', 'l.partnership_id').onRef('o.id', '=', 'l.lead_organisation_id'))
+    .leftJoin('people as pe', (j) => j.onRef('pe.partnership_id', '=', 'l.partnership_id').onRef('pe.id', '=', 'l.owner_person_id'))
+    .selectAll('l')
+    .select(['o.name as lead_organisation_name', 'p.title as priority_title',
+      'pe.honorific', 'pe.given_name', 'pe.family_name', 'pe.honours', 'pe.email as owner_email'])
+    .where('l.partnership_id', '=', partnershipId).where('l.agreement_id', '=', agreementId)
+    .where((eb) => {
+      const branches = [eb('l.parent_id', 'is', null)];
+      if (open.length) {
+        branches.push(eb('l.parent_id', 'in', [...open]));
+        branches.push(eb('l.parent_id', 'in', eb.selectFrom('strategy_plan_lines as c').select('c.id')
+          .where('c.partnership_id', '=', partnershipId).where('c.agreement_id', '=', agreementId).where('c.parent_id', 'in', [...open])));
+      }
+      return eb.or(branches);
+    })
+    .orderBy('l.position').execute();
+  const ids = rows.map((r) => r.id);
+  const tags = ids.length ? await db.selectFrom('strategy_plan_line_themes').select(['line_id', 'theme_id'])
+    .where('partnership_id', '=', partnershipId).where('line_id', 'in', ids).execute() : [];
+  const themesOf = new Map<string, string[]>();
+  for (const t of tags) themesOf.set(t.line_id, [...(themesOf.get(t.line_id) ?? []), t.theme_id]);
+  const children = new Map<string | null, typeof rows>();
+  for (const r of rows) children.set(r.parent_id, [...(children.get(r.parent_id) ?? []), r]);
+  const out: LineView[] = [];
+  const walk = (parent: string | null, depth: number) => {
+    for (const r of children.get(parent) ?? []) {
+      const { honorific, given_name, family_name, honours, ...rest } = r;
+      out.push({
+        ...rest, owner_name: family_name !== null ? displayName({ honorific, given_name, family_name, honours }) : null,
+        theme_ids: themesOf.get(r.id) ?? [], rolled: keptRollUp(r), overdue: isLineOverdue(r, today), depth,
+      });
+      walk(r.id, depth + 1);
+    }
+  };
+  walk(null, 0);
+  return out;
+}
+
+/**
+ * How many lines of the plan, and who owns or leads them (for the owner filter), without
+ * reading every line: the restricted ones come back with their owner for the caller's
+ * policy to decide on.
+ */
+export async function planSummary(db: Db, partnershipId: string, agreementId: string) {
+  const open = await db.selectFrom('strategy_plan_lines').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('partnership_id', '=', partnershipId).where('agreement_id', '=', agreementId).where('restricted', '=', false).executeTakeFirstOrThrow();
+  const restricted = await db.selectFrom('strategy_plan_lines').select(['id', 'owner_person_id', 'restricted'])
+    .where('partnership_id', '=', partnershipId).where('agreement_id', '=', agreementId).where('restricted', '=', true).execute();
+  const owners = await db.selectFrom('strategy_plan_lines as l')
+    .leftJoin('organisations as o', (j) => j.onRef('o.partnership_id', '=', 'l.partnership_id').onRef('o.id', '=', 'l.lead_organisation_id'))
+    .leftJoin('people as pe', (j) => j.onRef('pe.partnership_id', '=', 'l.partnership_id').onRef('pe.id', '=', 'l.owner_person_id'))
+    .select(['l.restricted', 'l.owner_person_id', 'l.lead_organisation_id', 'o.name as organisation', 'pe.honorific', 'pe.given_name', 'pe.family_name', 'pe.honours'])
+    .distinct()
+    .where('l.partnership_id', '=', partnershipId).where('l.agreement_id', '=', agreementId).execute();
+  return {
+    openCount: Number(open.n), restricted,
+    owners: owners.map(({ honorific, given_name, family_name, honours, ...o }) => ({ ...o, person: family_name !== null ? displayName({ honorific, given_name, family_name, honours }) : null })),
+  };
 }
 
 export function findLine(db: Db, partnershipId: string, id: string): Promise<LineRow | undefined> {
@@ -127,6 +243,13 @@ export function findLine(db: Db, partnershipId: string, id: string): Promise<Lin
 
 export function listLineRows(db: Db, partnershipId: string, agreementId: string): Promise<LineRow[]> {
   return db.selectFrom('strategy_plan_lines').selectAll().where('partnership_id', '=', partnershipId).where('agreement_id', '=', agreementId).execute();
+}
+
+/** The columns an uploaded plan is checked against (and the roll-up worked out from): a narrow read, as an upload reads every line. */
+export function listLinesForImport(db: Db, partnershipId: string, agreementId: string) {
+  return db.selectFrom('strategy_plan_lines')
+    .select(['id', 'ref', 'title', 'parent_id', 'priority_id', 'status', 'progress', 'weight', 'starts_on', 'due_on', 'status_override'])
+    .where('partnership_id', '=', partnershipId).where('agreement_id', '=', agreementId).execute();
 }
 
 export function listUpdates(db: Db, partnershipId: string, lineId: string): Promise<UpdateRow[]> {

@@ -42,10 +42,18 @@ test('the public reads the published agreement, its priorities, themes, measures
   const text = pageText(page.body);
   for (const words of ['Ending violence against women and girls', 'Acting early', 'Knife-enabled offences', 'Why: The strategic assessment found']) assert.ok(text.includes(words), words);
   assert.match(page.body, /<svg[^>]+aria-hidden="true"/);
+  // The plan's page shows the objectives; an objective opens on its actions, without JavaScript.
   const plan = await anyone.get(`/strategy/agreements/${published.id}/plan`);
   assert.equal(plan.statusCode, 200);
-  assert.match(plan.body, /Youth workers in the emergency department/);
-  assert.doesNotMatch(plan.body, /exploitation hotspot/);
+  assert.match(plan.body, /Steer young people away from weapons and gangs/);
+  assert.doesNotMatch(plan.body, /Youth workers in the emergency department/);
+  const opener = /href="(\/strategy\/agreements\/[^"]+\?open=[^"#]+)#line-[^"]+">Show its actions<span class="govuk-visually-hidden"> \(2\.1\)/.exec(plan.body);
+  assert.ok(opener, 'a link opens the objective 2.1');
+  const opened = await anyone.get(opener[1]!.replace(/&amp;/g, '&'));
+  assert.match(opened.body, /Youth workers in the emergency department/);
+  assert.match(opened.body, /Hide its actions/);
+  assert.doesNotMatch(opened.body, /exploitation hotspot/);
+  assert.match((await officer.get(opener[1]!.replace(/&amp;/g, '&'))).body, /exploitation hotspot/);
   assert.equal((await anyone.get(`/strategy/agreements/${draft.id}`)).statusCode, 404);
   assert.equal((await anyone.get(`/api/strategy/agreements/${draft.id}`)).statusCode, 404);
   const csv = await anyone.get(`/strategy/agreements/${published.id}/plan.csv`);

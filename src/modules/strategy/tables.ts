@@ -71,6 +71,11 @@ export interface StrategyPlanLinesTable {
   carried_from_id: Nullable<string>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** The roll-up kept on the line (migration 046); null until worked out. */
+  rolled_progress: Nullable<number>;
+  rolled_status: Nullable<LineStatus>;
+  derived_status: Nullable<LineStatus>;
+  child_count: Nullable<number>;
 }
 
 export interface StrategyPlanLineThemesTable {

@@ -10,7 +10,7 @@ import { authorize } from '../../access/policy.ts';
 import { formOutcome } from '../../web/forms.ts';
 import type { FieldError } from '../../web/errors.ts';
 import { readForm, removeUploadFiles, uploadGate, type ReadForm } from '../../web/uploads.ts';
-import { listLineRows, type Agreement } from './store.ts';
+import { listLinesForImport, type Agreement } from './store.ts';
 import { applyPlanImport } from './commands.ts';
 import { currentForImport, parseCsv, planChanges, type CellProblem } from './planImport.ts';
 import { readFirstSheet } from '../../web/spreadsheets.ts';
@@ -55,7 +55,7 @@ export async function planUploadRoutes(app: FastifyInstance): Promise<void> {
     } catch {
       return form(reply.code(400), a, { errors: [{ field: 'file', message: 'The file could not be read: save it as CSV or as an Excel workbook (XLSX) and try again' }] });
     }
-    const lines = await listLineRows(db, req.partnership.id, a.id);
+    const lines = await listLinesForImport(db, req.partnership.id, a.id);
     const { changes, problems } = planChanges(rows, currentForImport(lines));
     if (problems.length) {
       return form(reply.code(400), a, { problems, errors: [{ field: 'file', message: `${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} in the file: nothing has been changed. Correct ${problems.length === 1 ? 'it' : 'them'} and upload the file again` }] });
