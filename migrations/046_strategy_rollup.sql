@@ -1,8 +1,10 @@
 -- The action plan's roll-up kept on each line, so that a page reads a priority's
 -- objectives and the branches opened, not every line of a plan of thousands. Worked out
 -- again, in the same transaction, by every command that changes the plan (see
--- storeRollUp in src/modules/strategy/store.ts). Null: not worked out yet (lines from
--- before this migration, or written some other way); the readers work them out first.
+-- storeRollUp in src/modules/strategy/store.ts). A line with nothing under it keeps no
+-- figures of its own here (it shows its status and progress) and a child_count of 0; a
+-- null child_count: not worked out yet (lines from before this migration, or written some
+-- other way), and the readers work the plan's roll-up out first.
 alter table strategy_plan_lines
   add column rolled_progress integer check (rolled_progress between 0 and 100),
   add column rolled_status text

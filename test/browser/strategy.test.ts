@@ -144,6 +144,8 @@ test('an owner updates from the e-mailed link, the clerk uploads the plan and ge
   await anyone.goto(`/strategy/agreements/${agreement.id}`);
   await axe(anyone, 'agreement page (public)');
   await anyone.goto(`/strategy/agreements/${agreement.id}/plan`);
+  assert.match(await anyone.locator('main').innerText(), /Steer young people away from weapons and gangs/);
+  await Promise.all([anyone.waitForLoadState('load'), anyone.getByRole('link', { name: 'Show its actions (2.1)' }).click()]);
   const planText = await anyone.locator('main').innerText();
   assert.match(planText, /Youth workers in the emergency department/);
   assert.doesNotMatch(planText, /exploitation hotspot/);

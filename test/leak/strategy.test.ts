@@ -38,7 +38,8 @@ before(async () => {
   ids.meeting = held.id;
   const agreement = await t.database.db.selectFrom('strategy_agreements').select('id').where('partnership_id', '=', t.partnershipId).where('status', '=', 'published').orderBy('period', 'desc').executeTakeFirstOrThrow();
   const plan = (await officer.json('GET', `/api/strategy/agreements/${agreement.id}/plan`)).json().items as { id: string; level: string }[];
-  const line = await officer.json('POST', `/api/strategy/agreements/${agreement.id}/plan`, { parentId: plan.find((l) => l.level === 'objective')!.id, title: M.planAction, restricted: true });
+  ids.objective = plan.find((l) => l.level === 'objective')!.id;
+  const line = await officer.json('POST', `/api/strategy/agreements/${agreement.id}/plan`, { parentId: ids.objective, title: M.planAction, restricted: true });
   assert.equal(line.statusCode, 201, line.body);
   ids.line = line.json().id;
   ids.agreement = agreement.id;
@@ -65,7 +66,11 @@ test('the scrutiny pack, its page and its JSON hold no restricted business for t
   const periods = [`from=${addDays(today, -60)}&to=${today}`, `from=${addDays(today, -400)}&to=${today}`, `from=${today}&to=${addDays(today, -1)}`, 'from=soon&to=later'];
   const walked = [...urls, ...routes.flatMap((r) => periods.map((q) => `${r}?${q}`))];
   // Where the officer sees each marker, so the walk could notice a leak.
-  const entitledOnly = [`/meetings/${ids.meeting}`, `/meetings/${ids.meeting}/minutes.pdf`, `/strategy/plan-actions/${ids.line}`];
+  // The plan's page with the restricted action's objective opened, filtered, and paged; the comparison with last year's plan.
+  const planPage = `/strategy/agreements/${ids.agreement}/plan`;
+  const entitledOnly = [`/meetings/${ids.meeting}`, `/meetings/${ids.meeting}/minutes.pdf`, `/strategy/plan-actions/${ids.line}`,
+    `${planPage}?open=${ids.objective}`, `${planPage}?status=not-started`, `${planPage}?status=open&page=1`, `${planPage}.csv`, `${planPage}.xlsx`,
+    `/strategy/agreements/${ids.agreement}/compare`, `/api/strategy/agreements/${ids.agreement}/compare`];
   const markers = [M.itemTitle, M.resolution, M.planAction];
   const member = await new Client(t.app).signIn(demoUsers.member);
   const pack = await new Client(t.app).get(`/strategy/scrutiny/pack.pdf?${periods[0]}`);

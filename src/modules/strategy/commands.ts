@@ -14,7 +14,7 @@ import {
   agreementMoveProblem, agreementStatusLabel, carriesForward, childLevel, datesProblem, isAgreementEditable, isAgreementPublic, isPeriod,
   lineStatusLabel, lineStatusValues, nextPeriod, nextRef, periodDates, progressProblems, weightProblem, wouldCycle,
 } from './domain.ts';
-import { exists, findAgreement, findAgreementByPeriod, findLine, findPriority, listLineRows, listLinesForImport, storeRollUp, type Agreement, type LineRow } from './store.ts';
+import { exists, findAgreement, findAgreementByPeriod, findLine, findPriority, listLineRows, listLinesForImport, rollUpMoves, storeRollUp, type Agreement, type LineRow } from './store.ts';
 import { indexAgreement } from './search.ts';
 import { currentForImport, planChanges } from './planImport.ts';
 
@@ -542,16 +542,24 @@ export async function applyPlanImport(ctx: Context, agreementId: string, rows: s
       const line = { ...was, ...Object.fromEntries(fields.filter((f) => c[f] !== undefined).map((f) => [f, c[f]])) } as typeof was;
       return { c, was, line, before, after };
     });
-    // Every changed line in one statement, its kept update in another, the audit entries
-    // 500 at a time: arrays through unnest, so a statement's parameters stay few.
-    const col = <T>(pick: (x: (typeof afters)[number]) => T) => afters.map(pick);
-    if (afters.length) {
-      await sql`update strategy_plan_lines as l set status = v.status, progress = v.progress, weight = v.weight, starts_on = v.starts_on, due_on = v.due_on, updated_at = ${now}
-        from unnest(${col((x) => x.c.id)}::uuid[], ${col((x) => x.line.status)}::text[], ${col((x) => x.line.progress)}::integer[], ${col((x) => x.line.weight)}::integer[],
-          ${col((x) => x.line.starts_on)}::date[], ${col((x) => x.line.due_on)}::date[]) as v(id, status, progress, weight, starts_on, due_on)
+    // The roll-up as it will be, so the changed lines and the parents whose kept roll-up
+    // moves are written together, in one statement (arrays through unnest, so that its
+    // parameters stay few); the kept updates in another; the audit entries 500 at a time.
+    const changedById = new Map(afters.map((x) => [x.c.id, x.line]));
+    const next = current.map((l) => changedById.get(l.id) ?? l);
+    const moves = new Map(rollUpMoves(next).map((m) => [m.id, m]));
+    const written = next.filter((l) => changedById.has(l.id) || moves.has(l.id)).map((l) => ({ ...l, ...moves.get(l.id) }));
+    if (written.length) {
+      const col = <T>(pick: (x: (typeof written)[number]) => T) => written.map(pick);
+      await sql`update strategy_plan_lines as l set status = v.status, progress = v.progress, weight = v.weight, starts_on = v.starts_on, due_on = v.due_on,
+          updated_at = case when v.changed then ${now}::timestamptz else l.updated_at end,
+          rolled_progress = v.rolled_progress, rolled_status = v.rolled_status, derived_status = v.derived_status, child_count = v.child_count
+        from unnest(${col((x) => x.id)}::uuid[], ${col((x) => x.status)}::text[], ${col((x) => x.progress)}::integer[], ${col((x) => x.weight)}::integer[],
+          ${col((x) => x.starts_on)}::date[], ${col((x) => x.due_on)}::date[], ${col((x) => changedById.has(x.id))}::boolean[],
+          ${col((x) => x.rolled_progress)}::integer[], ${col((x) => x.rolled_status)}::text[], ${col((x) => x.derived_status)}::text[], ${col((x) => x.child_count)}::integer[])
+          as v(id, status, progress, weight, starts_on, due_on, changed, rolled_progress, rolled_status, derived_status, child_count)
         where l.partnership_id = ${pid} and l.id = v.id`.execute(trx);
     }
-    await storeRollUp(trx, pid, agreementId);
     const kept = afters.filter(({ c }) => c.status !== undefined || c.progress !== undefined || c.note);
     if (kept.length) {
       await sql`insert into strategy_plan_updates (partnership_id, line_id, on_date, author_user_id, author_label, from_status, status, from_progress, progress, note, source)

@@ -270,7 +270,7 @@ export function nextRef(prefix: string, siblingRefs: readonly string[]): string 
 /** Which lines go forward into next year's draft: the work still open. */
 export const carriesForward = (status: string) => !isClosed(status);
 
-export interface Comparable { key: string; title: string; fields: Record<string, string | null> }
+export interface Comparable { key: string; title: string; fields: Record<string, string | number | null> }
 export interface Difference {
   kind: 'added' | 'removed' | 'changed' | 'same';
   title: string;

@@ -11,6 +11,7 @@ import { formOutcome, isUuid } from '../../web/forms.ts';
 import { NotFoundError, ValidationError, type FieldError } from '../../web/errors.ts';
 import { todayIso } from '../partnership/domain.ts';
 import { fromApi } from '../partnership/presenters.ts';
+import { formatDate } from '../../web/nunjucks.ts';
 import {
   AGREEMENT_MOVES, LINE_STATUSES, agreementStatusLabel, childLevel, compareVersions, isAgreementEditable, isAgreementPublic, levelLabel,
   lineStatusColour, lineStatusLabel, measureStanding,
@@ -185,20 +186,64 @@ export async function strategyRoutes(app: FastifyInstance): Promise<void> {
     return priorityForm(req, reply.code(400), a, req.body as Record<string, unknown>, outcome.errors);
   });
 
-  // Differences from the version it was refreshed from
-  app.get('/strategy/agreements/:id/compare', async (req, reply) => {
-    const a = await loadAgreement(req, (req.params as { id: string }).id);
-    const againstId = one((req.query as Record<string, unknown>).with) || a.refreshed_from_id;
+  // Differences from the version it was refreshed from (or another): priorities and themes,
+  // and the plan's lines when the reader may read both plans (restricted lines as ever).
+  async function comparison(req: FastifyRequest, a: Agreement, withId: string) {
+    const againstId = withId || a.refreshed_from_id;
     const b = againstId && isUuid(againstId) ? await findAgreement(db, req.partnership.id, againstId) : undefined;
     if (!b || !can(req.actor, 'read', agreementResource(b))) throw new NotFoundError();
     const [older, newer] = b.period < a.period ? [b, a] : [a, b];
     const pid = req.partnership.id;
-    const asComparable = async (x: Agreement) => (await listPriorities(db, pid, { agreementId: x.id, kind: 'all' })).map((p) => ({
-      key: x.id === newer.id ? (p.carried_from_id ?? p.id) : p.id, title: p.title,
-      fields: { Kind: p.kind === 'theme' ? 'Cross-cutting theme' : 'Priority', Description: p.description, Reasons: p.reasons, 'Lead organisation': p.lead_organisation_name, 'Lead person': p.lead_person_name },
+    const keyOf = (x: Agreement, r: { id: string; carried_from_id: string | null }) => (x.id === newer.id ? (r.carried_from_id ?? r.id) : r.id);
+    const priorityRows = async (x: Agreement) => (await listPriorities(db, pid, { agreementId: x.id, kind: 'all' })).map((p) => ({
+      key: keyOf(x, p), title: p.title,
+      fields: { kind: p.kind, description: p.description, reasons: p.reasons, leadOrganisationName: p.lead_organisation_name, leadPersonName: p.lead_person_name },
     }));
-    const differences = compareVersions(await asComparable(older), await asComparable(newer));
-    return reply.view('strategy/views/compare.njk', { title: `Changes from ${older.period} to ${newer.period}`, section: 'strategy', older, newer, differences, agreement: a });
+    const priorities = compareVersions(await priorityRows(older), await priorityRows(newer));
+    const planOpen = (x: Agreement) => can(req.actor, 'read', { type: 'plan-action', published: isAgreementPublic(x.status) && x.plan_public });
+    let planLines: ReturnType<typeof compareVersions> | null = null;
+    if (planOpen(older) && planOpen(newer)) {
+      const today = todayIso();
+      const lineRows = async (x: Agreement) => (await readablePlan(req.actor, x, await listPlan(db, pid, x.id, today), 'Read in a comparison of two versions of the plan')).map((l) => ({
+        key: keyOf(x, l), title: l.title,
+        fields: { ref: l.ref, level: l.level, ownerName: l.owner_name, leadOrganisationName: l.lead_organisation_name, startsOn: l.starts_on, dueOn: l.due_on, status: l.rolled.status, progress: l.rolled.progress },
+      }));
+      planLines = compareVersions(await lineRows(older), await lineRows(newer));
+    }
+    return { older, newer, priorities, planLines };
+  }
+
+  const FIELD_LABELS: Record<string, string> = {
+    title: 'Title', kind: 'Kind', description: 'Description', reasons: 'Reasons', leadOrganisationName: 'Lead organisation', leadPersonName: 'Lead person',
+    ref: 'Ref', level: 'Level', ownerName: 'Owner', startsOn: 'Starts', dueOn: 'Due', status: 'Status', progress: 'Progress',
+  };
+  /** A compared field as the page shows it. */
+  const shownField = (key: string, value: unknown) => {
+    if (value === null || value === undefined || value === '') return null;
+    if (key === 'kind') return value === 'theme' ? 'Cross-cutting theme' : 'Priority';
+    if (key === 'level') return levelLabel(String(value));
+    if (key === 'status') return lineStatusLabel(String(value));
+    if (key === 'progress') return `${String(value)}%`;
+    if (key === 'startsOn' || key === 'dueOn') return formatDate(value);
+    return String(value);
+  };
+
+  app.get('/strategy/agreements/:id/compare', async (req, reply) => {
+    const a = await loadAgreement(req, (req.params as { id: string }).id);
+    const { older, newer, priorities, planLines } = await comparison(req, a, one((req.query as Record<string, unknown>).with));
+    return reply.view('strategy/views/compare.njk', {
+      title: `Changes from ${older.period} to ${newer.period}`, section: 'strategy', older, newer, agreement: a,
+      sections: [
+        { heading: 'Priorities and themes', differences: priorities },
+        ...(planLines ? [{ heading: 'Action plan', differences: planLines, plan: true }] : []),
+      ],
+      planShown: planLines !== null, label: (k: string) => FIELD_LABELS[k] ?? k, shownField,
+    });
+  });
+  app.get('/api/strategy/agreements/:id/compare', { schema: { tags: ['strategy'], summary: 'The differences between two versions of an agreement, side by side: priorities and themes, and the action plan’s lines (added, removed, changed)', params: S.IdParams, querystring: S.CompareQuery, response: { 200: S.Comparison } } }, async (req) => {
+    const a = await loadAgreement(req, (req.params as { id: string }).id);
+    const { older, newer, priorities, planLines } = await comparison(req, a, (req.query as { with?: string }).with ?? '');
+    return { older: presentAgreement(older), newer: presentAgreement(newer), priorities, planLines };
   });
 
   // A line of the plan ----------------------------------------------------------------

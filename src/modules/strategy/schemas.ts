@@ -127,3 +127,22 @@ export const ScrutinyPack = Type.Object({
     notified: Count, decidedToReview: Count, decidedNotToReview: Count, submitted: Count, findingsAccepted: Count, findingsNotAccepted: Count, published: Count,
   }, { description: 'Counts only; null when no review is kept here' })),
 });
+
+const Compared = Type.Object({
+  key: Type.String({ description: 'The id of the record in the older version (a copy is matched with the record it was carried from)' }),
+  title: Type.String(),
+  fields: Type.Record(Type.String(), Nullable(Type.Union([Type.String(), Type.Number()]))),
+});
+const Difference = Type.Object({
+  kind: Type.Union([Type.Literal('added'), Type.Literal('removed'), Type.Literal('changed'), Type.Literal('same')]),
+  title: Type.String(), before: Nullable(Compared), after: Nullable(Compared),
+  changedFields: Type.Array(Type.String(), { description: 'title, or the names of the fields that differ' }),
+});
+export const CompareQuery = Type.Object({ with: Type.Optional(Type.String({ description: 'The other agreement; by default the one this was refreshed from' })) });
+export const Comparison = Type.Object({
+  older: Agreement, newer: Agreement,
+  priorities: Type.Array(Difference, { description: 'Priorities and themes; fields kind, description, reasons, leadOrganisationName, leadPersonName' }),
+  planLines: Nullable(Type.Array(Difference, {
+    description: 'The action plan’s lines this reader may read, in tree order; fields ref, level, ownerName, leadOrganisationName, startsOn, dueOn, status and progress (as shown, rolled up). Null when the plan of either version is not theirs to read',
+  })),
+});

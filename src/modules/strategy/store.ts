@@ -3,8 +3,8 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { displayName } from '../partnership/domain.ts';
-import type { StrategyAgreementsTable, StrategyPlanLinesTable, StrategyPrioritiesTable, StrategyPlanUpdatesTable } from './tables.ts';
-import { isLineOverdue, rollUp, rollUpGroup, type RolledUp } from './domain.ts';
+import type { LineStatus, StrategyAgreementsTable, StrategyPlanLinesTable, StrategyPrioritiesTable, StrategyPlanUpdatesTable } from './tables.ts';
+import { isLineOverdue, rollUp, rollUpGroup, type RollUpNode, type RolledUp } from './domain.ts';
 
 type Db = Kysely<DB>;
 
@@ -133,22 +133,40 @@ export async function storeRollUp(db: Db, partnershipId: string, agreementId: st
   const rows = await db.selectFrom('strategy_plan_lines')
     .select(['id', 'parent_id', 'status', 'progress', 'weight', 'status_override', 'rolled_progress', 'rolled_status', 'derived_status', 'child_count'])
     .where('partnership_id', '=', partnershipId).where('agreement_id', '=', agreementId).execute();
+  const moved = rollUpMoves(rows);
+  if (!moved.length) return;
+  await sql`update strategy_plan_lines as l set rolled_progress = v.progress, rolled_status = v.status, derived_status = v.derived, child_count = v.n
+    from unnest(${moved.map((m) => m.id)}::uuid[], ${moved.map((m) => m.rolled_progress)}::integer[], ${moved.map((m) => m.rolled_status)}::text[],
+      ${moved.map((m) => m.derived_status)}::text[], ${moved.map((m) => m.child_count)}::integer[]) as v(id, progress, status, derived, n)
+    where l.partnership_id = ${partnershipId} and l.id = v.id`.execute(db);
+}
+
+export interface KeptRollUp { id: string; rolled_progress: number | null; rolled_status: LineStatus | null; derived_status: LineStatus | null; child_count: number }
+
+/**
+ * What the kept roll-up of each line should be, for the lines where it is not: a parent's
+ * worked-out figures and its number of children; a leaf none but a count of 0 (it shows
+ * its own figures, so a change to a leaf alone does not write its roll-up).
+ */
+export function rollUpMoves(rows: readonly (RollUpNode & { rolled_progress: number | null; rolled_status: string | null; derived_status: string | null; child_count: number | null })[]): KeptRollUp[] {
   const rolled = rollUp(rows);
   const children = new Map<string, number>();
   for (const r of rows) if (r.parent_id) children.set(r.parent_id, (children.get(r.parent_id) ?? 0) + 1);
-  const moved = rows.map((r) => ({ r, up: rolled.get(r.id)!, n: children.get(r.id) ?? 0 }))
-    .filter(({ r, up, n }) => r.rolled_progress !== up.progress || r.rolled_status !== up.status || r.derived_status !== up.derivedStatus || r.child_count !== n);
-  if (!moved.length) return;
-  await sql`update strategy_plan_lines as l set rolled_progress = v.progress, rolled_status = v.status, derived_status = v.derived, child_count = v.n
-    from unnest(${moved.map((m) => m.r.id)}::uuid[], ${moved.map((m) => m.up.progress)}::integer[], ${moved.map((m) => m.up.status)}::text[],
-      ${moved.map((m) => m.up.derivedStatus)}::text[], ${moved.map((m) => m.n)}::integer[]) as v(id, progress, status, derived, n)
-    where l.partnership_id = ${partnershipId} and l.id = v.id`.execute(db);
+  const out: KeptRollUp[] = [];
+  for (const r of rows) {
+    const n = children.get(r.id) ?? 0;
+    const up = rolled.get(r.id)!;
+    const want: KeptRollUp = n ? { id: r.id, rolled_progress: up.progress, rolled_status: up.status, derived_status: up.derivedStatus, child_count: n }
+      : { id: r.id, rolled_progress: null, rolled_status: null, derived_status: null, child_count: 0 };
+    if (r.rolled_progress !== want.rolled_progress || r.rolled_status !== want.rolled_status || r.derived_status !== want.derived_status || r.child_count !== want.child_count) out.push(want);
+  }
+  return out;
 }
 
 /** Before reading the kept roll-up: works it out if any line of the plan has none yet. */
 export async function ensureRollUp(db: Db, partnershipId: string, agreementId: string): Promise<void> {
   const missing = await db.selectFrom('strategy_plan_lines').select('id').where('partnership_id', '=', partnershipId).where('agreement_id', '=', agreementId)
-    .where('rolled_progress', 'is', null).limit(1).executeTakeFirst();
+    .where('child_count', 'is', null).limit(1).executeTakeFirst();
   if (missing) await storeRollUp(db, partnershipId, agreementId);
 }
 
@@ -248,7 +266,7 @@ export function listLineRows(db: Db, partnershipId: string, agreementId: string)
 /** The columns an uploaded plan is checked against (and the roll-up worked out from): a narrow read, as an upload reads every line. */
 export function listLinesForImport(db: Db, partnershipId: string, agreementId: string) {
   return db.selectFrom('strategy_plan_lines')
-    .select(['id', 'ref', 'title', 'parent_id', 'priority_id', 'status', 'progress', 'weight', 'starts_on', 'due_on', 'status_override'])
+    .select(['id', 'ref', 'title', 'parent_id', 'priority_id', 'status', 'progress', 'weight', 'starts_on', 'due_on', 'status_override', 'rolled_progress', 'rolled_status', 'derived_status', 'child_count'])
     .where('partnership_id', '=', partnershipId).where('agreement_id', '=', agreementId).execute();
 }
 

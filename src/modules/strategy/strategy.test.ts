@@ -175,6 +175,33 @@ test('refreshing for next year copies priorities, themes and open work, and the 
   assert.match(compare, /Added Not in .* Safer roads for walkers and cyclists/);
   assert.match(compare, /No change/);
   assert.match(compare, /Changed Description Reducing reoffending/);
+
+  // The plan's lines compare too: one added to the draft, one whose due date moved.
+  const next = res.json().id as string;
+  const lines = (await officer.json('GET', `/api/strategy/agreements/${next}/plan`)).json().items as { id: string; title: string; level: string }[];
+  const visits = lines.find((l) => l.title === 'Target-hardening visits')!;
+  assert.equal((await officer.json('PATCH', `/api/strategy/plan-actions/${visits.id}`, { dueOn: '2032-12-31' })).statusCode, 200);
+  const added = await officer.json('POST', `/api/strategy/agreements/${next}/plan`, { parentId: lines.find((l) => l.level === 'objective')!.id, title: 'Street-lighting survey' });
+  assert.equal(added.statusCode, 201, added.body);
+  const api = await officer.json('GET', `/api/strategy/agreements/${next}/compare`);
+  assert.equal(api.statusCode, 200, api.body);
+  assert.equal(api.json().older.period, '2031-32');
+  const diff = new Map((api.json().planLines as { title: string; kind: string; changedFields: string[] }[]).map((d) => [d.title, d]));
+  assert.equal(diff.get('Street-lighting survey')?.kind, 'added');
+  // Matched with the line it was carried from; only its rolled-up figures move, with a new action under it.
+  assert.notEqual(diff.get('Fewer burglaries')?.kind, 'added');
+  assert.ok(diff.get('Fewer burglaries')!.changedFields.every((f) => f === 'status' || f === 'progress'));
+  assert.deepEqual(diff.get('Target-hardening visits')?.changedFields, ['dueOn']);
+  const planCompare = pageText((await officer.get(`/strategy/agreements/${next}/compare`)).body);
+  assert.match(planCompare, /Action plan/);
+  assert.match(planCompare, /Changed Due .*Due: 31 December 2032/);
+  assert.match(planCompare, /Added Not in 2031-32 Street-lighting survey/);
+  // The public compares the published versions, but not plans the partnership has not published.
+  const publicCompare = await anyone.json('GET', `/api/strategy/agreements/${latest.id}/compare?with=${published.id}`);
+  assert.equal(publicCompare.statusCode, 200, publicCompare.body);
+  assert.equal(publicCompare.json().planLines, null);
+  assert.ok((await officer.json('GET', `/api/strategy/agreements/${latest.id}/compare?with=${published.id}`)).json().planLines.length > 0);
+  assert.equal((await anyone.json('GET', `/api/strategy/agreements/${next}/compare`)).statusCode, 404);
 });
 
 test('the plan downloads as a spreadsheet (XLSX) that opens as a zip of Office XML', async () => {
@@ -228,7 +255,7 @@ test('an edited XLSX download uploads too: a problem names the row the sheet sho
 
 test('the API is described in the OpenAPI document, and a plan action can be found by search by those who may read it', async () => {
   const doc = (await anyone.json('GET', '/api/openapi.json')).json();
-  for (const path of ['/api/strategy/agreements', '/api/strategy/agreements/{id}/plan', '/api/strategy/plan-actions/{id}/updates', '/api/strategy/agreements/{id}/priorities']) assert.ok(doc.paths[path], path);
+  for (const path of ['/api/strategy/agreements', '/api/strategy/agreements/{id}/plan', '/api/strategy/agreements/{id}/compare', '/api/strategy/plan-actions/{id}/updates', '/api/strategy/agreements/{id}/priorities']) assert.ok(doc.paths[path], path);
   const found = (await anyone.json('GET', '/api/search?q=emergency%20department')).json();
   assert.ok(found.total >= 1);
   assert.equal((await anyone.json('GET', '/api/search?q=hotspot')).json().total, 0);
