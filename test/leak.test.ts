@@ -216,7 +216,8 @@ before(async () => {
   const openLine = plan.find((l) => l.level === 'action' && !l.restricted)!;
   ids.openPlanAction = openLine.id;
   assert.equal((await officer.json('POST', `/api/strategy/plan-actions/${openLine.id}/updates`, { note: `Met the ${UNPUBLISHED.planUpdateNote} residents` })).statusCode, 201);
-  const restrictedLine = await officer.json('POST', `/api/strategy/agreements/${ids.publishedAgreement}/plan`, { parentId: plan.find((l) => l.level === 'objective')!.id, title: `Disrupt the ${RESTRICTED.restrictedPlanAction} line`, restricted: true });
+  ids.restrictedPlanObjective = plan.find((l) => l.level === 'objective')!.id;
+  const restrictedLine = await officer.json('POST', `/api/strategy/agreements/${ids.publishedAgreement}/plan`, { parentId: ids.restrictedPlanObjective, title: `Disrupt the ${RESTRICTED.restrictedPlanAction} line`, restricted: true });
   assert.equal(restrictedLine.statusCode, 201, restrictedLine.body);
   ids.restrictedPlanAction = restrictedLine.json().id;
   assert.equal((await officer.json('POST', `/api/strategy/plan-actions/${ids.restrictedPlanAction}/updates`, { progress: 10, note: `Closure order for ${RESTRICTED.restrictedPlanUpdate} flat` })).statusCode, 201);
@@ -438,6 +439,8 @@ async function addresses(): Promise<{ routes: string[]; urls: string[] }> {
     ...['review-case', 'review-recommendation', 'review-person'].flatMap((type) => [cases.restricted, cases.recommendation, cases.person, cases.published]
       .flatMap((id) => [`/history/${type}/${id}`, `/api/history/${type}/${id}`])), `/decisions?body=${bodyId}`, `/open-data/decisions.csv?body=${bodyId}`,
     `/strategy/agreements/${ids.publishedAgreement}/plan?status=at-risk`, `/strategy/agreements/${ids.publishedAgreement}/compare?with=${ids.draftAgreement}`,
+    // The plan's page shows the objectives; the restricted action's, opened.
+    `/strategy/agreements/${ids.publishedAgreement}/plan?open=${ids.restrictedPlanObjective}`,
     ...[published.id, unpublishedMinutes.id, draft.id, supplemented.id].flatMap((id) => ['agenda', 'supplement', 'minutes'].map((e) => `/api/meetings/${id}/publication-check?event=${e}`)));
   return { routes: gets.map((r) => r.path), urls: [...new Set(urls)] };
 }
