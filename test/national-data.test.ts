@@ -5,11 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { createTestDatabase } from '../test/support/database.ts';
-import { generateNational, partnershipHost, partnershipId } from './national-data.ts';
+import { createTestDatabase } from './support/database.ts';
+import { generateNational, partnershipHost, partnershipId } from '../bench/national-data.ts';
 
 test('the generated meetings and minutes are on the pages of their own partnership only', { skip: process.env.TEST_DATABASE_URL ? false : 'the generator is for a PostgreSQL server' }, async () => {
-  const database = await createTestDatabase({ name: 'national' });
+  const database = await createTestDatabase({ name: 'national', prepare: async () => {} });
   const app = await buildApp({ db: database.db, config: loadConfig({ SESSION_SECRET: 'test-secret-test-secret-test-secret-00', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv), logger: false });
   try {
     const counts = await generateNational(database.db, { partnerships: 2, years: 1 });
