@@ -46,27 +46,87 @@ export async function endSession(db: Kysely<DB>, token: string): Promise<void> {
  * The actor for a session token, or null when it is unknown, expired or for another
  * partnership. With `refuseDemo` (production) a demo account's session is no session:
  * one made before the server was switched to production ends here too.
+ *
+ * One statement on each request reads the session, the account and its role with the
+ * person's access counter (migration 050); the grants and seats, which would take two
+ * more, are kept in memory per session while that counter stays the same. Signing out,
+ * a disabled account, a changed role, grant or seat, in this instance or another, is
+ * therefore seen on the very next request: nothing that decides access is trusted from
+ * memory without the database's word that it has not changed.
  */
 export async function actorForSession(db: Kysely<DB>, token: string, partnershipId: string, refuseDemo = false): Promise<Actor | null> {
+  const id = sha256(token);
   let query = db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .innerJoin('partnership_users', (j) =>
       j.onRef('partnership_users.user_id', '=', 'users.id').onRef('partnership_users.partnership_id', '=', 'sessions.partnership_id'),
     )
-    .select(['users.id as userId', shownName, 'partnership_users.role', 'partnership_users.person_id', 'sessions.expires_at', 'sessions.last_seen_at'])
-    .where('sessions.id', '=', sha256(token))
-    .where('sessions.second_factor_pending', '=', false)
+    .select(['users.id as userId', shownName, 'partnership_users.role', 'partnership_users.person_id', 'partnership_users.access_epoch', 'sessions.expires_at', 'sessions.last_seen_at'])
     .where('sessions.partnership_id', '=', partnershipId)
+    .where('sessions.id', '=', id)
+    .where('sessions.second_factor_pending', '=', false)
     .where('users.disabled_at', 'is', null)
     .where('partnership_users.disabled_at', 'is', null);
   if (refuseDemo) query = query.where('users.demo', '=', false);
   const row = await query.executeTakeFirst();
-  if (!row || row.expires_at.getTime() < Date.now()) return null;
-  if (Date.now() - row.last_seen_at.getTime() > LAST_SEEN_EVERY_MS) {
-    await db.updateTable('sessions').set({ last_seen_at: new Date() }).where('id', '=', sha256(token)).execute();
+  const memory = keptAccess(db);
+  if (!row || row.expires_at.getTime() < Date.now()) {
+    memory.delete(id);
+    return null;
   }
-  return loadUserActor(db, partnershipId, row.userId, row.display_name, row.role, row.person_id);
+  if (Date.now() - row.last_seen_at.getTime() > LAST_SEEN_EVERY_MS) {
+    await db.updateTable('sessions').set({ last_seen_at: new Date() }).where('partnership_id', '=', partnershipId).where('id', '=', id).execute();
+  }
+  let access = memory.get(id);
+  if (!access || access.epoch !== Number(row.access_epoch) || access.userId !== row.userId || access.personId !== row.person_id) {
+    access = (await loadAccess(db, partnershipId, row.userId)) ?? undefined;
+    memory.delete(id);
+    if (access) {
+      memory.set(id, access);
+      for (const oldest of memory.keys()) {
+        if (memory.size <= KEPT_SESSIONS) break;
+        memory.delete(oldest);
+      }
+    }
+  }
+  // Removed from the partnership between the two statements: not signed in.
+  if (!access || access.personId !== row.person_id) return null;
+  return { kind: 'user', partnershipId, userId: row.userId, displayName: row.display_name, role: row.role, personId: row.person_id, grants: access.grants, seats: access.seats };
+}
+
+/** What is kept of a session between requests, good while `epoch` is the person's access counter. */
+interface KeptAccess { userId: string; personId: string | null; epoch: number; grants: Grant[]; seats: BodySeat[] }
+
+/** Per database (tests open several in one process), by the session's hash; the least recently loaded go first. */
+const kept = new WeakMap<object, Map<string, KeptAccess>>();
+const KEPT_SESSIONS = 10_000;
+
+function keptAccess(db: Kysely<DB>): Map<string, KeptAccess> {
+  let m = kept.get(db);
+  if (!m) kept.set(db, (m = new Map()));
+  return m;
+}
+
+/** For tests: how many sessions' access is kept for this database. */
+export const keptSessionCount = (db: Kysely<DB>) => keptAccess(db).size;
+
+/** The grants and seats with the counter they go with, in one statement, so the three agree. */
+async function loadAccess(db: Kysely<DB>, partnershipId: string, userId: string): Promise<KeptAccess | null> {
+  const { rows: [row] } = await sql<{ epoch: number | string; person_id: string | null; grants: { scope_kind: Grant['scopeKind']; scope_id: string }[]; seats: { body_id: string; starts_on: string; ends_on: string | null; members_see_restricted: boolean }[] }>`
+    select pu.access_epoch as epoch, pu.person_id,
+      coalesce((select json_agg(json_build_object('scope_kind', g.scope_kind, 'scope_id', g.scope_id))
+        from access_grants g where g.partnership_id = pu.partnership_id and g.user_id = pu.user_id), '[]') as grants,
+      coalesce((select json_agg(json_build_object('body_id', m.body_id, 'starts_on', m.starts_on, 'ends_on', m.ends_on, 'members_see_restricted', b.members_see_restricted))
+        from memberships m join bodies b on b.partnership_id = m.partnership_id and b.id = m.body_id
+        where m.partnership_id = pu.partnership_id and m.person_id = pu.person_id), '[]') as seats
+    from partnership_users pu where pu.partnership_id = ${partnershipId} and pu.user_id = ${userId}`.execute(db);
+  if (!row) return null;
+  return {
+    userId, personId: row.person_id, epoch: Number(row.epoch),
+    grants: row.grants.map((g): Grant => ({ scopeKind: g.scope_kind, scopeId: g.scope_id })),
+    seats: row.seats.map((r): BodySeat => ({ bodyId: r.body_id, startsOn: r.starts_on, endsOn: r.ends_on, bodyOpensToMembers: r.members_see_restricted })),
+  };
 }
 
 export async function loadUserActor(

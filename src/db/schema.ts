@@ -57,6 +57,8 @@ export interface PartnershipUsersTable {
   disabled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** The name this partnership shows, when not the account's own (migration 010). */
   display_name: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Moved on by triggers whenever the person's grants or seats change (migration 050, access/sessions.ts). */
+  access_epoch: Generated<number>;
 }
 
 export interface PasswordSetupLinksTable {
