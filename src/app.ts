@@ -18,7 +18,7 @@ import { registerCsrf } from './web/csrf.ts';
 import { registerErrorHandling } from './web/errorHandler.ts';
 import { registerInputChecks, parseFormStrictly } from './web/inputChecks.ts';
 import { registerCacheRules } from './web/cacheRules.ts';
-import { actorForSession, SESSION_COOKIE } from './access/sessions.ts';
+import { readSession, SESSION_COOKIE } from './access/sessions.ts';
 import { ForbiddenError } from './web/errors.ts';
 import { accessRoutes } from './access/routes.ts';
 import { accountRoutes } from './access/account.routes.ts';
@@ -68,6 +68,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     partnership: Partnership;
     actor: Actor;
+    /** Read with the session (access/sessions.ts): the partnership requires a second factor this account has not set up. Null: not read. */
+    secondFactorMissing: boolean | null;
   }
 }
 
@@ -127,13 +129,16 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   const partnerships = partnershipResolver(db, config.defaultPartnership);
   app.decorateRequest('partnership', null as unknown as { getter: () => Partnership });
   app.decorateRequest('actor', null as unknown as { getter: () => Actor });
+  app.decorateRequest('secondFactorMissing', null);
   app.addHook('onRequest', async (req) => {
     if (req.url.startsWith('/assets/') || req.url.startsWith('/static/')) return;
     const partnership = await partnerships(req.hostname);
     if (!partnership) return; // no partnership yet: routes answer 404 through the error handler
     req.partnership = partnership;
     const token = req.cookies[SESSION_COOKIE];
-    req.actor = (token && (await actorForSession(db, token, partnership.id, config.production))) || { kind: 'public', partnershipId: partnership.id };
+    const session = token ? await readSession(db, token, partnership.id, config.production) : null;
+    req.actor = session?.actor ?? { kind: 'public', partnershipId: partnership.id };
+    req.secondFactorMissing = session?.secondFactorMissing ?? null;
   });
   // Someone whose partnership requires a second factor sets it up before anything else.
   registerSecondFactorGate(app);

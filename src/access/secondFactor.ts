@@ -117,7 +117,8 @@ export function registerSecondFactorGate(app: FastifyInstance): void {
   app.addHook('onRequest', async (req, reply) => {
     if (!req.actor || req.actor.kind !== 'user') return;
     if (openWhileRequired.some((r) => r.test(req.url))) return;
-    if (!(await mustSetUpSecondFactor(app.db, req.actor))) return;
+    const missing = req.secondFactorMissing === null ? await mustSetUpSecondFactor(app.db, req.actor) : req.secondFactorMissing && readsRestricted(req.actor);
+    if (!missing) return;
     if (req.url.startsWith('/api/')) {
       return reply.code(403).type('application/problem+json').send({
         type: 'about:blank', status: 403, title: 'Second factor required',

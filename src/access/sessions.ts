@@ -55,6 +55,15 @@ export async function endSession(db: Kysely<DB>, token: string): Promise<void> {
  * memory without the database's word that it has not changed.
  */
 export async function actorForSession(db: Kysely<DB>, token: string, partnershipId: string, refuseDemo = false): Promise<Actor | null> {
+  return (await readSession(db, token, partnershipId, refuseDemo))?.actor ?? null;
+}
+
+/**
+ * As actorForSession, with whether the partnership requires a second factor of this
+ * account and it has none yet (read in the same statement, for secondFactor.ts's gate;
+ * whether the actor reads restricted records, the gate's other half, it decides).
+ */
+export async function readSession(db: Kysely<DB>, token: string, partnershipId: string, refuseDemo = false): Promise<{ actor: Actor; secondFactorMissing: boolean } | null> {
   const id = sha256(token);
   let query = db
     .selectFrom('sessions')
@@ -62,7 +71,9 @@ export async function actorForSession(db: Kysely<DB>, token: string, partnership
     .innerJoin('partnership_users', (j) =>
       j.onRef('partnership_users.user_id', '=', 'users.id').onRef('partnership_users.partnership_id', '=', 'sessions.partnership_id'),
     )
-    .select(['users.id as userId', shownName, 'partnership_users.role', 'partnership_users.person_id', 'partnership_users.access_epoch', 'sessions.expires_at', 'sessions.last_seen_at'])
+    .leftJoin('account_settings', 'account_settings.partnership_id', 'sessions.partnership_id')
+    .select(['users.id as userId', shownName, 'partnership_users.role', 'partnership_users.person_id', 'partnership_users.access_epoch', 'sessions.expires_at', 'sessions.last_seen_at',
+      'users.totp_enabled_at', 'account_settings.require_second_factor'])
     .where('sessions.partnership_id', '=', partnershipId)
     .where('sessions.id', '=', id)
     .where('sessions.second_factor_pending', '=', false)
@@ -92,7 +103,10 @@ export async function actorForSession(db: Kysely<DB>, token: string, partnership
   }
   // Removed from the partnership between the two statements: not signed in.
   if (!access || access.personId !== row.person_id) return null;
-  return { kind: 'user', partnershipId, userId: row.userId, displayName: row.display_name, role: row.role, personId: row.person_id, grants: access.grants, seats: access.seats };
+  return {
+    actor: { kind: 'user', partnershipId, userId: row.userId, displayName: row.display_name, role: row.role, personId: row.person_id, grants: access.grants, seats: access.seats },
+    secondFactorMissing: Boolean(row.require_second_factor) && !row.totp_enabled_at,
+  };
 }
 
 /** What is kept of a session between requests, good while `epoch` is the person's access counter. */

@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { NotFoundError } from '../../web/errors.ts';
 import { isUuid } from '../../web/forms.ts';
-import { findPaperMeta, laterMeetingsOf, loadMeetingRecord, readPaperContent } from './store.ts';
+import { findPaperMeta, loadMeetingRecord, readPaperContent } from './store.ts';
 import { buildMeetingView } from './record.ts';
 import { auditRestrictedReads, authorizeRecord } from './access.ts';
 import { safeFileName } from './papers.ts';
@@ -19,8 +19,7 @@ export async function readMeeting(db: Kysely<DB>, req: FastifyRequest, id: strin
   if (!id || !isUuid(id)) throw new NotFoundError();
   const record = await loadMeetingRecord(db, req.partnership.id, id);
   if (!record) throw new NotFoundError();
-  const later = await laterMeetingsOf(db, req.partnership.id, record.meeting.body_id, record.meeting.meets_on);
-  const view = buildMeetingView(record, req.actor, { laterMeetings: later });
+  const view = buildMeetingView(record, req.actor, { laterMeetings: record.laterMeetings });
   if (opts.audit !== false) await auditRestrictedReads(db, req.actor, view.restrictedShown);
   return { record, view };
 }

@@ -52,8 +52,10 @@ function meetingsWithBody(db: Db, partnershipId: string) {
     .where('meetings.partnership_id', '=', partnershipId);
 }
 
+const findMeetingSummaryQuery = (db: Db, partnershipId: string, id: string) => meetingsWithBody(db, partnershipId).where('meetings.id', '=', id);
+
 export function findMeetingSummary(db: Db, partnershipId: string, id: string): Promise<MeetingSummary | undefined> {
-  return meetingsWithBody(db, partnershipId).where('meetings.id', '=', id).executeTakeFirst();
+  return findMeetingSummaryQuery(db, partnershipId, id).executeTakeFirst();
 }
 
 export interface MeetingListOptions {
@@ -121,14 +123,17 @@ export function listSections(db: Db, partnershipId: string, meetingId: string) {
 
 /** The agenda in order: sections in their order, items in theirs. */
 export function listAgendaItems(db: Db, partnershipId: string, meetingId: string) {
+  return listAgendaItemsQuery(db, partnershipId, meetingId).execute();
+}
+
+function listAgendaItemsQuery(db: Db, partnershipId: string, meetingId: string) {
   return db.selectFrom('agenda_items')
     .innerJoin('meeting_sections as s', (j) => j.onRef('s.partnership_id', '=', 'agenda_items.partnership_id').onRef('s.id', '=', 'agenda_items.section_id'))
     .selectAll('agenda_items')
     .select(['s.code as section_code', 's.position as section_position'])
     .where('agenda_items.partnership_id', '=', partnershipId)
     .where('agenda_items.meeting_id', '=', meetingId)
-    .orderBy('s.position').orderBy('agenda_items.position').orderBy('agenda_items.code')
-    .execute();
+    .orderBy('s.position').orderBy('agenda_items.position').orderBy('agenda_items.code');
 }
 export type AgendaItemInOrder = Awaited<ReturnType<typeof listAgendaItems>>[number];
 
@@ -310,6 +315,8 @@ export interface MeetingRecord {
   names: Map<string, string>;
   /** For the attendance's order: attendees' surnames, and who was chair or vice-chair on the day. */
   attendees: Map<string, { familyName: string; memberRole: 'chair' | 'vice-chair' | null }>;
+  /** The body's meetings after this one, not cancelled, soonest first (as laterMeetingsOf). */
+  laterMeetings: { id: string; meets_on: string; starts_at: string }[];
 }
 
 /**
@@ -317,27 +324,71 @@ export interface MeetingRecord {
  * (see filterRecord in record.ts) before showing any of it.
  */
 export async function loadMeetingRecord(db: Db, partnershipId: string, meetingId: string): Promise<MeetingRecord | undefined> {
-  const meeting = await findMeetingSummary(db, partnershipId, meetingId);
-  if (!meeting) return undefined;
-  const [sections, items, papers, attendance, declarations, paragraphs, resolutions, amendments, publications] = await Promise.all([
-    listSections(db, partnershipId, meetingId),
-    listAgendaItems(db, partnershipId, meetingId),
-    listPapers(db, partnershipId, meetingId),
-    listAttendance(db, partnershipId, meetingId),
-    listDeclarations(db, partnershipId, meetingId),
-    listParagraphs(db, partnershipId, meetingId),
-    listResolutions(db, partnershipId, meetingId),
-    listAmendments(db, partnershipId, meetingId),
-    listPublications(db, partnershipId, meetingId),
-  ]);
-  const names = await peopleNames(db, partnershipId, [
-    meeting.contact_person_id,
-    ...items.map((i) => i.presenter_person_id),
-    ...attendance.flatMap((a) => [a.person_id, a.substitute_for_person_id]),
-    ...declarations.map((d) => d.person_id),
-  ]);
-  const attendees = await attendeeDetails(db, partnershipId, meeting, attendance.flatMap((a) => (a.person_id ? [a.person_id] : [])));
-  return { meeting, sections, items, papers, attendance, declarations, paragraphs, resolutions, amendments, publications, names, attendees };
+  // One statement, one round trip: each list as a JSON array, from the same queries the
+  // lists use on their own, and the people they name found from the tables in the same
+  // statement. (Eleven statements in four rounds before: planning them cost more than
+  // running them.) JSON carries timestamps as text: reviveTimestamps gives back the Dates.
+  const p = partnershipId, m = meetingId;
+  const rows = (q: { compile(): unknown }) => sql`coalesce((select json_agg(t) from (${q}) t), '[]'::json)`;
+  const mentioned = sql`
+    select contact_person_id from meetings where partnership_id = ${p} and id = ${m}
+    union select presenter_person_id from agenda_items where partnership_id = ${p} and meeting_id = ${m}
+    union select person_id from meeting_attendance where partnership_id = ${p} and meeting_id = ${m}
+    union select substitute_for_person_id from meeting_attendance where partnership_id = ${p} and meeting_id = ${m}
+    union select person_id from declarations_of_interest where partnership_id = ${p} and meeting_id = ${m}`;
+  const { rows: [row] } = await sql<Record<string, unknown>>`select
+    (select to_json(t) from (${findMeetingSummaryQuery(db, p, m)}) t) as meeting,
+    ${rows(db.selectFrom('meeting_sections').selectAll().where('partnership_id', '=', p).where('meeting_id', '=', m).orderBy('position').orderBy('code'))} as sections,
+    ${rows(listAgendaItemsQuery(db, p, m))} as items,
+    ${rows(db.selectFrom('papers').select(paperMetaColumns).where('partnership_id', '=', p).where('meeting_id', '=', m).orderBy('created_at').orderBy('id'))} as papers,
+    ${rows(db.selectFrom('meeting_attendance').selectAll().where('partnership_id', '=', p).where('meeting_id', '=', m).orderBy('created_at').orderBy('id'))} as attendance,
+    ${rows(db.selectFrom('declarations_of_interest').selectAll().where('partnership_id', '=', p).where('meeting_id', '=', m).orderBy('created_at').orderBy('id'))} as declarations,
+    ${rows(db.selectFrom('minute_paragraphs').selectAll().where('partnership_id', '=', p).where('meeting_id', '=', m).orderBy('agenda_item_id').orderBy('position'))} as paragraphs,
+    ${rows(db.selectFrom('resolutions').selectAll().where('partnership_id', '=', p).where('meeting_id', '=', m).orderBy('agenda_item_id').orderBy('position'))} as resolutions,
+    ${rows(db.selectFrom('minute_amendments').selectAll().where('partnership_id', '=', p).where('meeting_id', '=', m).orderBy('amended_at').orderBy('id'))} as amendments,
+    ${rows(db.selectFrom('meeting_publications').selectAll().where('partnership_id', '=', p).where('meeting_id', '=', m).orderBy('published_at').orderBy('id'))} as publications,
+    coalesce((select json_agg(t) from (select id, honorific, given_name, family_name, honours, job_title from people
+      where partnership_id = ${p} and id in (${mentioned})) t), '[]'::json) as people,
+    coalesce((select json_agg(t) from (select ms.person_id, ms.role from memberships ms
+      join meetings mt on mt.partnership_id = ms.partnership_id and mt.id = ${m} and mt.body_id = ms.body_id
+      where ms.partnership_id = ${p} and ms.role in ('chair', 'vice-chair') and ms.starts_on <= mt.meets_on and (ms.ends_on is null or ms.ends_on >= mt.meets_on)
+        and ms.person_id in (select person_id from meeting_attendance where partnership_id = ${p} and meeting_id = ${m})) t), '[]'::json) as chairs,
+    coalesce((select json_agg(t) from (select l.id, l.meets_on, l.starts_at from meetings l
+      join meetings mt on mt.partnership_id = l.partnership_id and mt.id = ${m}
+      where l.partnership_id = ${p} and l.body_id = mt.body_id and l.status != 'cancelled' and l.meets_on > mt.meets_on
+      order by l.meets_on, l.starts_at) t), '[]'::json) as later`.execute(db);
+  if (!row?.meeting) return undefined;
+  const list = <T>(key: string) => reviveTimestamps(row[key] as Record<string, unknown>[]) as T[];
+  const meeting = reviveTimestamps([row.meeting as Record<string, unknown>])[0] as MeetingSummary;
+  const attendance = list<AttendanceRow>('attendance');
+  const people = row.people as { id: string; honorific: string | null; given_name: string; family_name: string; honours: string | null; job_title: string | null }[];
+  const chairs = row.chairs as { person_id: string; role: 'chair' | 'vice-chair' }[];
+  const attending = new Set(attendance.flatMap((a) => (a.person_id ? [a.person_id] : [])));
+  const attendees: MeetingRecord['attendees'] = new Map();
+  for (const person of people) {
+    if (!attending.has(person.id)) continue;
+    const held = chairs.filter((r) => r.person_id === person.id).map((r) => r.role);
+    attendees.set(person.id, { familyName: person.family_name, memberRole: held.includes('chair') ? 'chair' : held.includes('vice-chair') ? 'vice-chair' : null });
+  }
+  return {
+    meeting, sections: list('sections'), items: list('items'), papers: list('papers'), attendance, declarations: list('declarations'),
+    paragraphs: list('paragraphs'), resolutions: list('resolutions'), amendments: list('amendments'), publications: list('publications'),
+    names: new Map(people.map((x) => [x.id, displayName(x)])), attendees,
+    laterMeetings: row.later as MeetingRecord['laterMeetings'],
+  };
+}
+
+// A timestamp with its zone, as PostgreSQL writes it in JSON.
+const JSON_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}(:\d{2})?|Z)$/;
+
+/** Rows read through JSON, with their `..._at` timestamps as Dates again (times of day, such as starts_at, stay text). */
+function reviveTimestamps(rows: Record<string, unknown>[]): Record<string, unknown>[] {
+  for (const r of rows) {
+    for (const [k, v] of Object.entries(r)) {
+      if (typeof v === 'string' && k.endsWith('_at') && JSON_TIMESTAMP.test(v)) r[k] = new Date(v);
+    }
+  }
+  return rows;
 }
 
 /** Surnames of the people recorded at a meeting, and which of them chaired the body (or were vice-chair) on its date. */

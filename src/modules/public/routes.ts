@@ -15,7 +15,7 @@ import { bodyKindLabel, bodyTree, displayName, groupMemberships, membershipRoleL
 import { membersOfBody } from '../partnership/memberships.store.ts';
 import { findPerson } from '../partnership/people.store.ts';
 import { findOrganisation } from '../partnership/organisations.store.ts';
-import { listMeetings, loadMeetingRecord, laterMeetingsOf, type MeetingSummary } from '../meetings/store.ts';
+import { listMeetings, loadMeetingRecord, type MeetingSummary } from '../meetings/store.ts';
 import { buildMeetingView } from '../meetings/record.ts';
 import { auditRestrictedReads, mayReadAgenda, mayReadMinutes, mayReadRecord } from '../meetings/access.ts';
 import { formatTime, resolutionLabel, whereText, ATTENDANCE_KINDS } from '../meetings/domain.ts';
@@ -364,7 +364,7 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
       const record = await loadMeetingRecord(db, pid, m.id);
       if (!record) continue;
       // The public's view of the meeting: the same filter as its public page.
-      const view = buildMeetingView(record, reader, { laterMeetings: await laterMeetingsOf(db, pid, m.body_id, m.meets_on) });
+      const view = buildMeetingView(record, reader, { laterMeetings: record.laterMeetings });
       events.push(ocdEvent(view, {
         page: `${origin}/meetings/${m.id}`, absolute: (path) => `${origin}${path}`,
         agendaPackPdf: served('/meetings/:id/agenda-pack.pdf') ? `${origin}/meetings/${m.id}/agenda-pack.pdf` : null,
