@@ -98,8 +98,29 @@ const toProblems = (violations: AxeViolation[]): AxeProblem[] => violations.map(
 /** Runs axe through @axe-core/playwright with the WCAG 2.2 AA rules on the page as it stands. */
 export async function axeProblems(page: Page): Promise<AxeProblem[]> {
   if (withoutJavaScript.has(page.context())) return axeOfCopy(page);
-  const results = await within(60_000, 'axe', new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze());
-  return toProblems(results.violations);
+  return whenSettled(page, async () => {
+    const results = await within(60_000, 'axe', new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze());
+    return toProblems(results.violations);
+  });
+}
+
+/**
+ * Runs a check once the page has loaded. A journey that clicks a link and checks at once
+ * can catch the page between two documents (axe then meets a null document or a
+ * destroyed context): that is the test's timing, not the page, so the check waits for
+ * the next document and runs again, twice at most.
+ */
+async function whenSettled<T>(page: Page, check: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    await page.waitForLoadState('load');
+    try {
+      return await check();
+    } catch (e) {
+      const betweenDocuments = /documentElement|Execution context was destroyed|navigat/i.test(String((e as Error).message));
+      if (!betweenDocuments || attempt >= 3 || page.isClosed()) throw e;
+      await page.waitForTimeout(250);
+    }
+  }
 }
 
 /**
@@ -140,11 +161,11 @@ function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
  */
 export async function axeProblemsQuick(page: Page): Promise<AxeProblem[]> {
   if (withoutJavaScript.has(page.context())) return axeOfCopy(page);
-  const violations = await within(60_000, 'axe', page.evaluate(async (tags) => {
+  const violations = await whenSettled(page, () => within(60_000, 'axe', page.evaluate(async (tags) => {
     const axe = (window as unknown as { axe?: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
     if (!axe) return null;
     return (await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })).violations;
-  }, WCAG_TAGS));
+  }, WCAG_TAGS)));
   return violations ? toProblems(violations) : axeProblems(page);
 }
 
