@@ -114,6 +114,20 @@ test('an assessment from the requests to a partner\'s upload, a chase, and the c
   await page.getByLabel('police.uk CSV files, or a zip of them', { exact: true }).setInputFiles({ name: `${month}-northshire-street.csv`, mimeType: 'text/csv', buffer: Buffer.from(STREET_HEADER + rows) });
   await click(page, 'Import');
   await page.getByText('Imported 12 rows: 1 month').waitFor();
+
+  // The month before, in the background: the job page (it reloads itself without
+  // JavaScript) while the import runs and once it has ended.
+  const earlier = addMonths(month, -1);
+  const earlierRows = Array.from({ length: 6 }, (_, i) => street(`c${i}`, earlier, 'Burglary', 'E01900003', 'Ashby Vale 001C', 'Under investigation')).join('');
+  await page.getByLabel('police.uk CSV files, or a zip of them', { exact: true }).setInputFiles({ name: `${earlier}-northshire-street.csv`, mimeType: 'text/csv', buffer: Buffer.from(STREET_HEADER + earlierRows) });
+  await page.getByLabel('Import in the background').check();
+  await click(page, 'Import');
+  await page.getByText('will be imported in the background').waitFor();
+  assert.match(page.url(), /\/assessment\/crime\/jobs\/[0-9a-f-]+$/);
+  await axe(page, 'import job page');
+  await page.locator('#progress-label', { hasText: 'Imported: 100% of the upload read' }).waitFor({ timeout: 30_000 });
+  assert.match(await page.locator('main').innerText(), /Rows read\s+6/);
+  await axe(page, 'import job page, ended');
   for (const [name, path] of [['Monthly counts and 12-month totals', 'trend'], ['This year against last year', 'change'], ['Rates per 1,000 residents by area', 'rates'], ['Places with the most crime', 'places'], ['Outcomes by crime type', 'outcomes']] as const) {
     await page.goto(`/assessment/analysis/${path}`);
     await page.getByRole('heading', { level: 1, name }).waitFor();

@@ -86,7 +86,7 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
   app.get('/assessment/crime/jobs/:id', async (req, reply) => {
     const job = jobView(await jobOf(req));
     // Refreshes itself (no JavaScript) until the job ends.
-    return reply.view('assessment/views/job.njk', { title: 'Background import of police.uk data', section: 'strategy', job, refresh: !job.ended });
+    return reply.view('assessment/views/job.njk', { title: 'Background import of police.uk data', section: 'strategy', job });
   });
   app.get('/api/assessment/import-jobs', { schema: { tags: ['assessment'], summary: 'Recent background imports of police.uk data, newest first', response: { 200: S.ImportJobs } } }, async (req) => {
     read(req);
