@@ -1,5 +1,5 @@
 // Builds the Fastify app: plugins, the request's partnership and actor, modules, errors.
-import { lazySchemaController } from './web/lazySchemas.ts';
+import { lazySchemas, type LazySchemas } from './web/lazySchemas.ts';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -64,6 +64,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     db: Kysely<DB>;
     config: Config;
+    /** This app's route schemas not compiled yet (web/lazySchemas.ts). */
+    pendingSchemas: LazySchemas;
   }
   interface FastifyRequest {
     partnership: Partnership;
@@ -80,6 +82,7 @@ export interface AppOptions {
 }
 
 export async function buildApp({ db, config, logger }: AppOptions): Promise<FastifyInstance> {
+  const schemas = lazySchemas();
   const app = Fastify({
     logger: logger === false ? false : {
       level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'],
@@ -90,12 +93,15 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     // Each route's schemas are compiled when it is first used, not all at start (src/web/lazySchemas.ts).
-    schemaController: lazySchemaController,
+    schemaController: schemas.controller,
     // X-Forwarded-* only from the configured proxies: otherwise a client names its own address.
     trustProxy: config.trustProxy.length ? config.trustProxy : false,
   });
   app.decorate('db', db);
   app.decorate('config', config);
+  app.decorate('pendingSchemas', schemas);
+  // A closed app lets go of the schemas it never compiled (and the route schemas they hold).
+  app.addHook('onClose', async () => { schemas.clear(); });
   // The request log: one structured line per request, with its route's pattern rather than
   // its address (an address can carry search words or a one-time token), status and time.
   app.addHook('onResponse', async (req, reply) => {

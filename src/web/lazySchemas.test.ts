@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, Client, demoUsers, type TestApp } from '../../test/support/app.ts';
-import { compilePendingSchemas } from './lazySchemas.ts';
+import { buildApp } from '../app.ts';
 
 let t: TestApp;
 before(async () => { t = await createTestApp(); });
@@ -23,7 +23,19 @@ test('a query of the wrong type is refused and a good one answered, each compile
 
 test('every route schema of the app compiles', () => {
   // Hundreds of API routes each have a few schemas; none may fail when first used.
-  const compiled = compilePendingSchemas();
+  const compiled = t.app.pendingSchemas.compilePending();
   assert.ok(compiled > 200, `compiled ${compiled} schemas`);
-  assert.equal(compilePendingSchemas(), 0, 'nothing left to compile');
+  assert.equal(t.app.pendingSchemas.compilePending(), 0, 'nothing left to compile');
+});
+
+test('each app keeps its own schemas still to compile, and a closed app lets go of them', async () => {
+  const other = await buildApp({ db: t.database.db, config: t.app.config, logger: false });
+  await other.ready();
+  const waiting = other.pendingSchemas.pendingCount();
+  assert.ok(waiting > 200, `the second app has its own ${waiting} schemas to compile`);
+  // Compiling (or closing) one app leaves the other's as they are.
+  t.app.pendingSchemas.compilePending();
+  assert.equal(other.pendingSchemas.pendingCount(), waiting);
+  await other.close();
+  assert.equal(other.pendingSchemas.pendingCount(), 0, 'the closed app holds no schemas');
 });

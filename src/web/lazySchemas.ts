@@ -4,7 +4,9 @@
 // the first page (profiled: 4.4 s of 18 s on a loaded machine), for routes most starts
 // never serve. Each wrapper compiles its schema with Fastify's own default compiler the
 // first time a request needs it, then calls the compiled function directly.
-// `compilePendingSchemas` compiles every one at once, so a test can prove they all build.
+// Each app has its own set of schemas not yet compiled (`lazySchemas()`), emptied when the
+// app closes, so a closed app (a test's, say) leaves nothing behind; `compilePending`
+// compiles every one at once, so a test can prove they all build.
 import ajvCompilerSelector from '@fastify/ajv-compiler';
 import serializerCompilerSelector from '@fastify/fast-json-stringify-compiler';
 import type { FastifyServerOptions } from 'fastify';
@@ -14,9 +16,7 @@ interface RouteSchemaInput { schema: unknown; method?: string; url?: string; htt
 type Validate = ((data: unknown, context?: unknown) => unknown) & { errors?: unknown; schemaEnv?: unknown };
 type Serialize = (data: unknown) => string;
 
-const pending = new Set<() => void>();
-
-function lazyValidator(compile: Compile<Validate>, routeSchema: RouteSchemaInput): Validate {
+function lazyValidator(pending: Set<() => void>, compile: Compile<Validate>, routeSchema: RouteSchemaInput): Validate {
   let compiled: Validate | null = null;
   const build = () => { compiled ??= compile(routeSchema); pending.delete(build); return compiled; };
   const validate: Validate = (data, context) => {
@@ -32,7 +32,7 @@ function lazyValidator(compile: Compile<Validate>, routeSchema: RouteSchemaInput
   return validate;
 }
 
-function lazySerializer(compile: Compile<Serialize>, routeSchema: RouteSchemaInput): Serialize {
+function lazySerializer(pending: Set<() => void>, compile: Compile<Serialize>, routeSchema: RouteSchemaInput): Serialize {
   let compiled: Serialize | null = null;
   const build = () => { compiled ??= compile(routeSchema); pending.delete(build); return compiled; };
   pending.add(build);
@@ -42,25 +42,42 @@ function lazySerializer(compile: Compile<Serialize>, routeSchema: RouteSchemaInp
 const defaultValidatorFactory = ajvCompilerSelector();
 const defaultSerializerFactory = serializerCompilerSelector();
 
-/** Fastify's `schemaController` option: its default compilers, each deferred to first use. */
-export const lazySchemaController = ({
-  compilersFactory: {
-    buildValidator: (externalSchemas: unknown, ajvOptions: unknown) => {
-      const compile = (defaultValidatorFactory as unknown as (e: unknown, o: unknown) => Compile<Validate>)(externalSchemas, ajvOptions);
-      return (routeSchema: RouteSchemaInput) => lazyValidator(compile, routeSchema);
-    },
-    buildSerializer: (externalSchemas: unknown, serializerOptions: unknown) => {
-      const compile = (defaultSerializerFactory as unknown as (e: unknown, o: unknown) => Compile<Serialize>)(externalSchemas, serializerOptions);
-      return (routeSchema: RouteSchemaInput) => lazySerializer(compile, routeSchema);
-    },
-  },
-  // Fastify's types describe its factories through Ajv's own; at run time it calls each
-  // compiler with { schema, method, url, httpPart | httpStatus }, as typed above.
-}) as unknown as NonNullable<FastifyServerOptions['schemaController']>;
+export interface LazySchemas {
+  /** Fastify's `schemaController` option: its default compilers, each deferred to first use. */
+  controller: NonNullable<FastifyServerOptions['schemaController']>;
+  /** Compiles every schema of this app not yet used; throws the first that does not compile. Returns how many. */
+  compilePending(): number;
+  /** How many of this app's schemas are not compiled yet. */
+  pendingCount(): number;
+  /** Forgets the schemas not compiled yet (when the app closes). */
+  clear(): void;
+}
 
-/** Compiles every schema not yet used; throws the first that does not compile. Returns how many. */
-export function compilePendingSchemas(): number {
-  const builds = [...pending];
-  for (const build of builds) build();
-  return builds.length;
+/** One app's lazy schemas: build one per Fastify instance. */
+export function lazySchemas(): LazySchemas {
+  const pending = new Set<() => void>();
+  const controller = ({
+    compilersFactory: {
+      buildValidator: (externalSchemas: unknown, ajvOptions: unknown) => {
+        const compile = (defaultValidatorFactory as unknown as (e: unknown, o: unknown) => Compile<Validate>)(externalSchemas, ajvOptions);
+        return (routeSchema: RouteSchemaInput) => lazyValidator(pending, compile, routeSchema);
+      },
+      buildSerializer: (externalSchemas: unknown, serializerOptions: unknown) => {
+        const compile = (defaultSerializerFactory as unknown as (e: unknown, o: unknown) => Compile<Serialize>)(externalSchemas, serializerOptions);
+        return (routeSchema: RouteSchemaInput) => lazySerializer(pending, compile, routeSchema);
+      },
+    },
+    // Fastify's types describe its factories through Ajv's own; at run time it calls each
+    // compiler with { schema, method, url, httpPart | httpStatus }, as typed above.
+  }) as unknown as NonNullable<FastifyServerOptions['schemaController']>;
+  return {
+    controller,
+    compilePending() {
+      const builds = [...pending];
+      for (const build of builds) build();
+      return builds.length;
+    },
+    pendingCount: () => pending.size,
+    clear: () => pending.clear(),
+  };
 }
