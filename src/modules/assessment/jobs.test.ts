@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createTestApp, Client, demoUsers, pageText, type TestApp } from '../../../test/support/app.ts';
 import type { Actor } from '../../access/policy.ts';
 import { STREET_HEADER, fileOf, multipartFiles, street } from './testing.ts';
-import { claimNextImportJob, importRunners, queueImportJob, runImportJob, ImportJobRunner } from './jobs.ts';
+import { claimNextImportJob, importRunners, jobActor, queueImportJob, runImportJob, ImportJobRunner } from './jobs.ts';
 import { listImportedMonths } from './store.ts';
 
 let t: TestApp;
@@ -108,4 +108,27 @@ test('one instance claims a job; one that stopped is claimed again after its lea
   const failed = pageText((await officer.get(`/assessment/crime/jobs/${stuck}`)).body);
   assert.match(failed, /The import stopped 3 times before it finished .* nothing was imported/);
   assert.equal((await listImportedMonths(t.database.db, t.partnershipId)).filter((m) => m.month === '2011-07').length, 0);
+});
+
+test('a background job acts as the person who queued it, with their own role, not a role assumed for them', async () => {
+  const db = t.database.db;
+  const admin = await db.selectFrom('users as u').innerJoin('partnership_users as pu', 'pu.user_id', 'u.id')
+    .select(['u.id', 'u.display_name', 'pu.role', 'pu.person_id']).where('u.email', '=', demoUsers.administrator).where('pu.partnership_id', '=', t.partnershipId).executeTakeFirstOrThrow();
+  assert.equal(admin.role, 'administrator');
+  const adminActor: Actor = { kind: 'user', partnershipId: t.partnershipId, userId: admin.id, displayName: admin.display_name, role: 'administrator', personId: admin.person_id, grants: [] };
+  const bytes = monthOf('2011-08', 2);
+  const id = await queueImportJob({ db, actor: adminActor }, [{ ...fileOf('2011-08-northshire-street.csv', bytes), size: Buffer.byteLength(bytes) }]);
+  const claimed = await claimNextImportJob(db, 60_000);
+  assert.equal(claimed?.id, id);
+  const acting = await jobActor(db, claimed!);
+  assert.equal(acting.kind, 'user');
+  assert.equal(acting.kind === 'user' && acting.role, 'administrator');
+  assert.equal(acting.kind === 'user' && acting.userId, admin.id);
+  // The officer's job acts as an officer; a job whose person has left the partnership acts as the system.
+  assert.equal(((await jobActor(db, { ...claimed!, created_by: actor.kind === 'user' ? actor.userId : null })) as Actor & { kind: 'user' }).role, 'officer');
+  assert.equal((await jobActor(db, { ...claimed!, created_by: null })).kind, 'system');
+  await runImportJob(db, claimed!);
+  const entry = await db.selectFrom('audit_log').select(['actor_user_id', 'actor_label']).where('partnership_id', '=', t.partnershipId)
+    .where('record_type', '=', 'crime-data').orderBy('at', 'desc').executeTakeFirstOrThrow();
+  assert.deepEqual([entry.actor_user_id, entry.actor_label], [admin.id, admin.display_name]);
 });

@@ -14,6 +14,7 @@ import type { DB } from '../../db/schema.ts';
 import type { Actor } from '../../access/policy.ts';
 import { authorize } from '../../access/policy.ts';
 import { recordAudit, type AuditActor } from '../../access/audit.ts';
+import { loadUserActor } from '../../access/sessions.ts';
 import type { Context } from '../../access/context.ts';
 import { crimeDataResource, writeBatch } from './commands.ts';
 import { readSources, CrimeBatch } from './policeCsv.ts';
@@ -100,13 +101,23 @@ async function finish(db: Kysely<DB>, job: Claimed, set: { status: 'done' | 'fai
   });
 }
 
+/**
+ * Who a job acts as, for the audit trail and 'imported by': the person who queued it, with
+ * their role, person and grants as they stand in the partnership now. Someone no longer in
+ * the partnership (or no one) leaves the system as the actor.
+ */
+export async function jobActor(db: Kysely<DB>, job: Pick<Claimed, 'partnership_id' | 'created_by' | 'created_by_label'>): Promise<AuditActor> {
+  const pid = job.partnership_id;
+  const member = job.created_by ? await db.selectFrom('partnership_users').select(['role', 'person_id'])
+    .where('partnership_id', '=', pid).where('user_id', '=', job.created_by).executeTakeFirst() : undefined;
+  if (!job.created_by || !member) return { kind: 'system', partnershipId: pid };
+  return loadUserActor(db, pid, job.created_by, job.created_by_label, member.role, member.person_id);
+}
+
 /** Reads and writes one claimed job to its end (done or failed). */
 export async function runImportJob(db: Kysely<DB>, job: Claimed, options: { maxAttempts?: number; progressMs?: number; stopping?: () => boolean } = {}): Promise<void> {
   const pid = job.partnership_id;
-  // The job acts as the person who queued it, for the audit trail and 'imported by'.
-  const actor: AuditActor = job.created_by
-    ? { kind: 'user', partnershipId: pid, userId: job.created_by, displayName: job.created_by_label, role: 'officer', personId: null, grants: [] }
-    : { kind: 'system', partnershipId: pid };
+  const actor = await jobActor(db, job);
   const maxAttempts = options.maxAttempts ?? 3;
   if (job.attempts > maxAttempts) {
     await finish(db, job, { status: 'failed', message: `The import stopped ${maxAttempts} times before it finished (the server was restarted or ran out of memory); nothing was imported. Upload the files again, fewer at a time` }, actor);
