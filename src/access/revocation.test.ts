@@ -101,6 +101,28 @@ test('a seat on a body, changed by any code, is seen on the next request', async
   assert.ok(keptSessionCount(otherDb) > 0, 'the session is kept between requests');
 });
 
+test('one trigger function moves the counter for grants (by user) and seats (by person), on both sides of a row moved between people', async () => {
+  const db = t.database.db;
+  const { rows } = await sql<{ table: string; fn: string; arg: string }>`
+    select c.relname as table, p.proname as fn, encode(t.tgargs, 'escape') as arg
+    from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_proc p on p.oid = t.tgfoid
+    where t.tgname = 'access_epoch' and c.relname in ('access_grants', 'memberships') order by c.relname`.execute(db);
+  assert.deepEqual(rows.map((r) => [r.table, r.fn, r.arg.replace(/\\000$/, '')]), [['access_grants', 'access_epoch_touch', 'user_id'], ['memberships', 'access_epoch_touch', 'person_id']]);
+  const epochOf = async (id: string) => Number((await db.selectFrom('partnership_users').select('access_epoch').where('partnership_id', '=', t.partnershipId).where('user_id', '=', id).executeTakeFirstOrThrow()).access_epoch);
+  const [memberId, officerId] = [await userId(demoUsers.member), await userId(demoUsers.officer)];
+  const workingGroup = await bodyId('Working Group');
+  const grant = await db.insertInto('access_grants').values({ partnership_id: t.partnershipId, user_id: memberId, scope_kind: 'body', scope_id: workingGroup })
+    .returning('id').executeTakeFirstOrThrow();
+  const [m0, o0] = [await epochOf(memberId), await epochOf(officerId)];
+  // A grant handed from one person to another changes both people's access.
+  await db.updateTable('access_grants').set({ user_id: officerId }).where('partnership_id', '=', t.partnershipId).where('id', '=', grant.id).execute();
+  const [m1, o1] = [await epochOf(memberId), await epochOf(officerId)];
+  assert.ok(m1 > m0 && o1 > o0, `both counters move: member ${m0} -> ${m1}, officer ${o0} -> ${o1}`);
+  await db.deleteFrom('access_grants').where('partnership_id', '=', t.partnershipId).where('id', '=', grant.id).execute();
+  assert.ok(await epochOf(officerId) > o1, 'and the grant taken away moves it again');
+  assert.equal(await epochOf(memberId), m1, 'someone else\'s grant leaves the member\'s counter alone');
+});
+
 test('a disabled account is signed out on the next request to either instance', async () => {
   const panelId = await userId(demoUsers.panel);
   const panel = await new Client(t.app).signIn(demoUsers.panel);
