@@ -148,3 +148,17 @@ test('words a PDF font shifted into punctuation ("&OHUN¶V") are decoded; ordina
   assert.equal(repaired.length, 2);
   for (const plain of ['NCC & BCKLWN agreed', 'HELLO WORLD 2024', 'R&D budget: £1,200 & VAT', 'AT&T¶']) assert.equal(unshiftGarbled(plain), plain);
 });
+
+test('an agenda keeps roman-numbered items as printed and an unnumbered standing item among numbered ones', () => {
+  const text = `# Marsh End Parish Council\n\nCouncillors are summoned to a meeting on 6th May 2025 at 7pm in the Reading Room to transact the following business.\n\nApologies for Absence\n\n1. Minutes of the last meeting\n\n2. Reports\n\ni. Footpaths\n\nii) Allotments\n\niv Village Green\n\nPublic Questions\n\nMeeting Closes\n\nDate held: 6th May 2025 Venue: Reading Room\n\nPresent:\n\nCllr J Amos (Chair)\n\n1. Minutes\n\nRESOLVED that the minutes be signed.\n\n2. Reports\n\nThe footpath is clear.\n`;
+  const r = readDocument(text, 'marsh.html');
+  assert.deepEqual(r.meetings[0]!.items.map((i) => [i.agendaCode, i.title]), [
+    [null, 'Apologies for Absence'],
+    ['1', 'Minutes of the last meeting'],
+    ['2', 'Reports'],
+    ['i', 'Footpaths'],
+    ['ii', 'Allotments'],
+    ['iv', 'Village Green'],
+    [null, 'Public Questions'],
+  ]);
+});

@@ -914,6 +914,17 @@ export function weekdayWarnings(text: string): string[] {
   return out;
 }
 
+// Lower-case roman numerals up to 39, then a stop, a bracket or a space, then the title.
+const ROMAN_ITEM = /^\(?(x{0,3}(?:ix|iv|v?i{0,3}))(?<=[ivx])[.)]?\s+(\S.*)$/;
+
+/** A short line standing alone that names a standing item of most agendas. */
+function standingItem(text: string, vocab: Vocabulary): boolean {
+  const t = text.trim().replace(/[.:]$/, '');
+  if (/[:;,]/.test(t) || t.split(/\s+/).length > 5 || !titleLike(t)) return false;
+  const lower = t.toLowerCase().replace(/[’']/g, "'");
+  return vocab.standardItems.some((s) => lower === s || lower.startsWith(`${s} `));
+}
+
 function readAgenda(ctx: Ctx, seg: Segment): MeetingReading {
   const { lines, vocab } = ctx;
   const items: ItemReading[] = [];
@@ -953,6 +964,13 @@ function readAgenda(ctx: Ctx, seg: Segment): MeetingReading {
     } else if (!numbered && (m = /^(?:Item\s+)?(\d{1,2}[a-z]?)[.):]?\s+(\S.*)$/i.exec(t)) && titleLike(clean(m[2]!, vocab).replace(PAGES, '').trim().replace(/([a-z])\.$/, '$1') || 'x')) {
       code = m[1]!;
       title = m[2]!;
+    } else if (!numbered && (m = ROMAN_ITEM.exec(t)) && titleLike(clean(m[2]!, vocab))) {
+      // "iv. Planning", "vii Financial Report": items (or sub-items) numbered in roman numerals, kept as printed.
+      code = m[1]!;
+      title = m[2]!;
+    } else if (!numbered && !line.bullet && !line.cells && standingItem(t, vocab) && items.length + 1 && i > (seg.opening ?? seg.start)) {
+      // An unnumbered line naming a standing item ("Apologies", "Public Questions") among numbered ones.
+      title = t;
     } else if (line.heading && !numbered && items.length + 1 && titleLike(t) && !/^(agenda|minutes)\b/i.test(t) && i > seg.start + 1) {
       title = t;
     } else continue;

@@ -103,14 +103,14 @@ export const defaultVocabulary: Vocabulary = {
   standardItems: [
     'apologies', 'declarations of interest', 'minutes of the previous meeting', 'matters arising', 'correspondence', 'finance', 'accounts for payment',
     'planning', 'planning applications', 'any other business', 'aocb', 'aob', 'date of next meeting', 'next meeting', 'public participation',
-    'open forum', 'public questions', "chairman's report", "clerk's report", "treasurer's report", 'items for the next agenda',
+    'open forum', 'public questions', 'open questions', "chairman's report", "clerk's report", "treasurer's report", 'items for the next agenda',
   ],
   agendaWords: ['agenda', 'agenda and reports', 'summons and agenda'],
   bodyWords: [
     'Partnership', 'Board', 'Committee', 'Council', 'Panel', 'Group', 'Forum', 'Cabinet', 'Assembly', 'Authority', 'Commission',
     'Executive', 'Network', 'Alliance', 'Sub-Committee', 'Subcommittee', 'Meeting', 'Trust', 'Team',
   ],
-  nonItemPhrases: ['comfort break', 'meeting to close', 'close of meeting', 'lunch break', 'refreshments', 'meeting closed', 'break for'],
+  nonItemPhrases: ['comfort break', 'meeting to close', 'close of meeting', 'lunch break', 'refreshments', 'meeting closed', 'meeting closes', 'break for'],
   remoteVenues: ['online', 'virtually', 'virtual', 'remotely', 'by video conference', 'by videoconference', 'via microsoft teams', 'via teams', 'on microsoft teams', 'on teams', 'via zoom', 'on zoom', 'hybrid'],
   venueWords: ['online', 'virtual', 'microsoft teams', 'zoom', 'room', 'chamber', 'hall', 'house', 'centre', 'center', 'offices', 'library', 'pavilion', 'station', 'hq', 'headquarters', 'church'],
   commitmentVerbs: {
