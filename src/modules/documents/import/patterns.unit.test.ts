@@ -162,3 +162,10 @@ test('an agenda keeps roman-numbered items as printed and an unnumbered standing
     [null, 'Public Questions'],
   ]);
 });
+
+test('the council named in capitals in the opening line is the body, without the words saying what the meeting is', () => {
+  const caps = readDocument('MINUTES OF SEDGE PARISH COUNCIL MEETING HELD AT THE HALL WEDNESDAY 13th MAY 2015\n\n1. Apologies\n\nNone. Mr A Bell, Norfolk County Council, attended.\n\n2. Planning\n\nRESOLVED to support the application.\n', 'sedge.txt');
+  assert.equal(caps.body, 'Sedge Parish Council');
+  const ordinary = readDocument('ASHBY PARISH COUNCIL Minutes of the Ordinary Parish Council Meeting 14th July 2015 at 7.30pm Ashby Village Hall Attendance: Cllr J Bruce JB Chair 1.0 Apologies None. 2.0 Planning RESOLVED to support the application.\n', 'ashby.md');
+  assert.equal(ordinary.body, 'Ashby Parish Council');
+});

@@ -1034,10 +1034,18 @@ function findBody(ctx: Ctx, segments: Segment[], pageTitle: string | null): stri
   if (pageTitle) return titleCase(pageTitle);
   if (top.length === 0) {
     // "11 November 2020 Manordeilo and Salem Community Council held their meeting via Zoom": a council named in the opening prose.
-    const named = /((?:[A-Z][\w'’-]*(?:\s+(?:and|cum|on|upon|in|le|by|under)\s+|\s+|-)){1,6}(?:Parish|Town|Community|City|County|District|Borough|Village)\s+Council)\b/;
+    // Printed in capitals too ("MINUTES OF WRETTON PARISH COUNCIL MEETING"); the words before the
+    // name that say what the paper or the meeting is ("Minutes of the Ordinary") are not part of it.
+    const kind = (w: string) => `${w}|${w.toUpperCase()}`;
+    const named = new RegExp(
+      `((?:[A-Z][\\w'’-]*(?:\\s+(?:and|cum|on|upon|in|le|by|under|AND|CUM|ON|UPON|IN|LE|BY|UNDER)\\s+|\\s+|-)){1,6}(?:${['Parish', 'Town', 'Community', 'City', 'County', 'District', 'Borough', 'Village'].map(kind).join('|')})\\s+(?:Council|COUNCIL))\\b`,
+    );
+    const lead = /^(?:(?:the|a|an|minutes|notes|agenda|of|for|ordinary|annual|extraordinary|special|full|monthly|draft|approved|unconfirmed|confirmed)\s+)+/i;
     for (const l of lines.slice(0, 20)) {
       const m = named.exec(l.text);
-      if (m && !/^(?:the|a|an|minutes|notes|agenda|of)\s/i.test(m[1]!)) return titleCase(m[1]!.trim());
+      if (!m) continue;
+      const name = m[1]!.trim().replace(lead, '');
+      if (name.split(/\s+/).length >= 3) return titleCase(name);
     }
   }
   if (top.length === 0 && ctx.documentTitle) {
