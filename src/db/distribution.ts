@@ -9,8 +9,8 @@ import { sql, type Kysely } from 'kysely';
 
 /** Shared by every partnership, read by all, changed rarely: a copy on each server. */
 export const REFERENCE_TABLES = ['partnerships', 'users', 'password_setup_links', 'recovery_codes'] as const;
-/** The coordinator's own: the migrations run, and sign-in limits counted across partnerships. */
-export const COORDINATOR_TABLES = ['schema_migrations', 'sign_in_attempts'] as const;
+/** The coordinator's own: the migrations run, sign-in limits counted across partnerships, and the one-off tasks done. */
+export const COORDINATOR_TABLES = ['schema_migrations', 'sign_in_attempts', 'one_off_tasks'] as const;
 export const DISTRIBUTION_COLUMN = 'partnership_id';
 
 export interface KeyConstraint { table: string; name: string; kind: 'primary key' | 'unique' | 'foreign key' | 'unique index'; columns: string[]; references: string | null }

@@ -111,6 +111,12 @@ export interface AccountSettingsTable {
   updated_at: Generated<Date>;
 }
 
+/** One-off work done by the app's code, recorded once done (migration 054, src/db/oneOff.ts). */
+export interface OneOffTasksTable {
+  name: string;
+  done_at: Generated<Date>;
+}
+
 export interface SignInAttemptsTable {
   key: string;
   at: Generated<Date>;
@@ -239,6 +245,7 @@ export interface DB extends MeetingsTables, ActionsTables, SearchTables, Documen
   access_grants: AccessGrantsTable;
   sessions: SessionsTable;
   sign_in_attempts: SignInAttemptsTable;
+  one_off_tasks: OneOffTasksTable;
   password_setup_links: PasswordSetupLinksTable;
   recovery_codes: RecoveryCodesTable;
   account_settings: AccountSettingsTable;

@@ -14,7 +14,8 @@ import { importCrimeData } from './commands.ts';
 import { STREET_HEADER, fileOf, street } from './testing.ts';
 import { todayIso } from '../partnership/domain.ts';
 import { buildApp } from '../../app.ts';
-import { backfillAssessmentSearch } from './search.ts';
+import { ASSESSMENT_SEARCH_BACKFILL, backfillAssessmentSearch } from './search.ts';
+import { isDone } from '../../db/oneOff.ts';
 
 let t: TestApp;
 let officer: Client;
@@ -131,7 +132,8 @@ test('sections added on the page and through the API make a PDF with contents, c
   assert.equal(((await new Client(t.app).json('GET', '/api/search?q=Quenby')).json() as { results: unknown[] }).results.length, 0);
 });
 
-test('assessments made before search indexed them are found once the app starts; a restricted one never', async () => {
+test('assessments made before search indexed them are found after the first start on an older database, once; a restricted one never', async () => {
+  assert.ok(await isDone(t.database.db, ASSESSMENT_SEARCH_BACKFILL), 'the first start recorded the task as done');
   // As an assessment made before indexing was: written straight to its table, with no entry.
   const row = { partnership_id: t.partnershipId, year: 2029, title: 'Ulverby crime and disorder assessment', requests_by: '2029-04-01', data_due_on: '2029-05-01', draft_by: '2029-06-01', agreed_by: '2029-07-01' };
   const old = await t.database.db.insertInto('assessment_assessments').values({ ...row, kind: 'strategic', restricted: false }).returning('id').executeTakeFirstOrThrow();
@@ -139,9 +141,18 @@ test('assessments made before search indexed them are found once the app starts;
   // And a restricted one's entry left behind by some earlier fault.
   await t.database.db.insertInto('search_entries').values({ partnership_id: t.partnershipId, kind: 'assessment', record_id: sv.id, title: 'Ulverby blade needs assessment', content: 'Ulverby blade', url: `/assessment/assessments/${sv.id}`, occurred_on: null, body_id: null, meeting_id: null, restricted: false, public: false }).execute();
   const search = async (c: Client) => ((await c.json('GET', '/api/search?q=Ulverby')).json() as { results: { url: string }[] }).results.map((r) => r.url);
-  const restarted = await buildApp({ db: t.database.db, config: t.app.config, logger: false });
-  await restarted.ready();
-  await restarted.close();
+  const restart = async () => {
+    const restarted = await buildApp({ db: t.database.db, config: t.app.config, logger: false });
+    await restarted.ready();
+    await restarted.close();
+  };
+  // A start once the task is done does none of it.
+  await restart();
+  assert.deepEqual(await search(officer), [`/assessment/assessments/${sv.id}`], 'a later start neither indexes the old one nor removes the stray entry');
+  // A database from before the task was recorded (migration 054): its next start does it, once.
+  await t.database.db.deleteFrom('one_off_tasks').where('name', '=', ASSESSMENT_SEARCH_BACKFILL).execute();
+  await restart();
+  assert.ok(await isDone(t.database.db, ASSESSMENT_SEARCH_BACKFILL));
   assert.deepEqual(await search(member), [`/assessment/assessments/${old.id}`]);
   assert.deepEqual(await search(officer), [`/assessment/assessments/${old.id}`]);
   assert.deepEqual(await search(new Client(t.app)), []);

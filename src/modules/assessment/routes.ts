@@ -15,7 +15,8 @@ import { crimeDataResource, deriveAreas, importCrimeData, importPopulations, rea
 import { listAreas, listImportedMonths } from './store.ts';
 import * as S from './schemas.ts';
 import { assessmentRequestRoutes } from './requests.routes.ts';
-import { backfillAssessmentSearch } from './search.ts';
+import { ASSESSMENT_SEARCH_BACKFILL, backfillAssessmentSearch } from './search.ts';
+import { runOnce } from '../../db/oneOff.ts';
 import { ImportJobRunner, getImportJob, importRunners, listImportJobs, queueImportJob, type ImportJob } from './jobs.ts';
 
 const MAX_CRIME_FILE = 512 * 1024 * 1024;
@@ -46,8 +47,9 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
   await app.register(multipart, { throwFileSizeLimit: false, limits: { fileSize: MAX_CRIME_FILE + 1, files: MAX_CRIME_FILES, fields: 5, fieldSize: 1000, parts: MAX_CRIME_FILES + 5 } });
   app.decorateRequest('uploadTokenChecked', false);
   app.decorateRequest('uploadTempFiles', null);
-  // Assessments made before search indexed them are indexed now (restricted ones never).
-  app.addHook('onReady', async () => { await backfillAssessmentSearch(db); });
+  // Assessments made before search indexed them are indexed (restricted ones never), once
+  // per database: a later start reads that it was done and does nothing more.
+  app.addHook('onReady', async () => { await runOnce(db, ASSESSMENT_SEARCH_BACKFILL, async (trx) => { await backfillAssessmentSearch(trx); }); });
   const read = (req: FastifyRequest) => authorize(req.actor, 'read', crimeDataResource());
   const staff = (req: FastifyRequest) => can(req.actor, 'create', crimeDataResource());
 

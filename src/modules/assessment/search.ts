@@ -23,18 +23,21 @@ export async function indexAssessment(db: Db, a: { partnership_id: string; id: s
 }
 
 /**
- * Assessments made before they were indexed (or whose entry went missing) are indexed at
- * start; an entry of a restricted one, however it came to be there, is removed. Cheap
- * when nothing is missing (one anti-join), and harmless to run on every instance.
+ * Assessments made before they were indexed (or whose entry went missing) are indexed; an
+ * entry of a restricted one, however it came to be there, is removed. Run once per
+ * database (ASSESSMENT_SEARCH_BACKFILL, src/db/oneOff.ts), in the caller's transaction.
  */
-export async function backfillAssessmentSearch(db: Kysely<DB>): Promise<number> {
+/** The one-off task's name (one_off_tasks). */
+export const ASSESSMENT_SEARCH_BACKFILL = 'assessment-search-backfill';
+
+export async function backfillAssessmentSearch(db: Db): Promise<number> {
   const missing = await db.selectFrom('assessment_assessments as a')
     .select(['a.partnership_id', 'a.id', 'a.year', 'a.kind', 'a.title', 'a.restricted', 'a.requests_by'])
     .where('a.restricted', '=', false)
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom('search_entries as s').select('s.record_id')
       .whereRef('s.partnership_id', '=', 'a.partnership_id').where('s.kind', '=', 'assessment').whereRef('s.record_id', '=', 'a.id'))))
     .execute();
-  for (const a of missing) await db.transaction().execute((trx) => indexAssessment(trx, a));
+  for (const a of missing) await indexAssessment(db, a);
   await db.deleteFrom('search_entries as s').where('s.kind', '=', 'assessment')
     .where(({ exists, selectFrom }) => exists(selectFrom('assessment_assessments as a').select('a.id')
       .whereRef('a.partnership_id', '=', 's.partnership_id').whereRef('a.id', '=', 's.record_id').where('a.restricted', '=', true)))
