@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { prepared } from '../db/prepared.ts';
 import type { Actor, BodySeat, Grant } from './policy.ts';
 
 export const SESSION_COOKIE = 'ph_session';
@@ -80,7 +81,8 @@ export async function readSession(db: Kysely<DB>, token: string, partnershipId: 
     .where('users.disabled_at', 'is', null)
     .where('partnership_users.disabled_at', 'is', null);
   if (refuseDemo) query = query.where('users.demo', '=', false);
-  const row = await query.executeTakeFirst();
+  // Prepared once per connection (src/db/prepared.ts): read on every signed-in request.
+  const { rows: [row] } = await db.executeQuery(prepared(query.compile()));
   const memory = keptAccess(db);
   if (!row || row.expires_at.getTime() < Date.now()) {
     memory.delete(id);

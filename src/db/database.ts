@@ -1,11 +1,12 @@
 // One SQL dialect, PostgreSQL: embedded PGlite by default, a server through DATABASE_URL.
-import { Kysely, PGliteAdapter, PGliteDialect, PostgresDialect, sql, type DialectAdapter, type Driver } from 'kysely';
+import { Kysely, PGliteAdapter, PGliteDialect, PostgresDialect, sql, type CompiledQuery, type DatabaseConnection, type DialectAdapter, type Driver } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { create as createTar } from 'tar';
 import { lockDataDir, LOCK_FILES } from './dataDirLock.ts';
+import { isStalePlan, pglitePreparer, statementName } from './prepared.ts';
 import type { DB } from './schema.ts';
 
 const DATE_OID = 1082;
@@ -49,7 +50,8 @@ export async function openPglite(dataDir?: string, opts: { from?: Blob } = {}): 
     await lock?.release();
     throw e;
   }
-  const db = new Kysely<DB>({ dialect: new QueuedPGliteDialect({ pglite }) });
+  const preparer = pglitePreparer(pglite);
+  const db = new Kysely<DB>({ dialect: new QueuedPGliteDialect({ pglite }, preparer) });
   const snapshot = dataDir ? (out: Writable) => snapshotPglite(db, dataDir, out) : undefined;
   // `npm run backup` asks the running server for its copy through the folder's lock.
   if (lock && snapshot) lock.serve('backup', snapshot);
@@ -57,6 +59,7 @@ export async function openPglite(dataDir?: string, opts: { from?: Blob } = {}): 
     db,
     engine: 'pglite',
     execScript: async (text) => {
+      await preparer.forget();
       await pglite.exec(text);
     },
     ...(snapshot ? { snapshot } : {}),
@@ -107,6 +110,13 @@ async function snapshotPglite(db: Kysely<DB>, dataDir: string, out: Writable): P
  * a turn is taken only when someone is waiting, and a release wakes one waiter, not all.
  */
 class QueuedPGliteDialect extends PGliteDialect {
+  readonly #preparer: ReturnType<typeof pglitePreparer>;
+
+  constructor(config: ConstructorParameters<typeof PGliteDialect>[0], preparer: ReturnType<typeof pglitePreparer>) {
+    super(config);
+    this.#preparer = preparer;
+  }
+
   override createAdapter(): DialectAdapter {
     return new (class extends PGliteAdapter {
       // The driver below lets one holder at a time have the connection.
@@ -122,6 +132,19 @@ class QueuedPGliteDialect extends PGliteDialect {
     const release = driver.releaseConnection.bind(driver);
     const waiting: Array<() => void> = [];
     let held = false;
+    // The one connection runs marked statements prepared (prepared.ts), every other as before.
+    const preparing = new WeakSet<object>();
+    const preparer = this.#preparer;
+    const prepare = (connection: DatabaseConnection) => {
+      if (preparing.has(connection)) return connection;
+      preparing.add(connection);
+      const execute = connection.executeQuery.bind(connection);
+      connection.executeQuery = ((compiled: CompiledQuery) => {
+        const name = statementName(compiled.sql);
+        return name ? preparer.execute(name, compiled) : execute(compiled);
+      }) as DatabaseConnection['executeQuery'];
+      return connection;
+    };
     const handOver = () => {
       const next = waiting.shift();
       if (next) setImmediate(next); // still held: the next holder takes it after the loop's turn
@@ -131,7 +154,7 @@ class QueuedPGliteDialect extends PGliteDialect {
       if (held) await new Promise<void>((resolve) => waiting.push(resolve));
       held = true;
       try {
-        return await acquire(options);
+        return prepare(await acquire(options));
       } catch (e) {
         handOver();
         throw e;
@@ -150,6 +173,24 @@ class QueuedPGliteDialect extends PGliteDialect {
 
 export async function openPostgres(url: string, maxConnections = 10): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: maxConnections });
+  // Marked statements (prepared.ts) are sent with a name: node-postgres parses one once per
+  // connection and then only binds it. The generation is moved on by every script
+  // (migrations), so a plan is never run against a table it was not made for.
+  let generation = 0;
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (config: pg.QueryConfig) => Promise<pg.QueryResult>;
+    const unnamed = client.query.bind(client);
+    client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
+      const name = typeof text === 'string' && !callback ? statementName(text) : undefined;
+      if (!name) return (unnamed as (...args: unknown[]) => unknown)(text, values, callback);
+      const named = () => query({ name: `${name}_${generation}`, text: text as string, values: values as unknown[] });
+      return named().catch((e: unknown) => {
+        if (!isStalePlan(e)) throw e;
+        generation += 1;
+        return named();
+      });
+    }) as typeof client.query;
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(db); // fail at start, with the server's own message
   return {
@@ -160,6 +201,7 @@ export async function openPostgres(url: string, maxConnections = 10): Promise<Da
       try {
         await client.query(text);
       } finally {
+        generation += 1;
         client.release();
       }
     },

@@ -3,6 +3,7 @@
 // the functions exported here, never through the tables.
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
+import { prepared } from '../../db/prepared.ts';
 import { displayName } from '../partnership/domain.ts';
 import type {
   AgendaItemsTable, MeetingAttendanceTable, MeetingSectionsTable, MeetingsTable, MinuteParagraphsTable, PapersTable, ResolutionsTable,
@@ -336,7 +337,8 @@ export async function loadMeetingRecord(db: Db, partnershipId: string, meetingId
     union select person_id from meeting_attendance where partnership_id = ${p} and meeting_id = ${m}
     union select substitute_for_person_id from meeting_attendance where partnership_id = ${p} and meeting_id = ${m}
     union select person_id from declarations_of_interest where partnership_id = ${p} and meeting_id = ${m}`;
-  const { rows: [row] } = await sql<Record<string, unknown>>`select
+  // Prepared once per connection (src/db/prepared.ts): the meeting page's statement on every read.
+  const { rows: [row] } = await db.executeQuery(prepared(sql<Record<string, unknown>>`select
     (select to_json(t) from (${findMeetingSummaryQuery(db, p, m)}) t) as meeting,
     ${rows(db.selectFrom('meeting_sections').selectAll().where('partnership_id', '=', p).where('meeting_id', '=', m).orderBy('position').orderBy('code'))} as sections,
     ${rows(listAgendaItemsQuery(db, p, m))} as items,
@@ -356,7 +358,7 @@ export async function loadMeetingRecord(db: Db, partnershipId: string, meetingId
     coalesce((select json_agg(t) from (select l.id, l.meets_on, l.starts_at from meetings l
       join meetings mt on mt.partnership_id = l.partnership_id and mt.id = ${m}
       where l.partnership_id = ${p} and l.body_id = mt.body_id and l.status != 'cancelled' and l.meets_on > mt.meets_on
-      order by l.meets_on, l.starts_at) t), '[]'::json) as later`.execute(db);
+      order by l.meets_on, l.starts_at) t), '[]'::json) as later`.compile(db)));
   if (!row?.meeting) return undefined;
   const list = <T>(key: string) => reviveTimestamps(row[key] as Record<string, unknown>[]) as T[];
   const meeting = reviveTimestamps([row.meeting as Record<string, unknown>])[0] as MeetingSummary;
