@@ -9,7 +9,7 @@ import { formOutcome, isUuid } from '../../web/forms.ts';
 import { NotFoundError, type FieldError } from '../../web/errors.ts';
 import { todayIso } from '../partnership/domain.ts';
 import { LINE_STATUSES, childLevel, isAgreementPublic, levelLabel, lineStatusColour, lineStatusLabel } from './domain.ts';
-import { findLine, lineThemeIds, listPlan, listPlanBranches, listPriorities, organisationOptions, personOptions, planSummary, type Agreement, type LineView } from './store.ts';
+import { findLine, lineThemeIds, listPlan, listPlanBranches, listPlanLines, listPlanMatches, listPriorities, organisationOptions, personOptions, planSummary, type Agreement, type LineView } from './store.ts';
 import { addLine, editLine, lineResource } from './commands.ts';
 import { PLAN_STATUS_FILTERS, filterPlan } from './planFilters.ts';
 import { planCsv, planXlsx } from './spreadsheet.ts';
@@ -35,7 +35,8 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
 
   // The plan's page. Unfiltered, it shows the objectives under each priority with their
   // roll-up, and the actions of the objectives opened (?open=<id>, links that work without
-  // JavaScript); filtered, the lines that match, 100 a page. The whole plan is the download.
+  // JavaScript); filtered, the lines that match, 100 a page: matched in SQL, the reader's
+  // policy applied to what matched, and only the page's lines read in full. The whole plan is the download.
   app.get('/strategy/agreements/:id/plan', async (req, reply) => {
     const a = await loadAgreement(req, (req.params as { id: string }).id);
     authorize(req.actor, 'read', { type: 'plan-action', published: isAgreementPublic(a.status) && a.plan_public });
@@ -61,9 +62,9 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
     let pageInfo: { from: number; to: number } | null = null;
     const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
     if (filtered) {
-      const matching = filterPlan(await readablePlan(req, a, null), filters);
+      const matching = (await listPlanMatches(db, pid, a.id, todayIso(), filters)).filter(readable);
       const page = Math.max(1, Math.min(Math.ceil(matching.length / PLAN_PAGE) || 1, Number.parseInt(one(q.page), 10) || 1));
-      shown = matching.slice((page - 1) * PLAN_PAGE, page * PLAN_PAGE);
+      shown = await listPlanLines(db, pid, a.id, todayIso(), matching.slice((page - 1) * PLAN_PAGE, page * PLAN_PAGE));
       count = matching.length;
       const at = (n: number) => `/strategy/agreements/${a.id}/plan?${new URLSearchParams([...query, ['page', String(n)]])}`;
       if (matching.length > PLAN_PAGE) {

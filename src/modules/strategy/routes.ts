@@ -18,7 +18,7 @@ import {
 } from './domain.ts';
 import {
   bodyOptions, findAgreement, findLine, lineThemeIds, listAgreements, listMeasures, listPlan, listPriorities, listUpdates, organisationOptions, personOptions,
-  priorityRollUp, type Agreement, type LineView,
+  priorityRollUp, planPriorityFigures, planCounts, type Agreement, type LineView,
 } from './store.ts';
 import {
   addLine, addMeasure, addPriority, addProgressUpdate, agreementResource, createAgreement, editLine, lineResource, moveAgreement, recordAgreed,
@@ -93,17 +93,18 @@ export async function strategyRoutes(app: FastifyInstance): Promise<void> {
     const pid = req.partnership.id;
     const today = todayIso();
     const all = await listPriorities(db, pid, { agreementId: a.id, kind: 'all' });
-    const plan = await listPlan(db, pid, a.id, today);
     const planReadable = can(req.actor, 'read', { type: 'plan-action', published: isAgreementPublic(a.status) && a.plan_public });
-    // The roll-up counts every line (restricted ones too: a figure does not quote them).
-    const rolled = priorityRollUp(all, plan);
+    // The roll-up counts every line (restricted ones too: a figure does not quote them),
+    // read as kept on the lines (migration 046): the objectives and a count by status.
+    const rolled = await planPriorityFigures(db, pid, a.id, all);
+    const planFigures = await planCounts(db, pid, a.id, today);
     const measures = await listMeasures(db, pid, a.id);
     const staff = isStaff(req.actor);
     const agreedBy = a.agreed_resolution_id ? await db.selectFrom('resolutions').select(['text', 'meeting_id']).where('partnership_id', '=', pid).where('id', '=', a.agreed_resolution_id).executeTakeFirst() : undefined;
     const monitoringBody = a.monitoring_body_id ? await db.selectFrom('bodies').select(['id', 'name']).where('partnership_id', '=', pid).where('id', '=', a.monitoring_body_id).executeTakeFirst() : undefined;
     const documentReadable = can(req.actor, 'read', strategyResources.agreementDocument(a));
     const latestDocument = documentReadable ? (await listAgreementDocuments(db, pid, a.id))[0] : undefined;
-    const counts = LINE_STATUSES.map((s) => ({ ...s, count: plan.filter((l) => l.rolled.status === s.value && l.level !== 'objective').length })).filter((s) => s.count);
+    const counts = LINE_STATUSES.map((s) => ({ ...s, count: planFigures.byStatus.get(s.value) ?? 0 })).filter((s) => s.count);
     return reply.view('strategy/views/agreement.njk', {
       title: a.title, section: 'strategy', agreement: a, statusLabel: agreementStatusLabel(a.status), errors, values,
       priorities: rolled.map((r) => ({ ...r, statusTag: r.status ? statusTag(r.status) : null, lead: all.find((p) => p.id === r.priority.id) })),
@@ -114,7 +115,7 @@ export async function strategyRoutes(app: FastifyInstance): Promise<void> {
       })),
       progressChart: barChart(rolled.map((r) => ({ label: `${r.priority.position}. ${r.priority.title}`, value: r.progress, colour: r.status ? lineStatusColour(r.status) : 'grey' })), { max: 100, unit: '%' }),
       statusChart: barChart(counts.map((c) => ({ label: c.text, value: c.count, colour: c.colour }))),
-      planReadable, planCount: plan.length, overdueCount: plan.filter((l) => l.overdue).length, counts,
+      planReadable, planCount: planFigures.total, overdueCount: planFigures.overdue, counts,
       agreedBy, monitoringBody, staff,
       document: latestDocument ? { ...latestDocument, url: documentUrl(latestDocument), kb: Math.ceil(latestDocument.byte_size / 1024) } : null,
       canUploadDocument: can(req.actor, 'create', strategyResources.agreementDocument(a)) && a.status !== 'superseded',

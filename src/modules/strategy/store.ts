@@ -4,7 +4,9 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { displayName } from '../partnership/domain.ts';
 import type { LineStatus, StrategyAgreementsTable, StrategyPlanLinesTable, StrategyPrioritiesTable, StrategyPlanUpdatesTable } from './tables.ts';
-import { isLineOverdue, rollUp, rollUpGroup, type RollUpNode, type RolledUp } from './domain.ts';
+import { LINE_STATUSES, isClosed, isLineOverdue, rollUp, rollUpGroup, type RollUpNode, type RolledUp } from './domain.ts';
+import type { PlanFilters } from './planFilters.ts';
+import { isUuid } from '../../web/forms.ts';
 
 type Db = Kysely<DB>;
 
@@ -231,6 +233,90 @@ export async function listPlanBranches(db: Db, partnershipId: string, agreementI
   };
   walk(null, 0);
   return out;
+}
+
+const CLOSED = LINE_STATUSES.map((s) => s.value).filter(isClosed);
+
+/**
+ * The lines of the plan that match its filters (planFilters.ts, worked out here in SQL on
+ * the kept roll-up), in tree order, each with its depth and what the reader's policy
+ * needs (restricted, owner), so that the caller decides what may be read and then reads
+ * one page of lines in full (listPlanLines), not every line of the plan.
+ */
+export async function listPlanMatches(db: Db, partnershipId: string, agreementId: string, today: string, f: PlanFilters) {
+  // An id that is not one matches no line (as comparing strings did), without asking the database.
+  if ([f.priority, f.owner, f.theme].some((v) => v && !isUuid(v))) return [];
+  await ensureRollUp(db, partnershipId, agreementId);
+  const closed = sql.join(CLOSED.map((c) => sql`${c}`));
+  const where = [sql`true`];
+  if (f.priority) where.push(sql`l.priority_id = ${f.priority}`);
+  if (f.owner) where.push(sql`(l.owner_person_id = ${f.owner} or l.lead_organisation_id = ${f.owner})`);
+  if (f.theme) where.push(sql`exists (select 1 from strategy_plan_line_themes th where th.partnership_id = l.partnership_id and th.line_id = l.id and th.theme_id = ${f.theme})`);
+  if (f.status === 'overdue') where.push(sql`l.due_on is not null and l.due_on < ${today}::date and l.status not in (${closed})`);
+  else if (f.status === 'open') where.push(sql`coalesce(l.rolled_status, l.status) not in (${closed})`);
+  else if (f.status) where.push(sql`coalesce(l.rolled_status, l.status) = ${f.status}`);
+  const { rows } = await sql<{ id: string; restricted: boolean; owner_person_id: string | null; depth: number }>`
+    with recursive tree (id, path) as (
+      select l.id, array[p.position, l.position]
+      from strategy_plan_lines l join strategy_priorities p on p.partnership_id = l.partnership_id and p.id = l.priority_id
+      where l.partnership_id = ${partnershipId} and l.agreement_id = ${agreementId} and l.parent_id is null
+      union all
+      select c.id, t.path || c.position from tree t join strategy_plan_lines c on c.partnership_id = ${partnershipId} and c.parent_id = t.id
+    )
+    select l.id, l.restricted, l.owner_person_id, cardinality(t.path) - 2 as depth
+    from tree t join strategy_plan_lines l on l.partnership_id = ${partnershipId} and l.id = t.id
+    where ${sql.join(where, sql` and `)}
+    order by t.path, l.id`.execute(db);
+  return rows.map((r) => ({ ...r, depth: Number(r.depth) }));
+}
+
+/** The lines named, in full and in the order given, with the kept roll-up (a page of listPlanMatches). */
+export async function listPlanLines(db: Db, partnershipId: string, agreementId: string, today: string, picks: readonly { id: string; depth: number }[]): Promise<LineView[]> {
+  if (!picks.length) return [];
+  const ids = picks.map((p) => p.id);
+  const rows = await db.selectFrom('strategy_plan_lines as l')
+    .innerJoin('strategy_priorities as p', (j) => j.onRef('p.partnership_id', '=', 'l.partnership_id').onRef('p.id', '=', 'l.priority_id'))
+    .leftJoin('organisations as o', (j) => j.onRef('o.partnership_id', '=', 'l.partnership_id').onRef('o.id', '=', 'l.lead_organisation_id'))
+    .leftJoin('people as pe', (j) => j.onRef('pe.partnership_id', '=', 'l.partnership_id').onRef('pe.id', '=', 'l.owner_person_id'))
+    .selectAll('l')
+    .select(['o.name as lead_organisation_name', 'p.title as priority_title',
+      'pe.honorific', 'pe.given_name', 'pe.family_name', 'pe.honours', 'pe.email as owner_email'])
+    .where('l.partnership_id', '=', partnershipId).where('l.agreement_id', '=', agreementId).where('l.id', 'in', ids).execute();
+  const tags = await db.selectFrom('strategy_plan_line_themes').select(['line_id', 'theme_id'])
+    .where('partnership_id', '=', partnershipId).where('line_id', 'in', ids).execute();
+  const themesOf = new Map<string, string[]>();
+  for (const t of tags) themesOf.set(t.line_id, [...(themesOf.get(t.line_id) ?? []), t.theme_id]);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return picks.flatMap(({ id, depth }) => {
+    const r = byId.get(id);
+    if (!r) return [];
+    const { honorific, given_name, family_name, honours, ...rest } = r;
+    return [{
+      ...rest, owner_name: family_name !== null ? displayName({ honorific, given_name, family_name, honours }) : null,
+      theme_ids: themesOf.get(r.id) ?? [], rolled: keptRollUp(r), overdue: isLineOverdue(r, today), depth,
+    }];
+  });
+}
+
+/**
+ * The plan's figures for its agreement's page, from the kept roll-up without reading every
+ * line in full: how many lines, how many overdue, and the lines below the objectives by status.
+ */
+export async function planCounts(db: Db, partnershipId: string, agreementId: string, today: string) {
+  await ensureRollUp(db, partnershipId, agreementId);
+  const closed = sql.join(CLOSED.map((c) => sql`${c}`));
+  const { rows } = await sql<{ status: string; below: number | string; all_lines: number | string; overdue: number | string }>`
+    select coalesce(rolled_status, status) as status,
+      count(*) filter (where level <> 'objective') as below,
+      count(*) as all_lines,
+      count(*) filter (where due_on is not null and due_on < ${today}::date and status not in (${closed})) as overdue
+    from strategy_plan_lines where partnership_id = ${partnershipId} and agreement_id = ${agreementId}
+    group by 1`.execute(db);
+  return {
+    total: rows.reduce((n, r) => n + Number(r.all_lines), 0),
+    overdue: rows.reduce((n, r) => n + Number(r.overdue), 0),
+    byStatus: new Map(rows.map((r) => [r.status, Number(r.below)])),
+  };
 }
 
 /**
