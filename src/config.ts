@@ -22,6 +22,11 @@ export interface Config {
    */
   ssoKey: Buffer;
   /**
+   * The AES-256 key TOTP secrets are encrypted with at rest: derived (HKDF-SHA256) from the
+   * same secret as ssoKey, for another purpose, so neither key opens the other's secrets.
+   */
+  totpKey: Buffer;
+  /**
    * Load the demo partnership when the database holds no partnership yet: by default
    * only outside production. Its accounts have a published password, so in production
    * they cannot sign in even when LOAD_DEMO=true loads its records.
@@ -95,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (env.SESSION_SECRET && env.SESSION_SECRET.length < 32) problems.push('SESSION_SECRET must be at least 32 characters');
   if (env.SSO_SECRET_KEY && env.SSO_SECRET_KEY.length < 32) problems.push('SSO_SECRET_KEY must be at least 32 characters');
   const ssoKey = Buffer.from(hkdfSync('sha256', env.SSO_SECRET_KEY || sessionSecret, 'partnership-hub', 'sso-client-secret', 32));
+  const totpKey = Buffer.from(hkdfSync('sha256', env.SSO_SECRET_KEY || sessionSecret, 'partnership-hub', 'totp-secret', 32));
 
   const trustProxy = (env.TRUST_PROXY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const entry of trustProxy) {
@@ -116,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(env.DATA_DIR || 'data'),
     sessionSecret,
     ssoKey,
+    totpKey,
     loadDemo: bool('LOAD_DEMO', !production),
     trustProxy,
     defaultPartnership: env.DEFAULT_PARTNERSHIP || undefined,

@@ -15,7 +15,7 @@ import { authorize, type Actor } from './policy.ts';
 import { sendAccountMail } from './accountMail.ts';
 import {
   groupedSecret, mustSetUpSecondFactor, newTotpSecret, qrCodeSvg, readsRestricted, replaceRecoveryCodes, secondFactorRequired,
-  totpFor, unusedRecoveryCodes, useRecoveryCode, useTotpCode, checkTotp, RECOVERY_CODE_COUNT,
+  totpFor, unusedRecoveryCodes, useRecoveryCode, useTotpCode, checkTotp, RECOVERY_CODE_COUNT, openTotpSecret, sealTotpSecret,
 } from './secondFactor.ts';
 import { publicOrigin } from '../modules/public/address.ts';
 import { isUuid } from '../web/validate.ts';
@@ -355,10 +355,15 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     let user = await account(actor.userId);
     if (user.totp_enabled_at) return reply.redirect('/account/two-factor', 303);
     if (!user.totp_pending_secret) {
-      await db.updateTable('users').set({ totp_pending_secret: newTotpSecret() }).where('id', '=', actor.userId).execute();
+      await db.updateTable('users').set({ totp_pending_secret: sealTotpSecret(config.totpKey, actor.userId, newTotpSecret()) }).where('id', '=', actor.userId).execute();
       user = await account(actor.userId);
     }
-    const secret = user.totp_pending_secret!;
+    const secret = openTotpSecret(config.totpKey, user.id, user.totp_pending_secret);
+    // A secret that does not open (the key changed): a new one to set up.
+    if (!secret) {
+      await db.updateTable('users').set({ totp_pending_secret: null }).where('id', '=', actor.userId).execute();
+      return setUpPage(req, reply, errors);
+    }
     const uri = totpFor(secret, user.email, req.partnership.short_name).toString();
     reply.header('cache-control', 'private, no-store');
     return reply.code(errors ? 400 : 200).view('views/account/two-factor-set-up.njk', {
@@ -377,7 +382,8 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     const user = await account(actor.userId);
     if (user.totp_enabled_at || !user.totp_pending_secret) return reply.redirect('/account/two-factor', 303);
     const code = fieldValue(req.body, 'code');
-    const step = code ? checkTotp(user.totp_pending_secret, code, null) : null;
+    const pendingSecret = openTotpSecret(config.totpKey, user.id, user.totp_pending_secret);
+    const step = code && pendingSecret ? checkTotp(pendingSecret, code, null) : null;
     if (step === null) {
       return setUpPage(req, reply, [{ field: 'code', message: code ? 'The code is not correct. Enter the 6-digit code your app shows now' : 'Enter the 6-digit code from your authenticator app' }]);
     }
@@ -477,7 +483,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     const delay = await accountDelayMs(db, keys);
     if (delay) await sleep(delay);
     const isRecovery = /[a-z]/i.test(code);
-    const ok = isRecovery ? await useRecoveryCode(db, pending.user_id, code) : await useTotpCode(db, pending.user_id, code);
+    const ok = isRecovery ? await useRecoveryCode(db, pending.user_id, code) : await useTotpCode(db, config.totpKey, pending.user_id, code);
     if (!ok) {
       await recordFailedSignIn(db, keys);
       return secondStepPage(req, reply, [{ field: 'code', message: 'The code is not correct. Enter the 6-digit code your app shows now, or an unused recovery code' }]);

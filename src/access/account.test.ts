@@ -6,6 +6,8 @@ import { startSmtpTestServer, type SmtpTestServer } from '../mail/smtpTestServer
 import { passwordProblem } from './passwords.ts';
 import { describeDevice } from './account.routes.ts';
 import { withoutLinkTokens } from './accountMail.ts';
+import { openTotpSecret, TOTP_SECRETS_ENCRYPTED } from './secondFactor.ts';
+import { buildApp } from '../app.ts';
 
 let t: TestApp;
 let smtp: SmtpTestServer;
@@ -219,9 +221,15 @@ test('two-factor: set up with a QR code and the key as text, sign in with a code
   const wrong = await c.post('/account/two-factor/set-up', { code: '000000' });
   assert.equal(wrong.statusCode, 400);
   assert.match(pageText(wrong.body), /The code is not correct/);
+  const keptWhileSettingUp = (await t.database.db.selectFrom('users').select('totp_pending_secret').where('id', '=', id).executeTakeFirstOrThrow()).totp_pending_secret!;
+  assert.ok(!keptWhileSettingUp.includes(secret), 'the secret being set up is not kept in clear');
   const setUpCode = codeNow(secret);
   const on = await c.post('/account/two-factor/set-up', { code: setUpCode });
   assert.equal(on.statusCode, 200);
+  const kept = (await t.database.db.selectFrom('users').select('totp_secret').where('id', '=', id).executeTakeFirstOrThrow()).totp_secret!;
+  assert.ok(!kept.includes(secret) && kept.startsWith('v1.'), 'the secret is kept encrypted');
+  assert.equal(openTotpSecret(t.app.config.totpKey, id, kept), secret);
+  assert.equal(openTotpSecret(t.app.config.totpKey, await userId(demoUsers.officer), kept), null, 'copied to another account it does not open');
   const codes = [...on.body.matchAll(/<li><code>([a-z0-9-]+)<\/code><\/li>/g)].map((m) => m[1]!);
   assert.equal(codes.length, 10);
   const stored = await t.database.db.selectFrom('recovery_codes').select('code_hash').where('user_id', '=', id).execute();
@@ -327,4 +335,29 @@ test('an administrator turns off the second factor of someone who lost their pho
   assert.ok((await auditSummaries(id)).some((a) => /turned off by an administrator/.test(a.summary ?? '')));
   const officer = await new Client(t.app).signIn(demoUsers.officer);
   assert.equal((await officer.post(`/admin/users/${id}/two-factor/reset`, {})).statusCode, 403);
+});
+
+test('two-factor: a secret kept in clear before encryption is encrypted once, at the first start, and signing in with its code still works', async () => {
+  const db = t.database.db;
+  const id = await invited('cleartotp@northshire.example', 'Clara Clear', 'member', 'a clear secret once');
+  const secret = new Secret({ size: 20 }).base32;
+  // As a database from before: the secret in clear and the task not yet done.
+  await db.updateTable('users').set({ totp_secret: secret, totp_enabled_at: new Date() }).where('id', '=', id).execute();
+  await db.deleteFrom('one_off_tasks').where('name', '=', TOTP_SECRETS_ENCRYPTED).execute();
+  const restarted = await buildApp({ db, config: t.app.config, logger: false });
+  await restarted.ready();
+  await restarted.close();
+  const kept = (await db.selectFrom('users').select('totp_secret').where('id', '=', id).executeTakeFirstOrThrow()).totp_secret!;
+  assert.ok(kept.startsWith('v1.') && !kept.includes(secret), 'encrypted at rest');
+  assert.equal(openTotpSecret(t.app.config.totpKey, id, kept), secret);
+  assert.ok((await db.selectFrom('one_off_tasks').select('name').where('name', '=', TOTP_SECRETS_ENCRYPTED).executeTakeFirst()), 'recorded as done');
+  // Signing in with the app's code works as before.
+  const c = new Client(t.app);
+  await c.get('/sign-in');
+  const first = await c.post('/sign-in', { email: 'cleartotp@northshire.example', password: 'a clear secret once', next: '/account' });
+  assert.match(first.headers.location as string, /^\/sign-in\/code/);
+  await c.get(first.headers.location as string);
+  const signedIn = await c.post('/sign-in/code', { code: codeNow(secret), next: '/account' });
+  assert.equal(signedIn.statusCode, 303, signedIn.body);
+  assert.equal((await c.json('GET', '/api/me')).json().kind, 'user');
 });

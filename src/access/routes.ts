@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { hashPassword, passwordProblem, verifyPassword, PASSWORD_HINT } from './passwords.ts';
-import { SECOND_STEP_MINUTES, useRecoveryCode, useTotpCode } from './secondFactor.ts';
+import { SECOND_STEP_MINUTES, encryptClearTotpSecrets, useRecoveryCode, useTotpCode } from './secondFactor.ts';
 import { findSetupLink, SETUP_LINK_HOURS, useSetupLink } from './setupLinks.ts';
 import {
   accountDelayMs, addressAllowed, clearFailedSignIns, createSession, signInKeys, endSession, recordFailedSignIn, SESSION_COOKIE, shownName, SIGN_IN_LIMIT,
@@ -53,6 +53,8 @@ export const isReviewRecordType = (recordType: string) => recordType.startsWith(
 
 export async function accessRoutes(app: FastifyInstance): Promise<void> {
   const { db, config } = app;
+  // TOTP secrets kept in clear before they were encrypted at rest are encrypted, once per database.
+  app.addHook('onReady', async () => { await encryptClearTotpSecrets(db, config.totpKey); });
 
   /** Tells an account's owner that someone keeps failing to sign in as them. */
   async function tellOwnerOfFailures(req: FastifyRequest, to: string, name: string) {
@@ -138,7 +140,7 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
     }
     if (user.totp_enabled_at) {
       const codeKeys = { ...keys, account: `code:${user.id}` };
-      const good = /[a-z]/i.test(code!) ? await useRecoveryCode(db, user.id, code!) : await useTotpCode(db, user.id, code!);
+      const good = /[a-z]/i.test(code!) ? await useRecoveryCode(db, user.id, code!) : await useTotpCode(db, config.totpKey, user.id, code!);
       if (!good) {
         await recordFailedSignIn(db, codeKeys);
         throw ValidationError.single('code', code ? 'The code is not correct' : 'Enter the code from your authenticator app, or a recovery code');

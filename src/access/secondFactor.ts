@@ -1,7 +1,10 @@
 // The optional second factor: a time-based code from an authenticator app (TOTP, RFC
 // 6238, through otpauth) and ten single-use recovery codes kept only as hashes. A
 // partnership may require it of everyone who can read restricted business; such a person
-// is sent to set it up and reaches nothing else until they have.
+// is sent to set it up and reaches nothing else until they have. The TOTP secret (and the
+// one being set up) is held encrypted at rest, as single sign-on's client secret is
+// (AES-256-GCM, modules/sso/secret.ts), under config.totpKey with the account's id as the
+// additional data: a secret copied to another account's row does not open.
 import { createHash, randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
@@ -9,6 +12,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { readScope, type Actor } from './policy.ts';
+import { decryptSecret, encryptSecret } from '../modules/sso/secret.ts';
+import { runOnce } from '../db/oneOff.ts';
 
 const PERIOD = 30;
 /** How long the password step of signing in waits for the code. */
@@ -18,6 +23,32 @@ export const RECOVERY_CODE_COUNT = 10;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export const newTotpSecret = () => new Secret({ size: 20 }).base32;
+
+/** A TOTP secret as it is kept in users.totp_secret or totp_pending_secret. */
+export const sealTotpSecret = (key: Buffer, userId: string, secret: string) => encryptSecret(key, userId, secret);
+/** The secret kept, or null when it does not open (another key, another account, or not encrypted). */
+export const openTotpSecret = (key: Buffer, userId: string, stored: string | null) => (stored ? decryptSecret(key, userId, stored) : null);
+
+/** The one-off task (one_off_tasks, migration 054) that encrypted the secrets kept in clear before. */
+export const TOTP_SECRETS_ENCRYPTED = 'totp-secrets-encrypted';
+
+/** Encrypts every TOTP secret still kept in clear, once per database; returns how many it encrypted. */
+export async function encryptClearTotpSecrets(db: Kysely<DB>, key: Buffer): Promise<number> {
+  let n = 0;
+  await runOnce(db, TOTP_SECRETS_ENCRYPTED, async (trx) => {
+    const rows = await trx.selectFrom('users').select(['id', 'totp_secret', 'totp_pending_secret'])
+      .where((eb) => eb.or([eb('totp_secret', 'is not', null), eb('totp_pending_secret', 'is not', null)])).forUpdate().execute();
+    // A clear secret is base32; an encrypted one opens with the key (left as it is).
+    const seal = (id: string, v: string | null) => (v === null || openTotpSecret(key, id, v) !== null ? v : sealTotpSecret(key, id, v));
+    for (const r of rows) {
+      const [secret, pending] = [seal(r.id, r.totp_secret), seal(r.id, r.totp_pending_secret)];
+      if (secret === r.totp_secret && pending === r.totp_pending_secret) continue;
+      await trx.updateTable('users').set({ totp_secret: secret, totp_pending_secret: pending }).where('id', '=', r.id).execute();
+      n++;
+    }
+  });
+  return n;
+}
 
 export function totpFor(secret: string, account: string, issuer: string): TOTP {
   return new TOTP({ issuer, label: account, algorithm: 'SHA1', digits: 6, period: PERIOD, secret: Secret.fromBase32(secret) });
@@ -46,10 +77,11 @@ export function checkTotp(secret: string, code: string, lastStep: number | null,
 }
 
 /** Accepts the code for the account and remembers its step, so it cannot be used again. */
-export async function useTotpCode(db: Kysely<DB> | Transaction<DB>, userId: string, code: string): Promise<boolean> {
+export async function useTotpCode(db: Kysely<DB> | Transaction<DB>, key: Buffer, userId: string, code: string): Promise<boolean> {
   const user = await db.selectFrom('users').select(['totp_secret', 'totp_last_step']).where('id', '=', userId).executeTakeFirst();
-  if (!user?.totp_secret) return false;
-  const step = checkTotp(user.totp_secret, code, user.totp_last_step === null ? null : Number(user.totp_last_step));
+  const secret = openTotpSecret(key, userId, user?.totp_secret ?? null);
+  if (!user || !secret) return false;
+  const step = checkTotp(secret, code, user.totp_last_step === null ? null : Number(user.totp_last_step));
   if (step === null) return false;
   const updated = await db.updateTable('users').set({ totp_last_step: step }).where('id', '=', userId)
     .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)])).returning('id').executeTakeFirst();

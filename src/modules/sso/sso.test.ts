@@ -8,6 +8,7 @@ import { signInAtProvider, startTestProvider, type TestProvider } from './testPr
 import { SSO_CLOCK } from './provider.ts';
 import { SIGN_IN_LIMIT } from '../../access/sessions.ts';
 import { Secret, TOTP } from 'otpauth';
+import { sealTotpSecret } from '../../access/secondFactor.ts';
 
 let t: TestApp;
 let idp: TestProvider;
@@ -322,7 +323,8 @@ test('a disabled user is refused, and a client that keeps sending made-up answer
 test('someone with a second factor set up here gives its code after the provider, and their sign-out still offers the provider’s', async () => {
   const db = t.database.db;
   const secret = new Secret({ size: 20 }).base32;
-  await db.updateTable('users').set({ totp_secret: secret, totp_enabled_at: new Date() }).where('email', '=', demoUsers.officer).execute();
+  const officerId = (await db.selectFrom('users').select('id').where('email', '=', demoUsers.officer).executeTakeFirstOrThrow()).id;
+  await db.updateTable('users').set({ totp_secret: sealTotpSecret(t.app.config.totpKey, officerId, secret), totp_enabled_at: new Date() }).where('id', '=', officerId).execute();
   try {
     const c = new Client(t.app);
     const res = await ssoSignIn(c, 'gwen', '/governance');
