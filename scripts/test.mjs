@@ -16,6 +16,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
+// Prints each test file's time at the end of its pass (scripts/lib/file-times.mjs).
+const fileTimes = new URL('./lib/file-times.mjs', import.meta.url).href;
+
 const args = process.argv.slice(2);
 const flags = new Set(args.filter((a) => a.startsWith('--')));
 const filters = args.filter((a) => !a.startsWith('--'));
@@ -65,7 +68,9 @@ function run(label, files, env = {}) {
   if (files.length === 0) return Promise.resolve(0);
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', '--test-concurrency=2', ...files],
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2',
+      '--test-reporter=tap', '--test-reporter-destination=stdout',
+      `--test-reporter=${fileTimes}`, '--test-reporter-destination=stdout', ...files],
       { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     const out = [];
     const err = [];
