@@ -11,7 +11,7 @@
 //   any other argument is a path filter (substring) on the test files
 import { readdirSync, statSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -39,6 +39,12 @@ const browser = all.filter((f) => f.startsWith(join('test', 'browser')));
 const rest = all.filter((f) => !browser.includes(f));
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
+
+// Every test file is a process of its own that loads most of the app. Node runs our
+// TypeScript itself (type stripping; tsconfig's erasableSyntaxOnly keeps the code to what
+// it can strip), which took a third less CPU to load the app than tsx's loader, and the
+// compiled code is kept on disk for the next process (NODE_COMPILE_CACHE).
+process.env.NODE_COMPILE_CACHE ??= resolve('node_modules', '.cache', 'node-compile-cache');
 
 // The test files of this run share made-once copies of a migrated (and demo) database:
 // PGlite dump files here, template databases on the server (test/support/database.ts).
@@ -68,7 +74,7 @@ function run(label, files, env = {}) {
   if (files.length === 0) return Promise.resolve(0);
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2',
+    const child = spawn(process.execPath, ['--test', '--test-concurrency=2',
       '--test-reporter=tap', '--test-reporter-destination=stdout',
       `--test-reporter=${fileTimes}`, '--test-reporter-destination=stdout', ...files],
       { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
