@@ -5,7 +5,9 @@
 // Scale: BENCH_NATIONAL_PARTNERSHIPS x BENCH_NATIONAL_YEARS (default 4 x 2, a quick run);
 // BENCH_NATIONAL=full for 400 x 20 (about 10 million minutes paragraphs: hours on a small
 // machine). The server: DATABASE_URL or TEST_POSTGRES_URL (default the local one); the
-// bench creates its own database and drops it at the end (BENCH_NATIONAL_KEEP=1 keeps it).
+// bench creates its own database and drops it at the end (BENCH_NATIONAL_KEEP=1 keeps it;
+// BENCH_NATIONAL_REUSE=1 then measures the kept one again, after migrating it, without
+// generating: to compare a migration's effect on the same data).
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -16,14 +18,18 @@ import { loadConfig } from '../src/config.ts';
 import { searchEntries } from '../src/modules/search/store.ts';
 import { FULL_SCALE, generateNational, partnershipHost, partnershipId } from './national-data.ts';
 
-const scale = process.env.BENCH_NATIONAL === 'full' ? FULL_SCALE
+const scale = process.env.BENCH_NATIONAL === 'full' ? { ...FULL_SCALE }
   : { partnerships: Number(process.env.BENCH_NATIONAL_PARTNERSHIPS ?? 4), years: Number(process.env.BENCH_NATIONAL_YEARS ?? 2) };
 const serverUrl = process.env.DATABASE_URL ?? process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = 'ph_national_bench';
 const admin = new pg.Client({ connectionString: serverUrl });
 await admin.connect();
-await admin.query(`drop database if exists ${dbName}`);
-await admin.query(`create database ${dbName}`);
+const reuse = process.env.BENCH_NATIONAL_REUSE === '1'
+  && (await admin.query('select 1 from pg_database where datname = $1', [dbName])).rowCount === 1;
+if (!reuse) {
+  await admin.query(`drop database if exists ${dbName}`);
+  await admin.query(`create database ${dbName}`);
+}
 const url = new URL(serverUrl);
 url.pathname = `/${dbName}`;
 const database = await openPostgres(url.toString(), 4);
@@ -32,12 +38,19 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 const line = (label: string, xs: number[]) => `${label.padEnd(36)} p50 ${pct(xs, 50).toFixed(1).padStart(7)} ms  p95 ${pct(xs, 95).toFixed(1).padStart(7)} ms  p99 ${pct(xs, 99).toFixed(1).padStart(7)} ms  (${xs.length})`;
 
 try {
+  const t0 = performance.now();
   await migrate(database);
   const { db } = database;
-  console.log(`scale: ${scale.partnerships} partnerships x ${scale.years} years`);
-  const t0 = performance.now();
-  const counts = await generateNational(db, scale, console.log);
-  console.log(`generated in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${counts.meetings.toLocaleString('en-GB')} meetings, ${counts.paragraphs.toLocaleString('en-GB')} minutes paragraphs, ${counts.searchEntries.toLocaleString('en-GB')} search entries`);
+  if (reuse) {
+    await sql`analyze`.execute(db);
+    scale.partnerships = Number((await sql<{ n: string }>`select count(*) as n from partnerships where slug like 'national-%'`.execute(db)).rows[0]!.n);
+    const n = (await sql<{ n: string }>`select count(*) as n from search_entries`.execute(db)).rows[0]!.n;
+    console.log(`reused ${dbName}: ${scale.partnerships} partnerships, ${Number(n).toLocaleString('en-GB')} search entries; migrated in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  } else {
+    console.log(`scale: ${scale.partnerships} partnerships x ${scale.years} years`);
+    const counts = await generateNational(db, scale, console.log);
+    console.log(`generated in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${counts.meetings.toLocaleString('en-GB')} meetings, ${counts.paragraphs.toLocaleString('en-GB')} minutes paragraphs, ${counts.searchEntries.toLocaleString('en-GB')} search entries`);
+  }
 
   const app = await buildApp({ db, config: loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: url.toString() } as NodeJS.ProcessEnv), logger: false });
   const partnerships = Array.from({ length: Math.min(scale.partnerships, 20) }, (_, i) => 1 + Math.floor((i * scale.partnerships) / Math.min(scale.partnerships, 20)));
