@@ -9,9 +9,9 @@
 //   --no-pglite    skip the first pass, on the embedded database
 //   --sequential   run the embedded and server passes one after the other, not at once
 //   any other argument is a path filter (substring) on the test files
-import { readdirSync, statSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { readdirSync, statSync, existsSync, mkdtempSync, rmSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, resolve, relative, dirname } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -70,8 +70,30 @@ async function dropTemplates(url) {
  * One pass of Node's test runner over some files, its output kept and printed whole when
  * it ends (so two passes running at once do not interleave). Resolves to its exit status.
  */
-function run(label, files, env = {}) {
-  if (files.length === 0) return Promise.resolve(0);
+// Each pass runs two files at a time in the order given: a long file started last runs on
+// alone while the other slot idles. So the longest start first, by the times of the last
+// run on this machine (kept per pass); without them (a fresh clone) the never-leak walks,
+// the longest files by far, go first.
+const timesFile = resolve('node_modules', '.cache', 'ph-test-times.json');
+let lastTimes = {};
+try { lastTimes = JSON.parse(readFileSync(timesFile, 'utf8')); } catch { /* none yet */ }
+const longestFirst = (label, files) => {
+  const times = lastTimes[label] ?? {};
+  const guess = (f) => times[f] ?? (isLeakWalk(f) ? Infinity : -1);
+  return files.map((f, i) => [f, guess(f), i]).sort((a, b) => b[1] - a[1] || a[2] - b[2]).map(([f]) => f);
+};
+function keepTimes(label, text) {
+  const times = (lastTimes[label] ??= {});
+  for (const [, s, file] of text.matchAll(/^# file +([\d.]+) s (?:FAILED )?(.+)$/gm)) times[relative('.', file)] = Number(s);
+  try {
+    mkdirSync(dirname(timesFile), { recursive: true });
+    writeFileSync(timesFile, JSON.stringify(lastTimes));
+  } catch { /* only an ordering hint */ }
+}
+
+function run(label, given, env = {}) {
+  if (given.length === 0) return Promise.resolve(0);
+  const files = longestFirst(label, given);
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--test', '--test-concurrency=2',
@@ -86,6 +108,7 @@ function run(label, files, env = {}) {
       const text = Buffer.concat(out).toString();
       console.log(`\n# ${label}: ${files.length} test files, ${Math.round((Date.now() - started) / 1000)} s`);
       process.stdout.write(text);
+      keepTimes(label, text);
       process.stderr.write(Buffer.concat(err));
       // A pass that could not run (or was killed) must say so, not just print nothing.
       if (problem) console.log(`# ${label} did not finish: ${problem}`);
