@@ -18,10 +18,20 @@ const ukParts = new Intl.DateTimeFormat('en-GB', {
   timeZone: UK_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
 });
 
+// formatToParts is slow for what it gives (a page of dates spent more in it than in its
+// template): instants already worked out are remembered, a bounded number of them.
+const ukClocks = new Map<number, { iso: string; hour: number; minute: number }>();
+
 /** An instant as its UK calendar day and clock time: { iso: '2026-12-04', hour: 14, minute: 30 }. */
 export function ukClock(at: Date): { iso: string; hour: number; minute: number } {
+  const t = at.getTime();
+  const known = ukClocks.get(t);
+  if (known) return { ...known };
   const p = Object.fromEntries(ukParts.formatToParts(at).map((x) => [x.type, x.value]));
-  return { iso: `${p.year}-${p.month}-${p.day}`, hour: Number(p.hour), minute: Number(p.minute) };
+  const clock = { iso: `${p.year}-${p.month}-${p.day}`, hour: Number(p.hour), minute: Number(p.minute) };
+  if (ukClocks.size >= 5000) ukClocks.clear();
+  if (!Number.isNaN(t)) ukClocks.set(t, clock);
+  return { ...clock };
 }
 
 /** A calendar day ('2026-12-04') from an ISO date string, or the UK day of an instant. */
@@ -70,12 +80,32 @@ export function dateExample(daysFromToday = 0, now = new Date()): string {
   return `${day.getUTCDate()} ${day.getUTCMonth() + 1} ${day.getUTCFullYear()}`;
 }
 
+// Nunjucks splits every variable's name on dots each time a template sets it (a macro's
+// arguments, a loop's variables): a tenth of a page's rendering. Names without a dot, all
+// but a few, are set directly, as the original would set them.
+interface NunjucksFrame { variables: Record<string, unknown>; resolve(name: string, forWrite: boolean): NunjucksFrame | undefined; set(name: string, val: unknown, resolveUp?: boolean): void }
+const frameProto = (nunjucks as unknown as { runtime: { Frame: { prototype: NunjucksFrame } } }).runtime.Frame.prototype;
+const setWithDots = frameProto.set;
+frameProto.set = function set(this: NunjucksFrame, name: string, val: unknown, resolveUp?: boolean) {
+  if (name.includes('.')) return setWithDots.call(this, name, val, resolveUp);
+  if (resolveUp) {
+    const frame = this.resolve(name, true);
+    if (frame) return frame.set(name, val);
+  }
+  this.variables[name] = val;
+};
+
 export function createNunjucks(): nunjucks.Environment {
   const env = nunjucks.configure([join(srcDir, 'views'), join(srcDir, 'modules'), join(srcDir, 'access'), govukDist], {
     autoescape: true,
     throwOnUndefined: false,
     noCache: process.env.NODE_ENV === 'development',
   });
+  // Nunjucks' own trim is a regular expression that takes time in the square of each run of
+  // spaces; GOV.UK's macros trim every block of HTML they are given, so a page full of
+  // indented markup spent a fifth of its rendering there. String.prototype.trim removes the
+  // same characters (those of \s).
+  env.addFilter('trim', (str: unknown) => (str instanceof nunjucks.runtime.SafeString ? new nunjucks.runtime.SafeString(String(str).trim()) : (str as string).trim()));
   env.addFilter('date', formatDay);
   /** "10 November 2026", without the weekday: for dates in running prose. */
   env.addFilter('plainDate', formatDate);
