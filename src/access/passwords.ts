@@ -4,10 +4,7 @@
 // harder to remember and no harder to guess. Password managers and pasting are welcome,
 // so the maximum is generous.
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
-// The common-passwords list shipped with the app: the 49,000 or so most common passwords
-// that zxcvbn-ts keeps (MIT licence, (c) 2012-2016 Dan Wheeler and Dropbox, Inc.,
-// (c) 2021 @zxcvbn-ts; see docs/accounts.md).
-import { dictionary } from '@zxcvbn-ts/language-common';
+import { createRequire } from 'node:module';
 
 // OWASP's minimum for argon2id: 19 MiB, 2 passes, 1 lane. The library's Algorithm is a
 // const enum (types only, nothing at run time): Argon2id is its value 2.
@@ -35,10 +32,14 @@ export async function verifyPassword(hashed: string, password: string): Promise<
   }
 }
 
+// The common-passwords list shipped with the app: the 49,000 or so most common passwords
+// that zxcvbn-ts keeps (MIT licence, (c) 2012-2016 Dan Wheeler and Dropbox, Inc.,
+// (c) 2021 @zxcvbn-ts; see docs/accounts.md).
 let common: Set<string> | null = null;
 /** The common passwords, lower case; loaded once, on first use. */
 function commonPasswords(): Set<string> {
-  common ??= new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()));
+  // Required here, not imported at start: the word lists hold about 20 MB, wanted only when a password is chosen.
+  common ??= new Set((createRequire(import.meta.url)('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common')).dictionary['passwords-common'].map((p) => p.toLowerCase()));
   return common;
 }
 

@@ -7,7 +7,6 @@
 // additional data: a secret copied to another account's row does not open.
 import { createHash, randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
-import QRCode from 'qrcode';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
@@ -59,6 +58,8 @@ export const groupedSecret = (secret: string) => secret.replace(/(.{4})(?=.)/g, 
 
 /** The QR code an authenticator app scans, as an SVG drawing (no script, no external parts). */
 export async function qrCodeSvg(uri: string): Promise<string> {
+  // Loaded when first drawn, not at start: only someone setting up a second factor sees one.
+  const { default: QRCode } = await import('qrcode');
   const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   return svg.replace('<svg ', '<svg role="img" aria-label="QR code for your authenticator app" focusable="false" width="220" height="220" ');
 }

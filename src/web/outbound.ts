@@ -8,7 +8,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { Agent, fetch as undiciFetch, type RequestInit as UndiciRequestInit, type Response as UndiciResponse } from 'undici';
+import type { Agent, RequestInit as UndiciRequestInit, Response as UndiciResponse } from 'undici';
 
 const MAX_REDIRECTS = 5;
 
@@ -48,7 +48,10 @@ function publicLookup(hostname: string, options: { all?: boolean; family?: numbe
   });
 }
 
-const guardedAgent = new Agent({ connect: { lookup: publicLookup as never } });
+// undici is loaded on the first outbound request, not at start (about 30 MB and a third of
+// a second that most servers, with no ModernGov link or single sign-on, never need).
+let undici: Promise<{ fetch: typeof import('undici').fetch; guardedAgent: Agent }> | undefined;
+const loadUndici = () => (undici ??= import('undici').then((u) => ({ fetch: u.fetch, guardedAgent: new u.Agent({ connect: { lookup: publicLookup as never } }) })));
 
 /** A literal address in a URL that is not public, as the refusal it would meet; null when none. */
 export function blockedLiteral(url: URL): BlockedAddressError | null {
@@ -74,6 +77,7 @@ export interface OutboundInit {
 export async function outboundFetch(url: string, init: OutboundInit, options: { allowPrivate: boolean }): Promise<UndiciResponse> {
   let current = new URL(url);
   const { redirect, ...rest } = init;
+  const { fetch: undiciFetch, guardedAgent } = await loadUndici();
   for (let hop = 0; ; hop++) {
     const blocked = options.allowPrivate ? null : blockedLiteral(current);
     if (blocked) throw blocked;

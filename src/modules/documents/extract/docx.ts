@@ -1,5 +1,4 @@
 import yauzl from 'yauzl';
-import mammoth from 'mammoth';
 import { ExtractionError, type ExtractionLimits } from './types.ts';
 import { htmlToText } from './html.ts';
 
@@ -76,6 +75,8 @@ export async function docxToText(bytes: Uint8Array, fileName: string, limits: Ex
   if (!hasBody) throw new ExtractionError('unsupported-format', fileName, 'the file is a zip archive but not a Word document (no word/document.xml)');
   let html: string;
   try {
+    // Loaded with the first Word document, not at start (about 20 MB with its zip and XML readers).
+    const { default: mammoth } = await import('mammoth');
     const result = await mammoth.convertToHtml({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
     html = result.value;
   } catch (error) {
