@@ -169,3 +169,10 @@ test('the council named in capitals in the opening line is the body, without the
   const ordinary = readDocument('ASHBY PARISH COUNCIL Minutes of the Ordinary Parish Council Meeting 14th July 2015 at 7.30pm Ashby Village Hall Attendance: Cllr J Bruce JB Chair 1.0 Apologies None. 2.0 Planning RESOLVED to support the application.\n', 'ashby.md');
   assert.equal(ordinary.body, 'Ashby Parish Council');
 });
+
+test('an unlabelled line of titled people under the members present is read as also present, without the count of the public', () => {
+  const r = readDocument('MINUTES OF FENWAY PARISH COUNCIL MEETING HELD AT THE SCHOOL ON 3rd JUNE 2025\n\nPresent– Cllr A Bell - Chairman, Cllr R Dunn, Cllr S Fry.\n\nMrs P Gale – District Councillor 4 members of the public\n\n1. Apologies\n\nNone.\n\n2. Planning\n\nRESOLVED to support the application.\n', 'fenway.md');
+  const a = r.meetings[0]!.attendance;
+  assert.deepEqual(a.present.map((p) => p.name), ['Cllr A Bell', 'Cllr R Dunn', 'Cllr S Fry']);
+  assert.deepEqual(a.alsoPresent, [{ name: 'Mrs P Gale', role: 'District Councillor' }]);
+});

@@ -390,6 +390,21 @@ function readAttendance(ctx: Ctx, start: number, end: number, stopAt: Set<number
         if (parsed.roles) ctx.warnings.push(`the ${m[1]!.toUpperCase()} list puts roles after the names as entries of their own (${parsed.roles.map((r) => `'${r}'`).join(', ')}): read as the roles of the people before them, not as attendees`);
         joined.push(...parsed.joined.map((p) => ({ kind: k, piece: p })));
       }
+      // An unlabelled paragraph of titled people under the members present ("Mr M Storey – County
+      // Councillor 9 members of the public") names others who were there: also present.
+      if (kind === 'present' && people.length) {
+        let k = j;
+        while (k < end && lines[k]!.blank) k++;
+        const next = lines[k];
+        const text = next ? next.text.replace(/[,;]?\s*(?:and\s+)?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|no)\s+members?\s+of\s+the\s+(?:public|press)\b.*$/i, '').trim() : '';
+        if (next && !stopAt.has(k) && !next.heading && !next.bullet && !next.cells && text && !re.test(next.text) && labelMidLine(next.text, vocab) <= 0 && !MINUTE_HEAD.test(next.text) && !ctx.resolutionRe.test(next.text) && !VERBISH.test(text) && text.split(/\s+/).length <= 16 && tools.leading.test(text)) {
+          const others = parseNameList(text, tools).attendees;
+          if (others.length) {
+            attendance.alsoPresent.push(...others);
+            j = k + 1;
+          }
+        }
+      }
     } else {
       // One person per line (a list or a table under a label).
       let seen = false;
