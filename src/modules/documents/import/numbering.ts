@@ -94,6 +94,11 @@ export function splitRunIn(text: string, splits?: RunInSplit[]): string {
 const CONNECTOR = /^(?:of|and|for|the|to|on|in|from|a|an|at|by|with|&|-|–|—|\/|re|ref|or|v|vs)$/i;
 const STARTER = /^(?:It|There|The|This|These|That|Those|A|An|Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Councillors|Cllrs|Members|Apologies|We|He|She|They|All|Having|Following|Noted|Resolved|RESOLVED|Proposed|Agreed|Cheques|One|Two|Three|None|Nothing|No)$/;
 
+const CLOCK = /^\d{1,2}(?:[.:]\d{2})?(?:am|pm|a\.m\.|p\.m\.)[,;.]?$/i;
+const WEEKDAY = /^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b/i;
+
+const opensText = (words: string[], k: number) => CLOCK.test(words[k]!) || (/^[-–—]$/.test(words[k]!) && WEEKDAY.test(words[k + 1] ?? ''));
+
 const CLAUSE = /^(?:It|There|The|This|These|Apologies|None|Noted|Resolved|RESOLVED)$/;
 
 /**
@@ -111,12 +116,14 @@ export function runInTitle(text: string): { title: string; rest: string } {
     depth += (w.match(/\(/g)?.length ?? 0) - (w.match(/\)/g)?.length ?? 0);
     if (depth < 0) depth = 0;
     const afterConnector = k > 0 && CONNECTOR.test(words[k - 1]!);
+    // A clock time ("9.35pm;") or a dash before a weekday ("– Tuesday 8th September") opens the text.
+    if (k > 0 && !inParens && opensText(words, k)) return split(words, k);
     if (k > 0 && !inParens && ((STARTER.test(w.replace(/[.,;:!?]+$/, '')) && !afterConnector) || /^[•▪]$/.test(w))) return split(words, k);
     if (/:$/.test(w)) return colonSplit(words, k);
     if (k > 0 && !inParens && /^[a-z]/.test(w) && !CONNECTOR.test(w)) {
       // A lower-case word: the heading is a sentence; it runs to the sentence's end.
       for (let j = k; j < words.length && j < 45; j++) {
-        if (/^[•▪]$/.test(words[j]!)) return split(words, j);
+        if (/^[•▪]$/.test(words[j]!) || opensText(words, j)) return split(words, j);
         // "Apologies for absence Apologies were received": a clause opens inside a lower-case title.
         if (j < k + 8 && CLAUSE.test(words[j]!.replace(/[.,;:!?]+$/, '')) && !CONNECTOR.test(words[j - 1]!)) return split(words, j);
         if (/:$/.test(words[j]!)) return colonSplit(words, j);
@@ -141,7 +148,8 @@ function colonSplit(words: string[], k: number): { title: string; rest: string }
 }
 
 function split(words: string[], k: number): { title: string; rest: string } {
-  const title = words.slice(0, k).join(' ').replace(/\s+\d{1,2}\.$/, '');
+  // The number of the paragraph that follows ("Village Hall Update 10.1") is not part of the title.
+  const title = words.slice(0, k).join(' ').replace(/\s+\d{1,2}\.$/, '').replace(/\s+\d{1,3}(?:\.\d{1,2}){1,3}$/, '');
   const rest = words.slice(k).join(' ');
   // A heading that is itself a sentence ("The Minutes ... were agreed as a true record.") is also the minute's text.
   return { title, rest: k >= 6 && /[.!?]$/.test(title) ? `${title} ${rest}`.trim() : rest };

@@ -176,3 +176,10 @@ test('an unlabelled line of titled people under the members present is read as a
   assert.deepEqual(a.present.map((p) => p.name), ['Cllr A Bell', 'Cllr R Dunn', 'Cllr S Fry']);
   assert.deepEqual(a.alsoPresent, [{ name: 'Mrs P Gale', role: 'District Councillor' }]);
 });
+
+test('a run-in title ends at a clock time or at a dash before a weekday, and a following paragraph number is not part of it', () => {
+  assert.deepEqual(runInTitle('Public questions 9.35pm; it was resolved to adjourn the meeting'), { title: 'Public questions', rest: '9.35pm; it was resolved to adjourn the meeting' });
+  assert.equal(runInTitle('Date of next meeting – Tuesday 8th September, 7pm, the Hall.').title, 'Date of next meeting');
+  const r = readDocument('1.0 Apologies None received.\n\n2.0 Village Hall Update 2.1\n\nThe roof is mended.\n\n3.0 Finance The accounts were approved.\n', 'hall.txt');
+  assert.deepEqual(r.meetings[0]!.items.map((i) => i.title), ['Apologies', 'Village Hall Update', 'Finance']);
+});

@@ -129,6 +129,8 @@ function pagesOf(text: string): string | null {
 function tidyTitle(text: string, ctx: Ctx): string {
   return clean(text.replace(ITEM_CODE, '').replace(PAGES, '').replace(/\(\s*Pages?\s+[\d\s\-–]*$/i, ''), ctx.vocab)
     .replace(/^[\s:.\-–]+|[\s:\-–]+$/g, '')
+    // The number of the paragraph that follows, left at the end of a heading line ("Village Hall Update 10.1").
+    .replace(/\s+\d{1,3}(?:\.\d{1,2}){1,3}$/, '')
     .trim();
 }
 
