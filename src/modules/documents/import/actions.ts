@@ -218,10 +218,11 @@ export class ActionFinder {
     const text = clause.replace(/^(?:that\s+)?to\s+/i, '').trim();
     const first = verbs.find((v) => new RegExp(`^${escapeRe(v)}\\b`, 'i').test(text));
     // "That the Clerk should write to ...", "the Chairman should check ...": each doer named in the resolution.
-    const should = [...clause.matchAll(/(?:^|,\s*|\band\s+|\bthat\s+)((?:the\s+)?[A-Za-z][\w@.'’-]*(?:\s+[A-Z][\w'’-]*)?)\s+should\s+(\w+[^,]*?)(?=,\s*(?:and\s+)?(?:that\s+)?(?:the\s+)?[\w@.'’-]+(?:\s+[A-Z][\w'’-]*)?\s+should\b|$)/gi)];
+    const should = [...clause.matchAll(/(?:^|,\s*|\band\s+|\bthat\s+)((?:the\s+)?[A-Za-z][\w@.'’-]*(?:\s+[A-Z][\w'’-]*)?)\s+should\s+(\w+.*?)(?=,\s*(?:and\s+)?(?:that\s+)?(?:the\s+)?[\w@.'’-]+(?:\s+[A-Z][\w'’-]*)?\s+should\b|$)/gi)];
     if (should.length && !first) {
       // "this matter should be brought forward" is passive: no one is named to act.
-      for (const m of should) if (!/^(?:it|this|that|permission|such|there)\b/i.test(m[1]!.replace(/^the\s+/i, '')) && !/^be\s/i.test(m[2]!)) this.add(m[1]!, m[2]!, clause);
+      // What is to be done, without a clause that only describes its object (", which had been removed ...").
+      for (const m of should) if (!/^(?:it|this|that|permission|such|there)\b/i.test(m[1]!.replace(/^the\s+/i, '')) && !/^be\s/i.test(m[2]!)) this.add(m[1]!, m[2]!.replace(/,\s+(?:which|who|whose|where|when)\b.*$/i, ''), clause);
       return;
     }
     if (!first) {

@@ -183,3 +183,10 @@ test('a run-in title ends at a clock time or at a dash before a weekday, and a f
   const r = readDocument('1.0 Apologies None received.\n\n2.0 Village Hall Update 2.1\n\nThe roof is mended.\n\n3.0 Finance The accounts were approved.\n', 'hall.txt');
   assert.deepEqual(r.meetings[0]!.items.map((i) => i.title), ['Apologies', 'Village Hall Update', 'Finance']);
 });
+
+test('a resolution that the Clerk should act is an action even where its object runs on with commas', () => {
+  const r = readDocument('1. Street lighting\n\nRESOLVED: That the Clerk should investigate the replacement of the streetlight by the green, which had been removed, and report back.\n\n2. Banking\n\nRESOLVED: That the Clerk should arrange an appointment with the bank for herself, the Chairman and the Treasurer.\n', 'lights.txt');
+  const [lights, banking] = r.meetings[0]!.items;
+  assert.deepEqual(lights!.actions.map((a) => [a.owner, a.text]), [['the Clerk', 'investigate the replacement of the streetlight by the green']]);
+  assert.deepEqual(banking!.actions.map((a) => [a.owner, a.text]), [['the Clerk', 'arrange an appointment with the bank for herself, the Chairman and the Treasurer']]);
+});
