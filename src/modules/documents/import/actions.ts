@@ -166,7 +166,8 @@ export class ActionFinder {
     if (m && findDates(m[2]!, this.ctx.meetingYear).length && !/\b(was|were|is|are|had|has)\b/.test(m[1]!)) return this.add(m[1]!.trim(), m[2]!, sentence);
     // "Clerk to post details on the website.", "MC to pursue.", "RB to contact SBC": a short owner, an officer or initials, leading the sentence.
     m = /(?:^|[.;]\s+|\s)((?:the\s+)?(?:Clerk|Chairman|Chair|Vice[- ]Chair(?:man)?|Treasurer|Secretary|Proper Officer|Responsible Financial Officer|RFO)|[A-Z]{2,3}[a-z]?|(?:Cllrs?|Councillor|Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+to\s+([a-z]\w+)\b(.*)$/.exec(sentence);
-    if (m && sentence.split(/\s+/).length <= 30 && !this.ctx.vocab.decisionVerbs.includes(m[2]!.toLowerCase()) && !/^(?:be|have|the|a|an)$/.test(m[2]!) && !/\b(?:due|able|going|has|have|had|was|were|is|are)\s*$/i.test(sentence.slice(0, m.index + 1)))
+    // "Co-option of Mrs X to fill the vacancy was voted for": the phrase is the subject of a decision, not a task.
+    if (m && sentence.split(/\s+/).length <= 30 && !/\b(?:was|were)\s+(?:\w+\s+)?(?:voted|agreed|approved|accepted|carried|resolved|supported)\b/i.test(m[3]!) && !this.ctx.vocab.decisionVerbs.includes(m[2]!.toLowerCase()) && !/^(?:be|have|the|a|an)$/.test(m[2]!) && !/\b(?:due|able|going|has|have|had|was|were|is|are)\s*$/i.test(sentence.slice(0, m.index + 1)))
       return this.add(m[1]!.trim(), `${m[2]}${m[3]}`, sentence);
     // "... would be circulated to members" - owned by whoever gave the undertaking.
     m = /^(.*?)\b(?:would|will)\s+be\s+(\w+)(\s+back)?\b(.*)$/i.exec(sentence);

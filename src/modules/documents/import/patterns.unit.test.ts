@@ -190,3 +190,8 @@ test('a resolution that the Clerk should act is an action even where its object 
   assert.deepEqual(lights!.actions.map((a) => [a.owner, a.text]), [['the Clerk', 'investigate the replacement of the streetlight by the green']]);
   assert.deepEqual(banking!.actions.map((a) => [a.owner, a.text]), [['the Clerk', 'arrange an appointment with the bank for herself, the Chairman and the Treasurer']]);
 });
+
+test('a person named with "to fill" inside the subject of a vote is not given an action', () => {
+  const r = readDocument('1.0 Co-option\n\nCo-option of Mrs Petra Ware to fill the vacant seat was voted for unanimously. Clerk to circulate the new contact list.\n\n2.0 Planning No applications.\n\n3.0 Finance The accounts were approved.\n', 'coopt.txt');
+  assert.deepEqual(r.meetings[0]!.items[0]!.actions.map((a) => a.owner), ['Clerk']);
+});
