@@ -1,5 +1,6 @@
 // Every page a person can reach by following links from the home page, first as the
-// public and then as an officer, checked with axe (WCAG 2.2 AA) in a real Chromium.
+// public and then as an officer, visited in a real Chromium, and one page of each kind
+// checked with axe (WCAG 2.2 AA).
 // One form of each kind is also submitted empty and its error state checked, since the error
 // summary and inline messages are where accessibility most often breaks.
 import { test, before, after } from 'node:test';
@@ -36,19 +37,33 @@ function routeOf(path: string) {
   return path.replace(/\?.*$/, '').replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, ':id');
 }
 
+/**
+ * The kind of page: its route and the names (not the values) of its query, so a filtered
+ * or paged list is a kind of its own but the same list for another month is not.
+ */
+function kindOf(path: string) {
+  const names = [...new URLSearchParams(path.replace(/^[^?]*\??/, '')).keys()];
+  return routeOf(path) + (names.length ? `?${[...new Set(names)].sort().join('&')}` : '');
+}
+
 function worthVisiting(url: URL, origin: string): boolean {
   if (url.origin !== origin) return false;
   if (SKIP_PREFIXES.some((p) => url.pathname === p.replace(/\/$/, '') || url.pathname.startsWith(p))) return false;
   return !SKIP_EXTENSIONS.test(url.pathname);
 }
 
-interface CrawlResult { pages: string[]; forms: string[]; problems: string[]; errors: string[]; leftOut: number; leftOutNewKinds: number }
+interface CrawlResult { pages: string[]; checked: string[]; forms: string[]; problems: string[]; errors: string[]; leftOut: number; leftOutNewKinds: number }
 
 // Two tabs share the queue: axe runs inside Chromium, so the second tab keeps the
 // second core busy while the first waits for the server.
 const TABS = 2;
 
-/** Breadth first from the home page; every page checked once, every form page noted. */
+/**
+ * Breadth first from the home page; the first page of each kind checked with axe, every
+ * form page noted. Pages of a kind already checked share its template and are still
+ * visited (and their server errors reported) for the links they lead to, but axe, most of
+ * a page's time here, is not run on them again.
+ */
 async function crawl(pages: Page[], label: string): Promise<CrawlResult> {
   const origin = new URL(h.baseUrl).origin;
   const fresh = ['/'];
@@ -57,7 +72,8 @@ async function crawl(pages: Page[], label: string): Promise<CrawlResult> {
   const seen = new Set(fresh);
   const checked = new Set<string>();
   const formKinds = new Set<string>();
-  const result: CrawlResult = { pages: [], forms: [], problems: [], errors: [], leftOut: 0, leftOutNewKinds: 0 };
+  const axeKinds = new Set<string>();
+  const result: CrawlResult = { pages: [], checked: [], forms: [], problems: [], errors: [], leftOut: 0, leftOutNewKinds: 0 };
   let busy = 0;
 
   async function visit(page: Page, path: string) {
@@ -84,8 +100,13 @@ async function crawl(pages: Page[], label: string): Promise<CrawlResult> {
     checked.add(checkAs);
     result.pages.push(landed);
     if (process.env.CRAWL_DEBUG) console.log(label, status, landed);
-    const problems = await axeProblemsQuick(page);
-    if (problems.length) result.problems.push(describeProblems(`${label} ${landed}`, problems));
+    const axeKind = `${status >= 400 ? status : ''} ${kindOf(landed)}`;
+    if (!axeKinds.has(axeKind)) {
+      axeKinds.add(axeKind);
+      result.checked.push(landed);
+      const problems = await axeProblemsQuick(page);
+      if (problems.length) result.problems.push(describeProblems(`${label} ${landed}`, problems));
+    }
     // One form of each kind is submitted empty: the 26 forms to change a person share
     // one template and one set of messages.
     const kind = routeOf(landed);
@@ -189,7 +210,7 @@ async function tabs(signedInAs?: string): Promise<Page[]> {
 
 function report(label: string, result: CrawlResult, forms: { checked: number; accepted: string[] }) {
   const routes = new Set(result.pages.map(routeOf)).size;
-  console.log(`# ${label}: ${result.pages.length} pages (${routes} kinds) checked with axe; ${forms.checked} forms submitted empty and checked again` +
+  console.log(`# ${label}: ${result.pages.length} pages (${routes} routes) visited, ${result.checked.length} of them (one of each kind) checked with axe; ${forms.checked} forms submitted empty and checked again` +
     (forms.accepted.length ? ` (${forms.accepted.length} accepted it: ${forms.accepted.map(routeOf).join(', ')})` : '') +
     (result.leftOut ? `; bound of ${MAX_PAGES} reached, ${result.leftOut} more pages left out` : '') +
     (result.leftOutNewKinds ? `, ${result.leftOutNewKinds} of them of kinds not checked at all: raise the bound` : ''));
