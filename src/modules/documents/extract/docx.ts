@@ -1,6 +1,7 @@
 import yauzl from 'yauzl';
 import { ExtractionError, type ExtractionLimits } from './types.ts';
 import { htmlToText } from './html.ts';
+import { paragraphNumbers, readNumberingDefinitions } from './docxNumbering.ts';
 
 function openZip(bytes: Uint8Array): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) =>
@@ -73,14 +74,78 @@ async function inspectPackage(bytes: Uint8Array, fileName: string, limits: Extra
 export async function docxToText(bytes: Uint8Array, fileName: string, limits: ExtractionLimits): Promise<string> {
   const hasBody = await inspectPackage(bytes, fileName, limits);
   if (!hasBody) throw new ExtractionError('unsupported-format', fileName, 'the file is a zip archive but not a Word document (no word/document.xml)');
+  // The package's sizes were checked above, so its parts can be read whole.
+  const parts = await readParts(bytes, ['word/document.xml', 'word/numbering.xml', 'word/styles.xml']).catch(() => new Map<string, string>());
+  const numbering = parts.get('word/numbering.xml');
+  const labels = numbering ? paragraphNumbers(parts.get('word/document.xml') ?? '', readNumberingDefinitions(numbering, parts.get('word/styles.xml') ?? '')) : [];
   let html: string;
   try {
     // Loaded with the first Word document, not at start (about 20 MB with its zip and XML readers).
     const { default: mammoth } = await import('mammoth');
-    const result = await mammoth.convertToHtml({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+    const result = await mammoth.convertToHtml({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }, labels.some(Boolean) ? { transformDocument: (doc: MammothElement) => printNumbers(doc, labels) } : {});
     html = result.value;
   } catch (error) {
     throw new ExtractionError('corrupt', fileName, `the Word document is damaged and cannot be read (${String((error as Error).message ?? error).slice(0, 120)})`);
   }
   return htmlToText(html, limits.maxDepth);
+}
+
+interface MammothElement {
+  type: string;
+  value?: string;
+  numbering?: unknown;
+  children?: MammothElement[];
+}
+
+/**
+ * Writes each numbered paragraph's printed number into its text and takes it out of
+ * mammoth's lists, which would number every list from 1. Only where the paragraphs line up
+ * one to one with the ones numbered from the XML; otherwise mammoth's reading stands.
+ */
+function printNumbers(doc: MammothElement, labels: (string | null)[]): MammothElement {
+  const paragraphs = descendants(doc, 'paragraph');
+  if (paragraphs.length !== labels.length) return doc;
+  paragraphs.forEach((p, i) => {
+    const label = labels[i];
+    if (!label || !p.numbering) return;
+    const first = descendants(p, 'text')[0];
+    if (!first) return;
+    first.value = `${label} ${first.value ?? ''}`;
+    p.numbering = null;
+  });
+  return doc;
+}
+
+/** Elements of a type below one, each after those nested in it (the order mammoth's transforms visit). */
+function descendants(element: MammothElement, type: string, out: MammothElement[] = []): MammothElement[] {
+  for (const child of element.children ?? []) {
+    descendants(child, type, out);
+    if (child.type === type) out.push(child);
+  }
+  return out;
+}
+
+/** The named parts of a Word package, as text. */
+async function readParts(bytes: Uint8Array, names: string[]): Promise<Map<string, string>> {
+  const zip = await openZip(bytes);
+  const wanted = new Set(names);
+  const out = new Map<string, string>();
+  return new Promise((resolve, reject) => {
+    zip.on('error', reject);
+    zip.on('end', () => resolve(out));
+    zip.on('entry', (entry: yauzl.Entry) => {
+      if (!wanted.has(entry.fileName)) return zip.readEntry();
+      zip.openReadStream(entry, (err, stream) => {
+        if (err || !stream) return reject(err ?? new Error('no data'));
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('error', reject);
+        stream.on('end', () => {
+          out.set(entry.fileName, Buffer.concat(chunks).toString('utf8'));
+          zip.readEntry();
+        });
+      });
+    });
+    zip.readEntry();
+  });
 }

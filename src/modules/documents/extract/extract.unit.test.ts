@@ -98,3 +98,12 @@ test('running headers and footers of a PDF are dropped by repetition, the text u
   assert.deepEqual(dropRunningLines(pages), [1, 2, 3].map((n) => [`${n + 50} Item ${n}`, `The committee considered item ${n} today.`]));
   assert.deepEqual(dropRunningLines([pages[0]!]), [pages[0]], 'one page has nothing to repeat');
 });
+
+test('Word automatic numbering keeps its printed numbers: a list starting at 40 runs on across paragraphs, sub-items lettered', async () => {
+  const docx = await extractDocument(await docs.numberedMinutesDocx(), 'ashcombe.docx');
+  assert.match(docx.text, /^\*{0,2}40\. Apologies for absence/m);
+  assert.match(docx.text, /^\*{0,2}41\. Planning/m);
+  assert.match(docx.text, /^\(a\) 24\/00123\/FUL/m);
+  assert.match(docx.text, /^\(b\) 24\/00130\/HH/m);
+  assert.match(docx.text, /^\*{0,2}42\. Finance/m);
+});

@@ -2,7 +2,7 @@
 // the importer reads. They differ from the seeds on purpose: other councils'
 // numbering, labels, layouts and words.
 
-import { Document, Packer, Paragraph, HeadingLevel, TextRun, Table, TableRow, TableCell } from 'docx';
+import { Document, Packer, Paragraph, HeadingLevel, TextRun, Table, TableRow, TableCell, LevelFormat } from 'docx';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 
 /** A parish council's minutes as plain text: "24/31" numbering, "Resolved:" and ACTION lines. */
@@ -239,4 +239,44 @@ export async function zipOf(parts: Record<string, Uint8Array | string>): Promise
   const chunks: Buffer[] = [];
   for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
   return new Uint8Array(Buffer.concat(chunks));
+}
+
+/**
+ * A parish's minutes in Word whose minute numbers are Word's automatic numbering (in
+ * numbering.xml, not the text): the list starts at 40 and runs on across the paragraphs
+ * between its entries, with lettered sub-items under one minute.
+ */
+export async function numberedMinutesDocx(): Promise<Uint8Array> {
+  const p = (text: string) => new Paragraph({ children: [new TextRun(text)] });
+  const minute = (text: string) => new Paragraph({ numbering: { reference: 'minutes', level: 0 }, children: [new TextRun({ text, bold: true })] });
+  const sub = (text: string) => new Paragraph({ numbering: { reference: 'minutes', level: 1 }, children: [new TextRun(text)] });
+  const doc = new Document({
+    numbering: {
+      config: [
+        {
+          reference: 'minutes',
+          levels: [
+            { level: 0, format: LevelFormat.DECIMAL, text: '%1.', start: 40 },
+            { level: 1, format: LevelFormat.LOWER_LETTER, text: '(%2)', start: 1 },
+          ],
+        },
+      ],
+    },
+    sections: [
+      {
+        children: [
+          p('Minutes of the meeting of Ashcombe Parish Council held on Tuesday 4 March 2025 at 7.30pm in the Village Hall.'),
+          p('Present: Cllr A Bell (Chair), Cllr R Dunn, Cllr S Fry'),
+          minute('Apologies for absence'),
+          p('There were none.'),
+          minute('Planning'),
+          sub('24/00123/FUL Barn conversion at Hill Farm: no objection.'),
+          sub('24/00130/HH Extension at 3 Mill Lane: support.'),
+          minute('Finance'),
+          p('RESOLVED to approve the payments listed.'),
+        ],
+      },
+    ],
+  });
+  return new Uint8Array(await Packer.toBuffer(doc));
 }
