@@ -18,6 +18,7 @@ import { loadUserActor } from '../../access/sessions.ts';
 import type { Context } from '../../access/context.ts';
 import { crimeDataResource, writeBatch } from './commands.ts';
 import { readSources, CrimeBatch } from './policeCsv.ts';
+import { Poller, leaseLapsed } from '../../db/poller.ts';
 
 const CHUNK = 4 * 1024 * 1024;
 
@@ -76,7 +77,7 @@ export async function claimNextImportJob(db: Kysely<DB>, leaseMs: number): Promi
   const { rows } = await sql<Claimed>`
     with next as (
       select partnership_id, id from assessment_import_jobs
-      where status = 'queued' or (status = 'running' and heartbeat_at < now() - (${Math.max(0, Math.round(leaseMs))}::integer * interval '1 millisecond'))
+      where status = 'queued' or (status = 'running' and ${leaseLapsed(sql.ref('heartbeat_at'), leaseMs)})
       order by created_at
       limit 1
       for update skip locked
@@ -182,66 +183,29 @@ export async function runImportJob(db: Kysely<DB>, job: Claimed, options: { maxA
   }
 }
 
-/** Looks for waiting import jobs and runs them one at a time, in the background. */
+/** Looks for waiting import jobs and runs them one at a time, in the background (src/db/poller.ts). */
 export class ImportJobRunner {
-  private stopping = false;
-  private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
-  private readonly db: Kysely<DB>;
-  private readonly options: { pollMs?: number; leaseMs?: number; log?: (message: string, error?: unknown) => void };
+  private readonly poller: Poller<Claimed>;
   constructor(db: Kysely<DB>, options: { pollMs?: number; leaseMs?: number; log?: (message: string, error?: unknown) => void } = {}) {
-    this.db = db;
-    this.options = options;
+    this.poller = new Poller({
+      // The lease: three times the heartbeat's interval and more, so a live reader is never overtaken.
+      claim: () => claimNextImportJob(db, options.leaseMs ?? 60_000),
+      work: (job) => runImportJob(db, job, { stopping: () => this.poller.stopping }),
+      pollMs: options.pollMs ?? 2000,
+      onError: (error) => options.log?.('crime import job runner: a job could not be finished', error),
+    });
   }
 
-  start(): void {
-    if (this.loop) return;
-    this.stopping = false;
-    this.loop = this.run();
-  }
+  start(): void { this.poller.start(); }
 
-  wake(): void { this.wakeUp?.(); }
+  wake(): void { this.poller.wake(); }
 
-  async stop(): Promise<void> {
-    this.stopping = true;
-    this.wake();
-    await this.loop;
-    this.loop = null;
-  }
+  stop(): Promise<void> { return this.poller.stop(); }
 
   /** Runs waiting jobs until none is left (tests). */
-  async drain(): Promise<number> {
-    let n = 0;
-    while (await this.runOnce()) n++;
-    return n;
-  }
+  drain(): Promise<number> { return this.poller.drain(); }
 
-  async runOnce(): Promise<boolean> {
-    // The lease: three times the heartbeat's interval and more, so a live reader is never overtaken.
-    const job = await claimNextImportJob(this.db, this.options.leaseMs ?? 60_000);
-    if (!job) return false;
-    await runImportJob(this.db, job, { stopping: () => this.stopping });
-    return true;
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      let worked = false;
-      try {
-        worked = await this.runOnce();
-      } catch (error) {
-        this.options.log?.('crime import job runner: a job could not be finished', error);
-      }
-      if (!worked && !this.stopping) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.pollMs ?? 2000);
-          timer.unref();
-          this.wakeUp = () => { clearTimeout(timer); resolve(); };
-        });
-        this.wakeUp = null;
-      }
-    }
-  }
+  runOnce(): Promise<boolean> { return this.poller.runOnce(); }
 }
 
 /** The runner serving each database, for tests. */

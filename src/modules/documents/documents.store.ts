@@ -2,6 +2,7 @@
 // query names its partnership, except the job runner's queue, which serves them all.
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
+import { leaseLapsed } from '../../db/poller.ts';
 import type { DocumentsTable, ImportsTable, JobFilesTable, JobsTable } from './tables.ts';
 import type { Draft } from './draft.ts';
 import type { DocumentReading } from './import/types.ts';
@@ -72,7 +73,7 @@ export async function claimNextFile(db: Kysely<DB>, leaseMs: number, jobId?: str
       select f.partnership_id, f.id from job_files f
       join jobs j on j.partnership_id = f.partnership_id and j.id = f.job_id
       where j.status <> 'receiving'
-        and (f.status = 'queued' or (f.status = 'reading' and f.claimed_at < now() - (${Math.max(0, Math.round(leaseMs))}::integer * interval '1 millisecond')))
+        and (f.status = 'queued' or (f.status = 'reading' and ${leaseLapsed(sql.ref('f.claimed_at'), leaseMs)}))
         and (${jobId ?? null}::uuid is null or f.job_id = ${jobId ?? null}::uuid)
       order by j.created_at, f.position
       limit 1

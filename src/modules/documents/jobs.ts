@@ -11,6 +11,7 @@ import { claimNextFile, closeJobIfDone, dropAbandonedUploads, finishFile, findBy
 import { buildDraft } from './draft.ts';
 import { matchBody } from './matching.ts';
 import { formatDate } from '../../web/nunjucks.ts';
+import { Poller } from '../../db/poller.ts';
 
 export interface JobCreator {
   userId: string | null;
@@ -153,13 +154,10 @@ export interface RunnerOptions {
 
 export class JobRunner {
   private readonly thread: ReadingThread;
-  private readonly pollMs: number;
   private readonly leaseMs: number;
   private readonly maxAttempts: number;
-  private stopping = false;
-  private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
-  private current: ClaimedFile | null = null;
+  /** The loop: claim, read, wait, wake, stop (src/db/poller.ts). */
+  private readonly poller: Poller<ClaimedFile>;
 
   private readonly db: Kysely<DB>;
   private readonly options: RunnerOptions;
@@ -167,21 +165,26 @@ export class JobRunner {
     this.db = db;
     this.options = options;
     this.thread = new ReadingThread(options.thread);
-    this.pollMs = options.pollMs ?? 2000;
     this.maxAttempts = options.maxAttempts ?? 3;
     this.leaseMs = options.leaseMs ?? (options.thread?.timeoutMs ?? 30_000) + 30_000;
+    this.poller = new Poller({
+      claim: () => claimNextFile(this.db, this.leaseMs, this.options.jobId),
+      work: (file) => this.process(file),
+      pollMs: options.pollMs ?? 2000,
+      onError: (error) => this.options.log?.('import job runner: a file could not be recorded', error),
+    });
   }
+
+  private get stopping(): boolean { return this.poller.stopping; }
 
   /** Starts looking for work in the background. */
   start(): void {
-    if (this.loop) return;
-    this.stopping = false;
-    this.loop = this.run();
+    this.poller.start(() => dropAbandonedUploads(this.db).catch((error) => this.options.log?.('import job runner: abandoned uploads could not be removed', error)));
   }
 
   /** New work was queued: look now rather than at the next poll. */
   wake(): void {
-    this.wakeUp?.();
+    this.poller.wake();
   }
 
   /**
@@ -189,54 +192,17 @@ export class JobRunner {
    * the next runner, and the reading thread is ended.
    */
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.wake();
-    await this.thread.close();
-    await this.loop;
-    this.loop = null;
+    await this.poller.stop(() => this.thread.close());
   }
 
   /** Reads files until none is waiting (the command line, and tests). */
-  async drain(): Promise<number> {
-    let n = 0;
-    while (!this.stopping && (await this.runOnce())) n++;
-    return n;
+  drain(): Promise<number> {
+    return this.poller.drain();
   }
 
   /** Reads one waiting file; false when there was none. */
-  async runOnce(): Promise<boolean> {
-    const file = await claimNextFile(this.db, this.leaseMs, this.options.jobId);
-    if (!file) return false;
-    this.current = file;
-    try {
-      await this.process(file);
-    } finally {
-      this.current = null;
-    }
-    return true;
-  }
-
-  private async run(): Promise<void> {
-    await dropAbandonedUploads(this.db).catch((error) => this.options.log?.('import job runner: abandoned uploads could not be removed', error));
-    while (!this.stopping) {
-      let worked = false;
-      try {
-        worked = await this.runOnce();
-      } catch (error) {
-        this.options.log?.('import job runner: a file could not be recorded', error);
-      }
-      if (!worked && !this.stopping) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.pollMs);
-          timer.unref();
-          this.wakeUp = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wakeUp = null;
-      }
-    }
+  runOnce(): Promise<boolean> {
+    return this.poller.runOnce();
   }
 
   private async process(file: ClaimedFile): Promise<void> {
