@@ -195,3 +195,9 @@ test('a person named with "to fill" inside the subject of a vote is not given an
   const r = readDocument('1.0 Co-option\n\nCo-option of Mrs Petra Ware to fill the vacant seat was voted for unanimously. Clerk to circulate the new contact list.\n\n2.0 Planning No applications.\n\n3.0 Finance The accounts were approved.\n', 'coopt.txt');
   assert.deepEqual(r.meetings[0]!.items[0]!.actions.map((a) => a.owner), ['Clerk']);
 });
+
+test('a motion recorded only by its mover and seconder is the item’s decision', () => {
+  const r = readDocument('1 Apologies for Absence\nNone.\n2 Approval of Previous Minutes\nApproved – PW Seconded – RB\n3 Correspondence\nVarious letters from the county.\n', 'motion.txt');
+  const items = r.meetings[0]!.items;
+  assert.deepEqual(items.map((i) => i.resolutions), [[], ['Approved – PW Seconded – RB'], []]);
+});

@@ -558,6 +558,8 @@ function leadOwner(lead: string): string | null {
   return owner.split(/\s+/).length <= 10 ? owner : null;
 }
 
+const MOTION_ONLY = /^(?:proposed|approved|moved|prop\.?)\s*(?:by\s+|[:\-–—]\s*)?[A-Z][^.;]{0,60}?[,;.]?\s*(?:and\s+)?seconded\s*(?:by\s+|[:\-–—]\s*)?[A-Z].{0,60}$/i;
+
 function readItem(ctx: Ctx, heading: Heading, end: number, restricted: boolean | null, meetingYear: number | undefined): ItemBuild {
   const { lines, vocab } = ctx;
   const body = lines.slice(heading.bodyStart, end);
@@ -675,6 +677,8 @@ function readItem(ctx: Ctx, heading: Heading, end: number, restricted: boolean |
       finder.readResolutionClause(decision, null);
     }
   }
+  // A motion recorded only by its mover and seconder ("Approved – PWh Seconded – RW") is the item's decision.
+  if (!resolutions.length) for (const b of blocks) if (b.text.length < 160 && MOTION_ONLY.test(b.text.trim())) resolutions.push(b.text.trim());
   const item: ItemReading = {
     minuteNumber: heading.minuteNumber,
     agendaCode: heading.agendaCode,
