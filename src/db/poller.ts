@@ -89,6 +89,11 @@ export class Poller<T> {
   }
 }
 
-/** In a claim: the lease on claimed work has lapsed (its instance has not been heard from for leaseMs). */
+/**
+ * In a claim: the lease on claimed work has lapsed (its instance has not been heard from for
+ * leaseMs). At or past the limit, not strictly past: with a lease of 0 (tests, an operator
+ * taking work back at once) two statements inside one tick of PGlite's clock see the same
+ * now(), and strictly-past would keep the work claimed.
+ */
 export const leaseLapsed = (heardAt: RawBuilder<unknown>, leaseMs: number) =>
-  sql<boolean>`${heardAt} < now() - (${Math.max(0, Math.round(leaseMs))}::integer * interval '1 millisecond')`;
+  sql<boolean>`${heardAt} <= now() - (${Math.max(0, Math.round(leaseMs))}::integer * interval '1 millisecond')`;
