@@ -201,3 +201,12 @@ test('a motion recorded only by its mover and seconder is the item’s decision'
   const items = r.meetings[0]!.items;
   assert.deepEqual(items.map((i) => i.resolutions), [[], ['Approved – PW Seconded – RB'], []]);
 });
+
+test('minutes numbered only in roman numerals or letters keep those numbers as printed', () => {
+  for (const [a, b, c, stored] of [['i.', 'ii.', 'iii.', ['i', 'ii', 'iii']], ['(a)', '(b)', '(c)', ['a', 'b', 'c']], ['iv)', 'v)', 'vi)', ['iv', 'v', 'vi']]] as const) {
+    const text = `MINUTES of a meeting of Ashcombe Parish Council held on Monday 3 March 2025 at 7pm in the Village Hall\n\nPresent: Cllr A Bell (Chair), Cllr C Dunn\n\n${a} Declarations of interest\n\nNone were made.\n\n${b} Playing field\n\nRESOLVED to repair the gate.\n\n${c} Correspondence\n\nNone.\n`;
+    const found = items(text);
+    assert.deepEqual(found.map((i) => i.minuteNumber), [...stored], a);
+    assert.deepEqual(found.map((i) => i.title), ['Declarations of interest', 'Playing field', 'Correspondence'], a);
+  }
+});

@@ -241,8 +241,33 @@ function findHeadings(ctx: Ctx, start: number, end: number, pageMode: boolean): 
     }
   }
   headings.sort((a, b) => a.line - b.line);
+  if (!headings.length) headings = letteredHeadings(ctx, start, end);
   if (headings.length > 0 || !pageMode) return headings.length > 0 ? headings : unnumberedHeadings(ctx, start, end, false);
   return unnumberedHeadings(ctx, start, end, true);
+}
+
+// "iv) Planning", "(b) Finance", "ii. Apologies": minutes numbered in roman numerals or letters.
+const LETTERED_HEAD = /^\(?((?=[ivx])x{0,3}(?:ix|iv|v?i{0,3})|[a-z])(?:\.|\))\s+(\S.*)$/;
+
+/**
+ * Minutes numbered only in roman numerals or letters, read where no numbered heading is
+ * found: short title lines whose markers run on in order, kept as printed.
+ */
+function letteredHeadings(ctx: Ctx, start: number, end: number): Heading[] {
+  const { lines, vocab } = ctx;
+  const out: Heading[] = [];
+  for (let i = start; i < end; i++) {
+    const line = lines[i]!;
+    if (line.blank || line.cells) continue;
+    const m = LETTERED_HEAD.exec(line.text.trim());
+    if (!m || !titleLike(clean(m[2]!, vocab)) || m[2]!.split(/\s+/).length > 10 || VERBISH.test(m[2]!)) continue;
+    out.push({ line: i, bodyStart: i + 1, minuteNumber: m[1]!, agendaCode: null, title: tidyTitle(m[2]!, ctx), pages: null });
+  }
+  // A lettered list inside prose is not the minutes' numbering: at least two, all in one scheme.
+  // "i", "v" and "x" are letters too: the markers are roman where some have more than one numeral.
+  const roman = out.filter((h) => /^[ivx]+$/.test(h.minuteNumber!));
+  const chosen = roman.some((h) => h.minuteNumber!.length > 1) && roman.length >= out.length - roman.length ? roman : out.filter((h) => h.minuteNumber!.length === 1);
+  return chosen.length >= 2 ? chosen : [];
 }
 
 /** Headings without numbers: Markdown headings, or (on a published page) titles standing alone between blank lines. */
