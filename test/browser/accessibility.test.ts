@@ -108,11 +108,24 @@ async function crawl(pages: Page[], label: string): Promise<CrawlResult> {
       if (problems.length) result.problems.push(describeProblems(`${label} ${landed}`, problems));
     }
     // One form of each kind is submitted empty: the 26 forms to change a person share
-    // one template and one set of messages.
+    // one template and one set of messages. A form is of a kind already submitted when
+    // its fields are (to add a thing and to change it, say): the same fields give the
+    // same error summary and messages. Forms without fields only confirm an action and
+    // are not submitted (see submitFormsEmpty).
     const kind = routeOf(landed);
-    if (!formKinds.has(kind) && (await page.locator('main form[method="post" i]').count())) {
+    if (!formKinds.has(kind)) {
       formKinds.add(kind);
-      result.forms.push(landed);
+      const fields = await page.evaluate(() => {
+        const form = [...document.querySelectorAll<HTMLFormElement>('main form')]
+          .find((f) => f.method.toLowerCase() === 'post' && f.checkVisibility());
+        if (!form) return null;
+        return [...form.querySelectorAll<HTMLInputElement>('input:not([type="hidden"]):not([type="submit"]):not([type="button"]), textarea, select')]
+          .map((e) => `${e.localName}:${e.type}:${e.name}`).sort().join(' ');
+      });
+      if (fields && !formKinds.has(`fields ${fields}`)) {
+        formKinds.add(`fields ${fields}`);
+        result.forms.push(landed);
+      }
     }
 
     const hrefs = await page.locator('a[href]').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
