@@ -107,3 +107,27 @@ test('Word automatic numbering keeps its printed numbers: a list starting at 40 
   assert.match(docx.text, /^\(b\) 24\/00130\/HH/m);
   assert.match(docx.text, /^\*{0,2}42\. Finance/m);
 });
+
+test('a short PDF line set larger than the body text is marked as a heading, the largest size as the top level', async () => {
+  const { markLargeLines } = await import('./pdf.ts');
+  const body = (text: string) => ({ text, size: 11 });
+  const pages = [[
+    { text: 'Marsh End Parish Council', size: 18 },
+    { text: 'Minutes of the meeting of 6 May 2025', size: 14 },
+    body('Present: Cllr J Amos (Chair), Cllr P Reed and the Clerk.'),
+    { text: 'Village green', size: 13 },
+    body('The grass is cut fortnightly from April and the contract ends in October.'),
+    { text: 'The larger print of this sentence is emphasis, not a heading.', size: 13 },
+    { text: 'Page 1', size: 8 },
+  ]];
+  assert.deepEqual(markLargeLines(pages)[0]!.map((l) => l.text), [
+    '# Marsh End Parish Council',
+    '## Minutes of the meeting of 6 May 2025',
+    'Present: Cllr J Amos (Chair), Cllr P Reed and the Clerk.',
+    '## Village green',
+    'The grass is cut fortnightly from April and the contract ends in October.',
+    'The larger print of this sentence is emphasis, not a heading.',
+    'Page 1',
+  ]);
+  assert.deepEqual(markLargeLines([[body('One size throughout'), body('Apologies')]])[0]!.map((l) => l.text), ['One size throughout', 'Apologies'], 'one size: no headings');
+});

@@ -10,17 +10,25 @@ interface Item {
   hasEOL: boolean;
 }
 
+/** A line as the page sets it: its text and the smallest font size of its printed characters. */
+interface PageLine { text: string; size: number }
+
 /** Rebuilds the lines of one page from positioned text runs. */
-function pageLines(items: Item[]): string[] {
-  const lines: string[] = [];
+function pageLines(items: Item[]): PageLine[] {
+  const lines: PageLine[] = [];
   let line = '';
+  let lineSize = Infinity;
   let lastY: number | null = null;
   let lastEnd = 0;
+  const end = () => {
+    lines.push({ text: line, size: Number.isFinite(lineSize) ? lineSize : 0 });
+    line = '';
+    lineSize = Infinity;
+  };
   for (const item of items) {
     const size = item.fontSize || 10;
     if (lastY !== null && Math.abs(item.y - lastY) > size * 0.5 && item.str.trim()) {
-      lines.push(line);
-      line = '';
+      end();
     } else if (line && item.x - lastEnd > size * 0.25 && !line.endsWith(' ') && !item.str.startsWith(' ')) {
       line += ' ';
     }
@@ -28,15 +36,52 @@ function pageLines(items: Item[]): string[] {
     if (item.str.trim()) {
       lastY = item.y;
       lastEnd = item.x + item.width;
+      lineSize = Math.min(lineSize, size);
     }
     if (item.hasEOL) {
-      lines.push(line);
-      line = '';
+      end();
       lastY = null;
     }
   }
-  if (line) lines.push(line);
+  if (line) end();
   return lines;
+}
+
+/**
+ * The body text's size: the font size that sets the most characters in the document.
+ * Sizes are rounded to half a point so that one font at slightly different scales counts once.
+ */
+function bodySize(pages: PageLine[][]): number {
+  const chars = new Map<number, number>();
+  for (const lines of pages) for (const l of lines) {
+    if (!l.size) continue;
+    const key = Math.round(l.size * 2) / 2;
+    chars.set(key, (chars.get(key) ?? 0) + l.text.replace(/\s+/g, '').length);
+  }
+  let best = 0;
+  let most = -1;
+  for (const [size, n] of chars) if (n > most) { best = size; most = n; }
+  return best;
+}
+
+// Larger than the body by this much is a heading's size, not the same font rendered apart.
+const HEADING_RATIO = 1.15;
+
+/**
+ * A short line set wholly in a larger size than the body is a heading the author made:
+ * marked "# " (largest sizes) or "## " so the reader weighs it as the other formats'
+ * headings. Sentences (ending in a full stop, comma or semicolon) and long lines stay text.
+ */
+export function markLargeLines(pages: PageLine[][]): PageLine[][] {
+  const body = bodySize(pages);
+  if (!body) return pages;
+  const large = [...new Set(pages.flat().filter((l) => l.size >= body * HEADING_RATIO).map((l) => Math.round(l.size * 2) / 2))].sort((a, b) => b - a);
+  const top = large[0];
+  return pages.map((lines) => lines.map((l) => {
+    const t = l.text.trim();
+    if (l.size < body * HEADING_RATIO || !t || t.length > 90 || /[.,;]$/.test(t) || !/[A-Za-z]{2}/.test(t) || /^#/.test(t)) return l;
+    return { ...l, text: `${Math.round(l.size * 2) / 2 === top && large.length > 1 ? '#' : '##'} ${t}` };
+  }));
 }
 
 const EDGE = 2;
@@ -142,7 +187,8 @@ export async function pdfToText(bytes: Uint8Array, fileName: string): Promise<{ 
   }
   try {
     const { totalPages, items } = await extractTextItems(doc);
-    const pages = dropRunningLines(items.map((pageItems) => pageLines(pageItems as Item[]))).map((lines) => symbolBullets(lines).map((l) => unshiftGarbled(l, repaired)).join('\n'));
+    const marked = markLargeLines(items.map((pageItems) => pageLines(pageItems as Item[])));
+    const pages = dropRunningLines(marked.map((lines) => lines.map((l) => l.text))).map((lines) => symbolBullets(lines).map((l) => unshiftGarbled(l, repaired)).join('\n'));
     const text = pages.join('\n\n');
     if (text.replace(/\s+/g, '').length < Math.max(1, totalPages) * 3)
       throw new ExtractionError(
