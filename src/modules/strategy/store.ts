@@ -81,16 +81,19 @@ export interface LineView extends LineRow {
   depth: number;
 }
 
+/** An agreement's plan lines with what their views show beside them: priority, lead organisation, owner. */
+const lineRows = (db: Db, partnershipId: string, agreementId: string) => db.selectFrom('strategy_plan_lines as l')
+  .innerJoin('strategy_priorities as p', (j) => j.onRef('p.partnership_id', '=', 'l.partnership_id').onRef('p.id', '=', 'l.priority_id'))
+  .leftJoin('organisations as o', (j) => j.onRef('o.partnership_id', '=', 'l.partnership_id').onRef('o.id', '=', 'l.lead_organisation_id'))
+  .leftJoin('people as pe', (j) => j.onRef('pe.partnership_id', '=', 'l.partnership_id').onRef('pe.id', '=', 'l.owner_person_id'))
+  .selectAll('l')
+  .select(['o.name as lead_organisation_name', 'p.title as priority_title', 'p.position as priority_position',
+    'pe.honorific', 'pe.given_name', 'pe.family_name', 'pe.honours', 'pe.email as owner_email'])
+  .where('l.partnership_id', '=', partnershipId).where('l.agreement_id', '=', agreementId);
+
 /** Every line of an agreement's plan, in tree order (priority, then depth-first), with the roll-up. */
 export async function listPlan(db: Db, partnershipId: string, agreementId: string, today: string): Promise<LineView[]> {
-  const rows = await db.selectFrom('strategy_plan_lines as l')
-    .innerJoin('strategy_priorities as p', (j) => j.onRef('p.partnership_id', '=', 'l.partnership_id').onRef('p.id', '=', 'l.priority_id'))
-    .leftJoin('organisations as o', (j) => j.onRef('o.partnership_id', '=', 'l.partnership_id').onRef('o.id', '=', 'l.lead_organisation_id'))
-    .leftJoin('people as pe', (j) => j.onRef('pe.partnership_id', '=', 'l.partnership_id').onRef('pe.id', '=', 'l.owner_person_id'))
-    .selectAll('l')
-    .select(['o.name as lead_organisation_name', 'p.title as priority_title', 'p.position as priority_position',
-      'pe.honorific', 'pe.given_name', 'pe.family_name', 'pe.honours', 'pe.email as owner_email'])
-    .where('l.partnership_id', '=', partnershipId).where('l.agreement_id', '=', agreementId)
+  const rows = await lineRows(db, partnershipId, agreementId)
     .orderBy('p.position').orderBy('l.position').execute();
   const tags = await db.selectFrom('strategy_plan_line_themes as t')
     .innerJoin('strategy_plan_lines as l', (j) => j.onRef('l.partnership_id', '=', 't.partnership_id').onRef('l.id', '=', 't.line_id'))
@@ -195,14 +198,7 @@ export async function planPriorityFigures(db: Db, partnershipId: string, agreeme
  */
 export async function listPlanBranches(db: Db, partnershipId: string, agreementId: string, today: string, open: readonly string[]): Promise<LineView[]> {
   await ensureRollUp(db, partnershipId, agreementId);
-  const rows = await db.selectFrom('strategy_plan_lines as l')
-    .innerJoin('strategy_priorities as p', (j) => j.onRef('p.partnership_id', '=', 'l.partnership_id').onRef('p.id', '=', 'l.priority_id'))
-    .leftJoin('organisations as o', (j) => j.onRef('o.partnership_id', '=', 'l.partnership_id').onRef('o.id', '=', 'l.lead_organisation_id'))
-    .leftJoin('people as pe', (j) => j.onRef('pe.partnership_id', '=', 'l.partnership_id').onRef('pe.id', '=', 'l.owner_person_id'))
-    .selectAll('l')
-    .select(['o.name as lead_organisation_name', 'p.title as priority_title',
-      'pe.honorific', 'pe.given_name', 'pe.family_name', 'pe.honours', 'pe.email as owner_email'])
-    .where('l.partnership_id', '=', partnershipId).where('l.agreement_id', '=', agreementId)
+  const rows = await lineRows(db, partnershipId, agreementId)
     .where((eb) => {
       const branches = [eb('l.parent_id', 'is', null)];
       if (open.length) {
@@ -223,7 +219,7 @@ export async function listPlanBranches(db: Db, partnershipId: string, agreementI
   const out: LineView[] = [];
   const walk = (parent: string | null, depth: number) => {
     for (const r of children.get(parent) ?? []) {
-      const { honorific, given_name, family_name, honours, ...rest } = r;
+      const { honorific, given_name, family_name, honours, priority_position: _p, ...rest } = r;
       out.push({
         ...rest, owner_name: family_name !== null ? displayName({ honorific, given_name, family_name, honours }) : null,
         theme_ids: themesOf.get(r.id) ?? [], rolled: keptRollUp(r), overdue: isLineOverdue(r, today), depth,
@@ -274,14 +270,7 @@ export async function listPlanMatches(db: Db, partnershipId: string, agreementId
 export async function listPlanLines(db: Db, partnershipId: string, agreementId: string, today: string, picks: readonly { id: string; depth: number }[]): Promise<LineView[]> {
   if (!picks.length) return [];
   const ids = picks.map((p) => p.id);
-  const rows = await db.selectFrom('strategy_plan_lines as l')
-    .innerJoin('strategy_priorities as p', (j) => j.onRef('p.partnership_id', '=', 'l.partnership_id').onRef('p.id', '=', 'l.priority_id'))
-    .leftJoin('organisations as o', (j) => j.onRef('o.partnership_id', '=', 'l.partnership_id').onRef('o.id', '=', 'l.lead_organisation_id'))
-    .leftJoin('people as pe', (j) => j.onRef('pe.partnership_id', '=', 'l.partnership_id').onRef('pe.id', '=', 'l.owner_person_id'))
-    .selectAll('l')
-    .select(['o.name as lead_organisation_name', 'p.title as priority_title',
-      'pe.honorific', 'pe.given_name', 'pe.family_name', 'pe.honours', 'pe.email as owner_email'])
-    .where('l.partnership_id', '=', partnershipId).where('l.agreement_id', '=', agreementId).where('l.id', 'in', ids).execute();
+  const rows = await lineRows(db, partnershipId, agreementId).where('l.id', 'in', ids).execute();
   const tags = await db.selectFrom('strategy_plan_line_themes').select(['line_id', 'theme_id'])
     .where('partnership_id', '=', partnershipId).where('line_id', 'in', ids).execute();
   const themesOf = new Map<string, string[]>();
@@ -290,7 +279,7 @@ export async function listPlanLines(db: Db, partnershipId: string, agreementId: 
   return picks.flatMap(({ id, depth }) => {
     const r = byId.get(id);
     if (!r) return [];
-    const { honorific, given_name, family_name, honours, ...rest } = r;
+    const { honorific, given_name, family_name, honours, priority_position: _p, ...rest } = r;
     return [{
       ...rest, owner_name: family_name !== null ? displayName({ honorific, given_name, family_name, honours }) : null,
       theme_ids: themesOf.get(r.id) ?? [], rolled: keptRollUp(r), overdue: isLineOverdue(r, today), depth,
