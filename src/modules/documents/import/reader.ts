@@ -1014,10 +1014,10 @@ function readAgenda(ctx: Ctx, seg: Segment): MeetingReading {
       // "iv. Planning", "vii Financial Report": items (or sub-items) numbered in roman numerals, kept as printed.
       code = m[1]!;
       title = m[2]!;
-    } else if (!numbered && !line.bullet && !line.cells && standingItem(t, vocab) && items.length + 1 && i > (seg.opening ?? seg.start)) {
+    } else if (!numbered && !line.bullet && !line.cells && standingItem(t, vocab) && i > (seg.opening ?? seg.start)) {
       // An unnumbered line naming a standing item ("Apologies", "Public Questions") among numbered ones.
       title = t;
-    } else if (line.heading && !numbered && items.length + 1 && titleLike(t) && !/^(agenda|minutes)\b/i.test(t) && i > seg.start + 1) {
+    } else if (line.heading && !numbered && titleLike(t) && !/^(agenda|minutes)\b/i.test(t) && i > seg.start + 1) {
       title = t;
     } else continue;
     let j = i + 1;
