@@ -38,15 +38,21 @@ async function stopped(child: ChildProcess): Promise<void> {
   await gone;
 }
 
-/** Spawns, waits for the first page, returns the time taken and the idle memory a moment later. */
-async function startOnce(args: string[], env: NodeJS.ProcessEnv, url: string): Promise<{ ms: number; rss: number }> {
+/**
+ * Spawns, waits for the first page, returns the time taken and the resident memory 1.5 s
+ * later and again 6 s after the first page: the first start's garbage is still being given
+ * back at 1.5 s, so the later figure is the one to hold against the idle goal.
+ */
+async function startOnce(args: string[], env: NodeJS.ProcessEnv, url: string): Promise<{ ms: number; rss: number; settled: number }> {
   const started = performance.now();
   const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   try {
     await firstAnswer(url, child);
     const ms = performance.now() - started;
     await new Promise((r) => setTimeout(r, 1_500));
-    return { ms, rss: rssMb(child.pid!) };
+    const rss = rssMb(child.pid!);
+    await new Promise((r) => setTimeout(r, 4_500));
+    return { ms, rss, settled: rssMb(child.pid!) };
   } finally {
     await stopped(child);
   }
@@ -63,16 +69,18 @@ try {
   const bareRuns: number[] = [];
   const appRuns: number[] = [];
   const appRss: number[] = [];
+  const appSettled: number[] = [];
   for (let i = 0; i < runs; i++) {
     bareRuns.push((await startOnce(['-e', bare], {}, `http://127.0.0.1:${port}/`)).ms);
     const again = await startOnce(['src/server.ts'], appEnv, page);
     appRuns.push(again.ms);
     appRss.push(again.rss);
+    appSettled.push(again.settled);
   }
   const app = median(appRuns);
   const base = median(bareRuns);
-  console.log(`first start on an empty data folder (database created, demo loaded): ${first.ms.toFixed(0)} ms to the first page, ${first.rss} MB resident once idle`);
-  console.log(`start on the existing data folder: median ${app.toFixed(0)} ms to the first page over ${runs} starts (${appRuns.map((x) => x.toFixed(0)).join(', ')}), goal <= 3000 ms; ${median(appRss)} MB resident once idle`);
+  console.log(`first start on an empty data folder (database created, demo loaded): ${first.ms.toFixed(0)} ms to the first page, ${first.rss} MB resident 1.5 s later, ${first.settled} MB 6 s after the first page`);
+  console.log(`start on the existing data folder: median ${app.toFixed(0)} ms to the first page over ${runs} starts (${appRuns.map((x) => x.toFixed(0)).join(', ')}), goal <= 3000 ms; resident ${median(appRss)} MB 1.5 s after the first page, ${median(appSettled)} MB 6 s after it (goal <= 300 MB idle)`);
   console.log(`baseline, a bare Node HTTP server: median ${base.toFixed(0)} ms spawn to first answer; the app takes ${(app / base).toFixed(1)}x that`);
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
