@@ -77,7 +77,13 @@ export async function docxToText(bytes: Uint8Array, fileName: string, limits: Ex
   // The package's sizes were checked above, so its parts can be read whole.
   const parts = await readParts(bytes, ['word/document.xml', 'word/numbering.xml', 'word/styles.xml']).catch(() => new Map<string, string>());
   const numbering = parts.get('word/numbering.xml');
-  const labels = numbering ? paragraphNumbers(parts.get('word/document.xml') ?? '', readNumberingDefinitions(numbering, parts.get('word/styles.xml') ?? '')) : [];
+  // Numbers that cannot be worked out (XML the parser refuses) leave mammoth's own reading as it is.
+  let labels: (string | null)[] = [];
+  try {
+    if (numbering) labels = paragraphNumbers(parts.get('word/document.xml') ?? '', readNumberingDefinitions(numbering, parts.get('word/styles.xml') ?? ''));
+  } catch {
+    labels = [];
+  }
   let html: string;
   try {
     // Loaded with the first Word document, not at start (about 20 MB with its zip and XML readers).

@@ -4,6 +4,8 @@
 // that minute numbers survive as printed ("7.", "7.2", "(b)", "iv)") instead of every
 // paragraph starting a new list at 1.
 
+import { XMLParser } from 'fast-xml-parser';
+
 interface Level {
   fmt: string;
   text: string;
@@ -18,41 +20,61 @@ interface NumberingDefinitions {
   styles: Map<string, { numId: string; ilvl: number }>;
 }
 
-const attr = (tag: string, name: string) => new RegExp(`\\b${name}="([^"]*)"`).exec(tag)?.[1] ?? null;
-const valOf = (xml: string, element: string) => {
-  const m = new RegExp(`<${element}\\b[^>]*>`).exec(xml);
-  return m ? attr(m[0], 'w:val') : null;
-};
+// The XML as fast-xml-parser gives it in document order: each element an object with its
+// one name as key (its children as the value) and its attributes under ':@'.
+type XmlNode = Record<string, unknown> & { ':@'?: Record<string, string> };
+const parser = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, parseAttributeValue: false, processEntities: false });
+const parse = (xml: string): XmlNode[] => (xml ? (parser.parse(xml) as XmlNode[]) : []);
+
+const nameOf = (node: XmlNode) => Object.keys(node).find((k) => k !== ':@') ?? '';
+// Text is kept as { '#text': '...' }: it has no children.
+const childrenOf = (node: XmlNode): XmlNode[] => { const value = node[nameOf(node)]; return Array.isArray(value) ? (value as XmlNode[]) : []; };
+const attrOf = (node: XmlNode, name: string): string | null => node[':@']?.[name] ?? null;
+/** The first element of that name among the children. */
+const child = (node: XmlNode | undefined, name: string): XmlNode | undefined => (node ? childrenOf(node).find((c) => nameOf(c) === name) : undefined);
+/** Every element of that name, at any depth, in document order. */
+function descendants(nodes: XmlNode[], name: string): XmlNode[] {
+  const found: XmlNode[] = [];
+  const stack = [...nodes].reverse();
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (nameOf(n) === name) found.push(n);
+    else stack.push(...[...childrenOf(n)].reverse());
+  }
+  return found;
+}
+const valOf = (node: XmlNode | undefined, name: string) => { const c = child(node, name); return c ? attrOf(c, 'w:val') : null; };
 
 export function readNumberingDefinitions(numberingXml: string, stylesXml: string): NumberingDefinitions {
+  const numbering = parse(numberingXml);
   const abstracts = new Map<string, Map<number, Level>>();
-  for (const a of numberingXml.matchAll(/<w:abstractNum\b([^>]*)>([\s\S]*?)<\/w:abstractNum>/g)) {
-    const id = attr(a[1]!, 'w:abstractNumId');
+  for (const a of descendants(numbering, 'w:abstractNum')) {
+    const id = attrOf(a, 'w:abstractNumId');
     if (id === null) continue;
     const levels = new Map<number, Level>();
-    for (const l of a[2]!.matchAll(/<w:lvl\b([^>]*)>([\s\S]*?)<\/w:lvl>/g)) {
-      const ilvl = Number(attr(l[1]!, 'w:ilvl') ?? '0');
-      levels.set(ilvl, { fmt: valOf(l[2]!, 'w:numFmt') ?? 'decimal', text: valOf(l[2]!, 'w:lvlText') ?? '', start: Number(valOf(l[2]!, 'w:start') ?? '1') || 0 });
+    for (const l of childrenOf(a).filter((c) => nameOf(c) === 'w:lvl')) {
+      levels.set(Number(attrOf(l, 'w:ilvl') ?? '0'), { fmt: valOf(l, 'w:numFmt') ?? 'decimal', text: valOf(l, 'w:lvlText') ?? '', start: Number(valOf(l, 'w:start') ?? '1') || 0 });
     }
     abstracts.set(id, levels);
   }
   const nums = new Map<string, { abstract: string; restarts: Map<number, number> }>();
-  for (const n of numberingXml.matchAll(/<w:num\b([^>]*)>([\s\S]*?)<\/w:num>/g)) {
-    const id = attr(n[1]!, 'w:numId');
-    const abstract = valOf(n[2]!, 'w:abstractNumId');
+  for (const n of descendants(numbering, 'w:num')) {
+    const id = attrOf(n, 'w:numId');
+    const abstract = valOf(n, 'w:abstractNumId');
     if (id === null || abstract === null) continue;
     const restarts = new Map<number, number>();
-    for (const o of n[2]!.matchAll(/<w:lvlOverride\b([^>]*)>([\s\S]*?)<\/w:lvlOverride>/g)) {
-      const start = valOf(o[2]!, 'w:startOverride');
-      if (start !== null) restarts.set(Number(attr(o[1]!, 'w:ilvl') ?? '0'), Number(start));
+    for (const o of childrenOf(n).filter((c) => nameOf(c) === 'w:lvlOverride')) {
+      const start = valOf(o, 'w:startOverride');
+      if (start !== null) restarts.set(Number(attrOf(o, 'w:ilvl') ?? '0'), Number(start));
     }
     nums.set(id, { abstract, restarts });
   }
   const styles = new Map<string, { numId: string; ilvl: number }>();
-  for (const s of stylesXml.matchAll(/<w:style\b([^>]*)>([\s\S]*?)<\/w:style>/g)) {
-    const id = attr(s[1]!, 'w:styleId');
-    const numId = valOf(s[2]!, 'w:numId');
-    if (id && numId) styles.set(id, { numId, ilvl: Number(valOf(s[2]!, 'w:ilvl') ?? '0') });
+  for (const st of descendants(parse(stylesXml), 'w:style')) {
+    const id = attrOf(st, 'w:styleId');
+    const numPr = child(child(st, 'w:pPr'), 'w:numPr');
+    const numId = valOf(numPr, 'w:numId');
+    if (id && numId) styles.set(id, { numId, ilvl: Number(valOf(numPr, 'w:ilvl') ?? '0') });
   }
   return { nums, abstracts, styles };
 }
@@ -89,26 +111,24 @@ export function paragraphNumbers(documentXml: string, defs: NumberingDefinitions
   const counters = new Map<string, number[]>();
   const seenNums = new Set<string>();
   const out: (string | null)[] = [];
-  // Each paragraph's properties, read when it opens; its number is given when it closes.
-  const open: (string | null)[] = [];
-  const tags = /<w:p(?=[\s>/])[^>]*?(\/?)>|<\/w:p>/g;
-  for (let m = tags.exec(documentXml); m; m = tags.exec(documentXml)) {
-    if (m[0].startsWith('</')) {
-      if (open.length) out.push(open.pop()!);
-      continue;
+  // A paragraph's number is counted when it opens (document order) and given when it
+  // closes, after the paragraphs nested in it (a text box's).
+  const walk = (nodes: XmlNode[]) => {
+    for (const node of nodes) {
+      if (nameOf(node) !== 'w:p') { walk(childrenOf(node)); continue; }
+      const label = numberOf(child(node, 'w:pPr'), defs, counters, seenNums);
+      walk(childrenOf(node));
+      out.push(label);
     }
-    const ppr = /^\s*<w:pPr>([\s\S]*?)<\/w:pPr>/.exec(documentXml.slice(tags.lastIndex, tags.lastIndex + 4000))?.[1] ?? '';
-    const label = numberOf(ppr, defs, counters, seenNums);
-    if (m[1] === '/') out.push(label);
-    else open.push(label);
-  }
+  };
+  walk(parse(documentXml));
   return out;
 }
 
-function numberOf(ppr: string, defs: NumberingDefinitions, counters: Map<string, number[]>, seenNums: Set<string>): string | null {
-  const numPr = /<w:numPr>([\s\S]*?)<\/w:numPr>/.exec(ppr)?.[1];
-  let numId = numPr ? valOf(numPr, 'w:numId') : null;
-  let ilvl = numPr ? Number(valOf(numPr, 'w:ilvl') ?? '0') : 0;
+function numberOf(ppr: XmlNode | undefined, defs: NumberingDefinitions, counters: Map<string, number[]>, seenNums: Set<string>): string | null {
+  const numPr = child(ppr, 'w:numPr');
+  let numId = valOf(numPr, 'w:numId');
+  let ilvl = Number(valOf(numPr, 'w:ilvl') ?? '0');
   if (numId === null) {
     const style = valOf(ppr, 'w:pStyle');
     const fromStyle = style ? defs.styles.get(style) : undefined;
