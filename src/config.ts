@@ -52,12 +52,19 @@ export interface Config {
   /** Where bounces of bulletins return (BOUNCE_ADDRESS): each recipient's copy carries its own +tag of it. */
   bounceAddress: string;
   /**
-   * OUTBOUND_ALLOW_PRIVATE: whether addresses an administrator types (a ModernGov web
-   * service and its documents, a single sign-on issuer) may be on this machine or a
-   * private network. Off by default, so such an address cannot turn this server against
-   * the council's own network (src/web/outbound.ts).
+   * OUTBOUND_ALLOW_PRIVATE: whether addresses an administrator types for the ModernGov
+   * connector (a web service and its documents) may be on this machine or a private
+   * network. Off by default, so such an address cannot turn this server against the
+   * council's own network (src/web/outbound.ts).
    */
   outboundAllowPrivate: boolean;
+  /**
+   * SSO_ALLOW_PRIVATE: whether a single sign-on provider may be on the council's private
+   * network (an internal identity server); outside production, on this machine too.
+   * Link-local (cloud metadata) addresses are never reached whatever it says (ssoRule in
+   * src/web/outbound.ts, docs/sso.md).
+   */
+  ssoAllowPrivate: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -134,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     baseUrl: baseUrl || `http://localhost:${port}`,
     bulletinRate: int('BULLETIN_RATE', 20, 0, 10_000),
     outboundAllowPrivate: bool('OUTBOUND_ALLOW_PRIVATE', false),
+    ssoAllowPrivate: bool('SSO_ALLOW_PRIVATE', false),
     bounceAddress: env.BOUNCE_ADDRESS || `bounces@${/@([^>\s]+)/.exec(env.MAIL_FROM || '')?.[1] ?? 'localhost'}`,
   };
   if (!/^[^@\s+]+@[^@\s]+$/.test(config.bounceAddress)) problems.push(`BOUNCE_ADDRESS must be an address without a + in it, like bounces@csp.example.org (got "${config.bounceAddress}")`);

@@ -13,7 +13,7 @@ before(async () => {
   h = await startBrowserHarness();
   // Links and the redirect address are made from the public address: here, the harness's.
   h.app.config.baseUrl = h.baseUrl;
-  h.app.config.outboundAllowPrivate = true; // its provider is on this machine
+  h.app.config.ssoAllowPrivate = true; // its provider is on this machine
   idp = await startTestProvider({
     accounts: { gwen: { email: demoUsers.officer, email_verified: true, name: 'Gwen Abernethy' } },
     redirectUri: `${h.baseUrl}/sign-in/sso/callback`, postLogoutRedirectUri: `${h.baseUrl}/`,

@@ -17,7 +17,7 @@ import { findAccount, findSettings, findUserByEmail, type SsoSettings } from './
 export interface SettingsOptions {
   key: Buffer;
   production: boolean;
-  /** Whether the issuer may be on this machine or a private network (config.outboundAllowPrivate). */
+  /** Whether the issuer may be on a private network (config.ssoAllowPrivate; see ssoRule). */
   allowPrivate: boolean;
   /** Whether the administrator saving is signed in by single sign-on now. */
   viaSso: boolean;

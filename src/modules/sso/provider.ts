@@ -2,12 +2,12 @@
 // party library): discovery when an administrator saves the settings, and the client
 // configuration each sign-in uses, built from the discovery document saved then. Every
 // request to the provider (discovery, token, keys, userinfo) goes through the outbound
-// guard (src/web/outbound.ts): an issuer an administrator types is held to public
-// addresses, as a ModernGov address is, unless the operator allows private ones
-// (OUTBOUND_ALLOW_PRIVATE=1, for a provider on the council's own network).
+// guard (src/web/outbound.ts) under single sign-on's own rule (ssoRule): public addresses,
+// the council's private network when the operator allows it (SSO_ALLOW_PRIVATE=1), never
+// link-local (cloud metadata) addresses, and this machine only outside production.
 import * as oidc from 'openid-client';
 import { ValidationError } from '../../web/errors.ts';
-import { blockedCause, blockedLiteral, outboundFetch } from '../../web/outbound.ts';
+import { blockedCause, blockedHost, blockedLiteral, outboundFetch, ssoRule, type AddressRule } from '../../web/outbound.ts';
 
 /**
  * The client's clock against the provider's: `skewSeconds` is added to this server's time
@@ -19,13 +19,17 @@ export const SSO_CLOCK = { skewSeconds: 0, toleranceSeconds: 30 };
 const TIMEOUT_SECONDS = 10;
 
 /** openid-client's fetch, through the guard; the library follows (or refuses) redirects itself. */
-function guardedFetch(allowPrivate: boolean): oidc.CustomFetch {
+function guardedFetch(rule: AddressRule): oidc.CustomFetch {
   return ((url: string, options: { body?: unknown; headers: Record<string, string>; method: string; signal?: AbortSignal }) => outboundFetch(url, {
     method: options.method, headers: options.headers, body: options.body as never, signal: options.signal, redirect: 'manual',
-  }, { allowPrivate })) as unknown as oidc.CustomFetch;
+  }, { rule })) as unknown as oidc.CustomFetch;
 }
 
-const blockedMessage = (message: string) => `The issuer cannot be used: ${message}. Enter the provider's public address, or ask the operator to allow private addresses`;
+const blockedMessage = (message: string, what = 'The issuer') => `${what} cannot be used: ${message}. Enter the provider's public address, or ask the operator to allow private addresses`;
+
+/** The provider's addresses this server requests itself, and those only a browser is sent to. */
+const SERVER_ENDPOINTS = { token_endpoint: 'token', jwks_uri: 'key', userinfo_endpoint: 'userinfo' } as const;
+const BROWSER_ENDPOINTS = { authorization_endpoint: 'authorisation', end_session_endpoint: 'sign-out' } as const;
 
 /** Plain http only for a provider on this machine, outside production (a test's or a developer's). */
 function insecureAllowed(url: URL, production: boolean): boolean {
@@ -51,14 +55,15 @@ export function parseIssuer(issuer: string, production: boolean): URL {
  */
 export async function discoverProvider(issuer: string, clientId: string, clientSecret: string, production: boolean, allowPrivate: boolean): Promise<Record<string, unknown>> {
   const url = parseIssuer(issuer, production);
+  const rule = ssoRule(allowPrivate, production);
   const where = `${url.href.replace(/\/$/, '')}/.well-known/openid-configuration`;
   const fail = (m: string) => ValidationError.single('issuer', m);
-  const literal = allowPrivate ? null : blockedLiteral(url);
+  const literal = blockedLiteral(url, rule);
   if (literal) throw fail(blockedMessage(literal.message));
   let config: oidc.Configuration;
   try {
     config = await oidc.discovery(url, clientId, clientSecret, undefined, {
-      execute: insecureAllowed(url, production) ? [oidc.allowInsecureRequests] : [], timeout: TIMEOUT_SECONDS, [oidc.customFetch]: guardedFetch(allowPrivate),
+      execute: insecureAllowed(url, production) ? [oidc.allowInsecureRequests] : [], timeout: TIMEOUT_SECONDS, [oidc.customFetch]: guardedFetch(rule),
     });
   } catch (e) {
     const blocked = blockedCause(e);
@@ -83,6 +88,22 @@ export async function discoverProvider(issuer: string, clientId: string, clientS
   if (!(list('response_types_supported') ?? ['code']).includes('code')) throw ValidationError.single('issuer', 'The provider does not offer the authorisation code flow.');
   const pkce = list('code_challenge_methods_supported');
   if (pkce && !pkce.includes('S256')) throw ValidationError.single('issuer', 'The provider does not offer PKCE with S256, which this service requires.');
+  // The document names the addresses used from now on: each held to the same rules as the
+  // issuer, so a document cannot send this server, or a browser, where the issuer could not.
+  for (const [key, name] of [...Object.entries(SERVER_ENDPOINTS), ...Object.entries(BROWSER_ENDPOINTS)]) {
+    if (metadata[key] === undefined) continue;
+    let endpoint: URL;
+    try {
+      endpoint = new URL(String(metadata[key]));
+    } catch {
+      throw fail(`The provider's discovery document gives its ${name} address (${key}) as something that is not a web address. Check the provider's settings.`);
+    }
+    if (endpoint.protocol !== 'https:' && !insecureAllowed(endpoint, production)) throw fail(`The provider's ${name} address (${key}) must start with https://, but is ${endpoint.href}. Check the provider's settings.`);
+    if (key in SERVER_ENDPOINTS) {
+      const blocked = await blockedHost(endpoint, rule);
+      if (blocked) throw fail(blockedMessage(blocked.message, `The provider's ${name} address (${key})`));
+    }
+  }
   return metadata;
 }
 
@@ -98,6 +119,6 @@ export function clientFor(metadata: Record<string, unknown>, clientId: string, c
   if (insecureAllowed(new URL(String(metadata.issuer)), production)) oidc.allowInsecureRequests(config);
   config.timeout = TIMEOUT_SECONDS;
   // The token, key and userinfo addresses come from the provider's document: each is checked as it is reached.
-  config[oidc.customFetch] = guardedFetch(allowPrivate);
+  config[oidc.customFetch] = guardedFetch(ssoRule(allowPrivate, production));
   return config;
 }

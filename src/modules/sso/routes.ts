@@ -50,7 +50,7 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
     const token = req.cookies[SESSION_COOKIE];
     return token ? sessionViaSso(db, token) : false;
   };
-  const options = async (req: FastifyRequest) => ({ key: config.ssoKey, production: config.production, allowPrivate: config.outboundAllowPrivate, viaSso: await viaSso(req) });
+  const options = async (req: FastifyRequest) => ({ key: config.ssoKey, production: config.production, allowPrivate: config.ssoAllowPrivate, viaSso: await viaSso(req) });
 
   function answer(req: FastifyRequest, s: SsoSettings | undefined) {
     const uris = { redirectUri: redirectUri(req), postLogoutRedirectUri: `${origin(req)}/` };
@@ -117,7 +117,7 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
 
   async function providerClient(s: SsoSettings) {
     const secret = decryptSecret(config.ssoKey, s.partnership_id, s.client_secret_encrypted);
-    return secret === null ? null : clientFor(s.metadata, s.client_id, secret, config.production, config.outboundAllowPrivate);
+    return secret === null ? null : clientFor(s.metadata, s.client_id, secret, config.production, config.ssoAllowPrivate);
   }
 
   async function refuse(req: FastifyRequest, reply: FastifyReply, refusal: Refusal, s: SsoSettings | undefined, email: string | null = null) {

@@ -22,6 +22,7 @@ const accounts = {
   unverified: { email: demoUsers.member, email_verified: false },
   outsider: { email: 'someone@elsewhere.example', email_verified: true },
   newcomer: { email: 'nia.newcomer@northshire.example', email_verified: true, name: 'Nia Newcomer' },
+  stranger: { email: 'sam.stranger@northshire.example', email_verified: true, name: 'Sam Stranger' },
 };
 
 let admin: Client;
@@ -55,7 +56,7 @@ const me = async (client: Client) => (await client.json('GET', '/api/me')).json(
 before(async () => {
   t = await createTestApp();
   // The test's provider is on this machine, which the app reaches only when its operator allows private addresses.
-  t.app.config.outboundAllowPrivate = true;
+  t.app.config.ssoAllowPrivate = true;
   idp = await startTestProvider({ accounts, redirectUri: REDIRECT, postLogoutRedirectUri: `${ORIGIN}/` });
   // Another provider that knows the same client: its answers must not be taken for idp's.
   impostor = await startTestProvider({ accounts, redirectUri: REDIRECT, postLogoutRedirectUri: `${ORIGIN}/` });
@@ -87,20 +88,33 @@ test('an administrator sets up single sign-on: a wrong issuer is refused with no
   assert.match(refusalText(notThere), /No OpenID Connect provider answered at http:\/\/127\.0\.0\.1:\d+\/no-such-tenant\/\.well-known\/openid-configuration \(it answered HTTP 404\)/);
   const plain = await save(admin, { issuer: 'http://login.example.org/tenant' });
   assert.match(refusalText(plain), /The issuer must be a web address starting with https:\/\//);
-  // Unless the operator allows private addresses, an issuer on this machine or a private
-  // network is refused, by its address or by a name that resolves to one, and never asked.
-  t.app.config.outboundAllowPrivate = false;
+  // Unless the operator allows private addresses (SSO_ALLOW_PRIVATE), an issuer on this
+  // machine or a private network is refused, by its address or by a name that resolves to
+  // one, and never asked; a link-local address (a cloud metadata service) is refused whatever
+  // the setting says.
+  const refusedAs = (why: string, kind: string) => new RegExp(`The issuer cannot be used: [^ ]+ is ${kind} address, ${why}\\. Enter the provider's public address, or ask the operator to allow private addresses`);
+  const unlessAllowed = 'which this server does not reach unless its operator allows it \\(SSO_ALLOW_PRIVATE\\)';
+  const never = 'which this server never reaches';
+  t.app.config.ssoAllowPrivate = false;
   try {
-    for (const [issuer, kind] of [
-      [idp.issuer, 'a loopback \\(this machine\\)'], [idp.issuer.replace('127.0.0.1', 'localhost'), 'at (127\\.0\\.0\\.1|::1), a loopback \\(this machine\\)'],
-      ['https://10.1.2.3/tenant', 'a private network'], ['https://169.254.169.254/latest', 'a link-local'],
+    for (const [issuer, kind, why] of [
+      [idp.issuer, 'a loopback \\(this machine\\)', unlessAllowed], [idp.issuer.replace('127.0.0.1', 'localhost'), 'at (127\\.0\\.0\\.1|::1), a loopback \\(this machine\\)', unlessAllowed],
+      ['https://10.1.2.3/tenant', 'a private network', unlessAllowed], ['https://[fd00:ec2::254]/tenant', 'a private network', unlessAllowed],
+      ['https://169.254.169.254/latest', 'a link-local', never],
     ] as const) {
       const inside = await save(admin, { issuer });
       assert.equal(inside.statusCode, 400, issuer);
-      assert.match(refusalText(inside), new RegExp(`The issuer cannot be used: [^ ]+ is ${kind} address, which this server does not reach unless its operator allows it \\(OUTBOUND_ALLOW_PRIVATE\\)\\. Enter the provider's public address, or ask the operator to allow private addresses`), issuer);
+      assert.match(refusalText(inside), refusedAs(why, kind), issuer);
     }
   } finally {
-    t.app.config.outboundAllowPrivate = true;
+    t.app.config.ssoAllowPrivate = true;
+  }
+  for (const [issuer, kind] of [
+    ['https://169.254.169.254/latest', 'a link-local'], ['https://[fe80::a9fe:a9fe]/', 'a link-local'], ['https://[::ffff:169.254.169.254]/', 'a link-local'], ['https://0.0.0.0/', 'an unspecified'],
+  ] as const) {
+    const metadata = await save(admin, { issuer });
+    assert.equal(metadata.statusCode, 400, issuer);
+    assert.match(refusalText(metadata), refusedAs(never, kind), `${issuer}, with private addresses allowed`);
   }
   assert.equal((await db.selectFrom('sso_settings').selectAll().execute()).length, 0, 'nothing saved');
   assert.equal((await db.selectFrom('audit_log').select('id').where('record_type', '=', 'sso-settings').execute()).length, 0);
@@ -140,6 +154,36 @@ test('an administrator sets up single sign-on: a wrong issuer is refused with no
   assert.equal((await officer.json('GET', '/api/sso/settings')).statusCode, 403);
 });
 
+test('a discovery document without PKCE (S256), or naming a token or key address the server must not reach, or a sign-out that is not https, is refused with the settings unchanged', async () => {
+  const db = t.database.db;
+  const before = await db.selectFrom('sso_settings').selectAll().executeTakeFirstOrThrow();
+  const audited = async () => (await db.selectFrom('audit_log').select('id').where('record_type', '=', 'sso-settings').execute()).length;
+  const auditedBefore = await audited();
+  const cases: [string, (doc: Record<string, unknown>) => Record<string, unknown>, RegExp][] = [
+    ['PKCE only as plain', (d) => ({ ...d, code_challenge_methods_supported: ['plain'] }), /The provider does not offer PKCE with S256, which this service requires/],
+    ['the token address at a cloud metadata service', (d) => ({ ...d, token_endpoint: 'https://169.254.169.254/latest/meta-data/' }),
+      /The provider's token address \(token_endpoint\) cannot be used: 169\.254\.169\.254 is a link-local address, which this server never reaches/],
+    ['the key address link-local (IPv6)', (d) => ({ ...d, jwks_uri: 'https://[fe80::a9fe:a9fe]/keys' }),
+      /The provider's key address \(jwks_uri\) cannot be used: fe80::a9fe:a9fe is a link-local address, which this server never reaches/],
+    ['the userinfo address in plain http', (d) => ({ ...d, userinfo_endpoint: 'http://login.elsewhere.example/userinfo' }),
+      /The provider's userinfo address \(userinfo_endpoint\) must start with https:\/\/, but is http:\/\/login\.elsewhere\.example\/userinfo/],
+    ['a sign-out address that is script', (d) => ({ ...d, end_session_endpoint: 'javascript:alert(1)//' }),
+      /The provider's sign-out address \(end_session_endpoint\) must start with https:\/\//],
+  ];
+  try {
+    for (const [what, change, message] of cases) {
+      idp.tamper.discovery = change;
+      const res = await save(admin, { client_secret: '' });
+      assert.equal(res.statusCode, 400, what);
+      assert.match(refusalText(res), message, what);
+    }
+  } finally {
+    idp.tamper.discovery = null;
+  }
+  assert.deepEqual(await db.selectFrom('sso_settings').selectAll().executeTakeFirstOrThrow(), before, 'nothing changed');
+  assert.equal(await audited(), auditedBefore, 'nothing audited as changed');
+});
+
 test('an officer signs in with the provider and reaches an officer page; the sign-in is audited', async () => {
   const c = new Client(t.app);
   const signInPage = await c.get('/sign-in');
@@ -156,14 +200,14 @@ test('an officer signs in with the provider and reaches an officer page; the sig
 test('with private addresses not allowed, a provider saved on this machine is not reached when signing in either: the sign-in fails and nobody is signed in', async () => {
   const c = new Client(t.app);
   const back = await throughProvider(c, 'gwen');
-  t.app.config.outboundAllowPrivate = false;
+  t.app.config.ssoAllowPrivate = false;
   try {
     const res = await c.get(back);
     assert.equal(res.statusCode, 403);
     assert.match(refusalText(res), /The sign-in could not be completed/);
     assert.equal((await me(c)).kind, 'public');
   } finally {
-    t.app.config.outboundAllowPrivate = true;
+    t.app.config.ssoAllowPrivate = true;
   }
 });
 
@@ -238,6 +282,54 @@ test('an answer from another provider (the wrong issuer) is refused', async () =
   assert.equal(res.statusCode, 403);
   assert.match(refusalText(res), /came from a different identity provider/);
   assert.equal((await me(c)).kind, 'public');
+});
+
+test('an ID token made for another audience, or naming another issuer, is refused: a clear message, no session, nobody added or signed in, the refusal audited and counted', async () => {
+  const db = t.database.db;
+  assert.equal((await save(admin, { client_secret: '', allow_new_members: 'yes' })).statusCode, 303);
+  const count = async (table: 'sessions' | 'sign_in_attempts') => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const signIns = async () => (await db.selectFrom('audit_log').select('id').where('action', '=', 'sign-in').execute()).length;
+  try {
+    // The proxy re-signing the provider's token with its claims as they were: it is taken, so
+    // a refusal below is for the claim changed, not the re-signing.
+    idp.tamper.idToken = (claims) => claims;
+    const control = new Client(t.app);
+    assert.equal((await ssoSignIn(control, 'gwen')).statusCode, 303);
+    assert.equal((await me(control)).role, 'officer');
+    assert.equal(idp.forged, 1);
+
+    const cases: [string, (c: Record<string, unknown>) => Record<string, unknown>, RegExp, string][] = [
+      ['for another service', (c) => ({ ...c, aud: 'another-service' }), /The provider’s proof of who you are was made for another service\. Start again from this site\./, 'wrong-audience'],
+      ['for this service and another, with no authorised party', (c) => ({ ...c, aud: [c.aud, 'another-service'] }), /was made for another service/, 'wrong-audience'],
+      ['for this service and another, authorised for the other', (c) => ({ ...c, aud: [c.aud, 'another-service'], azp: 'another-service' }), /was made for another service/, 'wrong-audience'],
+      ['naming another issuer', (c) => ({ ...c, iss: 'https://login.elsewhere.example/tenant' }), /The answer came from a different identity provider than the one this partnership uses\. Start again from this site\./, 'wrong-issuer'],
+    ];
+    for (const [what, change, message, reason] of cases) {
+      idp.tamper.idToken = change;
+      // An officer with an account, and someone new whom the partnership would add.
+      for (const login of ['gwen', 'stranger']) {
+        const forged: number = idp.forged;
+        const sessions: number = await count('sessions');
+        const attempts: number = await count('sign_in_attempts');
+        const signedIn: number = await signIns();
+        const c = new Client(t.app);
+        const res = await ssoSignIn(c, login);
+        assert.equal(idp.forged, forged + 1, `${what}: the altered token reached the app`);
+        assert.equal(res.statusCode, 403, `${what} (${login})`);
+        assert.match(refusalText(res), message, what);
+        assert.equal((await me(c)).kind, 'public');
+        assert.equal(await count('sessions'), sessions, `${what}: no session`);
+        assert.equal(await signIns(), signedIn, `${what}: no sign-in audited`);
+        assert.equal(await count('sign_in_attempts'), attempts + 1, `${what}: counted with failed sign-ins`);
+        const refusal = await db.selectFrom('audit_log').select('summary').where('action', '=', 'sign-in-refused').orderBy('id', 'desc').executeTakeFirstOrThrow();
+        assert.equal(refusal.summary, `Single sign-on refused (${reason})`, what);
+      }
+    }
+    assert.equal(await db.selectFrom('users').select('id').where('email', '=', accounts.stranger.email).executeTakeFirst(), undefined, 'nobody added');
+  } finally {
+    idp.tamper.idToken = null;
+    assert.equal((await save(admin, { client_secret: '', allow_new_members: 'no' })).statusCode, 303);
+  }
 });
 
 test('when staff must use single sign-on, officers are refused a password while a member from another organisation still uses one', async () => {
