@@ -3,11 +3,9 @@
 // `npx tsx scripts/send-assessment-reminders.ts [--partnership <slug>] [--date YYYY-MM-DD] [--base-url https://...]`.
 // Each assessment says how many days before the due date a reminder goes and how often a
 // late return is chased; a request gets at most one message a day, so it is safe to run
-// as often as you like. Stop the server first when it uses the embedded database.
-import { sendDueReminders } from '../src/modules/assessment/requests.commands.ts';
-import { plural, runForEachPartnership } from './lib/perPartnership.ts';
+// as often as you like. The server does this itself each day (src/modules/scheduled/dailyWork.ts).
+// Stop the server first when it uses the embedded database.
+import { dailyTask } from '../src/modules/scheduled/tasks.ts';
+import { runForEachPartnership } from './lib/perPartnership.ts';
 
-runForEachPartnership(async (ctx, today) => {
-  const r = await sendDueReminders(ctx, today);
-  return { summary: `${plural(r.reminders, 'data-request reminder')} and ${plural(r.chases, 'chase')} sent`, failed: r.failed };
-});
+runForEachPartnership(dailyTask('assessment-reminders').run);

@@ -45,6 +45,7 @@ import { BRAND_COLUMNS, brandFromRow, DEFAULT_BRAND, type Brand } from './module
 import { engagementRoutes } from './modules/engagement/routes.ts';
 import { assessmentRoutes } from './modules/assessment/routes.ts';
 import { ssoRoutes } from './modules/sso/routes.ts';
+import { scheduledRoutes } from './modules/scheduled/routes.ts';
 import { moderngovRoutes } from './modules/moderngov/routes.ts';
 
 export interface Partnership {
@@ -190,6 +191,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   await app.register(publicRoutes);
   await app.register(siteRoutes);
   await app.register(ssoRoutes);
+  await app.register(scheduledRoutes);
   return app;
 }
 

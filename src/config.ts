@@ -65,6 +65,12 @@ export interface Config {
    * src/web/outbound.ts, docs/sso.md).
    */
   ssoAllowPrivate: boolean;
+  /**
+   * DAILY_WORK_AT: the time of day (UK time, HH:MM) from which the server sends each day's
+   * reminders and requests itself (src/modules/scheduled/dailyWork.ts), or "off" to leave them to
+   * the scripts and cron. Default 07:00. Only with SMTP_URL set.
+   */
+  dailyWorkAt: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -119,6 +125,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
 
+  const dailyWorkAt = (env.DAILY_WORK_AT || '07:00').trim().toLowerCase();
+  if (dailyWorkAt !== 'off' && !/^([01]\d|2[0-3]):[0-5]\d$/.test(dailyWorkAt)) {
+    problems.push(`DAILY_WORK_AT must be a time of day written HH:MM, like 07:00, or off (got "${env.DAILY_WORK_AT}")`);
+  }
+
   const port = int('PORT', 3000, 0, 65535);
   const config: Config = {
     production,
@@ -142,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bulletinRate: int('BULLETIN_RATE', 20, 0, 10_000),
     outboundAllowPrivate: bool('OUTBOUND_ALLOW_PRIVATE', false),
     ssoAllowPrivate: bool('SSO_ALLOW_PRIVATE', false),
+    dailyWorkAt: dailyWorkAt === 'off' ? null : dailyWorkAt,
     bounceAddress: env.BOUNCE_ADDRESS || `bounces@${/@([^>\s]+)/.exec(env.MAIL_FROM || '')?.[1] ?? 'localhost'}`,
   };
   if (!/^[^@\s+]+@[^@\s]+$/.test(config.bounceAddress)) problems.push(`BOUNCE_ADDRESS must be an address without a + in it, like bounces@csp.example.org (got "${config.bounceAddress}")`);

@@ -10,6 +10,7 @@ import { startHousekeeping } from './db/housekeeping.ts';
 import { startChangeNotices } from './db/changeNotices.ts';
 import { mailerFromConfig } from './mail/mailer.ts';
 import { NoticeRunner } from './modules/meetings/notices/runner.ts';
+import { DailyWork } from './modules/scheduled/dailyWork.ts';
 
 async function main() {
   const config = loadConfig();
@@ -36,6 +37,8 @@ async function main() {
   // Notices to members go out from the outbox; without SMTP_URL they wait there.
   const mailer = mailerFromConfig(config);
   const notices = mailer ? new NoticeRunner({ db: database.db, mailer, config }).start() : null;
+  // Each day's reminders and requests, once a day whatever the number of instances (DAILY_WORK_AT).
+  const dailyWork = mailer && config.dailyWorkAt ? new DailyWork({ db: database.db, mailer, config, log: (message) => app.log.info(message) }).start() : null;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -44,6 +47,7 @@ async function main() {
     stopHousekeeping();
     await changeNotices?.stop();
     await notices?.stop();
+    await dailyWork?.stop();
     mailer?.close();
     await app.close();
     await database.close();

@@ -1,21 +1,17 @@
 // The shared frame of the scheduled e-mail scripts (action reminders, data-request
-// reminders): read --partnership, --date and --base-url, open the database the server
-// uses, run one job per partnership, and exit 1 if any message could not be sent.
+// reminders, ...: the daily tasks of src/modules/scheduled/tasks.ts, which the server also runs
+// itself each day): read --partnership, --date and --base-url, open the database the
+// server uses, run one job per partnership, and exit 1 if any message could not be sent.
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { migrate } from '../../src/db/migrate.ts';
-import { MailNotConfiguredError, requireMailer, type Mailer } from '../../src/mail/mailer.ts';
+import { MailNotConfiguredError, requireMailer } from '../../src/mail/mailer.ts';
 import { reminderRunActor } from '../../src/modules/actions/reminders.ts';
 import { todayIso } from '../../src/modules/partnership/domain.ts';
 import { isRealDate } from '../../src/web/validate.ts';
 import { publicOrigin } from '../../src/modules/public/address.ts';
-import type { Context } from '../../src/access/context.ts';
-
-/** What one partnership's run did: a line to print and the messages that failed. */
-export interface PartnershipRun { summary: string; failed: { to: string; error: string }[] }
-
-export type PartnershipJob = (ctx: Context & { mailer: Mailer; baseUrl: string }, today: string) => Promise<PartnershipRun>;
+import type { PartnershipJob } from '../../src/modules/scheduled/tasks.ts';
 
 export function runForEachPartnership(job: PartnershipJob): void {
   main(job).then((code) => process.exit(code), (e: unknown) => {
@@ -46,7 +42,7 @@ async function main(job: PartnershipJob): Promise<number> {
     }
     for (const p of partnerships) {
       const baseUrl = values['base-url'] ?? publicOrigin(p, config);
-      const result = await job({ db: database.db, actor: reminderRunActor(p.id), mailer, baseUrl }, today);
+      const result = await job({ db: database.db, actor: reminderRunActor(p.id), mailer, baseUrl, config }, today);
       console.log(`${p.short_name}: ${result.summary}`);
       for (const f of result.failed) console.error(`${p.short_name}: could not send to ${f.to}: ${f.error}`);
       failures += result.failed.length;
@@ -57,5 +53,3 @@ async function main(job: PartnershipJob): Promise<number> {
   }
   return failures ? 1 : 0;
 }
-
-export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -248,6 +248,15 @@ export const passwordSignInAllowed = (role: Role, ssoRequiredForStaff: boolean):
   !(ssoRequiredForStaff && (role === 'officer' || role === 'administrator'));
 
 /**
+ * The server's daily work (src/modules/scheduled): which reminders and requests went out
+ * each day. Staff only: the lines name projects and count messages, which is the clerk's
+ * team's business, not members'; nobody changes them (the work runs on its own).
+ */
+export const scheduledResources = {
+  dailyRuns: (): Resource => ({ type: 'daily-runs', staffOnly: true }),
+};
+
+/**
  * The ModernGov connector (src/modules/moderngov): its sources, the committees chosen, the
  * syncs and their logs, and the names it could not settle are an administrator's set-up of
  * the estate. What a sync writes goes through the meetings and import commands, so their

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { can, authorize, engagementResources, fundingResources, siteResources, searchResources, readScope, ukToday, type Action, type Actor, type BodySeat, type Resource, assessmentResources, ssoResources, moderngovResources, strategyResources, reviewMoneyResources } from './policy.ts';
+import { can, authorize, engagementResources, fundingResources, siteResources, searchResources, readScope, ukToday, type Action, type Actor, type BodySeat, type Resource, assessmentResources, ssoResources, scheduledResources, moderngovResources, strategyResources, reviewMoneyResources } from './policy.ts';
 import { ForbiddenError, NotFoundError } from '../web/errors.ts';
 
 const PARTNERSHIP = '00000000-0000-4000-8000-000000000001';
@@ -89,6 +89,7 @@ const ROWS: Record<string, { actions: Action[]; resource: Resource }> = {
   'Change the brand (colour, logo, footer) or the accessibility statement, privacy notice or contact page': { actions: ['administer'], resource: siteResources.settings() },
   'Change the synonyms searches are widened by (ASB = anti-social behaviour)': { actions: ['update'], resource: searchResources.synonyms() },
   'Set up single sign-on (the provider, its client secret, allowed domains, who must use it)': { actions: ['administer'], resource: ssoResources.settings() },
+  'Read what the server’s daily reminders and requests sent each day (/admin/daily-work)': { actions: ['read'], resource: scheduledResources.dailyRuns() },
   'Open a new review case (they are named its first coordinator)': { actions: ['create'], resource: { type: 'review-case' } },
   'Read a published review (pseudonym, year, published summary, date)': { actions: ['read'], resource: { type: 'published-review' } },
   'Download a published review\'s published report': { actions: ['read'], resource: { type: 'published-review-document' } },

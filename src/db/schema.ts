@@ -117,6 +117,19 @@ export interface OneOffTasksTable {
   done_at: Generated<Date>;
 }
 
+/** A day's run of one scheduled task for one partnership (migration 057, src/modules/scheduled/dailyWork.ts). */
+export interface DailyRunsTable {
+  partnership_id: string;
+  task: string;
+  run_on: string;
+  claimed_by: string;
+  claimed_at: Generated<Date>;
+  attempts: Generated<number>;
+  finished_at: Date | null;
+  summary: string | null;
+  failures: Generated<number>;
+}
+
 export interface SignInAttemptsTable {
   key: string;
   at: Generated<Date>;
@@ -246,6 +259,7 @@ export interface DB extends MeetingsTables, ActionsTables, SearchTables, Documen
   sessions: SessionsTable;
   sign_in_attempts: SignInAttemptsTable;
   one_off_tasks: OneOffTasksTable;
+  daily_runs: DailyRunsTable;
   password_setup_links: PasswordSetupLinksTable;
   recovery_codes: RecoveryCodesTable;
   account_settings: AccountSettingsTable;

@@ -193,3 +193,49 @@ test('a link replaced by a newer one, or expired, or unknown, is refused with a 
   assert.equal(await count('funding_progress'), n);
   assert.match(pageText((await anyone.get('/funding/returns/not-a-real-token-at-all-000000')).body), /This link is not recognised/);
 });
+
+test('a lead who has sent nothing is reminded once, five days before the meeting, with a new link; one who has sent a return is not', async () => {
+  const db = t.database.db;
+  const officer = await new Client(t.app).signIn(demoUsers.officer);
+  const mailer = mailerFromConfig(t.app.config)!;
+  const run = () => sendDueReturnRequests({ db, actor: reminderRunActor(t.partnershipId), mailer, baseUrl: 'http://localhost' }, today);
+  const meeting = async (on: string) => (await db.insertInto('meetings').values({ partnership_id: t.partnershipId, body_id: ids.body, meets_on: on, starts_at: '14:00', venue: 'Brackenford Civic Centre', online: false }).returning('id').executeTakeFirstOrThrow()).id;
+  try {
+    // Asked for a meeting in three days, and the lead answers: no reminder.
+    const answered = await meeting(addDays(today, 3));
+    let seen = smtp.messages.length;
+    await officer.get(`/funding/grants/${ids.grant}/return-requests`);
+    assert.equal((await officer.post(`/funding/grants/${ids.grant}/return-requests`, { meeting_id: answered })).statusCode, 303);
+    const asked = (await smtp.waitFor(seen + 1)).at(-1)!;
+    const askedPath = new URL(linkOf(asked.text)).pathname;
+    const sentReturn = await postMultipart(t.app, new Client(t.app), askedPath, askedPath, { text: 'Packs handed out at the market.', spend_to_date: '300' });
+    assert.equal(sentReturn.statusCode, 200, sentReturn.body);
+    assert.equal((await run()).reminded, 0, 'a lead who has sent a return since being asked is not reminded');
+
+    // Asked for a meeting in four days, and nothing comes back: one reminder, with a new link.
+    const silent = await meeting(addDays(today, 4));
+    seen = smtp.messages.length;
+    assert.equal((await officer.post(`/funding/grants/${ids.grant}/return-requests`, { meeting_id: silent })).statusCode, 303);
+    const first = (await smtp.waitFor(seen + 1)).at(-1)!;
+    const links = await count('funding_return_links');
+    const result = await run();
+    assert.equal(result.reminded, 1);
+    assert.deepEqual(result.failed, []);
+    const reminder = (await smtp.waitFor(seen + 2)).at(-1)!;
+    assert.deepEqual(reminder.envelopeTo, [LEAD]);
+    assert.match(reminder.headers.get('subject') ?? '', /^Reminder: progress return for Shop theft prevention packs: before the meeting on /);
+    assert.match(reminder.text, /We have not yet had a progress return for Shop theft prevention packs, and the meeting is close\. The link in our earlier e-mail no longer works/);
+    assert.equal(await count('funding_return_links'), links + 1);
+    const anyone = new Client(t.app);
+    assert.match(pageText((await anyone.get(new URL(linkOf(first.text)).pathname)).body), /A newer link has been sent for this project/);
+    assert.equal((await anyone.get(new URL(linkOf(reminder.text)).pathname)).statusCode, 200);
+    const audit = await db.selectFrom('audit_log').select(['actor_label', 'summary']).where('record_type', '=', 'funding-return-request').orderBy('at', 'desc').executeTakeFirstOrThrow();
+    assert.equal(audit.actor_label, 'system');
+    assert.match(audit.summary ?? '', /^Reminder of the progress return for Shop theft prevention packs sent to ffion\.marsh@shopwatch\.example before the meeting of .*; the earlier link no longer works$/);
+
+    // The same day again, or the next: nobody is reminded twice.
+    assert.equal((await run()).reminded, 0);
+    assert.equal((await sendDueReturnRequests({ db, actor: reminderRunActor(t.partnershipId), mailer, baseUrl: 'http://localhost' }, addDays(today, 1))).reminded, 0);
+    assert.equal(await count('funding_return_links'), links + 1);
+  } finally { mailer.close(); }
+});

@@ -22,22 +22,26 @@ import { checkEvidenceFile, storeEvidence } from './evidence.ts';
 /** Days before a meeting the scheduled run asks; days after it a link still works. */
 export const ASK_DAYS_BEFORE = 14;
 export const LINK_DAYS_AFTER = 7;
+/** Days before the meeting a lead with no return since being asked is reminded, once. */
+export const REMIND_DAYS_BEFORE = 5;
 
 export interface ReturnMailContext { db: Context['db']; actor: Actor; mailer: Mailer; baseUrl?: string | null }
-export interface ReturnRequestResult { sent: number; alreadyAsked: number; noContact: string[]; failed: { to: string; error: string }[] }
+export interface ReturnRequestResult { sent: number; alreadyAsked: number; noContact: string[]; failed: { to: string; error: string }[]; reminded?: number }
 
 interface Meeting { id: string; meets_on: string; body_name: string }
 
-export function returnRequestMessage(d: { contactName: string | null; contactEmail: string; project: string; partnership: string; meeting: Meeting; allocated: number; link: string; expiresOn: string }) {
+export function returnRequestMessage(d: { contactName: string | null; contactEmail: string; project: string; partnership: string; meeting: Meeting; allocated: number; link: string; expiresOn: string; reminder?: boolean }) {
   const when = longDate(d.meeting.meets_on);
   const text = [
     `Dear ${d.contactName ?? 'project lead'},`, '',
+    ...(d.reminder ? [`We have not yet had a progress return for ${d.project}, and the meeting is close. The link in our earlier e-mail no longer works: please use the one below.`, ''] : []),
     `The ${d.meeting.body_name} of the ${d.partnership} meets on ${when} and will look at how each project it funds is going.`,
     `Please send a short progress return for ${d.project} (allocated ${formatPence(d.allocated)}): what has been done since the last one, what the project has spent so far, and any figures of what it has delivered. You can attach an invoice, a receipt or a report (PDF, Word, Excel or a picture).`, '',
     `Send it here. You do not need an account; the link is for this project only and works until ${longDate(d.expiresOn)}:`, d.link, '',
     'Thank you,', d.partnership,
   ].join('\n');
-  return { to: d.contactName ? `${d.contactName} <${d.contactEmail}>` : d.contactEmail, subject: `Progress return for ${d.project}: before the meeting on ${when}`, text };
+  const subject = `${d.reminder ? 'Reminder: progress' : 'Progress'} return for ${d.project}: before the meeting on ${when}`;
+  return { to: d.contactName ? `${d.contactName} <${d.contactEmail}>` : d.contactEmail, subject, text };
 }
 
 async function findMeeting(db: Context['db'], partnershipId: string, id: string): Promise<Meeting | undefined> {
@@ -65,7 +69,7 @@ const askedFor = async (db: Context['db'], pid: string, proposalId: string, meet
   Boolean(await db.selectFrom('funding_return_links').select('id').where('partnership_id', '=', pid).where('proposal_id', '=', proposalId).where('meeting_id', '=', meetingId).executeTakeFirst());
 
 /** One project's request: a new link (older ones stop working), the e-mail, the audit entry; nothing kept if the message cannot be sent. */
-async function askOne(ctx: { db: Context['db']; actor: AuditActor; mailer: Mailer; baseUrl?: string | null; byLabel: string }, p: ProposalView, meeting: Meeting, partnership: string, today: string) {
+async function askOne(ctx: { db: Context['db']; actor: AuditActor; mailer: Mailer; baseUrl?: string | null; byLabel: string }, p: ProposalView, meeting: Meeting, partnership: string, today: string, reminder = false) {
   const pid = p.partnership_id;
   const email = p.lead_contact_email!;
   const expiresOn = addDays(meeting.meets_on > today ? meeting.meets_on : today, LINK_DAYS_AFTER);
@@ -74,14 +78,16 @@ async function askOne(ctx: { db: Context['db']; actor: AuditActor; mailer: Maile
     const { token, sha256 } = newLinkToken();
     const link = await trx.insertInto('funding_return_links').values({
       partnership_id: pid, proposal_id: p.id, meeting_id: meeting.id, meets_on: meeting.meets_on, token_sha256: sha256, sent_to: email, sent_by_label: ctx.byLabel, expires_at: expiresAtEndOf(expiresOn),
+      is_reminder: reminder,
     }).returning('id').executeTakeFirstOrThrow();
     await recordAudit(trx, ctx.actor, {
       action: 'create', recordType: 'funding-return-request', recordId: p.id,
-      summary: `Progress return for ${p.title} asked of ${email} before the meeting of ${longDate(meeting.meets_on)}`, after: { linkId: link.id, meetingId: meeting.id, expiresOn },
+      summary: `${reminder ? 'Reminder of the progress return' : 'Progress return'} for ${p.title} ${reminder ? 'sent to' : 'asked of'} ${email} before the meeting of ${longDate(meeting.meets_on)}${reminder ? '; the earlier link no longer works' : ''}`,
+      after: { linkId: link.id, meetingId: meeting.id, expiresOn, reminder },
     });
     await ctx.mailer.send(returnRequestMessage({
       contactName: p.lead_contact_name, contactEmail: email, project: p.title, partnership, meeting, allocated: Number(p.allocated_pence),
-      link: `${ctx.baseUrl ?? ''}/funding/returns/${token}`, expiresOn,
+      link: `${ctx.baseUrl ?? ''}/funding/returns/${token}`, expiresOn, reminder,
     }));
   });
 }
@@ -123,14 +129,14 @@ export async function sendReturnRequests(ctx: ReturnMailContext, grantId: string
 
 /**
  * The scheduled run: each project in delivery is asked once before the next meeting (within
- * a fortnight) of the body that considered its proposal, the Working Group.
+ * a fortnight) of the body that considered its proposal, the Working Group; then whoever was
+ * asked (by this run or by an officer) and has sent nothing is reminded once, five days out.
  */
 export async function sendDueReturnRequests(ctx: ReturnMailContext, today: string): Promise<ReturnRequestResult> {
   authorize(ctx.actor, 'create', fundingResources.returnRequest());
   const pid = ctx.actor.partnershipId;
   const result: ReturnRequestResult = { sent: 0, alreadyAsked: 0, noContact: [], failed: [] };
   const projects = (await listProposals(ctx.db, pid)).filter((p) => p.status === 'in-delivery' && p.considered_meeting_id);
-  if (!projects.length) return result;
   const partnership = await partnershipName(ctx.db, pid);
   const system = { kind: 'system' as const, partnershipId: pid };
   for (const p of projects) {
@@ -151,7 +157,42 @@ export async function sendDueReturnRequests(ctx: ReturnMailContext, today: strin
       result.failed.push({ to: p.lead_contact_email, error: e instanceof Error ? e.message : String(e) });
     }
   }
+  const reminders = await sendReturnReminders(ctx, system, today, partnership);
+  result.reminded = reminders.reminded;
+  result.failed.push(...reminders.failed);
   return result;
+}
+
+/**
+ * The second message: a link asked for a meeting within REMIND_DAYS_BEFORE days that still
+ * works, is not itself a reminder, and has had no return for its project since it was sent
+ * (by any way: the link, the lead's page or an officer) is replaced by a reminder with a new
+ * link. The reminder is marked on its link, so each request is reminded once.
+ */
+async function sendReturnReminders(ctx: ReturnMailContext, system: AuditActor, today: string, partnership: string) {
+  const pid = ctx.actor.partnershipId;
+  const done = { reminded: 0, failed: [] as { to: string; error: string }[] };
+  const due = await ctx.db.selectFrom('funding_return_links as l')
+    .innerJoin('meetings as m', (j) => j.onRef('m.partnership_id', '=', 'l.partnership_id').onRef('m.id', '=', 'l.meeting_id'))
+    .innerJoin('bodies as b', (j) => j.onRef('b.partnership_id', '=', 'm.partnership_id').onRef('b.id', '=', 'm.body_id'))
+    .select(['l.proposal_id', 'l.created_at', 'm.id', 'm.meets_on', 'b.name as body_name'])
+    .where('l.partnership_id', '=', pid).where('l.revoked_at', 'is', null).where('l.is_reminder', '=', false)
+    .where('l.expires_at', '>', new Date()).where('m.status', '!=', 'cancelled')
+    .where('m.meets_on', '>=', today).where('m.meets_on', '<=', addDays(today, REMIND_DAYS_BEFORE))
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('funding_progress as r').select('r.id')
+      .whereRef('r.partnership_id', '=', 'l.partnership_id').whereRef('r.proposal_id', '=', 'l.proposal_id').whereRef('r.created_at', '>=', 'l.created_at'))))
+    .orderBy('m.meets_on').execute();
+  for (const d of due) {
+    const p = await findProposal(ctx.db, pid, d.proposal_id);
+    if (!p || p.status !== 'in-delivery' || !p.lead_contact_email) continue;
+    try {
+      await askOne({ ...ctx, actor: system, byLabel: 'Scheduled reminders' }, p, { id: d.id, meets_on: d.meets_on, body_name: d.body_name }, partnership, today, true);
+      done.reminded += 1;
+    } catch (e) {
+      done.failed.push({ to: p.lead_contact_email, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return done;
 }
 
 // ------------------------------------------------------------------ the link, without an account

@@ -114,6 +114,8 @@ export interface FundingReturnLinksTable {
   created_at: Generated<Date>;
   expires_at: Date;
   revoked_at: Nullable<Date>;
+  /** Sent as the second message to a lead who had not returned (migration 057). */
+  is_reminder: Generated<boolean>;
 }
 
 export interface FundingEvidenceTable {

@@ -152,11 +152,12 @@ export function presentAsk(l: { sent_at: Date; used_at: Date | null; expires_at:
  */
 export function progressRequestMessage(d: {
   contactName: string; contactEmail: string; agency: string; kindLabel: string; caseReference: string; recommendations: number;
-  partnership: string; coordinator: string; link: string; expiresOn: string;
+  partnership: string; coordinator: string; link: string; expiresOn: string; reminder?: boolean;
 }) {
-  const subject = `Progress on recommendations to ${d.agency}: ${d.kindLabel.toLowerCase()}`;
+  const subject = `${d.reminder ? 'Reminder: progress' : 'Progress'} on recommendations to ${d.agency}: ${d.kindLabel.toLowerCase()}`;
   const text = [
     `Dear ${d.contactName},`, '',
+    ...(d.reminder ? [`We asked you for this a few weeks ago and have not yet had an answer. The link in that e-mail no longer works: please use the one below.`, ''] : []),
     `The ${d.partnership} is reviewing progress on the recommendations of the ${d.kindLabel.toLowerCase()} known as ${d.caseReference}.`,
     `${d.recommendations === 1 ? 'One recommendation is' : `${d.recommendations} recommendations are`} for ${d.agency} and not yet complete.`, '',
     `Please tell us where each stands, with evidence for any that is complete, on this page (no account needed). The link is for ${d.agency}'s recommendations of this review only, works once, and expires on ${d.expiresOn}:`,
@@ -168,3 +169,6 @@ export function progressRequestMessage(d: {
 }
 
 export const progressLinkExpiry = (today: string) => addDays(today, PROGRESS_LINK_DAYS);
+
+/** Days before an unanswered link expires that its contact is reminded, once, with a new link. */
+export const PROGRESS_REMIND_DAYS_BEFORE_EXPIRY = 7;

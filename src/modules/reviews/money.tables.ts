@@ -63,6 +63,8 @@ export interface ReviewProgressLinksTable {
   expires_at: Date;
   used_at: Nullable<Date>;
   revoked_at: Nullable<Date>;
+  /** Sent as the reminder to a contact who had not answered (migration 057). */
+  is_reminder: Generated<boolean>;
 }
 
 export interface ReviewsMoneyTables {

@@ -11,7 +11,7 @@ import { inTransaction, type Context } from '../../access/context.ts';
 import type { Mailer } from '../../mail/mailer.ts';
 import { Input } from '../../web/validate.ts';
 import { NotFoundError, ValidationError, type FieldError } from '../../web/errors.ts';
-import { todayIso } from '../partnership/domain.ts';
+import { addDays, todayIso } from '../partnership/domain.ts';
 import { isEmail } from '../engagement/domain.ts';
 import { expiresAtEndOf, linkRefusal, looksLikeLinkToken, newLinkToken, tokenSha256 } from '../../access/linkTokens.ts';
 import {
@@ -20,7 +20,7 @@ import {
 } from './domain.ts';
 import { findCase, listKinds, listRecommendations } from './store.ts';
 import { caseReference, kindOf } from './presenters.ts';
-import { progressLinkExpiry, progressRequestMessage } from './money.domain.ts';
+import { PROGRESS_REMIND_DAYS_BEFORE_EXPIRY, progressLinkExpiry, progressRequestMessage } from './money.domain.ts';
 import { caseResource } from './reading.ts';
 
 export const progressPath = (token: string) => `/review-progress/${token}`;
@@ -71,6 +71,59 @@ export async function sendProgressRequest(ctx: ProgressMailContext, caseId: stri
     });
     return link;
   });
+}
+
+/**
+ * The scheduled reminder: a link still waiting for an answer a week before it expires, and
+ * not itself a reminder, is replaced by a new link with the same expiry, sent to the same
+ * contact with a line saying so, if the agency still has a recommendation outstanding. The
+ * new link is marked as the reminder, so each request is reminded once. Work of the system,
+ * not of a person: no reader's grants are needed, and the audit entry says so.
+ */
+export async function sendProgressReminders(ctx: { db: Context['db']; actor: Actor; mailer: Mailer; baseUrl?: string | null }, today = todayIso()) {
+  const pid = ctx.actor.partnershipId;
+  const system: AuditActor = { kind: 'system', partnershipId: pid };
+  const done = { reminded: 0, failed: [] as { to: string; error: string }[] };
+  const due = await ctx.db.selectFrom('review_progress_links').selectAll().where('partnership_id', '=', pid)
+    .where('used_at', 'is', null).where('revoked_at', 'is', null).where('is_reminder', '=', false)
+    .where('expires_at', '>', new Date()).where('expires_at', '<=', expiresAtEndOf(addDays(today, PROGRESS_REMIND_DAYS_BEFORE_EXPIRY)))
+    .orderBy('expires_at').execute();
+  if (!due.length) return done;
+  const partnership = await ctx.db.selectFrom('partnerships').select('name').where('id', '=', pid).executeTakeFirstOrThrow();
+  const kinds = await listKinds(ctx.db, pid);
+  for (const old of due) {
+    const c = await findCase(ctx.db, pid, old.case_id);
+    const outstanding = c ? (await agenciesToAsk(ctx.db, pid, c.id)).find((a) => a.agency === old.agency) : undefined;
+    if (!c || !outstanding) continue;
+    const expiresOn = old.expires_at.toISOString().slice(0, 10);
+    try {
+      await inTransaction({ db: ctx.db, actor: ctx.actor }, async (trx) => {
+        // Taken under the row's lock: a run at the same moment elsewhere finds it replaced.
+        const taken = await trx.updateTable('review_progress_links').set({ revoked_at: new Date() }).where('partnership_id', '=', pid).where('id', '=', old.id)
+          .where('used_at', 'is', null).where('revoked_at', 'is', null).returning('id').executeTakeFirst();
+        if (!taken) return;
+        const { token, sha256 } = newLinkToken();
+        const link = await trx.insertInto('review_progress_links').values({
+          partnership_id: pid, case_id: c.id, agency: old.agency, contact_name: old.contact_name, contact_email: old.contact_email, token_sha256: sha256,
+          sent_by: old.sent_by, expires_at: old.expires_at, is_reminder: true,
+        }).returning('id').executeTakeFirstOrThrow();
+        await ctx.mailer.send(progressRequestMessage({
+          contactName: old.contact_name, contactEmail: old.contact_email, agency: old.agency, kindLabel: kindOf(kinds, c.kind_code).label, caseReference: caseReference(c),
+          recommendations: outstanding.count, partnership: partnership.name, coordinator: partnership.name,
+          link: `${ctx.baseUrl ?? ''}${progressPath(token)}`, expiresOn, reminder: true,
+        }));
+        await recordAudit(trx, system, {
+          action: 'create', recordType: 'review-case', recordId: c.id,
+          summary: `Reminder of the progress asked of ${old.agency} sent to ${old.contact_email}; the earlier link no longer works; the new one works until ${expiresOn}`,
+          after: { link: link.id, replaces: old.id, agency: old.agency, expires_on: expiresOn },
+        });
+        done.reminded += 1;
+      });
+    } catch (e) {
+      done.failed.push({ to: old.contact_email, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return done;
 }
 
 // ------------------------------------------------------------------ the link, without an account

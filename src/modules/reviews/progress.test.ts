@@ -9,6 +9,9 @@ import assert from 'node:assert/strict';
 import { createTestApp, Client, demoUsers, pageText, type TestApp } from '../../../test/support/app.ts';
 import { startSmtpTestServer, type SmtpTestServer } from '../../mail/smtpTestServer.ts';
 import { addDays, todayIso } from '../partnership/domain.ts';
+import { mailerFromConfig } from '../../mail/mailer.ts';
+import { reminderRunActor } from '../actions/reminders.ts';
+import { sendProgressReminders } from './progress.commands.ts';
 
 let t: TestApp;
 let smtp: SmtpTestServer;
@@ -130,4 +133,39 @@ test('an expired or tampered link gives a clear message; the steering group sees
   const older = await new Client(t.app).get(path);
   assert.equal(older.statusCode, 410);
   assert.match(pageText(older.body), /A newer link has been sent to your agency for this review/);
+});
+
+test('a contact who has not answered a week before the link expires is reminded once, with a new link; the subject is still nowhere', async () => {
+  const db = t.database.db;
+  const mailer = mailerFromConfig(t.app.config)!;
+  const run = (day = today) => sendProgressReminders({ db, actor: reminderRunActor(t.partnershipId), mailer, baseUrl: 'http://localhost' }, day);
+  try {
+    // The council's contact was asked three weeks ago (the link from the last test, still waiting).
+    const waiting = await db.selectFrom('review_progress_links').selectAll().where('case_id', '=', caseId).where('agency', '=', 'Brackenford Borough Council')
+      .where('revoked_at', 'is', null).where('used_at', 'is', null).executeTakeFirstOrThrow();
+    assert.equal((await run()).reminded, 0, 'four weeks from expiry: too early');
+    const expiresOn = addDays(today, 6);
+    await db.updateTable('review_progress_links').set({ sent_at: new Date(Date.now() - 22 * 86_400_000), expires_at: new Date(`${expiresOn}T23:59:59Z`) }).where('id', '=', waiting.id).execute();
+    const seen = smtp.messages.length;
+    const result = await run();
+    assert.deepEqual([result.reminded, result.failed], [1, []]);
+    const mail = (await smtp.waitFor(seen + 1)).at(-1)!;
+    assert.deepEqual(mail.envelopeTo, ['joe.adey@council.example']);
+    const subject = mail.headers.get('subject') ?? '';
+    assert.equal(subject, 'Reminder: progress on recommendations to Brackenford Borough Council: domestic abuse related death review');
+    assert.match(mail.text, /We asked you for this a few weeks ago and have not yet had an answer\. The link in that e-mail no longer works/);
+    assert.match(mail.text, new RegExp(`expires on ${expiresOn}`));
+    assert.ok(!subject.includes(SUBJECT) && !mail.text.includes(SUBJECT) && !mail.text.includes('Perpetua'), 'the subject of the review is nowhere in the reminder');
+    const path = new URL(/(https?:\/\/\S+\/review-progress\/\S+)/.exec(mail.text)![1]!).pathname;
+    assert.equal((await new Client(t.app).get(path)).statusCode, 200, 'the new link opens the agency’s recommendations');
+    const rows = await db.selectFrom('review_progress_links').selectAll().where('case_id', '=', caseId).where('agency', '=', 'Brackenford Borough Council').orderBy('sent_at').execute();
+    const latest = rows.at(-1)!;
+    assert.deepEqual([latest.is_reminder, latest.expires_at.toISOString().slice(0, 10), latest.contact_name], [true, expiresOn, 'Joe Adey']);
+    assert.ok(rows.find((r) => r.id === waiting.id)!.revoked_at, 'the first link no longer works');
+    const audit = await db.selectFrom('audit_log').select(['actor_label', 'summary']).where('record_type', '=', 'review-case').where('record_id', '=', caseId).where('actor_label', '=', 'system').orderBy('at', 'desc').executeTakeFirstOrThrow();
+    assert.match(audit.summary ?? '', /^Reminder of the progress asked of Brackenford Borough Council sent to joe\.adey@council\.example; the earlier link no longer works/);
+    // Reminded once: the same day again, and every day to the expiry, nothing more.
+    for (let d = 0; d <= 6; d++) assert.equal((await run(addDays(today, d))).reminded, 0);
+    assert.equal(smtp.messages.length, seen + 1);
+  } finally { mailer.close(); }
 });
