@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { prepared } from '../db/prepared.ts';
-import type { Actor, BodySeat, Grant } from './policy.ts';
+import { passwordSignInAllowed, type Actor, type BodySeat, type Grant } from './policy.ts';
 
 export const SESSION_COOKIE = 'ph_session';
 
@@ -73,8 +73,9 @@ export async function readSession(db: Kysely<DB>, token: string, partnershipId: 
       j.onRef('partnership_users.user_id', '=', 'users.id').onRef('partnership_users.partnership_id', '=', 'sessions.partnership_id'),
     )
     .leftJoin('account_settings', 'account_settings.partnership_id', 'sessions.partnership_id')
+    .leftJoin('sso_settings', 'sso_settings.partnership_id', 'sessions.partnership_id')
     .select(['users.id as userId', shownName, 'partnership_users.role', 'partnership_users.person_id', 'partnership_users.access_epoch', 'sessions.expires_at', 'sessions.last_seen_at',
-      'users.totp_enabled_at', 'account_settings.require_second_factor'])
+      'users.totp_enabled_at', 'account_settings.require_second_factor', 'sessions.via_sso', 'sso_settings.required_for_staff'])
     .where('sessions.partnership_id', '=', partnershipId)
     .where('sessions.id', '=', id)
     .where('sessions.second_factor_pending', '=', false)
@@ -86,6 +87,13 @@ export async function readSession(db: Kysely<DB>, token: string, partnershipId: 
   const memory = keptAccess(db);
   if (!row || row.expires_at.getTime() < Date.now()) {
     memory.delete(id);
+    return null;
+  }
+  // Staff who must use single sign-on: a session they made with a password before it was
+  // required (or before they became staff) ends here, so the requirement holds at once.
+  if (!row.via_sso && !passwordSignInAllowed(row.role, Boolean(row.required_for_staff))) {
+    memory.delete(id);
+    await db.deleteFrom('sessions').where('partnership_id', '=', partnershipId).where('id', '=', id).execute();
     return null;
   }
   if (Date.now() - row.last_seen_at.getTime() > LAST_SEEN_EVERY_MS) {

@@ -73,12 +73,22 @@ export async function saveSettings(ctx: Context, body: unknown, opts: SettingsOp
     };
     await trx.insertInto('sso_settings').values({ partnership_id: partnershipId, ...row })
       .onConflict((oc) => oc.column('partnership_id').doUpdateSet(row)).execute();
+    // Required from now on: staff signed in with a password are signed out now (a session
+    // read later is refused as well, src/access/sessions.ts, for anyone made staff since).
+    const staffSignedOut = required_for_staff && !before?.required_for_staff
+      ? (await trx.deleteFrom('sessions').where('partnership_id', '=', partnershipId).where('via_sso', '=', false)
+        .where('user_id', 'in', (eb) => eb.selectFrom('partnership_users').select('user_id').where('partnership_id', '=', partnershipId).where('role', 'in', ['officer', 'administrator']))
+        .executeTakeFirst()).numDeletedRows
+      : null;
     await recordAudit(trx, ctx.actor, {
       action: before ? 'update' : 'create', recordType: 'sso-settings', recordId: partnershipId,
-      summary: [before ? 'Single sign-on settings changed' : 'Single sign-on set up', typedSecret ? 'client secret set' : null].filter(Boolean).join('; '),
+      summary: [
+        before ? 'Single sign-on settings changed' : 'Single sign-on set up', typedSecret ? 'client secret set' : null,
+        staffSignedOut !== null ? `required of officers and administrators: ${staffSignedOut} password session${staffSignedOut === 1n ? '' : 's'} ended` : null,
+      ].filter(Boolean).join('; '),
       before: before ? settingsView(before) : undefined, after: settingsView(values),
     });
-    return values;
+    return { ...values, staffSignedOut: staffSignedOut === null ? null : Number(staffSignedOut) };
   });
 }
 

@@ -81,8 +81,9 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
   app.get('/admin/sso', async (req, reply) => settingsPage(req, reply));
   app.post('/admin/sso', async (req, reply) => {
     try {
-      await saveSettings(ctx(req), req.body, await options(req));
-      return reply.flash('Single sign-on is saved: the provider answered and its settings were checked').redirect('/admin/sso', 303);
+      const saved = await saveSettings(ctx(req), req.body, await options(req));
+      const ended = saved.staffSignedOut === null ? '' : `. Officers and administrators signed in with a password are signed out (${saved.staffSignedOut} session${saved.staffSignedOut === 1 ? '' : 's'})`;
+      return reply.flash(`Single sign-on is saved: the provider answered and its settings were checked${ended}`).redirect('/admin/sso', 303);
     } catch (e) {
       if (e instanceof ValidationError) return settingsPage(req, reply, e.errors, req.body as Record<string, unknown>);
       throw e;

@@ -21,7 +21,8 @@ const accounts = {
   member: { email: demoUsers.member, email_verified: true },
   unverified: { email: demoUsers.member, email_verified: false },
   outsider: { email: 'someone@elsewhere.example', email_verified: true },
-  newcomer: { email: 'nia.newcomer@northshire.example', email_verified: true, name: 'Nia Newcomer' },
+  // The provider says she is an administrator: roles stay in the app, so she is not.
+  newcomer: { email: 'nia.newcomer@northshire.example', email_verified: true, name: 'Nia Newcomer', roles: ['administrator'] },
   stranger: { email: 'sam.stranger@northshire.example', email_verified: true, name: 'Sam Stranger' },
 };
 
@@ -332,14 +333,40 @@ test('an ID token made for another audience, or naming another issuer, is refuse
   }
 });
 
-test('when staff must use single sign-on, officers are refused a password while a member from another organisation still uses one', async () => {
+test('when staff must use single sign-on, officers are refused a password and their password sessions end, while a member from another organisation still uses one', async () => {
   // Required only by an administrator who has signed in through the provider.
   const byPassword = await save(admin, { client_secret: '', required_for_staff: 'yes' });
   assert.equal(byPassword.statusCode, 400);
   assert.match(refusalText(byPassword), /Sign in with the provider yourself first/);
+  // Signed in with passwords before it is required.
+  const officerBefore = await new Client(t.app).signIn(demoUsers.officer);
+  const memberBefore = await new Client(t.app).signIn(demoUsers.member);
+  assert.equal((await officerBefore.get('/governance')).statusCode, 200);
   const ssoAdmin = new Client(t.app);
   assert.equal((await ssoSignIn(ssoAdmin, 'admin')).statusCode, 303);
-  assert.equal((await save(ssoAdmin, { client_secret: '', required_for_staff: 'yes' })).statusCode, 303);
+  const required = await save(ssoAdmin, { client_secret: '', required_for_staff: 'yes' });
+  assert.equal(required.statusCode, 303);
+  assert.match(pageText((await ssoAdmin.get('/admin/sso')).body), /Officers and administrators signed in with a password are signed out/);
+  // Staff password sessions end at once (the administrator's signed in with a password too); the member's and the provider's stay.
+  const officerPage = await officerBefore.get('/governance');
+  assert.equal(officerPage.statusCode, 302, 'sent to sign in');
+  assert.match(String(officerPage.headers.location), /^\/sign-in/);
+  assert.equal((await me(officerBefore)).kind, 'public');
+  assert.equal((await me(admin)).kind, 'public');
+  assert.equal((await me(memberBefore)).role, 'member');
+  assert.equal((await me(ssoAdmin)).role, 'administrator');
+  const audit = await t.database.db.selectFrom('audit_log').select('summary').where('record_type', '=', 'sso-settings').orderBy('id', 'desc').executeTakeFirstOrThrow();
+  assert.match(String(audit.summary), /^Single sign-on settings changed; required of officers and administrators: \d+ password sessions ended$/);
+  // Someone made staff while it is required: their password session ends at their next request.
+  const memberId = (await t.database.db.selectFrom('users').select('id').where('email', '=', demoUsers.member).executeTakeFirstOrThrow()).id;
+  await ssoAdmin.get(`/admin/users/${memberId}`);
+  assert.equal((await ssoAdmin.post(`/admin/users/${memberId}/role`, { role: 'officer' })).statusCode, 303);
+  try {
+    assert.equal((await me(memberBefore)).kind, 'public', 'promoted to officer: the password session ends');
+  } finally {
+    await ssoAdmin.get(`/admin/users/${memberId}`);
+    assert.equal((await ssoAdmin.post(`/admin/users/${memberId}/role`, { role: 'member' })).statusCode, 303);
+  }
 
   const officer = new Client(t.app);
   await officer.get('/sign-in');
@@ -360,6 +387,9 @@ test('when staff must use single sign-on, officers are refused a password while 
   assert.equal((await ssoSignIn(officer, 'gwen')).statusCode, 303);
   assert.equal((await me(officer)).role, 'officer');
   assert.equal((await save(ssoAdmin, { client_secret: '', required_for_staff: 'no' })).statusCode, 303);
+  // Ended, not set aside: passwords allowed again, the old session does not come back.
+  assert.equal((await me(officerBefore)).kind, 'public');
+  admin = await new Client(t.app).signIn(demoUsers.administrator);
 });
 
 test('someone with no account is refused, or added as a member with no grants when the partnership allows it', async () => {
@@ -370,7 +400,15 @@ test('someone with no account is refused, or added as a member with no grants wh
   assert.equal(await db.selectFrom('users').select('id').where('email', '=', accounts.newcomer.email).executeTakeFirst(), undefined);
 
   assert.equal((await save(admin, { client_secret: '', allow_new_members: 'yes' })).statusCode, 303);
+  // Only at an allowed domain, and only with a verified address, is anyone added.
+  const outsider = await ssoSignIn(new Client(t.app), 'outsider');
+  assert.match(refusalText(outsider), /not at a domain this partnership accepts/);
+  assert.equal(await db.selectFrom('users').select('id').where('email', '=', accounts.outsider.email).executeTakeFirst(), undefined);
+  let sent: Record<string, unknown> = {};
+  idp.tamper.userinfo = (claims) => (sent = claims);
   const res = await ssoSignIn(c, 'newcomer');
+  idp.tamper.userinfo = null;
+  assert.deepEqual(sent.roles, ['administrator'], 'the provider sent a role');
   assert.equal(res.statusCode, 303);
   const who = await me(c);
   assert.deepEqual([who.role, who.displayName, who.grants], ['member', 'Nia Newcomer', []]);

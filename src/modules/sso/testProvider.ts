@@ -17,6 +17,8 @@ export interface TestAccount {
   email: string;
   email_verified: boolean;
   name?: string;
+  /** A claim some providers send; the app must not take roles from it. */
+  roles?: string[];
 }
 
 /** What the proxy alters, set by a test and cleared after it; null passes answers through. */
@@ -25,6 +27,8 @@ export interface Tampering {
   idToken: ((claims: Record<string, unknown>) => Record<string, unknown>) | null;
   /** The discovery document, changed as it passes. */
   discovery: ((doc: Record<string, unknown>) => Record<string, unknown>) | null;
+  /** The userinfo answer (where this provider puts the e-mail and profile claims), changed as it passes. */
+  userinfo: ((claims: Record<string, unknown>) => Record<string, unknown>) | null;
 }
 
 export interface TestProvider {
@@ -80,7 +84,7 @@ export async function startTestProvider(opts: {
       if (!account) return undefined;
       return { accountId: sub, claims: async () => ({ sub, ...account }) };
     },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'roles'] },
     pkce: { required: () => true },
     cookies: { keys: ['test-provider-cookie-key-0123456789'] },
     jwks: { keys: [jwk as never] },
@@ -88,7 +92,7 @@ export async function startTestProvider(opts: {
   });
   inner.on('request', provider.callback());
   const handle: TestProvider = {
-    issuer, clientId, clientSecret, tamper: { idToken: null, discovery: null }, forged: 0,
+    issuer, clientId, clientSecret, tamper: { idToken: null, discovery: null, userinfo: null }, forged: 0,
     close: async () => {
       for (const s of [server, inner]) await new Promise<void>((resolve) => { s.closeAllConnections(); s.close(() => resolve()); });
     },
@@ -101,7 +105,8 @@ export async function startTestProvider(opts: {
         handle.forged++;
         return { ...body, id_token: resign(body.id_token, signingKey, handle.tamper.idToken!) };
       }
-      : path === '/.well-known/openid-configuration' && handle.tamper.discovery ? handle.tamper.discovery : null;
+      : path === '/.well-known/openid-configuration' && handle.tamper.discovery ? handle.tamper.discovery
+        : path === '/me' && handle.tamper.userinfo ? handle.tamper.userinfo : null;
     // Host kept as it came, so the provider names the proxy's address in what it writes.
     const { 'accept-encoding': _plain, ...headers } = req.headers; // answers uncompressed, so they can be read
     const forward = httpRequest({ host: '127.0.0.1', port: innerPort, method: req.method, path: req.url, headers }, (answer) => {
