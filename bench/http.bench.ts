@@ -5,7 +5,9 @@
 // page's own HTML served from memory through the app's hooks, and one query plus the
 // GOV.UK layout, measured in the same run (the ratios are what to compare between runs
 // on a shared machine). Then a rush: 200 connections on a mix of public and signed-in
-// pages, with its errors and p99. Also the resident memory (RSS) of the server.
+// pages, with its errors and p99. Also the resident memory (RSS) of the server, run with
+// the memory settings of `npm start` (src/memory.ts), and how much of it is V8's heap and
+// PGlite's WebAssembly memory: idle (6 s after its start), after the pages, after the rush.
 // On PGlite always; on PostgreSQL as well with BENCH_POSTGRES_URL (a server on which a
 // database may be made, e.g. postgres://postgres@127.0.0.1:5432/postgres).
 //   BENCH_SECONDS (5) per page, BENCH_MIX_SECONDS (60) for the rush.
@@ -15,13 +17,15 @@ import { createInterface } from 'node:readline';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { memorySettings } from '../src/memory.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const mixSeconds = Number(process.env.BENCH_MIX_SECONDS ?? 60);
 interface Info { engine: string; appAddress: string; bareAddress: string; boardId: string; meetingId: string; officerCookie: string; memberCookie: string }
 
 async function bench(env: Record<string, string>) {
-  const server = spawn(process.execPath, ['--import', 'tsx', join(dirname(fileURLToPath(import.meta.url)), 'serve.ts')], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const settings = memorySettings({ ...process.env, ...env }, []);
+  const server = spawn(process.execPath, [...settings.flags, '--import', 'tsx', join(dirname(fileURLToPath(import.meta.url)), 'serve.ts')], { stdio: ['ignore', 'pipe', 'inherit'], env: settings.env });
   const info = await new Promise<Info>((resolve, reject) => {
     createInterface({ input: server.stdout! }).once('line', (l) => resolve(JSON.parse(l)));
     server.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
@@ -37,8 +41,15 @@ async function bench(env: Record<string, string>) {
     if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
     return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
   }
+  const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+  const memoryNow = async () => {
+    const m = await (await fetch(`${info.appAddress}/bench/memory`)).json() as { heapUsed: number; heapTotal: number; wasm: number };
+    const rss = rssMb();
+    return { rss, ...m, toString: () => `${rss.toFixed(0)} MB (V8 heap ${mb(m.heapUsed)} of ${mb(m.heapTotal)} MB, PGlite's WebAssembly memory ${mb(m.wasm)} MB)` };
+  };
   try {
-    const rssIdle = rssMb();
+    await new Promise((r) => setTimeout(r, 6_000));
+    const idle = await memoryNow();
     const app = info.appAddress, meeting = `/meetings/${info.meetingId}`;
     const rows = [
       await measure('bare Fastify route (baseline)', info.bareAddress + '/'),
@@ -65,7 +76,7 @@ async function bench(env: Record<string, string>) {
       const r = byName(`meeting page, ${who}`);
       console.log(`signed-in meeting page (${who}): ${(r.rps / oneQuery.rps).toFixed(2)} of one query plus the layout (goal >= 0.5): ${r.rps.toFixed(0)} against ${oneQuery.rps.toFixed(0)} req/s`);
     }
-    const rssAfterPages = rssMb();
+    const afterPages = await memoryNow();
 
     // The rush: each connection goes round public and signed-in pages in turn.
     const mix = [
@@ -80,7 +91,11 @@ async function bench(env: Record<string, string>) {
     const goal = info.engine === 'postgres' ? 1000 : 2000;
     console.log(`rush: 200 connections for ${mixSeconds} s, half public and half signed-in pages: ${r.requests.total} requests, ${r.requests.average.toFixed(0)} req/s, `
       + `errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx} (goal 0); p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms (goal <= ${goal} ms)`);
-    console.log(`server RSS: ${rssIdle.toFixed(0)} MB idle, ${rssAfterPages.toFixed(0)} MB after the pages, ${rssMb().toFixed(0)} MB after the rush`);
+    const afterRush = await memoryNow();
+    console.log(`server RSS idle: ${idle}${info.engine === 'pglite' ? ' (goal <= 300 MB)' : ''}`);
+    console.log(`server RSS after the pages: ${afterPages}`);
+    console.log(`server RSS after the rush: ${afterRush}${info.engine === 'pglite' ? ' (goal <= 400 MB)' : ''}`);
+    console.log(`server settings: ${[...settings.flags, ...Object.keys(settings.env).filter((k) => k === 'MALLOC_ARENA_MAX').map((k) => `${k}=${settings.env[k]}`)].join(' ') || 'none'}`);
   } finally {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));

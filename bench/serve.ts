@@ -1,11 +1,18 @@
 // The server side of the HTTP bench, in its own process: the app with the demo
-// partnership, on an embedded database, or with BENCH_DATABASE_URL on a new database of
-// that PostgreSQL server (dropped when the bench ends); and a bare Fastify route.
-// Prints one JSON line with the ports, ids and signed-in cookies the bench needs.
+// partnership, on an embedded database in a new data folder made as a first start makes
+// it (src/db/firstStart.ts: created in a child process, then opened), or with
+// BENCH_DATABASE_URL on a new database of that PostgreSQL server (dropped when the bench
+// ends); and a bare Fastify route. Prints one JSON line with the ports, ids and signed-in
+// cookies the bench needs.
 import Fastify from 'fastify';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import v8 from 'node:v8';
 import pg from 'pg';
 import { openPglite, openPostgres, type Database } from '../src/db/database.ts';
+import { createInChildProcess } from '../src/db/firstStart.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
@@ -31,10 +38,15 @@ if (serverUrl) {
     await c.end();
   };
 } else {
-  database = await openPglite();
+  const dataDir = mkdtempSync(join(tmpdir(), 'ph-http-bench-'));
+  await createInChildProcess({ ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOAD_DEMO: 'true', NODE_ENV: 'development', LOG_LEVEL: 'warn' });
+  database = await openPglite(dataDir);
+  dropDatabase = async () => rmSync(dataDir, { recursive: true, force: true });
 }
 await migrate(database);
-const demo = await seedDemoPartnership(database.db, { slug: 'northshire', name: 'Northshire Community Safety Partnership', shortName: 'Northshire CSP' });
+const demo = serverUrl
+  ? await seedDemoPartnership(database.db, { slug: 'northshire', name: 'Northshire Community Safety Partnership', shortName: 'Northshire CSP' })
+  : { partnershipId: (await database.db.selectFrom('partnerships').select('id').where('slug', '=', 'northshire').executeTakeFirstOrThrow()).id };
 const app = await buildApp({ db: database.db, config: loadConfig({ LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv), logger: false });
 // The same HTML as the public meeting page, from memory, through every hook of the app:
 // what the public page's cache is measured against.
@@ -45,6 +57,11 @@ app.get('/bench/meeting-from-memory', async (_req, reply) => reply.type('text/ht
 app.get('/bench/one-query', async (req, reply) => {
   const m = await findMeeting(app.db, req.partnership.id, (req.query as { id: string }).id);
   return reply.view('layout.njk', { title: m?.venue ?? 'Meeting' });
+});
+// Where the server's memory is: V8's heap and PGlite's WebAssembly memory (read beside the RSS).
+app.get('/bench/memory', async () => {
+  const heap = v8.getHeapStatistics();
+  return { heapUsed: heap.used_heap_size, heapTotal: heap.total_heap_size, external: heap.external_memory, wasm: database.wasmMemoryBytes?.() ?? 0 };
 });
 const appAddress = await app.listen({ port: 0, host: '127.0.0.1' });
 

@@ -43,11 +43,11 @@ async function stopped(child: ChildProcess): Promise<void> {
  * later and again 6 s after the first page: the first start's garbage is still being given
  * back at 1.5 s, so the later figure is the one to hold against the idle goal.
  */
-async function startOnce(args: string[], env: NodeJS.ProcessEnv, url: string): Promise<{ ms: number; rss: number; settled: number }> {
+async function startOnce(args: string[], env: NodeJS.ProcessEnv, url: string, limitMs?: number): Promise<{ ms: number; rss: number; settled: number }> {
   const started = performance.now();
   const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   try {
-    await firstAnswer(url, child);
+    await firstAnswer(url, child, limitMs);
     const ms = performance.now() - started;
     await new Promise((r) => setTimeout(r, 1_500));
     const rss = rssMb(child.pid!);
@@ -65,7 +65,8 @@ const dataDir = mkdtempSync(join(tmpdir(), 'ph-start-bench-'));
 const appEnv = { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'development', LOG_LEVEL: 'warn', SESSION_SECRET: 'start-bench-secret-start-bench-secret-00', DATABASE_URL: '', LOAD_DEMO: 'true' };
 const page = `http://127.0.0.1:${port}/`;
 try {
-  const first = await startOnce(['src/server.ts'], appEnv, page);
+  // The first start has no time goal; on a machine shared with other work it took over two minutes.
+  const first = await startOnce(['src/server.ts'], appEnv, page, 600_000);
   const bareRuns: number[] = [];
   const appRuns: number[] = [];
   const appRss: number[] = [];

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
@@ -54,6 +54,13 @@ test('npm start serves and logs one line per request; SIGTERM to npm stops the s
 
     const underNpm = descendants(child.pid!);
     assert.ok(underNpm.length >= 1);
+    // The first start filled the empty folder in a child process that has ended: one Node
+    // process serves, started again with the memory settings for a small VM (src/memory.ts).
+    const nodes = underNpm.filter((pid) => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('src/server.ts'); } catch { return false; } });
+    assert.equal(nodes.length, 1, `one server process: ${nodes.join(', ')}`);
+    assert.equal(out.match(/Loaded the demo partnership/g)?.length, 1, 'the demo is loaded once');
+    assert.ok(readFileSync(`/proc/${nodes[0]}/environ`, 'utf8').split('\0').includes('MALLOC_ARENA_MAX=2'), 'two malloc arenas');
+    assert.ok(readFileSync(`/proc/${nodes[0]}/cmdline`, 'utf8').split('\0').includes('--max-semi-space-size=8'), 'a small young generation');
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
     // Stopping closes the database, which may take a few seconds; then nothing is left.

@@ -2,10 +2,10 @@
 import { loadConfig, ConfigError } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { DataDirInUseError } from './db/dataDirLock.ts';
-import { migrate } from './db/migrate.ts';
 import { migrateAsOwner, userOf } from './db/roles.ts';
+import { createInChildProcess, FirstStartError, holdsDatabase } from './db/firstStart.ts';
+import { prepareDatabase } from './prepare.ts';
 import { buildApp } from './app.ts';
-import { loadDemoIfEmpty } from './demo/seed.ts';
 import { startHousekeeping } from './db/housekeeping.ts';
 import { startChangeNotices } from './db/changeNotices.ts';
 import { mailerFromConfig } from './mail/mailer.ts';
@@ -16,15 +16,10 @@ async function main() {
   const config = loadConfig();
   // Two roles on a server: the owner migrates and grants, the app runs as DATABASE_URL's user (src/db/roles.ts).
   if (config.databaseOwnerUrl && config.databaseUrl) await migrateAsOwner(config.databaseOwnerUrl, userOf(config.databaseUrl));
+  // An empty data folder is filled by a child process, so the memory that takes is given back (src/db/firstStart.ts).
+  if (!config.databaseUrl && !holdsDatabase(config.dataDir)) await createInChildProcess();
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  await migrate(database);
-  // The demo's accounts have a password printed in the README: production never loads it
-  // unless LOAD_DEMO=true says so, and even then its accounts cannot sign in.
-  if (config.loadDemo) {
-    const loaded = await loadDemoIfEmpty(database.db);
-    if (loaded && config.production) console.log('Loaded the demo partnership. Its accounts cannot sign in, as NODE_ENV is production');
-    else if (loaded) console.log(`Loaded the demo partnership. Sign in as ${loaded.officerEmail} with password ${loaded.password}`);
-  }
+  await prepareDatabase(database, config);
   const partnerships = await database.db.selectFrom('partnerships').select('id').limit(1).execute();
   if (!partnerships.length) {
     console.log('The database holds no partnership yet. Create it and its first administrator with: npm run create-admin');
@@ -60,6 +55,6 @@ async function main() {
 }
 
 main().catch((e) => {
-  console.error(e instanceof ConfigError || e instanceof DataDirInUseError ? e.message : e);
+  console.error(e instanceof ConfigError || e instanceof DataDirInUseError || e instanceof FirstStartError ? e.message : e);
   process.exit(1);
 });

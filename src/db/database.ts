@@ -24,6 +24,8 @@ export interface Database {
   snapshot?(out: Writable): Promise<void>;
   /** PGlite in memory only: the whole database as a tar, to open again with `openPglite(undefined, { from })` (test templates). */
   dump?(): Promise<Blob>;
+  /** PGlite only: the bytes of its WebAssembly memory, which grows and is never given back (the bench reports it). */
+  wasmMemoryBytes?(): number;
   close(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ export async function openPglite(dataDir?: string, opts: { from?: Blob } = {}): 
     },
     ...(snapshot ? { snapshot } : {}),
     ...(dataDir ? {} : { dump: () => pglite.dumpDataDir('none') as Promise<Blob> }),
+    wasmMemoryBytes: () => (pglite.Module as unknown as { HEAPU8: Uint8Array }).HEAPU8.byteLength,
     close: async () => {
       await db.destroy();
       if (!pglite.closed) await pglite.close();
