@@ -23,7 +23,9 @@ export const PUBLIC_CACHE_ROUTES: ReadonlySet<string> = new Set([
 ]);
 
 const MAX_ENTRIES = 2000;
-const MAX_BYTES = 64 * 1024 * 1024;
+// A small VM's whole budget is 300 MB idle (issue 19): 16 MB holds hundreds of rendered pages,
+// and a flood of made-up query strings cannot take more.
+const MAX_BYTES = 16 * 1024 * 1024;
 const MAX_AGE_MS = 60_000;
 
 interface Entry { generation: number; at: number; headers: Record<string, string>; body: Buffer }

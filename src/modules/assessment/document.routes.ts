@@ -13,7 +13,6 @@ import { VIEWS } from './analysis.ts';
 import { addDataset, assessmentResource, createAssessment } from './requests.commands.ts';
 import { findAssessment, findDataset, type Assessment } from './requests.store.ts';
 import { SECTION_CONTENTS, addSection, contentLabel, deleteSection, findSection, listSections, moveSection, updateSection, type Section } from './document.ts';
-import { buildAssessmentPdf, documentContents } from './documentPdf.ts';
 import { listAreas } from './store.ts';
 import * as S from './schemas.ts';
 
@@ -88,6 +87,8 @@ export async function assessmentDocumentRoutes(app: FastifyInstance): Promise<vo
   app.get('/assessment/assessments/:id/document.pdf', async (req, reply) => {
     const a = await load(req, (req.params as { id: string }).id, 'Read a restricted assessment’s document (PDF)');
     const today = todayIso();
+    // The PDF modules (pdf-lib) are loaded on first use, not at start: most servers never make one.
+    const { buildAssessmentPdf, documentContents } = await import('./documentPdf.ts');
     const pdf = await buildAssessmentPdf(a, req.partnership.name, await documentContents(db, req.partnership.id, a, today), today);
     return reply.type('application/pdf')
       .header('content-disposition', `inline; filename="assessment-${a.year}-${a.kind}.pdf"`)

@@ -5,10 +5,8 @@
 // page, the PDF (laid out and painted with the meetings pack's helpers, as the scrutiny
 // pack is), the workbook and the API's answer, so they always agree.
 import type { Kysely } from 'kysely';
-import { PDFDocument } from 'pdf-lib';
 import type { DB } from '../../db/schema.ts';
 import { layout, type Block } from '../meetings/pack/layout.ts';
-import { embedFonts, measureWith, paintPages, stampPageNumbers } from '../meetings/pack/paint.ts';
 import { listPriorities } from '../strategy/store.ts';
 import type { Sheet } from '../../web/spreadsheets.ts';
 import { fractionLabel, formatPence, heldBackPence, longDate, potLabel, proposalStatusLabel } from './domain.ts';
@@ -58,6 +56,8 @@ const money = formatPence;
 
 /** The return as a PDF for the funder: the grant, the projects one by one, the delays, the outturn. */
 export async function funderReturnPdf(r: FunderReturn, partnershipName: string): Promise<Uint8Array> {
+  // pdf-lib is loaded on first use, not at start: the page, the workbook and the API need none of it.
+  const [{ PDFDocument }, { embedFonts, measureWith, paintPages, stampPageNumbers }] = await Promise.all([import('pdf-lib'), import('../meetings/pack/paint.ts')]);
   const doc = await PDFDocument.create();
   const fonts = await embedFonts(doc);
   const measure = measureWith(fonts);

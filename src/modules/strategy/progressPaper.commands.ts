@@ -15,7 +15,6 @@ import { longDate } from '../meetings/pack/minutes.ts';
 import { findAgreement } from './store.ts';
 import { agreementResource } from './commands.ts';
 import { gatherProgressPaper, PlanNotReadableError } from './progressPaper.ts';
-import { buildProgressPaperPdf } from './progressPaperPdf.ts';
 
 export const progressPaperResource = strategyResources.progressPaper;
 
@@ -59,6 +58,8 @@ export async function generateProgressPaper(ctx: Context, meetingId: string, ite
     }
     throw e;
   }
+  // pdf-lib is loaded on first use, not at start.
+  const { buildProgressPaperPdf } = await import('./progressPaperPdf.ts');
   const pdf = await buildProgressPaperPdf(contents);
   const sha256 = createHash('sha256').update(pdf.bytes).digest('hex');
   return inTransaction(ctx, async (trx) => {

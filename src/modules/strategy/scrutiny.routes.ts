@@ -10,7 +10,6 @@ import { longDate } from '../meetings/pack/minutes.ts';
 import { formatPence } from '../funding/domain.ts';
 import { lineStatusLabel } from './domain.ts';
 import { gatherScrutiny, lastCompleteFinancialYear, parsePeriod, presentScrutiny, requirePeriod, type ScrutinyContents, type ScrutinyPeriod } from './scrutiny.ts';
-import { buildScrutinyPdf } from './scrutinyPdf.ts';
 import * as S from './schemas.ts';
 
 export const scrutinyPackUrl = (p: ScrutinyPeriod) => `/strategy/scrutiny/pack.pdf?from=${p.from}&to=${p.to}`;
@@ -52,6 +51,8 @@ export async function scrutinyRoutes(app: FastifyInstance): Promise<void> {
     const parsed = parsePeriod(req.query as Record<string, unknown>, todayIso());
     // A bad period answers with the page and its error summary, not a PDF.
     if (!parsed.ok) return page(reply.code(400), parsed.values, { errors: parsed.errors });
+    // pdf-lib is loaded on first use, not at start.
+    const { buildScrutinyPdf } = await import('./scrutinyPdf.ts');
     const pdf = await buildScrutinyPdf(await contentsFor(req, parsed.period), todayIso());
     return reply.type('application/pdf')
       .header('content-disposition', `inline; filename="scrutiny-evidence-pack-${parsed.period.from}-to-${parsed.period.to}.pdf"`)

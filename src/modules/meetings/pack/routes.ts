@@ -9,7 +9,7 @@ import { auditRestrictedReads, mayReadRestricted } from '../access.ts';
 import { buildMeetingView, type MeetingView } from '../record.ts';
 import { loadMeetingRecord, previousMeetingOf, readPaperContent } from '../store.ts';
 import { IdParams } from '../schemas.ts';
-import { buildAgendaPack, buildMinutesPdf, type PackResult } from './pack.ts';
+import type { PackResult } from './pack.ts';
 import type { CoverDetails } from './agenda.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../../db/schema.ts';
@@ -79,6 +79,8 @@ export async function packRoutes(app: FastifyInstance): Promise<void> {
     const { view } = await readMeeting(db, req, id, { audit: false });
     if (!view.agendaVisible) throw new NotFoundError();
     const membersPack = mayReadRestricted(req.actor, view.meeting.body_id);
+    // pdf-lib is loaded on first use, not at start.
+    const { buildAgendaPack } = await import('./pack.ts');
     const result = await buildAgendaPack({
       partnershipName: req.partnership.name,
       view,
@@ -98,6 +100,7 @@ export async function packRoutes(app: FastifyInstance): Promise<void> {
     const { id } = req.params as { id?: string };
     const { view } = await readMeeting(db, req, id, { audit: false });
     if (!view.minutesVisible) throw new NotFoundError();
+    const { buildMinutesPdf } = await import('./pack.ts');
     const result = await buildMinutesPdf({ partnershipName: req.partnership.name, view });
     await auditRestrictedReads(db, req.actor, result.restrictedIncluded);
     const name = `${slug(view.meeting.body_name)}-${view.meeting.meets_on}-${view.minutesDraft ? 'draft-minutes' : 'minutes'}.pdf`;
