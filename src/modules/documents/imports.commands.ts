@@ -1,6 +1,8 @@
 // Changes of the import: upload (queue a job), correct a draft, accept it into the
 // meetings module, discard it. Accepting runs the meetings, actions and partnership
 // commands (so their rules and audit apply) inside one transaction: all or nothing.
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.ts';
 import { authorize } from '../../access/policy.ts';
 import { recordAudit } from '../../access/audit.ts';
 import { inTransaction, type Context, type Tx } from '../../access/context.ts';
@@ -173,6 +175,29 @@ const acceptListeners = new Set<AcceptListener>();
  */
 export function onImportAccepted(listener: AcceptListener): void {
   acceptListeners.add(listener);
+}
+
+/** A file another module holds for a draft, to attach to its meeting when the draft is accepted: listed on the draft's page. */
+export interface DraftAttachment {
+  title: string;
+  /** The agenda item it belongs to, as the original names it. */
+  item: string;
+  state: 'waiting' | 'attached' | 'failed';
+  /** Why it failed, and what to do. */
+  detail: string | null;
+}
+type AttachmentLister = (db: Kysely<DB>, partnershipId: string, documentId: string) => Promise<DraftAttachment[]>;
+const attachmentListers = new Set<AttachmentLister>();
+
+/** Lists what another module holds for a draft (the ModernGov connector: the documents a migrate sync downloaded, or could not). */
+export function onDraftAttachments(lister: AttachmentLister): void {
+  attachmentListers.add(lister);
+}
+
+export async function draftAttachments(db: Kysely<DB>, partnershipId: string, documentId: string): Promise<DraftAttachment[]> {
+  const lists = [];
+  for (const lister of attachmentListers) lists.push(await lister(db, partnershipId, documentId));
+  return lists.flat();
 }
 
 /**

@@ -10,7 +10,7 @@ import { NotFoundError, ValidationError } from '../../web/errors.ts';
 import { findMeetingSummary } from '../meetings/store.ts';
 import { findDocumentMeta, findImport, findJob, listImports, listJobFiles, listJobs, readDocumentContent } from './documents.store.ts';
 import {
-  acceptImport, AlreadyImportedError, ARCHIVE_SIZE_LIMIT, discardImport, DOCUMENT_SIZE_LIMIT, saveImportDraft, UPLOAD_FILES_LIMIT, uploadImport, type ImportUpload,
+  acceptImport, AlreadyImportedError, ARCHIVE_SIZE_LIMIT, discardImport, DOCUMENT_SIZE_LIMIT, draftAttachments, saveImportDraft, UPLOAD_FILES_LIMIT, uploadImport, type ImportUpload,
 } from './imports.commands.ts';
 import { DRAFT_ATTENDANCE_KINDS, f, type DraftCorrections } from './draft.ts';
 import { draftValues, nameLinks, presentImport, presentJob } from './presenters.ts';
@@ -132,10 +132,11 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
     ]);
     const meetings = (await Promise.all(row.meeting_ids.map((m) => findMeetingSummary(db, pid, m)))).filter((m) => m !== undefined);
     const links = nameLinks(row.draft, people, organisations);
+    const attachments = await draftAttachments(db, pid, row.document_id);
     return reply.view('documents/views/imports/draft.njk', {
       title: `Import of ${document.file_name}`, section: 'imports', imp: row, document, draft: row.draft, reading: row.reading, bodies, links, meetings,
       values: withList(extra.values ?? draftValues(row.draft), 'new_person'), errors: extra.errors, f, attendanceKinds: DRAFT_ATTENDANCE_KINDS,
-      editable: row.status === 'draft',
+      editable: row.status === 'draft', attachments,
     });
   }
 

@@ -2,16 +2,18 @@
 // choose committees and the bodies they map to, start a sync, say who a doubtful name
 // is. Administrators only; each change is audited. The service is read before any
 // transaction opens, so a source that does not answer as ModernGov changes nothing.
-import type { Kysely } from 'kysely';
+import { hostname } from 'node:os';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { authorize, moderngovResources } from '../../access/policy.ts';
 import { recordAudit } from '../../access/audit.ts';
 import { inTransaction, type Context } from '../../access/context.ts';
 import { Input, isUuid } from '../../web/validate.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../web/errors.ts';
+import { formatDateTime } from '../../web/nunjucks.ts';
 import { ModernGovClient, ServiceError, type ClientOptions } from './client.ts';
 import { checkServiceAddress, DEFAULT_DOCUMENT_LIMIT, LISTING_OPERATIONS, MIRROR_SCHEDULES, REQUIRED_OPERATIONS, type MirrorSchedule } from './domain.ts';
-import { failStaleRuns, findRun, findSource, listCommittees, runningRun, type RunRow } from './store.ts';
+import { addLog, findRun, findSource, interruptLapsedRuns, listCommittees, RUN_LEASE_MS, runningRun, type RunRow } from './store.ts';
 import { executeRun, type SyncOptions } from './sync.ts';
 import type { SyncMode } from './tables.ts';
 
@@ -116,18 +118,31 @@ export async function startSync(ctx: Context, sourceId: string, body: unknown, o
   const pid = ctx.actor.partnershipId;
   const chosen = (await listCommittees(ctx.db, pid, source.id)).filter((c) => c.chosen);
   if (!chosen.length) throw ValidationError.single('mode', 'Choose at least one committee, and the body it is synced into, before syncing');
+  const holder = `${hostname()} process ${process.pid}`;
+  const leaseMs = options.leaseMs ?? RUN_LEASE_MS;
   const run = await inTransaction(ctx, async (trx) => {
     // One run at a time per source: a second would race the first for the same meetings.
+    // The source's row is locked while this is decided (the partial unique index on
+    // running runs backs it up), so two instances starting at once cannot both start.
     await trx.selectFrom('moderngov_sources').select('id').where('partnership_id', '=', pid).where('id', '=', source.id).forUpdate().execute();
-    const stale = await failStaleRuns(trx, pid, source.id);
-    if (stale) await recordAudit(trx, { kind: 'system', partnershipId: pid }, { action: 'update', recordType: 'moderngov-source', recordId: source.id, summary: `${stale} ModernGov sync${stale === 1 ? '' : 's'} of ${source.name} that stopped without finishing marked failed` });
-    if (await runningRun(trx, pid, source.id)) throw new ConflictError('A sync of this source is running. Wait for it to finish', 'mode');
+    for (const gone of await interruptLapsedRuns(trx, pid, source.id)) {
+      const since = formatDateTime(gone.heartbeat_at);
+      await addLog(trx, pid, gone.id, 'error', `Interrupted: nothing was heard from the server running this sync (${gone.holder ?? 'unknown'}) after ${since}, so it stopped (a restart or a crash). Everything synced before that is kept; the next sync carries on from there`);
+      await recordAudit(trx, { kind: 'system', partnershipId: pid }, { action: 'update', recordType: 'moderngov-run', recordId: gone.id, summary: `ModernGov sync of ${source.name} marked interrupted: its server was last heard from at ${since}`, after: { status: 'interrupted' } });
+    }
+    const live = await runningRun(trx, pid, source.id);
+    if (live) throw new ConflictError(`A sync of this source is running (on ${live.holder ?? 'another server'}). Wait for it to finish`, 'mode');
     const row = await trx.insertInto('moderngov_runs').values({
       partnership_id: pid, source_id: source.id, mode, overwrite_local: overwrite, scheduled: options.scheduled ?? false, from_date: from, to_date: to, tally: '{}', failure: null, import_job_id: null,
       started_by: ctx.actor.kind === 'user' ? ctx.actor.userId : null, started_by_label: ctx.actor.kind === 'user' ? ctx.actor.displayName : 'Schedule', finished_at: null,
-    }).returningAll().executeTakeFirstOrThrow();
+      holder, heartbeat_at: sql`now()` as unknown as Date, lease_ms: leaseMs,
+    }).returning('id').executeTakeFirstOrThrow();
     await recordAudit(trx, ctx.actor, { action: 'create', recordType: 'moderngov-run', recordId: row.id, summary: `ModernGov ${mode} sync of ${source.name} started${options.scheduled ? ' by its schedule' : ''}${overwrite ? ', applying changes over those made here' : ''}`, after: { mode, from, to, overwrite } });
-    return row;
+    return (await findRun(trx, pid, row.id))!;
+  }).catch((error: { code?: string }) => {
+    // Another instance's run was recorded in the same moment (the unique index said no).
+    if (error?.code === '23505') throw new ConflictError('A sync of this source is running. Wait for it to finish', 'mode');
+    throw error;
   });
   const db: Kysely<DB> = ctx.db;
   return { run, finished: executeRun(db, ctx.actor, run.id, options) };

@@ -7,7 +7,9 @@ import { ConflictError, ValidationError } from '../../web/errors.ts';
 import { attachPaper } from '../meetings/agenda.commands.ts';
 import { listAgendaItems } from '../meetings/store.ts';
 import { fold } from '../documents/matching.ts';
-import { onImportAccepted, type AcceptedImport } from '../documents/imports.commands.ts';
+import { onDraftAttachments, onImportAccepted, type AcceptedImport, type DraftAttachment } from '../documents/imports.commands.ts';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.ts';
 import { addLog } from './store.ts';
 
 /** The item a document was linked to: the same title, else the same minute number. */
@@ -50,7 +52,20 @@ export async function attachMigratedDocuments(ctx: Context, trx: Tx, accepted: A
   }
 }
 
+/** The documents held for a draft read from a GetMeeting reply, as its page lists them: to attach, attached, or not downloaded and why. */
+export async function listMigratedDocuments(db: Kysely<DB>, partnershipId: string, documentId: string): Promise<DraftAttachment[]> {
+  const rows = await db.selectFrom('moderngov_documents as d')
+    .innerJoin('documents as o', (j) => j.onRef('o.partnership_id', '=', 'd.partnership_id').onRef('o.sha256', '=', 'd.reply_sha256'))
+    .select(['d.title', 'd.item_title', 'd.failure', 'd.paper_id']).where('d.partnership_id', '=', partnershipId).where('o.id', '=', documentId)
+    .orderBy('d.remote_id').execute();
+  return rows.map((r) => ({
+    title: r.title, item: r.item_title, state: r.paper_id ? 'attached' : r.failure ? 'failed' : 'waiting',
+    detail: r.failure ? `${r.failure}. Run the migrate sync again to try again: once downloaded it is attached, to the meeting if this draft was accepted by then` : null,
+  }));
+}
+
 /** Called when the connector's routes are set up; once is enough however often it is called. */
 export function registerMigratedDocuments(): void {
   onImportAccepted(attachMigratedDocuments);
+  onDraftAttachments(listMigratedDocuments);
 }

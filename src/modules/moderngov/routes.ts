@@ -122,8 +122,13 @@ export async function moderngovRoutes(app: FastifyInstance): Promise<void> {
     const source = (await findSource(db, req.partnership.id, run.source_id))!;
     const log = await listLog(db, req.partnership.id, run.id);
     const levels = { info: 'Done', warning: 'Warning', error: 'Failed' } as const;
+    // Warnings on top, each meeting named linked: a meeting held back because it was changed here, say.
+    const warnings = log.filter((l) => l.level === 'warning').map((l) => {
+      const meeting = / \(meeting \/meetings\/([0-9a-f-]{36})\)/.exec(l.message);
+      return { text: meeting ? l.message.replace(meeting[0], '') : l.message, href: meeting ? `/meetings/${meeting[1]}` : null, label: l.message.split(':')[0] };
+    });
     return reply.view('moderngov/views/run.njk', {
-      title: `${run.mode === 'migrate' ? 'Migrate' : 'Mirror'} sync`, section: 'admin', source, run: presentRunPage(run),
+      title: `${run.mode === 'migrate' ? 'Migrate' : 'Mirror'} sync`, section: 'admin', source, run: presentRunPage(run), warnings,
       log: log.map((l) => ({ ...l, levelLabel: levels[l.level] })),
     });
   });

@@ -48,7 +48,7 @@ export const Run = Type.Object({
   sourceId: Id,
   mode: Type.String(),
   overwrite: Type.Boolean(),
-  status: Type.Union([Type.Literal('running'), Type.Literal('finished'), Type.Literal('failed')]),
+  status: Type.Union([Type.Literal('running'), Type.Literal('finished'), Type.Literal('failed'), Type.Literal('interrupted')]),
   from: Type.String({ format: 'date' }),
   to: Type.String({ format: 'date' }),
   progress: Type.Object({

@@ -20,18 +20,26 @@ import { addJobFile, finishQueueing, openImportJob, type QueueingJob } from '../
 import { withinTransaction } from '../documents/oneTransaction.ts';
 import { matchPerson, personKey } from '../documents/matching.ts';
 import { htmlToText } from '../documents/extract/html.ts';
+import { attachMigratedDocuments } from './migrated.ts';
 import { ModernGovClient, ServiceError, type ClientOptions, type Downloaded } from './client.ts';
 import { committeeRequests, fingerprint, moderngovDate, withinRange } from './domain.ts';
 import type { RemoteDocument, RemoteItem, RemoteMeeting, RemoteMeetingSummary } from './reader.ts';
 import {
-  addLog, dropLink, findHeldDocument, findLink, findRun, findSource, holdDocument, listCommittees, localState, saveLink, setProgress, type CommitteeRow, type RunRow, type SourceRow,
+  addLog, dropLink, failedDocuments, findHeldDocument, findLink, findRun, findSource, holdDocument, legacyLocalState, listCommittees, localState, renewLease, saveLink, setProgress, type CommitteeRow, type RunRow, type SourceRow,
 } from './store.ts';
 import type { RunTally } from './tables.ts';
 
 export interface SyncOptions extends ClientOptions {
   /** Today, for which meetings are past (their minutes can be written). */
   today?: string;
+  /** How long the run's instance may go unheard before another sync may take over (RUN_LEASE_MS). */
+  leaseMs?: number;
+  /** How often the lease is renewed while the run waits (a quarter of the lease); tests make it rare, as an instance gone quiet. */
+  heartbeatMs?: number;
 }
+
+/** This run no longer holds its source's lease: another sync took over after it lapsed. */
+class LeaseLost extends Error {}
 
 /** A meeting that could not be synced; the run goes on with the next. */
 class MeetingProblem extends Error {}
@@ -99,6 +107,30 @@ export class SyncRun {
 
   /** Runs to the end; never throws for what the service does (that is logged and the run marked failed). */
   async execute(): Promise<RunRow> {
+    // The lease renewed a few times within its length, whatever the run is waiting for.
+    const beat = setInterval(() => void this.holdLease().catch(() => {}), this.options.heartbeatMs ?? Math.max(50, Math.floor(this.run.lease_ms / 4)));
+    beat.unref();
+    try {
+      return await this.work();
+    } catch (error) {
+      if (!(error instanceof LeaseLost)) throw error;
+      await this.log('error', 'This sync stopped here: its lease had lapsed and another sync of the source took over. Nothing more was written by it');
+      return (await findRun(this.db, this.pid, this.run.id))!;
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  private lost = false;
+  /** Renews the lease (inside a meeting's transaction: `trx`, which then holds the run's row); throws LeaseLost once it is lost. */
+  private async holdLease(trx?: Tx) {
+    if (this.lost || !(await renewLease(trx ?? this.db, this.pid, this.run.id, this.run.holder ?? ''))) {
+      this.lost = true;
+      throw new LeaseLost();
+    }
+  }
+
+  private async work(): Promise<RunRow> {
     const range = `${formatDate(this.run.from_date)} to ${formatDate(this.run.to_date)}`;
     await this.log('info', `${this.run.mode === 'migrate' ? 'Migrate' : 'Mirror'} sync of ${this.source.name} started, for meetings from ${range}`);
     let failure: string | null = null;
@@ -106,6 +138,7 @@ export class SyncRun {
       const committees = (await listCommittees(this.db, this.pid, this.source.id)).filter((c) => c.chosen && c.body_id);
       const meetings = await this.listMeetings(committees);
       for (const summary of meetings) {
+        if (this.lost) throw new LeaseLost();
         const committee = committees.find((c) => c.remote_id === summary.committeeId)!;
         try {
           await this.syncMeeting(summary, committee);
@@ -131,9 +164,10 @@ export class SyncRun {
       + (this.run.mode === 'migrate'
         ? `${t.meetingsQueued ?? 0} queued as import drafts, ${t.meetingsUnchanged ?? 0} unchanged since they were migrated; ${t.items ?? 0} items, and ${t.documents ?? 0} documents downloaded to attach when the drafts are accepted`
         : `${t.meetingsCreated ?? 0} created, ${t.meetingsUpdated ?? 0} updated, ${t.meetingsUnchanged ?? 0} unchanged, ${t.meetingsHeldBack ?? 0} held back because they were changed here; ${t.items ?? 0} items and ${t.documents ?? 0} documents written`));
-    await this.db.updateTable('moderngov_runs').set({
+    const ended = await this.db.updateTable('moderngov_runs').set({
       ...this.counts, tally: JSON.stringify(this.tally), status: failure ? 'failed' : 'finished', failure, finished_at: new Date(), import_job_id: this.job?.job.id ?? null,
-    }).where('partnership_id', '=', this.pid).where('id', '=', this.run.id).execute();
+    }).where('partnership_id', '=', this.pid).where('id', '=', this.run.id).where('status', '=', 'running').where('holder', '=', this.run.holder ?? '').returning('id').executeTakeFirst();
+    if (!ended) throw new LeaseLost();
     await recordAudit(this.db, this.actor, {
       action: 'update', recordType: 'moderngov-run', recordId: this.run.id, summary: `ModernGov ${this.run.mode} sync ${failure ? 'stopped' : 'finished'}`, after: { tally: this.tally, failure },
     });
@@ -191,20 +225,28 @@ export class SyncRun {
     const hash = fingerprint(xml);
     const link = await findLink(this.db, this.pid, this.source.id, 'migrated', meeting.id);
     if (link?.remote_hash === hash) {
-      const docs = meeting.items.reduce((n, i) => n + i.documents.length, 0);
-      this.counts.documents_total += docs;
-      this.counts.documents_done += docs;
+      const failed = await failedDocuments(this.db, this.pid, this.source.id, meeting.id);
+      if (failed.length) await this.retryDocuments(meeting, label, failed);
+      else {
+        const docs = meeting.items.reduce((n, i) => n + i.documents.length, 0);
+        this.counts.documents_total += docs;
+        this.counts.documents_done += docs;
+      }
       this.count('meetingsUnchanged');
       return;
     }
     // The documents are downloaded before the meeting is queued, so a failure part way
     // queues nothing of it and the next run starts it again. A document held already, and
     // unchanged in ModernGov, is not downloaded again.
-    const files = await this.downloadDocuments(meeting, label, async (doc) => (await findHeldDocument(this.db, this.pid, this.source.id, doc.id))?.remote_hash !== documentHash(doc), true);
+    const { files, failures } = await this.downloadDocuments(meeting, label, async (doc) => {
+      const held = await findHeldDocument(this.db, this.pid, this.source.id, doc.id);
+      return held?.remote_hash !== documentHash(doc) || held.failure !== null;
+    }, true);
     const reply = new TextEncoder().encode(xml);
     const replySha = sha256Hex(reply);
     const who = { userId: this.actor.kind === 'user' ? this.actor.userId : null, label: this.actor.kind === 'user' ? this.actor.displayName : 'ModernGov sync' };
     await this.db.transaction().execute(async (trx) => {
+      await this.holdLease(trx);
       if (!this.job) {
         this.job = await openImportJob(trx, this.pid, who, `ModernGov: ${this.source.name}, ${formatDate(this.run.from_date)} to ${formatDate(this.run.to_date)}`, 'receiving');
         await recordAudit(trx, this.actor, { action: 'create', recordType: 'import-job', recordId: this.job.job.id, summary: `Import of ModernGov meetings from ${this.source.name}` });
@@ -217,7 +259,7 @@ export class SyncRun {
           await holdDocument(trx, this.pid, this.source.id, {
             run_id: this.run.id, remote_id: doc.id, remote_hash: documentHash(doc), meeting_remote_id: meeting.id, reply_sha256: replySha,
             item_title: item.title, item_minute_number: item.minuteNumber, title: doc.title,
-          }, files.get(doc.id) ?? null);
+          }, files.get(doc.id) ?? null, failures.get(doc.id) ?? null);
         }
       }
     });
@@ -231,13 +273,15 @@ export class SyncRun {
   // ------------------------------------------------------------------ mirror
 
   /**
-   * Downloads the meeting's linked documents that `needed` says are new or changed. A
-   * document over the limit, with no address, or (checked: migrate mode, whose documents
-   * are attached later) not a readable PDF or Word file is left out with a warning; any
-   * other failure stops the run, to be carried on by the next.
+   * Downloads the meeting's linked documents that `needed` says are new or changed. Mirror:
+   * a document over the limit or with no address is left out with a warning; any other
+   * failure stops the run, to be carried on by the next (the meeting is not written).
+   * Migrate (`keep`): every document that cannot be had, or is not a readable PDF or Word
+   * file, is left out with a warning and its reason returned, to be kept with the draft.
    */
-  private async downloadDocuments(meeting: RemoteMeeting, label: string, needed: (doc: RemoteDocument) => Promise<boolean>, checked = false): Promise<Map<string, Downloaded>> {
-    const out = new Map<string, Downloaded>();
+  private async downloadDocuments(meeting: RemoteMeeting, label: string, needed: (doc: RemoteDocument) => Promise<boolean>, keep = false) {
+    const files = new Map<string, Downloaded>();
+    const failures = new Map<string, string>();
     const limit = Math.min(this.source.document_limit, PAPER_SIZE_LIMIT);
     const docs = meeting.items.flatMap((i) => i.documents);
     this.counts.documents_total += docs.length;
@@ -246,21 +290,65 @@ export class SyncRun {
       if (await needed(doc)) {
         try {
           const file = await this.client.download(doc, limit);
-          const check = checked ? await checkPaper(file.bytes) : null;
+          const check = keep ? await checkPaper(file.bytes) : null;
           if (check && !check.ok) {
+            const why = `${doc.title} was downloaded but cannot be attached: ${check.message.replace(/^The selected file/, 'the file')}`;
             this.count('documentsRefused');
-            await this.log('warning', `${label}: ${doc.title} was downloaded but will not be attached: ${check.message.replace(/^The selected file/, 'the file')}`);
-          } else out.set(doc.id, file);
+            failures.set(doc.id, why);
+            await this.log('warning', `${label}: ${why}`);
+          } else files.set(doc.id, file);
         } catch (error) {
-          if (!(error instanceof ServiceError) || (error.kind !== 'too-large' && error.kind !== 'malformed')) throw error;
+          if (!(error instanceof ServiceError) || (!keep && error.kind !== 'too-large' && error.kind !== 'malformed')) throw error;
           this.count('documentsRefused');
-          await this.log('warning', `${label}: ${error.message}`);
+          const why = error.message.startsWith(doc.title) ? error.message : `${doc.title}: ${error.message}`;
+          failures.set(doc.id, why);
+          await this.log('warning', `${label}: ${why}${keep ? '. Its draft says so; the next migrate sync tries it again' : ''}`);
         }
       }
       this.counts.documents_done++;
       await this.progress();
     }
-    return out;
+    return { files, failures };
+  }
+
+  /**
+   * A migrated meeting unchanged in ModernGov whose documents could not all be downloaded:
+   * those are tried again. One now downloaded is held for the draft, or, if the draft was
+   * accepted meanwhile, attached to the meeting at once (as accepting would have).
+   */
+  private async retryDocuments(meeting: RemoteMeeting, label: string, failed: { remote_id: string; reply_sha256: string }[]) {
+    const wanted = new Set(failed.map((f) => f.remote_id));
+    const { files, failures } = await this.downloadDocuments(meeting, label, async (doc) => wanted.has(doc.id), true);
+    let attached = 0;
+    await this.db.transaction().execute(async (trx) => {
+      await this.holdLease(trx);
+      for (const item of meeting.items) {
+        for (const doc of item.documents) {
+          const row = failed.find((f) => f.remote_id === doc.id);
+          if (!row) continue;
+          const file = files.get(doc.id) ?? null;
+          await holdDocument(trx, this.pid, this.source.id, {
+            run_id: this.run.id, remote_id: doc.id, remote_hash: documentHash(doc), meeting_remote_id: meeting.id, reply_sha256: row.reply_sha256,
+            item_title: item.title, item_minute_number: item.minuteNumber, title: doc.title,
+          }, file, file ? null : failures.get(doc.id) ?? 'not downloaded');
+        }
+      }
+      if (!files.size) return;
+      const accepted = await trx.selectFrom('imports').innerJoin('documents', (j) => j.onRef('documents.partnership_id', '=', 'imports.partnership_id').onRef('documents.id', '=', 'imports.document_id'))
+        .select(['imports.id', 'imports.document_id', 'imports.meeting_ids']).where('imports.partnership_id', '=', this.pid).where('imports.status', '=', 'accepted')
+        .where('documents.sha256', '=', failed[0]!.reply_sha256).executeTakeFirst();
+      if (accepted) {
+        const before = await trx.selectFrom('moderngov_documents').select('id').where('partnership_id', '=', this.pid).where('reply_sha256', '=', failed[0]!.reply_sha256).where('paper_id', 'is not', null).execute();
+        await attachMigratedDocuments(withinTransaction(trx, this.actor), trx, { importId: accepted.id, documentId: accepted.document_id, meetingIds: accepted.meeting_ids });
+        const after = await trx.selectFrom('moderngov_documents').select('id').where('partnership_id', '=', this.pid).where('reply_sha256', '=', failed[0]!.reply_sha256).where('paper_id', 'is not', null).execute();
+        attached = after.length - before.length;
+      }
+    });
+    if (files.size) {
+      this.count('documents', files.size);
+      await this.log('info', `${label}: ${files.size} document${files.size === 1 ? '' : 's'} not downloaded before now downloaded, `
+        + (attached ? `and attached to the meeting its draft became` : 'to attach when its draft is accepted'));
+    }
   }
 
   private async mirrorMeeting(meeting: RemoteMeeting, committee: CommitteeRow, label: string) {
@@ -276,22 +364,24 @@ export class SyncRun {
     }
     if (link?.local_id) {
       const state = await localState(this.db, this.pid, link.local_id);
-      if (state && fingerprint(state) !== link.local_hash && this.run.overwrite_local) {
+      const changedHere = state !== null && fingerprint(state) !== link.local_hash && fingerprint(legacyLocalState(state)) !== link.local_hash;
+      if (changedHere && this.run.overwrite_local) {
         await this.log('warning', `${label}: changed here by hand since the last sync; ModernGov's changes were applied over those changes, as this sync was asked to (meeting /meetings/${link.local_id})`);
-      } else if (state && fingerprint(state) !== link.local_hash) {
+      } else if (changedHere) {
         this.count('meetingsHeldBack');
         await this.log('warning', `${label}: changed in ModernGov, but also changed here by hand since the last sync, so ModernGov's changes were not applied. `
           + `Compare the two and make the changes here (meeting /meetings/${link.local_id})`);
         return;
       }
     }
-    const files = await this.downloadDocuments(meeting, label, async (doc) => {
+    const { files } = await this.downloadDocuments(meeting, label, async (doc) => {
       const link = await findLink(this.db, this.pid, this.source.id, 'document', doc.id);
       return !link || link.remote_hash !== documentHash(doc);
     });
     this.pending = [];
     this.pendingCounts = [];
     const outcome = await this.db.transaction().execute(async (trx) => {
+      await this.holdLease(trx);
       const ctx = withinTransaction(trx, this.actor);
       const existing = link?.local_id ? await findMeeting(trx, this.pid, link.local_id) : undefined;
       const meetingId = existing ? existing.id : await this.createMeeting(ctx, trx, meeting, committee);
@@ -504,7 +594,7 @@ export async function executeRun(db: Kysely<DB>, actor: Actor, runId: string, op
     const message = `The sync stopped unexpectedly (${(error as Error).message.slice(0, 200)}). Everything synced before this is kept`;
     await addLog(db, actor.partnershipId, runId, 'error', message).catch(() => {});
     await db.updateTable('moderngov_runs').set({ status: 'failed', failure: message, finished_at: new Date() })
-      .where('partnership_id', '=', actor.partnershipId).where('id', '=', runId).execute().catch(() => {});
+      .where('partnership_id', '=', actor.partnershipId).where('id', '=', runId).where('status', '=', 'running').where('holder', '=', run.holder ?? '').execute().catch(() => {});
     return (await findRun(db, actor.partnershipId, runId))!;
   }
 }

@@ -1,9 +1,9 @@
-// Table types of the ModernGov connector (migrations/030_moderngov.sql, 051_moderngov_documents.sql).
+// Table types of the ModernGov connector (migrations/030_moderngov.sql, 051_moderngov_documents.sql, 055_moderngov_run_lease.sql, 056_moderngov_document_failures.sql).
 import type { ColumnType, Generated } from 'kysely';
 import type { DateString } from '../../db/schema.ts';
 
 export type SyncMode = 'migrate' | 'mirror';
-export type RunStatus = 'running' | 'finished' | 'failed';
+export type RunStatus = 'running' | 'finished' | 'failed' | 'interrupted';
 export type LinkKind = 'meeting' | 'item' | 'document' | 'migrated';
 
 type Json<T> = ColumnType<T, string | undefined, string>;
@@ -70,6 +70,10 @@ export interface ModernGovRunsTable {
   started_by_label: string;
   started_at: Generated<Date>;
   finished_at: Date | null;
+  /** The instance running it (host and process), while it holds the source's lease. */
+  holder: string | null;
+  heartbeat_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  lease_ms: Generated<number>;
 }
 
 export interface ModernGovLogTable {
@@ -116,10 +120,12 @@ export interface ModernGovDocumentsTable {
   item_title: string;
   item_minute_number: string | null;
   title: string;
-  file_name: string;
-  byte_size: number;
-  sha256: string;
+  file_name: string | null;
+  byte_size: number | null;
+  sha256: string | null;
   content: Uint8Array | null;
+  /** Why it could not be downloaded (056): kept without bytes, tried again by the next migrate sync. */
+  failure: ColumnType<string | null, string | null | undefined, string | null>;
   meeting_id: string | null;
   paper_id: string | null;
   attached_at: Date | null;

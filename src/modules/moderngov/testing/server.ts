@@ -24,6 +24,10 @@ export class ModernGovTestServer {
   readonly requests: string[] = [];
   /** Failures by a test on the path: operation name or document path, until cleared. */
   readonly failures = new Map<string, Failure>();
+  /** Requests held back (keyed as failures) until the test settles the promise; then answered as usual. */
+  readonly holds = new Map<string, Promise<unknown>>();
+  /** Documents sent in pieces with no length given, so only counting what arrives finds one over the limit. */
+  documentsWithoutLength = false;
   /** Whether the service answers the WSDL as ModernGov (false: an ordinary web page). */
   moderngov = true;
   /** Like a service that ignores even a well-written range: the capped list comes back anyway. */
@@ -85,6 +89,8 @@ export class ModernGovTestServer {
     const operation = url.pathname.replace(/^\/mgWebService\.asmx\/?/, '');
     // A failure for one meeting or document ("GetMeeting:3102"), or for every call of an operation.
     const one = url.searchParams.get('lMeetingId') ?? url.searchParams.get('lAttachmentId');
+    const hold = (one ? this.holds.get(`${operation}:${one}`) : undefined) ?? this.holds.get(operation) ?? this.holds.get(url.pathname);
+    if (hold) await hold;
     const failure = (one ? this.failures.get(`${operation}:${one}`) : undefined) ?? this.failures.get(operation) ?? this.failures.get(url.pathname);
     if (failure === 'forbidden') {
       res.statusCode = 403;
@@ -97,7 +103,9 @@ export class ModernGovTestServer {
     if (failure === 'timeout') return; // never answers
     if (failure === 'malformed') return this.xml(res, '<meetings><meeting><meetingid>3101</meetingid><meeting');
     if (failure === 'entities') {
-      return this.xml(res, '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><committees><committee><committeeid>1</committeeid><committeetitle>&lol2;</committeetitle></committee></committees>');
+      // A billion laughs: nine levels of ten, 10^9 "lol"s once expanded.
+      const levels = Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`).join('');
+      return this.xml(res, `<!DOCTYPE lolz [<!ENTITY lol0 "lol">${levels}]><committees><committee><committeeid>1</committeeid><committeetitle>&lol9;</committeetitle></committee></committees>`);
     }
 
     if (url.pathname.startsWith('/documents/')) {
@@ -108,6 +116,10 @@ export class ModernGovTestServer {
       }
       const bytes = await this.pdf(doc);
       res.setHeader('content-type', 'application/pdf');
+      if (this.documentsWithoutLength) {
+        for (let at = 0; at < bytes.length; at += 65_536) res.write(bytes.subarray(at, at + 65_536));
+        return res.end();
+      }
       return res.end(bytes);
     }
     if (url.pathname !== '/mgWebService.asmx' && !url.pathname.startsWith('/mgWebService.asmx/')) {
