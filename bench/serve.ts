@@ -39,7 +39,7 @@ if (serverUrl) {
   };
 } else {
   const dataDir = mkdtempSync(join(tmpdir(), 'ph-http-bench-'));
-  await createInChildProcess({ ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOAD_DEMO: 'true', NODE_ENV: 'development', LOG_LEVEL: 'warn' });
+  await createInChildProcess({ ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOAD_DEMO: 'true', NODE_ENV: 'development', LOG_LEVEL: 'warn' }, { stdoutToStderr: true });
   database = await openPglite(dataDir);
   dropDatabase = async () => rmSync(dataDir, { recursive: true, force: true });
 }

@@ -18,8 +18,9 @@ export class FirstStartError extends Error {}
  * and environment, and waits for it. Its output is the server's. A SIGTERM or SIGINT
  * meanwhile stops the child first, so nothing is left writing the folder.
  */
-export async function createInChildProcess(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(new URL('./createDataFolder.ts', import.meta.url))], { env, stdio: 'inherit' });
+export async function createInChildProcess(env: NodeJS.ProcessEnv = process.env, opts: { stdoutToStderr?: boolean } = {}): Promise<void> {
+  // The bench's server keeps its standard output for the one line the bench reads.
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(new URL('./createDataFolder.ts', import.meta.url))], { env, stdio: ['inherit', opts.stdoutToStderr ? 2 : 'inherit', 'inherit'] });
   const forward = (signal: NodeJS.Signals) => { child.kill(signal); };
   process.on('SIGTERM', forward);
   process.on('SIGINT', forward);
