@@ -513,6 +513,14 @@ test('a 403 part way, a timeout and a malformed reply: what was synced is kept, 
   assert.equal(malformed.run.tally.meetingsUnchanged, 1, 'the meeting synced before is passed over');
   assert.deepEqual(await meetingsOfBody(), ['2025-03-12', '2025-09-10']);
 
+  // A billion laughs in one meeting's reply, part way: refused unread, named, nothing of it written, the rest kept.
+  s.failures.clear();
+  s.failures.set('GetMeeting:3102', 'entities');
+  const laughs = await sync(sourceId, 'mirror');
+  assert.equal(laughs.run.status, 'failed');
+  assert.ok(laughs.run.log.some((l) => l.level === 'error' && /Meeting 3102 of 18 June 2025: GetMeeting: .*declares a DOCTYPE or its own entities, which is refused/.test(l.message)), JSON.stringify(laughs.run.log));
+  assert.deepEqual(await meetingsOfBody(), ['2025-03-12', '2025-09-10']);
+
   // No answer in time: the run stops there, saying so.
   s.failures.clear();
   s.failures.set('GetMeeting:3102', 'timeout');
