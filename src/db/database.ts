@@ -35,12 +35,16 @@ export interface Database {
 // default and 240-265 MB with 16 MB (a partnership's working set fits in it).
 const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB'];
 
-export async function openPglite(dataDir?: string, opts: { from?: Blob } = {}): Promise<Database> {
+/** A tar of a data folder, as PGlite reads one: a Blob, or anything that gives its bytes the same way. */
+export type TarBytes = Pick<Blob, 'arrayBuffer' | 'type' | 'size'>;
+
+export async function openPglite(dataDir?: string, opts: { from?: TarBytes } = {}): Promise<Database> {
   const lock = dataDir ? await lockDataDir(dataDir) : undefined;
   // Options go in one object: PGlite drops the options argument when the data folder is undefined (in memory).
   const pglite = new PGlite({
     ...(dataDir ? { dataDir } : {}),
-    ...(opts.from ? { loadDataDir: opts.from } : {}),
+    // PGlite asks only for the bytes and the type (loadTar), whatever its declared Blob type says.
+    ...(opts.from ? { loadDataDir: opts.from as Blob } : {}),
     parsers: { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v), [BYTEA_OID]: parseBytea },
     // PGlite sends a parameter its serializer returns as bytes in the binary format.
     serializers: { [BYTEA_OID]: serializeBytea as unknown as (v: unknown) => string },

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { openPglite, openPostgres, type Database } from '../../src/db/database.ts';
+import { openPglite, openPostgres, type Database, type TarBytes } from '../../src/db/database.ts';
 import { migrate } from '../../src/db/migrate.ts';
 
 /** What goes into a database after the migrations, under a name that identifies it within a run. */
@@ -33,7 +33,7 @@ export async function createTestDatabase(template?: TestTemplate): Promise<Datab
 async function pgliteDatabase(name: string, prepare: (d: Database) => Promise<void>): Promise<Database> {
   const dir = process.env.TEST_TEMPLATE_DIR;
   const file = dir ? join(dir, `${name}.tar`) : null;
-  if (file && existsSync(file)) return openPglite(undefined, { from: new Blob([await readFile(file)]) });
+  if (file && existsSync(file)) return openPglite(undefined, { from: await templateBytes(file) });
   const database = await openPglite();
   await prepare(database);
   if (file && database.dump) {
@@ -45,6 +45,22 @@ async function pgliteDatabase(name: string, prepare: (d: Database) => Promise<vo
   }
   return database;
 }
+
+// Several test files share a process (scripts/lib/shard.mjs): each template's 68 MB are
+// read once per process, and handed to PGlite as they are. PGlite only reads the bytes
+// (it copies each file out), while a Blob copied all of them twice more per database.
+const templates = new Map<string, Promise<TarBytes>>();
+const templateBytes = (file: string) => {
+  let bytes = templates.get(file);
+  if (!bytes) {
+    bytes = readFile(file).then((b) => {
+      const buffer = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+      return { type: 'application/x-tar', size: buffer.byteLength, arrayBuffer: async () => buffer };
+    });
+    templates.set(file, bytes);
+  }
+  return bytes;
+};
 
 const databaseUrl = (serverUrl: string, name: string) => {
   const url = new URL(serverUrl);
