@@ -14,7 +14,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../access/sessions.ts';
 import { FLASH_COOKIE } from './render.ts';
-import { changeGeneration as generationOf, partnershipChanged } from '../db/changes.ts';
+import { changeGeneration as generationOf, everyPartnershipChanged, partnershipChanged } from '../db/changes.ts';
 
 /** Route patterns whose public answers are kept: pages and feeds that many read at once. */
 export const PUBLIC_CACHE_ROUTES: ReadonlySet<string> = new Set([
@@ -66,6 +66,10 @@ const keyOf = (req: FastifyRequest) => `${req.partnership.id} ${req.url}`;
  * partnership and the actor, and before the routes.
  */
 export function registerPublicCache(app: FastifyInstance): void {
+  // A new app has heard nothing about the database it is given, so nothing kept before it
+  // in this process is its to serve: test files share a process (scripts/lib/shard.mjs), and
+  // each one's demo partnership, copied from one template, has the same id.
+  everyPartnershipChanged();
   app.decorateRequest('publicCacheGeneration', -1);
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     if (!cacheable(req)) return;
