@@ -13,6 +13,7 @@ import { readdirSync, statSync, existsSync, mkdtempSync, rmSync, readFileSync, w
 import { tmpdir } from 'node:os';
 import { join, resolve, relative, dirname } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
@@ -40,7 +41,7 @@ const rest = all.filter((f) => !browser.includes(f));
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 
-// Every test file is a process of its own that loads most of the app. Node runs our
+// Every worker (and every browser journey) is a process that loads most of the app. Node runs our
 // TypeScript itself (type stripping; tsconfig's erasableSyntaxOnly keeps the code to what
 // it can strip), which took a third less CPU to load the app than tsx's loader, and the
 // compiled code is kept on disk for the next process (NODE_COMPILE_CACHE).
@@ -67,21 +68,40 @@ async function dropTemplates(url) {
 }
 
 /**
- * One pass of Node's test runner over some files, its output kept and printed whole when
- * it ends (so two passes running at once do not interleave). Resolves to its exit status.
+ * One pass over some files, its output kept and printed whole when it ends (so two passes
+ * running at once do not interleave). Resolves to its exit status.
+ *
+ * The database files run in workers (scripts/lib/shard.mjs): each worker is one process
+ * that runs its share of the files one after another, so the app's modules are loaded and
+ * warmed up once per worker instead of once per file (2-4 s of CPU each, over 239 files a
+ * run). The browser journeys keep a process per file under Node's runner, two at a time.
  */
-// Each pass runs two files at a time in the order given: a long file started last runs on
-// alone while the other slot idles. So the longest start first, by the times of the last
-// run on this machine (kept per pass); without them (a fresh clone) the never-leak walks,
-// the longest files by far, go first.
+// Each pass has two workers (or two files at a time). The files are dealt longest first,
+// each to the worker with the least work so far, by the times of the last run on this
+// machine (kept per pass); without them (a fresh clone) the never-leak walks, the longest
+// files by far, are dealt first.
+const WORKERS = 2;
 const timesFile = resolve('node_modules', '.cache', 'ph-test-times.json');
 let lastTimes = {};
 try { lastTimes = JSON.parse(readFileSync(timesFile, 'utf8')); } catch { /* none yet */ }
-const longestFirst = (label, files) => {
+const guessTime = (label) => {
   const times = lastTimes[label] ?? {};
-  const guess = (f) => times[f] ?? (isLeakWalk(f) ? Infinity : -1);
+  return (f) => times[f] ?? (isLeakWalk(f) ? 600 : 10);
+};
+const longestFirst = (label, files) => {
+  const guess = guessTime(label);
   return files.map((f, i) => [f, guess(f), i]).sort((a, b) => b[1] - a[1] || a[2] - b[2]).map(([f]) => f);
 };
+function deal(label, files) {
+  const guess = guessTime(label);
+  const workers = Array.from({ length: Math.min(WORKERS, files.length) }, () => ({ files: [], time: 0 }));
+  for (const f of longestFirst(label, files)) {
+    const least = workers.reduce((a, b) => (b.time < a.time ? b : a));
+    least.files.push(f);
+    least.time += guess(f);
+  }
+  return workers.map((w) => w.files);
+}
 function keepTimes(label, text) {
   const times = (lastTimes[label] ??= {});
   for (const [, s, file] of text.matchAll(/^# file +([\d.]+) s (?:FAILED )?(.+)$/gm)) times[relative('.', file)] = Number(s);
@@ -91,37 +111,55 @@ function keepTimes(label, text) {
   } catch { /* only an ordering hint */ }
 }
 
-function run(label, given, env = {}) {
-  if (given.length === 0) return Promise.resolve(0);
-  const files = longestFirst(label, given);
-  const started = Date.now();
+const reporters = ['--test-reporter=tap', '--test-reporter-destination=stdout',
+  `--test-reporter=${fileTimes}`, '--test-reporter-destination=stdout'];
+const shard = fileURLToPath(new URL('./lib/shard.mjs', import.meta.url));
+
+/** Runs one child process to its end; resolves to its output and status. */
+function child(args, env) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--test', '--test-concurrency=2',
-      '--test-reporter=tap', '--test-reporter-destination=stdout',
-      `--test-reporter=${fileTimes}`, '--test-reporter-destination=stdout', ...files],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     const out = [];
     const err = [];
-    child.stdout.on('data', (d) => out.push(d));
-    child.stderr.on('data', (d) => err.push(d));
-    const finish = (status, problem) => {
-      const text = Buffer.concat(out).toString();
-      console.log(`\n# ${label}: ${files.length} test files, ${Math.round((Date.now() - started) / 1000)} s`);
-      process.stdout.write(text);
-      keepTimes(label, text);
-      process.stderr.write(Buffer.concat(err));
-      // A pass that could not run (or was killed) must say so, not just print nothing.
-      if (problem) console.log(`# ${label} did not finish: ${problem}`);
-      // Node's runner closes with "# pass N" and "# fail N"; add them up over the passes.
-      const count = (word) => Number(new RegExp(`^# ${word} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
-      totals.passed += count('pass');
-      totals.failed += count('fail') + count('cancelled');
-      totals.skipped += count('skipped');
-      resolve(status ?? 1);
-    };
-    child.on('error', (e) => finish(1, e.message));
-    child.on('close', (code, signal) => finish(code, signal ? `killed by ${signal}` : null));
+    proc.stdout.on('data', (d) => out.push(d));
+    proc.stderr.on('data', (d) => err.push(d));
+    const finish = (status, problem) => resolve({ out: Buffer.concat(out).toString(), err: Buffer.concat(err), status: status ?? 1, problem });
+    proc.on('error', (e) => finish(1, e.message));
+    proc.on('close', (code, signal) => finish(code, signal ? `killed by ${signal}` : null));
   });
+}
+
+async function run(label, given, env = {}, { workers = true } = {}) {
+  if (given.length === 0) return 0;
+  const started = Date.now();
+  // --test-force-exit: a worker ends when its last file's tests have, even if something
+  // a file left open (a timer, a socket) would keep it alive.
+  const runs = workers
+    ? deal(label, given).map((files) => child(['--test-force-exit', ...reporters, shard, ...files], env))
+    : [child(['--test', '--test-concurrency=2', ...reporters, ...longestFirst(label, given)], env)];
+  const results = await Promise.all(runs);
+  console.log(`\n# ${label}: ${given.length} test files, ${Math.round((Date.now() - started) / 1000)} s`);
+  const fileLines = [];
+  let status = 0;
+  for (const [i, r] of results.entries()) {
+    if (results.length > 1) console.log(`# ${label}, worker ${i + 1} of ${results.length}:`);
+    // The per-file times are printed once for the pass, below, longest first.
+    process.stdout.write(r.out.replace(/^# file .*\n/gm, (line) => { fileLines.push(line); return ''; }));
+    process.stderr.write(r.err);
+    // A worker that could not run (or was killed) must say so, not just print nothing.
+    if (r.problem) console.log(`# ${label} did not finish: ${r.problem}`);
+    // Node's runner closes with "# pass N" and "# fail N"; add them up over the passes.
+    const count = (word) => Number(new RegExp(`^# ${word} (\\d+)$`, 'm').exec(r.out)?.[1] ?? 0);
+    totals.passed += count('pass');
+    totals.failed += count('fail') + count('cancelled');
+    totals.skipped += count('skipped');
+    status |= r.status;
+  }
+  const seconds = (line) => Number(/^# file +([\d.]+)/.exec(line)[1]);
+  const timesText = fileLines.sort((a, b) => seconds(b) - seconds(a)).join('');
+  process.stdout.write(timesText);
+  keepTimes(label, timesText);
+  return status;
 }
 
 // The never-leak walks (test/leak.test.ts, test/leak/) request every route as several
@@ -150,7 +188,7 @@ if (postgresReady) {
 // both: the other pass's tail leaves a core free for Chromium.
 const browserPass = async () => {
   if (flags.has('--no-browser')) return 0;
-  if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) return run('Chromium journeys', browser);
+  if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) return run('Chromium journeys', browser, {}, { workers: false });
   console.log('\n# Chromium not installed (/usr/bin/chromium): browser journeys skipped');
   return 0;
 };

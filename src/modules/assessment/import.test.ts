@@ -3,6 +3,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestDatabase } from '../../../test/support/database.ts';
+import type { Database } from '../../db/database.ts';
 import type { Actor } from '../../access/policy.ts';
 import { COLUMNS } from './domain.ts';
 import { csvLine } from './generator.ts';
@@ -11,7 +12,9 @@ import { listAreas, listImportedMonths, monthlyCounts, outcomesByCategory, topLs
 import { STREET_HEADER, fileOf, street, zipBytes } from './testing.ts';
 import { ValidationError } from '../../web/errors.ts';
 
-const database = await createTestDatabase();
+// Opened in a hook: scripts/test.mjs loads test files with require(), which refuses a top-level await.
+let database: Database;
+before(async () => { database = await createTestDatabase(); });
 after(() => database.close());
 let pid: string;
 let ctx: { db: typeof database.db; actor: Actor };

@@ -1,12 +1,15 @@
 // The strategy tables on both engines, and listPriorities as other modules call it.
-import { test, after } from 'node:test';
+import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestDatabase } from '../../../test/support/database.ts';
+import type { Database } from '../../db/database.ts';
 import { listPlan, listPlanLines, listPlanMatches, listPriorities, planCounts, storeRollUp } from './store.ts';
 import { filterPlan, PLAN_STATUS_FILTERS } from './planFilters.ts';
 import { LINE_STATUSES } from './domain.ts';
 
-const database = await createTestDatabase();
+// Opened in a hook: scripts/test.mjs loads test files with require(), which refuses a top-level await.
+let database: Database;
+before(async () => { database = await createTestDatabase(); });
 after(() => database.close());
 
 test('priorities are listed in their order with stable ids, and the plan rolls up under them', async () => {
