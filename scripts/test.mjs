@@ -8,6 +8,7 @@
 //   --no-postgres  skip the second pass on a PostgreSQL server
 //   --no-pglite    skip the first pass, on the embedded database
 //   --sequential   run the embedded and server passes one after the other, not at once
+//   --process-per-file  a process for each database test file, two at a time, not workers
 //   any other argument is a path filter (substring) on the test files
 import { readdirSync, statSync, existsSync, mkdtempSync, rmSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -129,7 +130,7 @@ function child(args, env) {
   });
 }
 
-async function run(label, given, env = {}, { workers = true } = {}) {
+async function run(label, given, env = {}, { workers = !flags.has('--process-per-file') } = {}) {
   if (given.length === 0) return 0;
   const started = Date.now();
   // --test-force-exit: a worker ends when its last file's tests have, even if something
