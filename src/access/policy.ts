@@ -100,8 +100,10 @@ export function can(actor: Actor, action: Action, resource: Resource): boolean {
   return resource.caseId ? can(actor, 'read', resource) : true;
 }
 
+// Made once: making a formatter took about 0.6 ms, and the policy asks for today for every record it decides.
+const ukDateFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' });
 /** Today's date in the UK, which is what membership dates mean. */
-export const ukToday = (now = new Date()) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
+export const ukToday = (now = new Date()) => ukDateFormat.format(now);
 
 /** The bodies whose restricted business the actor's current seats open, today. */
 function seatBodyIds(actor: Actor, today = ukToday()): string[] {
