@@ -64,7 +64,9 @@ export async function actorForSession(db: Kysely<DB>, token: string, partnership
  * account and it has none yet (read in the same statement, for secondFactor.ts's gate;
  * whether the actor reads restricted records, the gate's other half, it decides).
  */
-export async function readSession(db: Kysely<DB>, token: string, partnershipId: string, refuseDemo = false): Promise<{ actor: Actor; secondFactorMissing: boolean } | null> {
+export async function readSession(
+  db: Kysely<DB>, token: string, partnershipId: string, refuseDemo = false, meetingId: string | null = null,
+): Promise<{ actor: Actor; secondFactorMissing: boolean; meetingVersion: number | null } | null> {
   const id = sha256(token);
   let query = db
     .selectFrom('sessions')
@@ -82,8 +84,12 @@ export async function readSession(db: Kysely<DB>, token: string, partnershipId: 
     .where('users.disabled_at', 'is', null)
     .where('partnership_users.disabled_at', 'is', null);
   if (refuseDemo) query = query.where('users.demo', '=', false);
+  // A meeting's page reads the meeting's record counter in the same statement (migration 058), so
+  // its record kept in memory is checked against the database without a second round trip.
+  const withVersion = meetingId === null ? query : query.select((eb) => eb.selectFrom('meeting_versions').select('version')
+    .where('meeting_versions.partnership_id', '=', partnershipId).where('meeting_versions.meeting_id', '=', meetingId).as('meeting_version'));
   // Prepared once per connection (src/db/prepared.ts): read on every signed-in request.
-  const { rows: [row] } = await db.executeQuery(prepared(query.compile()));
+  const { rows: [row] } = await db.executeQuery(prepared(withVersion.compile()));
   const memory = keptAccess(db);
   if (!row || row.expires_at.getTime() < Date.now()) {
     memory.delete(id);
@@ -116,6 +122,7 @@ export async function readSession(db: Kysely<DB>, token: string, partnershipId: 
   return {
     actor: { kind: 'user', partnershipId, userId: row.userId, displayName: row.display_name, role: row.role, personId: row.person_id, grants: access.grants, seats: access.seats },
     secondFactorMissing: Boolean(row.require_second_factor) && !row.totp_enabled_at,
+    meetingVersion: 'meeting_version' in row && row.meeting_version !== null ? Number(row.meeting_version) : null,
   };
 }
 

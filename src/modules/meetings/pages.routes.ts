@@ -171,7 +171,8 @@ export async function meetingPages(app: FastifyInstance): Promise<void> {
 
   // ---------------------------------------------------------------- the meeting page and its steps
 
-  app.get('/meetings/:id', async (req, reply) => renderMeeting(req, reply, params(req).id));
+  // The meeting's record counter is read with the session: its record may come from memory (recordCache.ts).
+  app.get('/meetings/:id', { config: { meetingVersion: true } }, async (req, reply) => renderMeeting(req, reply, params(req).id));
 
   const stepRoutes: [string, MeetingStep, string][] = [
     ['held', 'hold', 'Meeting recorded as held'],

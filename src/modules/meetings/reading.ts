@@ -6,7 +6,9 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { NotFoundError } from '../../web/errors.ts';
 import { isUuid } from '../../web/forms.ts';
-import { findPaperMeta, loadMeetingRecord, readPaperContent } from './store.ts';
+import { findPaperMeta, loadMeetingRecord, readPaperContent, type MeetingRecord } from './store.ts';
+import { keepRecord, keptRecord } from './recordCache.ts';
+import { changeGeneration } from '../../db/changes.ts';
 import { buildMeetingView } from './record.ts';
 import { auditRestrictedReads, authorizeRecord } from './access.ts';
 import { safeFileName } from './papers.ts';
@@ -17,11 +19,28 @@ import type { MeetingView } from './record.ts';
 /** The meeting as this reader may see it; each restricted record shown is audited unless `audit` is false. */
 export async function readMeeting(db: Kysely<DB>, req: FastifyRequest, id: string | undefined, opts: { audit?: boolean } = {}) {
   if (!id || !isUuid(id)) throw new NotFoundError();
-  const record = await loadMeetingRecord(db, req.partnership.id, id);
-  if (!record) throw new NotFoundError();
+  const record = await meetingRecord(db, req, id);
   const view = buildMeetingView(record, req.actor, { laterMeetings: record.laterMeetings });
   if (opts.audit !== false) await auditRestrictedReads(db, req.actor, view.restrictedShown);
   return { record, view };
+}
+
+/**
+ * The meeting's whole record, unfiltered: from memory when the request read the meeting's
+ * counter with its session and the record kept is at that count (recordCache.ts), else
+ * from the database (and kept, on the routes that read the counter).
+ */
+async function meetingRecord(db: Kysely<DB>, req: FastifyRequest, id: string): Promise<MeetingRecord> {
+  const counted = req.meetingVersion?.meetingId === id ? req.meetingVersion : null;
+  const partnershipId = req.partnership.id;
+  const generation = changeGeneration(partnershipId);
+  const kept = counted?.version != null ? keptRecord(db, partnershipId, id, counted.version, generation) : undefined;
+  if (kept) return kept;
+  const record = await loadMeetingRecord(db, partnershipId, id);
+  if (!record) throw new NotFoundError();
+  // Not kept when anything in the partnership changed while it was read: it may hold the old state.
+  if (counted && changeGeneration(partnershipId) === generation) keepRecord(db, partnershipId, id, record, generation);
+  return record;
 }
 
 /**

@@ -318,6 +318,8 @@ export interface MeetingRecord {
   attendees: Map<string, { familyName: string; memberRole: 'chair' | 'vice-chair' | null }>;
   /** The body's meetings after this one, not cancelled, soonest first (as laterMeetingsOf). */
   laterMeetings: { id: string; meets_on: string; starts_at: string }[];
+  /** The meeting's record counter read in the same statement (migration 058): this record is the meeting's at that count. */
+  version: number | null;
 }
 
 /**
@@ -358,7 +360,8 @@ export async function loadMeetingRecord(db: Db, partnershipId: string, meetingId
     coalesce((select json_agg(t) from (select l.id, l.meets_on, l.starts_at from meetings l
       join meetings mt on mt.partnership_id = l.partnership_id and mt.id = ${m}
       where l.partnership_id = ${p} and l.body_id = mt.body_id and l.status != 'cancelled' and l.meets_on > mt.meets_on
-      order by l.meets_on, l.starts_at) t), '[]'::json) as later`.compile(db)));
+      order by l.meets_on, l.starts_at) t), '[]'::json) as later,
+    (select version from meeting_versions where partnership_id = ${p} and meeting_id = ${m}) as version`.compile(db)));
   if (!row?.meeting) return undefined;
   const list = <T>(key: string) => reviveTimestamps(row[key] as Record<string, unknown>[]) as T[];
   const meeting = reviveTimestamps([row.meeting as Record<string, unknown>])[0] as MeetingSummary;
@@ -377,6 +380,7 @@ export async function loadMeetingRecord(db: Db, partnershipId: string, meetingId
     paragraphs: list('paragraphs'), resolutions: list('resolutions'), amendments: list('amendments'), publications: list('publications'),
     names: new Map(people.map((x) => [x.id, displayName(x)])), attendees,
     laterMeetings: row.later as MeetingRecord['laterMeetings'],
+    version: row.version === null || row.version === undefined ? null : Number(row.version),
   };
 }
 

@@ -231,4 +231,12 @@ export interface MeetingsTables {
   minute_paragraphs: MinuteParagraphsTable;
   resolutions: ResolutionsTable;
   minute_amendments: MinuteAmendmentsTable;
+  meeting_versions: MeetingVersionsTable;
+}
+
+/** Moved on by triggers at every change to a meeting's record (migration 058; modules/meetings/recordCache.ts). */
+export interface MeetingVersionsTable {
+  partnership_id: string;
+  meeting_id: string;
+  version: Generated<string>;
 }

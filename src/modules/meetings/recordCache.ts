@@ -1,0 +1,78 @@
+// Meetings' records kept in memory, unfiltered, so a signed-in reader's meeting page is
+// one statement (the session, with the meeting's record counter) and then the policy and
+// the templates. The record is never shown as it is kept: readMeeting (reading.ts) builds
+// each reader's view from it through the policy on every request, as from a fresh read.
+//
+// A kept record is used only while both of these hold:
+// - the meeting's counter (meeting_versions, migration 058), read from the database in
+//   the request's own statement, is the one the record was read with. Triggers move it
+//   at every change to the meeting's rows, whoever makes it and on whichever instance, so
+//   whatever decides who may read an item (restricted, its section, its body, what is
+//   published) is never taken from memory without the database's word on it;
+// - the partnership's change counter (db/changes.ts, moved by every audited change here
+//   and by other instances' notices) is the one it was read under: people's names, the
+//   body's name and its later meetings, which the record shows but the meeting's rows do
+//   not hold, are read again after any change in the partnership.
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import type { MeetingRecord } from './store.ts';
+
+interface Kept { version: number; generation: number; record: MeetingRecord }
+
+/** Per database (tests open several in one process); the least recently used go first. */
+const kept = new WeakMap<object, Map<string, Kept>>();
+const served = new WeakMap<object, number>();
+const MOST_KEPT = 100;
+
+function keptFor(db: Kysely<DB>): Map<string, Kept> {
+  let m = kept.get(db);
+  if (!m) kept.set(db, (m = new Map()));
+  return m;
+}
+
+const keyOf = (partnershipId: string, meetingId: string) => `${partnershipId} ${meetingId}`;
+
+/** The kept record when it is the meeting's at `version` and nothing else in the partnership has changed since (`generation`). */
+export function keptRecord(db: Kysely<DB>, partnershipId: string, meetingId: string, version: number, generation: number): MeetingRecord | undefined {
+  const m = keptFor(db);
+  const key = keyOf(partnershipId, meetingId);
+  const hit = m.get(key);
+  if (!hit) return undefined;
+  if (hit.version !== version || hit.generation !== generation) {
+    m.delete(key);
+    return undefined;
+  }
+  m.delete(key);
+  m.set(key, hit);
+  served.set(db, (served.get(db) ?? 0) + 1);
+  return hit.record;
+}
+
+/** Keeps a record read at its own counter, under the partnership's counter as it was before the read began. */
+export function keepRecord(db: Kysely<DB>, partnershipId: string, meetingId: string, record: MeetingRecord, generation: number): void {
+  if (record.version === null) return;
+  const m = keptFor(db);
+  const key = keyOf(partnershipId, meetingId);
+  m.delete(key);
+  // Shared by every request that reads it: frozen, so a caller that changed it would fail loudly.
+  m.set(key, { version: record.version, generation, record: deepFreeze(record) });
+  for (const oldest of m.keys()) {
+    if (m.size <= MOST_KEPT) break;
+    m.delete(oldest);
+  }
+}
+
+/** For tests: how many records are kept for this database. */
+export const keptRecordCount = (db: Kysely<DB>) => keptFor(db).size;
+/** For tests: how many requests a kept record has served for this database. */
+export const recordsServedFromMemory = (db: Kysely<DB>) => served.get(db) ?? 0;
+
+function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value) || value instanceof Date) return value;
+  if (value instanceof Map) {
+    for (const v of value.values()) deepFreeze(v);
+    return value;
+  }
+  for (const v of Object.values(value)) deepFreeze(v);
+  return Object.freeze(value);
+}
