@@ -24,9 +24,9 @@ export interface SettingsOptions {
 }
 
 /** What the audit log and the API keep of the settings: never the secret, only whether it changed. */
-export const settingsView = (s: Pick<SsoSettings, 'provider_name' | 'issuer' | 'client_id' | 'allowed_domains' | 'allow_new_members' | 'required_for_staff'>) => ({
+export const settingsView = (s: Pick<SsoSettings, 'provider_name' | 'issuer' | 'client_id' | 'allowed_domains' | 'allow_new_members' | 'required_for_staff' | 'trust_domain_addresses'>) => ({
   provider_name: s.provider_name, issuer: s.issuer, client_id: s.client_id, allowed_domains: s.allowed_domains,
-  allow_new_members: s.allow_new_members, required_for_staff: s.required_for_staff,
+  allow_new_members: s.allow_new_members, required_for_staff: s.required_for_staff, trust_domain_addresses: s.trust_domain_addresses,
 });
 
 /**
@@ -56,6 +56,8 @@ export async function saveSettings(ctx: Context, body: unknown, opts: SettingsOp
   else if (!domains.length) input.fail('allowed_domains', 'Enter at least one email domain, like northshire.gov.uk');
   const allow_new_members = input.oneOf('allow_new_members', ['yes', 'no'], 'Select whether people without an account become members when they first sign in') === 'yes';
   const required_for_staff = input.oneOf('required_for_staff', ['yes', 'no'], 'Select whether officers and administrators must use single sign-on') === 'yes';
+  // Left out (an older form or API client): as before, only addresses the provider says are verified.
+  const trust_domain_addresses = input.optionalOneOf('trust_domain_addresses', ['yes', 'no'], 'Select whether to trust addresses at the allowed domains when the provider does not say they are verified') === 'yes';
   if (required_for_staff && !before?.required_for_staff && !opts.viaSso) {
     input.fail('required_for_staff', 'Sign in with the provider yourself first, so you know it works, before requiring it of officers and administrators');
   }
@@ -64,7 +66,7 @@ export async function saveSettings(ctx: Context, body: unknown, opts: SettingsOp
   if (secret === null) throw ValidationError.single('client_secret', 'The client secret held can no longer be read (the key it was encrypted with has changed): enter it again');
   const metadata = await discoverProvider(issuer, client_id, secret, opts.production, opts.allowPrivate);
   const values = {
-    provider_name, issuer, client_id, allowed_domains: domains, allow_new_members, required_for_staff,
+    provider_name, issuer, client_id, allowed_domains: domains, allow_new_members, required_for_staff, trust_domain_addresses,
   };
   return inTransaction(ctx, async (trx) => {
     const row = {
@@ -118,7 +120,10 @@ export async function linkAccount(db: Kysely<DB>, settings: SsoSettings, claims:
   const partnershipId = settings.partnership_id;
   const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : '';
   if (!email || !email.includes('@')) return { ok: false, refusal: 'no-email', email: null };
-  if (claims.email_verified !== true) return { ok: false, refusal: 'unverified-email', email };
+  // A provider that says nothing of verification (Microsoft Entra ID) is trusted for the
+  // allowed domains only when the administrator chose so; one that says "not verified" never.
+  const verified = claims.email_verified === true || (claims.email_verified === undefined && settings.trust_domain_addresses);
+  if (!verified) return { ok: false, refusal: 'unverified-email', email };
   if (!domainAllowed(email, settings.allowed_domains)) return { ok: false, refusal: 'domain', email };
   return db.transaction().execute(async (trx): Promise<LinkOutcome> => {
     const user = await findUserByEmail(trx, partnershipId, email, production);

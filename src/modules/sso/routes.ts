@@ -31,12 +31,14 @@ const Settings = Type.Object({
   allowedDomains: Type.Array(Type.String(), { description: 'Only verified addresses at these domains sign in' }),
   allowNewMembers: Type.Boolean({ description: 'Someone with no account becomes a member with no grants at their first sign-in' }),
   requiredForStaff: Type.Boolean({ description: 'Officers and administrators may not sign in with a password' }),
+  trustDomainAddresses: Type.Optional(Type.Boolean({ description: 'Trust addresses at the allowed domains when the provider does not say whether they are verified (Microsoft Entra ID sends no email_verified); false when left out' })),
 });
 const SettingsAnswer = Type.Object({
   configured: Type.Boolean(),
   providerName: Type.Optional(Type.String()), issuer: Type.Optional(Type.String()), clientId: Type.Optional(Type.String()),
   clientSecret: Type.Optional(Type.Literal('set')),
   allowedDomains: Type.Optional(Type.Array(Type.String())), allowNewMembers: Type.Optional(Type.Boolean()), requiredForStaff: Type.Optional(Type.Boolean()),
+  trustDomainAddresses: Type.Optional(Type.Boolean()),
   redirectUri: Type.String({ description: 'The redirect address to register with the provider' }),
   postLogoutRedirectUri: Type.String({ description: 'The address to register for after signing out at the provider' }),
 });
@@ -57,7 +59,7 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
     if (!s) return { configured: false, ...uris };
     return {
       configured: true, providerName: s.provider_name, issuer: s.issuer, clientId: s.client_id, clientSecret: 'set' as const,
-      allowedDomains: s.allowed_domains, allowNewMembers: s.allow_new_members, requiredForStaff: s.required_for_staff, ...uris,
+      allowedDomains: s.allowed_domains, allowNewMembers: s.allow_new_members, requiredForStaff: s.required_for_staff, trustDomainAddresses: s.trust_domain_addresses, ...uris,
     };
   }
 
@@ -68,8 +70,8 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
     const s = await findSettings(db, req.partnership.id);
     const values = typed
       ? { ...typed, client_secret: '' }
-      : s ? { ...settingsView(s), allowed_domains: s.allowed_domains.join('\n'), allow_new_members: s.allow_new_members ? 'yes' : 'no', required_for_staff: s.required_for_staff ? 'yes' : 'no' }
-        : { allow_new_members: 'no', required_for_staff: 'no' };
+      : s ? { ...settingsView(s), allowed_domains: s.allowed_domains.join('\n'), allow_new_members: s.allow_new_members ? 'yes' : 'no', required_for_staff: s.required_for_staff ? 'yes' : 'no', trust_domain_addresses: s.trust_domain_addresses ? 'yes' : 'no' }
+        : { allow_new_members: 'no', required_for_staff: 'no', trust_domain_addresses: 'no' };
     reply.header('cache-control', 'private, no-store');
     return reply.code(errors ? 400 : 200).view('sso/views/admin.njk', {
       title: 'Single sign-on', section: 'governance', errors, values, configured: Boolean(s), secretSet: Boolean(s),
@@ -100,6 +102,7 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
     allowed_domains: Array.isArray(b.allowedDomains) ? b.allowedDomains.join('\n') : '',
     allow_new_members: b.allowNewMembers === true ? 'yes' : b.allowNewMembers === false ? 'no' : '',
     required_for_staff: b.requiredForStaff === true ? 'yes' : b.requiredForStaff === false ? 'no' : '',
+    trust_domain_addresses: b.trustDomainAddresses === true ? 'yes' : b.trustDomainAddresses === false ? 'no' : undefined,
   });
   app.get('/api/sso/settings', { schema: { tags: ['users'], summary: 'The partnership’s single sign-on settings (administrators); the client secret is never returned', response: { 200: SettingsAnswer } } }, async (req) => {
     authorize(req.actor, 'administer', ssoResources.settings());

@@ -20,6 +20,9 @@ const accounts = {
   admin: { email: demoUsers.administrator, email_verified: true },
   member: { email: demoUsers.member, email_verified: true },
   unverified: { email: demoUsers.member, email_verified: false },
+  // As Microsoft Entra ID answers: an address, and nothing said of its verification.
+  silent: { email: demoUsers.member },
+  silentOutsider: { email: 'someone@elsewhere.example' },
   outsider: { email: 'someone@elsewhere.example', email_verified: true },
   // The provider says she is an administrator: roles stay in the app, so she is not.
   newcomer: { email: 'nia.newcomer@northshire.example', email_verified: true, name: 'Nia Newcomer', roles: ['administrator'] },
@@ -270,6 +273,31 @@ test('an unverified address and an address at a domain not allowed are refused, 
   assert.ok(summaries.includes(`Single sign-on refused (unverified-email) for ${demoUsers.member}`), summaries.join('\n'));
   assert.ok(summaries.includes('Single sign-on refused (domain) for someone@elsewhere.example'));
   assert.ok(summaries.includes('Single sign-on refused (wrong-state)'));
+});
+
+test('a provider that says nothing of verification (Microsoft Entra ID) is refused, unless the administrator trusts addresses at the allowed domains; "not verified" is always refused', async () => {
+  const silent = new Client(t.app);
+  assert.match(refusalText(await ssoSignIn(silent, 'silent')), /Your email address is not verified by the provider/);
+  assert.equal((await me(silent)).kind, 'public');
+  const trusted = await save(admin, { client_secret: '', trust_domain_addresses: 'yes' });
+  assert.equal(trusted.statusCode, 303, refusalText(trusted));
+  assert.equal((await admin.json('GET', '/api/sso/settings')).json().trustDomainAddresses, true);
+  const audit = await t.database.db.selectFrom('audit_log').select('after').where('record_type', '=', 'sso-settings').orderBy('at', 'desc').executeTakeFirstOrThrow();
+  assert.equal((audit.after as { trust_domain_addresses: boolean }).trust_domain_addresses, true, 'the change is audited');
+  try {
+    const res = await ssoSignIn(silent, 'silent');
+    assert.equal(res.statusCode, 303, refusalText(res));
+    const who = await me(silent);
+    assert.deepEqual([who.kind, who.role], ['user', 'member']);
+    const said = new Client(t.app);
+    assert.match(refusalText(await ssoSignIn(said, 'unverified')), /Your email address is not verified by the provider/, 'an address the provider says is not verified is still refused');
+    const elsewhere = new Client(t.app);
+    assert.match(refusalText(await ssoSignIn(elsewhere, 'silentOutsider')), /not at a domain this partnership accepts/, 'trust stops at the allowed domains');
+    assert.equal((await me(said)).kind, 'public');
+    assert.equal((await me(elsewhere)).kind, 'public');
+  } finally {
+    assert.equal((await save(admin, { client_secret: '', trust_domain_addresses: 'no' })).statusCode, 303);
+  }
 });
 
 test('an answer from another provider (the wrong issuer) is refused', async () => {

@@ -10,6 +10,8 @@ export interface SsoSettingsTable {
   allowed_domains: ColumnType<string[], string, string>;
   allow_new_members: boolean;
   required_for_staff: boolean;
+  /** Trust addresses at the allowed domains when the provider does not say whether they are verified (migration 059). */
+  trust_domain_addresses: Generated<boolean>;
   metadata: ColumnType<Record<string, unknown>, string, string>;
   updated_at: ColumnType<Date, Date | undefined, Date>;
   updated_by: string | null;

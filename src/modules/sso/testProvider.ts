@@ -15,7 +15,8 @@ import Provider from 'oidc-provider';
 
 export interface TestAccount {
   email: string;
-  email_verified: boolean;
+  /** Left out, as Microsoft Entra ID leaves it out. */
+  email_verified?: boolean;
   name?: string;
   /** A claim some providers send; the app must not take roles from it. */
   roles?: string[];
