@@ -6,32 +6,20 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { createTestApp, Client, demoUsers, type TestApp } from '../../test/support/app.ts';
-import { buildApp } from '../app.ts';
-import { openPostgres, type Database } from '../db/database.ts';
+import { createTestApp, createSecondInstance, Client, demoUsers, type TestApp } from '../../test/support/app.ts';
 import { actorForSession, keptSessionCount, SESSION_COOKIE } from './sessions.ts';
 
 let t: TestApp;
 let other: FastifyInstance;
-let otherDatabase: Database | undefined;
+let second: Awaited<ReturnType<typeof createSecondInstance>> | undefined;
 
 before(async () => {
   t = await createTestApp();
-  const serverUrl = process.env.TEST_DATABASE_URL;
-  let db = t.database.db;
-  if (serverUrl) {
-    const { rows: [row] } = await sql<{ name: string }>`select current_database() as name`.execute(t.database.db);
-    const url = new URL(serverUrl);
-    url.pathname = `/${row!.name}`;
-    otherDatabase = await openPostgres(url.toString(), 2);
-    db = otherDatabase.db;
-  }
-  other = await buildApp({ db, config: t.app.config, logger: false });
-  await other.ready();
+  second = await createSecondInstance(t);
+  other = second.app;
 });
 after(async () => {
-  await other.close();
-  await otherDatabase?.close();
+  await second?.close();
   await t.close();
 });
 
@@ -86,7 +74,7 @@ test('a seat on a body, changed by any code, is seen on the next request', async
   const db = t.database.db;
   const member = await new Client(t.app).signIn(demoUsers.member);
   const token = /ph_session=([^;]+)/.exec(member.cookieHeader())![1]!;
-  const otherDb = otherDatabase?.db ?? db;
+  const otherDb = second!.db;
   const before = await actorForSession(otherDb, token, t.partnershipId);
   assert.ok(before?.kind === 'user' && before.personId, 'the demo member is one of the partnership\'s people');
   const workingGroup = await bodyId('Working Group');

@@ -5,7 +5,8 @@ import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { seedDemoPartnership, DEMO_PASSWORD } from '../../src/demo/seed.ts';
 import { createTestDatabase } from './database.ts';
-import type { Database } from '../../src/db/database.ts';
+import { sql } from 'kysely';
+import { openPostgres, type Database } from '../../src/db/database.ts';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -29,6 +30,26 @@ export async function createTestApp(): Promise<TestApp> {
       await database.close();
     },
   };
+}
+
+/**
+ * A second instance of the app on the same database, as a second server process would be:
+ * on PostgreSQL with a pool of its own; on PGlite (one process only) the same engine.
+ * For tests of what must hold across instances (revocation, kept records).
+ */
+export async function createSecondInstance(t: TestApp): Promise<{ app: FastifyInstance; db: Database['db']; close(): Promise<void> }> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  let database: Database | undefined;
+  if (serverUrl) {
+    const { rows: [row] } = await sql<{ name: string }>`select current_database() as name`.execute(t.database.db);
+    const url = new URL(serverUrl);
+    url.pathname = `/${row!.name}`;
+    database = await openPostgres(url.toString(), 2);
+  }
+  const db = database?.db ?? t.database.db;
+  const app = await buildApp({ db, config: t.app.config, logger: false });
+  await app.ready();
+  return { app, db, close: async () => { await app.close(); await database?.close(); } };
 }
 
 export const demoUsers = {

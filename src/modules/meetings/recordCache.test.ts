@@ -9,15 +9,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { createTestApp, Client, demoUsers, pageText, type TestApp } from '../../../test/support/app.ts';
-import { buildApp } from '../../app.ts';
-import { openPostgres, type Database } from '../../db/database.ts';
+import { createTestApp, createSecondInstance, Client, demoUsers, pageText, type TestApp } from '../../../test/support/app.ts';
 import { buildBody, itemId, redirectedId, sectionsOf } from './testing.ts';
 import { keptRecordCount, recordsServedFromMemory } from './recordCache.ts';
 
 let t: TestApp;
 let other: FastifyInstance;
-let otherDatabase: Database | undefined;
+let second: Awaited<ReturnType<typeof createSecondInstance>> | undefined;
 let officer: Client;
 let bodyId: string;
 let meetingId: string;
@@ -29,17 +27,8 @@ const HELD = /held without the press and public/i;
 
 before(async () => {
   t = await createTestApp();
-  const serverUrl = process.env.TEST_DATABASE_URL;
-  let db = t.database.db;
-  if (serverUrl) {
-    const { rows: [row] } = await sql<{ name: string }>`select current_database() as name`.execute(t.database.db);
-    const url = new URL(serverUrl);
-    url.pathname = `/${row!.name}`;
-    otherDatabase = await openPostgres(url.toString(), 2);
-    db = otherDatabase.db;
-  }
-  other = await buildApp({ db, config: t.app.config, logger: false });
-  await other.ready();
+  second = await createSecondInstance(t);
+  other = second.app;
 
   officer = await new Client(t.app).signIn(demoUsers.officer);
   bodyId = await buildBody(t, 'Eastmere Partnership Board');
@@ -54,15 +43,14 @@ before(async () => {
   openItem = await itemId(t, meetingId, 'B1');
 });
 after(async () => {
-  await other.close();
-  await otherDatabase?.close();
+  await second?.close();
   await t.close();
 });
 
 const page = async (client: Client) => pageText((await client.get(`/meetings/${meetingId}`)).body);
 const pageOnOther = async (client: Client) =>
   pageText((await other.inject({ method: 'GET', url: `/meetings/${meetingId}`, headers: { host: 'localhost', cookie: client.cookieHeader() } })).body);
-const otherDb = () => otherDatabase?.db ?? t.database.db;
+const otherDb = () => second!.db;
 
 async function grantPanel(): Promise<string> {
   await t.database.db.deleteFrom('access_grants').where('user_id', '=', panelUserId).where('scope_id', '=', bodyId).execute();
