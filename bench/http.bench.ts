@@ -5,12 +5,13 @@
 // page's own HTML served from memory through the app's hooks, and one query plus the
 // GOV.UK layout, measured in the same run (the ratios are what to compare between runs
 // on a shared machine). Then a rush: 200 connections on a mix of public and signed-in
-// pages, with its errors and p99. Also the resident memory (RSS) of the server, run with
-// the memory settings of `npm start` (src/memory.ts), and how much of it is V8's heap and
-// PGlite's WebAssembly memory: idle (6 s after its start), after the pages, after the rush.
+// pages, with its errors and p99. Also the resident memory (RSS) of the server, run on
+// plain Node with the memory settings as `npm start` runs it (src/memory.ts), and how much
+// of it is V8's heap and PGlite's WebAssembly memory: idle (6 s after its start), after the pages, after the rush.
 // On PGlite always; on PostgreSQL as well with BENCH_POSTGRES_URL (a server on which a
 // database may be made, e.g. postgres://postgres@127.0.0.1:5432/postgres).
-//   BENCH_SECONDS (5) per page, BENCH_MIX_SECONDS (60) for the rush.
+//   BENCH_SECONDS (5) per page, BENCH_MIX_SECONDS (60) for the rush; BENCH_HEAP_SNAPSHOTS
+//   (a folder) for V8 heap snapshots of the server idle, after the pages and after the rush.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -25,7 +26,8 @@ interface Info { engine: string; appAddress: string; bareAddress: string; boardI
 
 async function bench(env: Record<string, string>) {
   const settings = memorySettings({ ...process.env, ...env }, []);
-  const server = spawn(process.execPath, [...settings.flags, '--import', 'tsx', join(dirname(fileURLToPath(import.meta.url)), 'serve.ts')], { stdio: ['ignore', 'pipe', 'inherit'], env: settings.env });
+  // Plain Node, as `npm start` runs the server: tsx (esbuild, source maps) added some 25 MB idle.
+  const server = spawn(process.execPath, [...settings.flags, join(dirname(fileURLToPath(import.meta.url)), 'serve.ts')], { stdio: ['ignore', 'pipe', 'inherit'], env: settings.env });
   const info = await new Promise<Info>((resolve, reject) => {
     createInterface({ input: server.stdout! }).once('line', (l) => resolve(JSON.parse(l)));
     server.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
@@ -42,6 +44,9 @@ async function bench(env: Record<string, string>) {
     return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
   }
   const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+  const snapshot = async (name: string) => {
+    if (process.env.BENCH_HEAP_SNAPSHOTS) console.log(`heap snapshot: ${((await (await fetch(`${info.appAddress}/bench/heap-snapshot?name=${info.engine}-${name}`)).json()) as { path: string }).path}`);
+  };
   const memoryNow = async () => {
     const m = await (await fetch(`${info.appAddress}/bench/memory`)).json() as { heapUsed: number; heapTotal: number; wasm: number };
     const rss = rssMb();
@@ -50,6 +55,7 @@ async function bench(env: Record<string, string>) {
   try {
     await new Promise((r) => setTimeout(r, 6_000));
     const idle = await memoryNow();
+    await snapshot('idle');
     const app = info.appAddress, meeting = `/meetings/${info.meetingId}`;
     const rows = [
       await measure('bare Fastify route (baseline)', info.bareAddress + '/'),
@@ -77,6 +83,7 @@ async function bench(env: Record<string, string>) {
       console.log(`signed-in meeting page (${who}): ${(r.rps / oneQuery.rps).toFixed(2)} of one query plus the layout (goal >= 0.5): ${r.rps.toFixed(0)} against ${oneQuery.rps.toFixed(0)} req/s`);
     }
     const afterPages = await memoryNow();
+    await snapshot('after-pages');
 
     // The rush: each connection goes round public and signed-in pages in turn.
     const mix = [
@@ -92,6 +99,7 @@ async function bench(env: Record<string, string>) {
     console.log(`rush: 200 connections for ${mixSeconds} s, half public and half signed-in pages: ${r.requests.total} requests, ${r.requests.average.toFixed(0)} req/s, `
       + `errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx} (goal 0); p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms (goal <= ${goal} ms)`);
     const afterRush = await memoryNow();
+    await snapshot('after-rush');
     console.log(`server RSS idle: ${idle}${info.engine === 'pglite' ? ' (goal <= 300 MB)' : ''}`);
     console.log(`server RSS after the pages: ${afterPages}`);
     console.log(`server RSS after the rush: ${afterRush}${info.engine === 'pglite' ? ' (goal <= 400 MB)' : ''}`);

@@ -63,6 +63,11 @@ app.get('/bench/memory', async () => {
   const heap = v8.getHeapStatistics();
   return { heapUsed: heap.used_heap_size, heapTotal: heap.total_heap_size, external: heap.external_memory, wasm: database.wasmMemoryBytes?.() ?? 0 };
 });
+// With BENCH_HEAP_SNAPSHOTS (a folder): a V8 heap snapshot there, to see what the heap holds.
+const snapshotDir = process.env.BENCH_HEAP_SNAPSHOTS;
+if (snapshotDir) {
+  app.get('/bench/heap-snapshot', async (req) => ({ path: v8.writeHeapSnapshot(join(snapshotDir, `${(req.query as { name: string }).name}.heapsnapshot`)) }));
+}
 const appAddress = await app.listen({ port: 0, host: '127.0.0.1' });
 
 const bare = Fastify({ logger: false });
