@@ -17,17 +17,28 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { MeetingRecord } from './store.ts';
 
-interface Kept { version: number; generation: number; record: MeetingRecord }
+interface Kept { version: number; generation: number; record: MeetingRecord; bytes: number }
 
 /** Per database (tests open several in one process); the least recently used go first. */
 const kept = new WeakMap<object, Map<string, Kept>>();
+const keptBytes = new WeakMap<object, number>();
 const served = new WeakMap<object, number>();
 const MOST_KEPT = 100;
+// Records differ a hundredfold in size (a meeting's minutes and papers), so they are
+// bounded by what they hold as well as by number: a small VM's budget (issue 19).
+export const MOST_KEPT_BYTES = 8 * 1024 * 1024;
 
 function keptFor(db: Kysely<DB>): Map<string, Kept> {
   let m = kept.get(db);
   if (!m) kept.set(db, (m = new Map()));
   return m;
+}
+
+function forget(db: Kysely<DB>, m: Map<string, Kept>, key: string) {
+  const hit = m.get(key);
+  if (!hit) return;
+  m.delete(key);
+  keptBytes.set(db, (keptBytes.get(db) ?? 0) - hit.bytes);
 }
 
 const keyOf = (partnershipId: string, meetingId: string) => `${partnershipId} ${meetingId}`;
@@ -39,7 +50,7 @@ export function keptRecord(db: Kysely<DB>, partnershipId: string, meetingId: str
   const hit = m.get(key);
   if (!hit) return undefined;
   if (hit.version !== version || hit.generation !== generation) {
-    m.delete(key);
+    forget(db, m, key);
     return undefined;
   }
   m.delete(key);
@@ -53,17 +64,22 @@ export function keepRecord(db: Kysely<DB>, partnershipId: string, meetingId: str
   if (record.version === null) return;
   const m = keptFor(db);
   const key = keyOf(partnershipId, meetingId);
-  m.delete(key);
+  forget(db, m, key);
+  const bytes = approximateBytes(record);
+  if (bytes > MOST_KEPT_BYTES / 4) return;
   // Shared by every request that reads it: frozen, so a caller that changed it would fail loudly.
-  m.set(key, { version: record.version, generation, record: deepFreeze(record) });
+  m.set(key, { version: record.version, generation, record: deepFreeze(record), bytes });
+  keptBytes.set(db, (keptBytes.get(db) ?? 0) + bytes);
   for (const oldest of m.keys()) {
-    if (m.size <= MOST_KEPT) break;
-    m.delete(oldest);
+    if (m.size <= MOST_KEPT && (keptBytes.get(db) ?? 0) <= MOST_KEPT_BYTES) break;
+    forget(db, m, oldest);
   }
 }
 
 /** For tests: how many records are kept for this database. */
 export const keptRecordCount = (db: Kysely<DB>) => keptFor(db).size;
+/** For tests: about how many bytes the kept records hold for this database. */
+export const keptRecordBytes = (db: Kysely<DB>) => keptBytes.get(db) ?? 0;
 /** For tests: how many requests a kept record has served for this database. */
 export const recordsServedFromMemory = (db: Kysely<DB>) => served.get(db) ?? 0;
 
@@ -75,4 +91,18 @@ function deepFreeze<T>(value: T): T {
   }
   for (const v of Object.values(value)) deepFreeze(v);
   return Object.freeze(value);
+}
+
+/** About what a record holds in V8's heap: strings at two bytes a character, and a few words for each object, entry and value. */
+export function approximateBytes(value: unknown): number {
+  if (typeof value === 'string') return 16 + 2 * value.length;
+  if (value === null || typeof value !== 'object') return 8;
+  if (value instanceof Date) return 32;
+  let bytes = 32;
+  if (value instanceof Map) {
+    for (const [k, v] of value) bytes += 16 + approximateBytes(k) + approximateBytes(v);
+    return bytes;
+  }
+  for (const v of Object.values(value)) bytes += 8 + approximateBytes(v);
+  return bytes;
 }
