@@ -103,7 +103,9 @@ async function bench(env: Record<string, string>) {
     console.log(`server RSS idle: ${idle}${info.engine === 'pglite' ? ' (goal <= 300 MB)' : ''}`);
     console.log(`server RSS after the pages: ${afterPages}`);
     console.log(`server RSS after the rush: ${afterRush}${info.engine === 'pglite' ? ' (goal <= 400 MB)' : ''}`);
-    console.log(`server settings: ${[...settings.flags, ...Object.keys(settings.env).filter((k) => k === 'MALLOC_ARENA_MAX').map((k) => `${k}=${settings.env[k]}`)].join(' ') || 'none'}`);
+    // Every setting the server ran with: src/memory.ts's, and any the operator gave (NODE_OPTIONS, glibc's MALLOC_*).
+    const given = Object.keys(settings.env).filter((k) => k.startsWith('MALLOC_') || k === 'NODE_OPTIONS').sort().map((k) => `${k}=${settings.env[k]}`);
+    console.log(`server settings: ${[...settings.flags, ...given].join(' ') || 'none'}`);
   } finally {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
