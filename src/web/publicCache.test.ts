@@ -10,6 +10,7 @@ import { addDays, todayIso } from '../modules/partnership/domain.ts';
 import { inTransaction } from '../access/context.ts';
 import { recordAudit } from '../access/audit.ts';
 import { changeGeneration } from '../db/changes.ts';
+import { publicCacheBytes } from './publicCache.ts';
 
 let t: TestApp;
 let officer: Client;
@@ -103,4 +104,11 @@ test('an answer that sets a cookie, or a request carrying a session, is never ke
   assert.equal(stale.headers['x-public-cache'], undefined);
   const signIn = await new Client(t.app).get('/sign-in');
   assert.equal(signIn.headers['x-public-cache'], undefined, 'the sign-in page is not on the list');
+});
+
+test('made-up query strings count their keys and headers towards the bound, not only their bodies', async () => {
+  const before = publicCacheBytes();
+  const answer = await new Client(t.app).get(`/meetings.ics?made-up=${'x'.repeat(500)}`);
+  assert.equal(answer.headers['x-public-cache'], 'miss');
+  assert.ok(publicCacheBytes() - before >= Buffer.byteLength(answer.body) + 1000, 'the 500-character key and the headers are counted');
 });

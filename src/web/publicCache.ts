@@ -28,7 +28,7 @@ const MAX_ENTRIES = 2000;
 const MAX_BYTES = 16 * 1024 * 1024;
 const MAX_AGE_MS = 60_000;
 
-interface Entry { generation: number; at: number; headers: Record<string, string>; body: Buffer }
+interface Entry { generation: number; at: number; headers: Record<string, string>; body: Buffer; bytes: number }
 
 // Insertion order is use order (an entry is moved to the end when read): the first is the least used.
 const entries = new Map<string, Entry>();
@@ -36,13 +36,13 @@ let bytes = 0;
 
 function remove(key: string) {
   const e = entries.get(key);
-  if (e) { bytes -= e.body.length; entries.delete(key); }
+  if (e) { bytes -= e.bytes; entries.delete(key); }
 }
 
 function keep(key: string, entry: Entry) {
   remove(key);
   entries.set(key, entry);
-  bytes += entry.body.length;
+  bytes += entry.bytes;
   for (const oldest of entries.keys()) {
     if (entries.size <= MAX_ENTRIES && bytes <= MAX_BYTES) break;
     remove(oldest);
@@ -51,6 +51,12 @@ function keep(key: string, entry: Entry) {
 
 /** For tests and the bench: how many answers are kept now. */
 export const publicCacheSize = () => entries.size;
+/** For tests: about how many bytes the kept answers hold. */
+export const publicCacheBytes = () => bytes;
+
+/** The body and, for many small answers (feeds, made-up query strings), the key and headers too, at two bytes a character, and the entry itself. */
+const entryBytes = (key: string, headers: Record<string, string>, body: Buffer) =>
+  body.length + 2 * key.length + Object.entries(headers).reduce((n, [k, v]) => n + 2 * (k.length + v.length) + 32, 0) + 128;
 
 function cacheable(req: FastifyRequest): boolean {
   return (req.method === 'GET' || req.method === 'HEAD')
@@ -93,7 +99,8 @@ export function registerPublicCache(app: FastifyInstance): void {
     for (const [name, value] of Object.entries(reply.getHeaders())) {
       if (value !== undefined && name !== 'content-length' && name !== 'x-public-cache') headers[name] = String(value);
     }
-    keep(keyOf(req), { generation: req.publicCacheGeneration, at: Date.now(), headers, body });
+    const key = keyOf(req);
+    keep(key, { generation: req.publicCacheGeneration, at: Date.now(), headers, body, bytes: entryBytes(key, headers, body) });
     reply.header('x-public-cache', 'miss');
     return payload;
   });
