@@ -8,9 +8,16 @@
 // finds the suite a call is made in by the running code), as they belonged to the file
 // when each file had a process of its own. A test file must therefore not use a top-level
 // await (require() refuses it with ERR_REQUIRE_ASYNC_MODULE): open things in before().
-import { describe } from 'node:test';
+//
+// What a worker shares between its files and must close when they are all done (the
+// browser journeys' one Chromium, test/browser/support.ts) is registered here.
+import { describe, after } from 'node:test';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+
+const atEnd = [];
+globalThis[Symbol.for('partnership-hub.worker-end')] = atEnd;
+after(async () => { for (const close of atEnd) await close(); });
 
 const require = createRequire(import.meta.url);
 const files = process.argv.slice(2);

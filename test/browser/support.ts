@@ -9,8 +9,8 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import { AxeBuilder } from '@axe-core/playwright';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { seedDemoPartnership, DEMO_PASSWORD } from '../../src/demo/seed.ts';
-import { createTestDatabase } from '../support/database.ts';
+import { DEMO_PASSWORD } from '../../src/demo/seed.ts';
+import { createDemoDatabase } from '../support/app.ts';
 import type { Database } from '../../src/db/database.ts';
 
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -36,20 +36,37 @@ export interface BrowserHarness {
   close(): Promise<void>;
 }
 
+const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync'];
+const launch = () => chromium.launch({ executablePath: CHROMIUM_PATH, args: LAUNCH_ARGS });
+
+// In a worker of `npm test` (scripts/lib/shard.mjs), which runs several journeys one after
+// another, they share one Chromium, launched by the first and closed when the worker
+// ends: each journey still has browser contexts of its own (own cookies, storage and
+// cache), closed with its harness. A journey run on its own launches and closes its own.
+const workerEnd = (globalThis as { [k: symbol]: (() => Promise<void>)[] | undefined })[Symbol.for('partnership-hub.worker-end')];
+let shared: Promise<Browser> | undefined;
+function workerBrowser(): Promise<Browser> {
+  if (!shared) {
+    const launching = launch();
+    shared = launching;
+    workerEnd!.push(async () => { await (await launching).close().catch(() => {}); });
+    // A Chromium that went away (crashed) is launched again for the next journey.
+    void launching.then((b) => b.on('disconnected', () => { if (shared === launching) shared = undefined; }), () => { shared = undefined; });
+  }
+  return shared;
+}
+
 export async function startBrowserHarness(): Promise<BrowserHarness> {
-  const database = await createTestDatabase();
-  const demo = await seedDemoPartnership(database.db, { slug: 'northshire', name: 'Northshire Community Safety Partnership', shortName: 'Northshire CSP' });
+  const { database, partnershipId } = await createDemoDatabase();
   const config = loadConfig({ SESSION_SECRET: 'browser-secret-browser-secret-browser-00', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
   const app = await buildApp({ db: database.db, config, logger: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  const ownBrowser = !workerEnd;
+  const browser = ownBrowser ? await launch() : await workerBrowser();
   const contexts: BrowserContext[] = [];
   const newContext = async (options: BrowserContextOptions = {}) => {
     const context = await browser.newContext({ baseURL: baseUrl, ...options });
@@ -61,11 +78,11 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
     return context;
   };
   return {
-    app, database, partnershipId: demo.partnershipId, browser, baseUrl, newContext,
+    app, database, partnershipId, browser, baseUrl, newContext,
     newPage: async (options) => (await newContext(options)).newPage(),
     close: async () => {
       for (const c of contexts) await c.close().catch(() => {});
-      await browser.close().catch(() => {});
+      if (ownBrowser) await browser.close().catch(() => {});
       await app.close();
       await database.close();
     },

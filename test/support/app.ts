@@ -17,9 +17,20 @@ export interface TestApp {
 
 const DEMO_PARTNERSHIP = { slug: 'northshire', name: 'Northshire Community Safety Partnership', shortName: 'Northshire CSP' };
 
-export async function createTestApp(): Promise<TestApp> {
+/**
+ * A fresh database with the demo partnership, copied from the run's made-once template
+ * (test/support/database.ts): seeding it hashes passwords and writes a year of meetings,
+ * seconds of CPU that every test file and browser journey would otherwise pay again.
+ */
+export async function createDemoDatabase(): Promise<{ database: Database; partnershipId: string }> {
   const database = await createTestDatabase({ name: 'demo', prepare: async (d) => { await seedDemoPartnership(d.db, DEMO_PARTNERSHIP); } });
-  const demo = await database.db.selectFrom('partnerships').select('id as partnershipId').where('slug', '=', DEMO_PARTNERSHIP.slug).executeTakeFirstOrThrow();
+  const { partnershipId } = await database.db.selectFrom('partnerships').select('id as partnershipId').where('slug', '=', DEMO_PARTNERSHIP.slug).executeTakeFirstOrThrow();
+  return { database, partnershipId };
+}
+
+export async function createTestApp(): Promise<TestApp> {
+  const { database, partnershipId } = await createDemoDatabase();
+  const demo = { partnershipId };
   const config = loadConfig({ SESSION_SECRET: 'test-secret-test-secret-test-secret-00', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
   const app = await buildApp({ db: database.db, config, logger: false });
   await app.ready();
