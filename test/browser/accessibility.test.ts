@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
+import { parse } from 'node-html-parser';
 import { startBrowserHarness, signIn, axeProblemsQuick, describeProblems, demoUsers, type BrowserHarness } from './support.ts';
 
 // A bound per visitor keeps the run to a few minutes as the app grows, and a link loop
@@ -51,6 +52,9 @@ function worthVisiting(url: URL, origin: string): boolean {
   if (SKIP_PREFIXES.some((p) => url.pathname === p.replace(/\/$/, '') || url.pathname.startsWith(p))) return false;
   return !SKIP_EXTENSIONS.test(url.pathname);
 }
+
+/** Pages checked with axe once per kind; a refusal (403, 404) is a kind of its own. */
+const axeKindOf = (status: number, path: string) => `${status >= 400 ? status : ''} ${kindOf(path)}`;
 
 interface CrawlResult { pages: string[]; checked: string[]; forms: string[]; problems: string[]; errors: string[]; leftOut: number; leftOutNewKinds: number }
 
@@ -100,7 +104,7 @@ async function crawl(pages: Page[], label: string): Promise<CrawlResult> {
     checked.add(checkAs);
     result.pages.push(landed);
     if (process.env.CRAWL_DEBUG) console.log(label, status, landed);
-    const axeKind = `${status >= 400 ? status : ''} ${kindOf(landed)}`;
+    const axeKind = axeKindOf(status, landed);
     if (!axeKinds.has(axeKind)) {
       axeKinds.add(axeKind);
       result.checked.push(landed);
@@ -128,7 +132,38 @@ async function crawl(pages: Page[], label: string): Promise<CrawlResult> {
       }
     }
 
-    const hrefs = await page.locator('a[href]').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+    follow(await page.locator('a[href]').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href)));
+  }
+
+  /**
+   * A page of a route already seen is first fetched without being drawn (through the
+   * tab's context, with its cookies). When it lands on a kind already checked with axe
+   * and a route whose form is already noted, the crawl wants nothing of it but its status
+   * and its links: the same in the HTML the server sent as in Chromium's copy, since no
+   * page of ours makes links with JavaScript. Drawing it in the tab cost the most CPU of
+   * the crawl. Anything else is visited in the tab, as above.
+   */
+  async function glance(page: Page, path: string): Promise<boolean> {
+    const response = await page.context().request.get(new URL(path, origin).href, { failOnStatusCode: false, headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    try {
+      const status = response.status();
+      if (!(response.headers()['content-type'] ?? '').startsWith('text/html')) return true;
+      const landed = key(new URL(response.url()));
+      if (!axeKinds.has(axeKindOf(status, landed)) || !formKinds.has(routeOf(landed))) return false;
+      if (status >= 500) result.errors.push(`${label} ${path}: answered ${status}`);
+      const checkAs = status >= 400 ? `${status} ${routeOf(landed)}` : landed;
+      if (checked.has(checkAs)) return true;
+      checked.add(checkAs);
+      result.pages.push(landed);
+      if (process.env.CRAWL_DEBUG) console.log(label, status, landed, '(fetched)');
+      follow(parse(await response.text()).querySelectorAll('a[href]').map((a) => new URL(a.getAttribute('href')!, response.url()).href));
+      return true;
+    } finally {
+      await response.dispose();
+    }
+  }
+
+  function follow(hrefs: string[]) {
     for (const href of hrefs) {
       const url = new URL(href);
       if (!worthVisiting(url, origin)) continue;
@@ -148,7 +183,8 @@ async function crawl(pages: Page[], label: string): Promise<CrawlResult> {
   async function worker(page: Page) {
     for (;;) {
       if (result.pages.length >= MAX_PAGES) return;
-      const path = fresh.shift() ?? repeats.shift();
+      const first = fresh.shift();
+      const path = first ?? repeats.shift();
       if (path === undefined) {
         if (busy === 0) return;
         await new Promise((r) => setTimeout(r, 20));
@@ -156,7 +192,7 @@ async function crawl(pages: Page[], label: string): Promise<CrawlResult> {
       }
       busy++;
       try {
-        await visit(page, path);
+        if (first !== undefined || !(await glance(page, path))) await visit(page, path);
       } finally {
         busy--;
       }
