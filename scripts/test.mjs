@@ -7,8 +7,8 @@
 //   --no-browser   skip test/browser
 //   --no-postgres  skip the second pass on a PostgreSQL server
 //   --no-pglite    skip the first pass, on the embedded database
-//   --sequential   run the embedded and server passes one after the other, not at once
-//   --process-per-file  a process for each database test file, two at a time, not workers
+//   --sequential   run the embedded, server and browser passes one after the other, not at once
+//   --process-per-file  a process for each test file, two at a time, not workers
 //   any other argument is a path filter (substring) on the test files
 import { readdirSync, statSync, existsSync, mkdtempSync, rmSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,22 +72,22 @@ async function dropTemplates(url) {
  * One pass over some files, its output kept and printed whole when it ends (so two passes
  * running at once do not interleave). Resolves to its exit status.
  *
- * The database files run in workers (scripts/lib/shard.mjs): each worker is one process
- * that runs its share of the files one after another, so the app's modules are loaded and
- * warmed up once per worker instead of once per file (2-4 s of CPU each, over 239 files a
- * run). The browser journeys keep a process per file under Node's runner, two at a time.
+ * The files run in workers (scripts/lib/shard.mjs): each worker is one process that runs
+ * its share of the files one after another, so the app's modules are loaded and warmed up
+ * once per worker instead of once per file (2-4 s of CPU each, over 267 files a run), and
+ * a worker's browser journeys share one Chromium (test/browser/support.ts).
  */
 // Each pass has two workers (or two files at a time). The files are dealt longest first,
 // each to the worker with the least work so far, by the times of the last run on this
-// machine (kept per pass); without them (a fresh clone) the never-leak walks, the longest
-// files by far, are dealt first.
+// machine (kept per pass); without them (a fresh clone) the never-leak walks and the
+// accessibility crawl, the longest files by far, are dealt first.
 const WORKERS = 2;
 const timesFile = resolve('node_modules', '.cache', 'ph-test-times.json');
 let lastTimes = {};
 try { lastTimes = JSON.parse(readFileSync(timesFile, 'utf8')); } catch { /* none yet */ }
 const guessTime = (label) => {
   const times = lastTimes[label] ?? {};
-  return (f) => times[f] ?? (isLeakWalk(f) ? 600 : 10);
+  return (f) => times[f] ?? (isLeakWalk(f) || f === join('test', 'browser', 'accessibility.test.ts') ? 600 : f.startsWith(join('test', 'browser')) ? 60 : 10);
 };
 const longestFirst = (label, files) => {
   const guess = guessTime(label);
@@ -185,11 +185,12 @@ if (postgresReady) {
 } else if (!flags.has('--no-postgres') && !process.env.TEST_NO_POSTGRES) {
   console.log('\n# PostgreSQL server not reachable: database tests ran on PGlite only');
 }
-// The browser journeys start as soon as the first database pass ends rather than after
-// both: the other pass's tail leaves a core free for Chromium.
+// The browser journeys run alongside the database passes: they wait on Chromium and the
+// server more than they compute (the whole pass took 435 s of CPU in 1,778 s), and the
+// accessibility crawl, the longest file, then starts at once instead of last.
 const browserPass = async () => {
   if (flags.has('--no-browser')) return 0;
-  if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) return run('Chromium journeys', browser, {}, { workers: false });
+  if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) return run('Chromium journeys', browser);
   console.log('\n# Chromium not installed (/usr/bin/chromium): browser journeys skipped');
   return 0;
 };
@@ -199,8 +200,7 @@ if (flags.has('--sequential')) {
   failed |= await browserPass();
 } else {
   const running = passes.map((pass) => pass());
-  const firstDone = running.length ? Promise.race(running) : Promise.resolve(0);
-  const browserRun = firstDone.then(browserPass);
+  const browserRun = browserPass();
   for (const status of await Promise.all(running)) failed |= status;
   if (postgresReady) await dropTemplates(postgresUrl);
   failed |= await browserRun;
