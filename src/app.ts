@@ -1,6 +1,6 @@
 // Builds the Fastify app: plugins, the request's partnership and actor, modules, errors.
 import { lazySchemas, type LazySchemas } from './web/lazySchemas.ts';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
@@ -18,9 +18,8 @@ import { registerCsrf } from './web/csrf.ts';
 import { registerErrorHandling } from './web/errorHandler.ts';
 import { registerInputChecks, parseFormStrictly } from './web/inputChecks.ts';
 import { registerCacheRules } from './web/cacheRules.ts';
-import { readSession, SESSION_COOKIE } from './access/sessions.ts';
+import { readSession, SESSION_COOKIE, type SessionRider } from './access/sessions.ts';
 import { ForbiddenError } from './web/errors.ts';
-import { isUuid } from './web/forms.ts';
 import { accessRoutes } from './access/routes.ts';
 import { accountRoutes } from './access/account.routes.ts';
 import { registerSecondFactorGate } from './access/secondFactor.ts';
@@ -74,12 +73,12 @@ declare module 'fastify' {
     actor: Actor;
     /** Read with the session (access/sessions.ts): the partnership requires a second factor this account has not set up. Null: not read. */
     secondFactorMissing: boolean | null;
-    /** On a route marked `config: { meetingVersion: true }`: the meeting's record counter, read with the session (modules/meetings/recordCache.ts). */
-    meetingVersion: { meetingId: string; version: number | null } | null;
+    /** On a route with `config.withSession`: what it read (and wrote) in the session's own statement, once the session was found good. */
+    sessionRider: SessionRider | null;
   }
   interface FastifyContextConfig {
-    /** The route's `:id` is a meeting whose record counter is read with the session. */
-    meetingVersion?: boolean;
+    /** What the route reads in the session's own statement (access/sessions.ts), so its page is one round trip. */
+    withSession?: (req: FastifyRequest, db: Kysely<DB>, partnershipId: string) => (SessionRider & { took(row: Record<string, unknown>): void }) | null;
   }
 }
 
@@ -144,19 +143,21 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   app.decorateRequest('partnership', null as unknown as { getter: () => Partnership });
   app.decorateRequest('actor', null as unknown as { getter: () => Actor });
   app.decorateRequest('secondFactorMissing', null);
-  app.decorateRequest('meetingVersion', null);
+  app.decorateRequest('sessionRider', null);
   app.addHook('onRequest', async (req) => {
     if (req.url.startsWith('/assets/') || req.url.startsWith('/static/')) return;
     const partnership = await partnerships(req.hostname);
     if (!partnership) return; // no partnership yet: routes answer 404 through the error handler
     req.partnership = partnership;
     const token = req.cookies[SESSION_COOKIE];
-    const meetingId = (req.routeOptions.config as { meetingVersion?: boolean } | undefined)?.meetingVersion ? (req.params as { id?: string }).id : undefined;
-    const versioned = meetingId !== undefined && isUuid(meetingId) ? meetingId : null;
-    const session = token ? await readSession(db, token, partnership.id, config.production, versioned) : null;
+    const rider = token ? req.routeOptions.config?.withSession?.(req, db, partnership.id) ?? null : null;
+    const session = token ? await readSession(db, token, partnership.id, config.production, rider) : null;
     req.actor = session?.actor ?? { kind: 'public', partnershipId: partnership.id };
     req.secondFactorMissing = session?.secondFactorMissing ?? null;
-    req.meetingVersion = versioned && session ? { meetingId: versioned, version: session.meetingVersion } : null;
+    if (rider && session) {
+      rider.took(session.row);
+      req.sessionRider = rider;
+    }
   });
   // Someone whose partnership requires a second factor sets it up before anything else.
   registerSecondFactorGate(app);

@@ -1,7 +1,7 @@
 // Server-side sessions in the database. The cookie holds a random token; the table
 // holds only its SHA-256, so a copy of the database cannot be used to sign in.
 import { createHash, randomBytes } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { prepared } from '../db/prepared.ts';
 import { passwordSignInAllowed, type Actor, type BodySeat, type Grant } from './policy.ts';
@@ -65,33 +65,22 @@ export async function actorForSession(db: Kysely<DB>, token: string, partnership
  * whether the actor reads restricted records, the gate's other half, it decides).
  */
 export async function readSession(
-  db: Kysely<DB>, token: string, partnershipId: string, refuseDemo = false, meetingId: string | null = null,
-): Promise<{ actor: Actor; secondFactorMissing: boolean; meetingVersion: number | null } | null> {
+  db: Kysely<DB>, token: string, partnershipId: string, refuseDemo = false, rider: SessionRider | null = null,
+): Promise<{ actor: Actor; secondFactorMissing: boolean; row: Record<string, unknown> } | null> {
   const id = sha256(token);
-  let query = db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .innerJoin('partnership_users', (j) =>
-      j.onRef('partnership_users.user_id', '=', 'users.id').onRef('partnership_users.partnership_id', '=', 'sessions.partnership_id'),
-    )
-    .leftJoin('account_settings', 'account_settings.partnership_id', 'sessions.partnership_id')
-    .leftJoin('sso_settings', 'sso_settings.partnership_id', 'sessions.partnership_id')
-    .select(['users.id as userId', shownName, 'partnership_users.role', 'partnership_users.person_id', 'partnership_users.access_epoch', 'sessions.expires_at', 'sessions.last_seen_at',
-      'users.totp_enabled_at', 'account_settings.require_second_factor', 'sessions.via_sso', 'sso_settings.required_for_staff'])
-    .where('sessions.partnership_id', '=', partnershipId)
-    .where('sessions.id', '=', id)
-    .where('sessions.second_factor_pending', '=', false)
-    .where('users.disabled_at', 'is', null)
-    .where('partnership_users.disabled_at', 'is', null);
-  if (refuseDemo) query = query.where('users.demo', '=', false);
-  // A meeting's page reads the meeting's record counter in the same statement (migration 058), so
-  // its record kept in memory is checked against the database without a second round trip.
-  const withVersion = meetingId === null ? query : query.select((eb) => eb.selectFrom('meeting_versions').select('version')
-    .where('meeting_versions.partnership_id', '=', partnershipId).where('meeting_versions.meeting_id', '=', meetingId).as('meeting_version'));
-  // Prepared once per connection (src/db/prepared.ts): read on every signed-in request.
-  const { rows: [row] } = await db.executeQuery(prepared(withVersion.compile()));
+  const query = sessionSelect(db, id, partnershipId, refuseDemo);
+  // One instant for the statement and the checks after it, so what the statement did for the
+  // session (a rider's audit entry) was done for a session these checks find good.
+  const now = Date.now();
   const memory = keptAccess(db);
-  if (!row || row.expires_at.getTime() < Date.now()) {
+  const before = memory.get(id)?.last ?? null;
+  // A route's rider reads (and writes) what it needs in this same statement.
+  const statement = rider
+    ? rider.statement({ session: query, previous: before?.actor ?? null, unchanged: before ? unchangedSession(before, now) : null }) as CompiledQuery<SessionRow>
+    : query.compile();
+  // Prepared once per connection (src/db/prepared.ts): read on every signed-in request.
+  const { rows: [row] } = await db.executeQuery(prepared(statement));
+  if (!row || row.expires_at.getTime() < now) {
     memory.delete(id);
     return null;
   }
@@ -102,7 +91,7 @@ export async function readSession(
     await db.deleteFrom('sessions').where('partnership_id', '=', partnershipId).where('id', '=', id).execute();
     return null;
   }
-  if (Date.now() - row.last_seen_at.getTime() > LAST_SEEN_EVERY_MS) {
+  if (now - row.last_seen_at.getTime() > LAST_SEEN_EVERY_MS) {
     await db.updateTable('sessions').set({ last_seen_at: new Date() }).where('partnership_id', '=', partnershipId).where('id', '=', id).execute();
   }
   let access = memory.get(id);
@@ -119,15 +108,69 @@ export async function readSession(
   }
   // Removed from the partnership between the two statements: not signed in.
   if (!access || access.personId !== row.person_id) return null;
-  return {
-    actor: { kind: 'user', partnershipId, userId: row.userId, displayName: row.display_name, role: row.role, personId: row.person_id, grants: access.grants, seats: access.seats },
-    secondFactorMissing: Boolean(row.require_second_factor) && !row.totp_enabled_at,
-    meetingVersion: 'meeting_version' in row && row.meeting_version !== null ? Number(row.meeting_version) : null,
-  };
+  const actor: Actor = { kind: 'user', partnershipId, userId: row.userId, displayName: row.display_name, role: row.role, personId: row.person_id, grants: access.grants, seats: access.seats };
+  access.last = { actor, epoch: access.epoch, viaSso: row.via_sso, ssoRequiredForStaff: Boolean(row.required_for_staff) };
+  return { actor, secondFactorMissing: Boolean(row.require_second_factor) && !row.totp_enabled_at, row };
 }
 
+type SessionSelect = ReturnType<typeof sessionSelect>;
+type SessionRow = Awaited<ReturnType<SessionSelect['executeTakeFirstOrThrow']>>;
+
+/**
+ * What a route reads, and writes, in the session's own statement rather than in statements
+ * of its own (app.ts: a route's `config.withSession`), so its page is one round trip.
+ */
+export interface SessionRider {
+  /**
+   * The statement to run instead of the session's select: `session`, that select, is to be
+   * its common table `session`, every column passed through as it is. `previous` is the
+   * actor this session gave on its last request in this process, when kept, and `unchanged`
+   * a condition on `session` that holds only when the session gives that very actor again
+   * and passes every check here that could refuse the request: what the statement does for
+   * `previous` in advance (an audit entry of a read) it does only under it.
+   */
+  statement(parts: { session: SessionSelect; previous: Actor | null; unchanged: RawBuilder<boolean> | null }): CompiledQuery<unknown>;
+}
+
+/**
+ * As readSession's checks: the same account, role, person and access counter (so the same
+ * grants and seats), not expired at `now`, signed in the same way under the same rule for
+ * staff, and no second factor missing (the gate, secondFactor.ts, would send them away).
+ */
+function unchangedSession(before: LastActor, now: number): RawBuilder<boolean> {
+  const a = before.actor as Extract<Actor, { kind: 'user' }>;
+  return sql<boolean>`(session."userId" = ${a.userId} and session.role = ${a.role} and session.display_name = ${a.displayName}
+    and session.person_id is not distinct from ${a.personId}::uuid and session.access_epoch = ${before.epoch}
+    and session.expires_at >= ${new Date(now)} and session.via_sso = ${before.viaSso}
+    and coalesce(session.required_for_staff, false) = ${before.ssoRequiredForStaff}
+    and not (coalesce(session.require_second_factor, false) and session.totp_enabled_at is null))`;
+}
+
+/** The session's statement: the session, the account, its role and access counter, and the partnership's rules for signing in. */
+function sessionSelect(db: Kysely<DB>, id: string, partnershipId: string, refuseDemo: boolean) {
+  const query = db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .innerJoin('partnership_users', (j) =>
+      j.onRef('partnership_users.user_id', '=', 'users.id').onRef('partnership_users.partnership_id', '=', 'sessions.partnership_id'),
+    )
+    .leftJoin('account_settings', 'account_settings.partnership_id', 'sessions.partnership_id')
+    .leftJoin('sso_settings', 'sso_settings.partnership_id', 'sessions.partnership_id')
+    .select(['users.id as userId', shownName, 'partnership_users.role', 'partnership_users.person_id', 'partnership_users.access_epoch', 'sessions.expires_at', 'sessions.last_seen_at',
+      'users.totp_enabled_at', 'account_settings.require_second_factor', 'sessions.via_sso', 'sso_settings.required_for_staff'])
+    .where('sessions.partnership_id', '=', partnershipId)
+    .where('sessions.id', '=', id)
+    .where('sessions.second_factor_pending', '=', false)
+    .where('users.disabled_at', 'is', null)
+    .where('partnership_users.disabled_at', 'is', null);
+  return refuseDemo ? query.where('users.demo', '=', false) : query;
+}
+
+/** The last actor a session gave here, with how its checks were passed. */
+interface LastActor { actor: Actor; epoch: number; viaSso: boolean; ssoRequiredForStaff: boolean }
+
 /** What is kept of a session between requests, good while `epoch` is the person's access counter. */
-interface KeptAccess { userId: string; personId: string | null; epoch: number; grants: Grant[]; seats: BodySeat[] }
+interface KeptAccess { userId: string; personId: string | null; epoch: number; grants: Grant[]; seats: BodySeat[]; last?: LastActor }
 
 /** Per database (tests open several in one process), by the session's hash; the least recently loaded go first. */
 const kept = new WeakMap<object, Map<string, KeptAccess>>();

@@ -2,10 +2,10 @@
 // calls listMattersArising with the meeting's date; it gets presented actions (the same
 // shape as the API) with how each stands against the meeting, so it needs nothing of
 // this module's tables.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { todayIso } from '../partnership/domain.ts';
-import { listActions } from './store.ts';
+import { actionRows, actionViews, type ActionRow } from './store.ts';
 import { presentAction, type PresentedAction } from './presenters.ts';
 import { longDate } from './domain.ts';
 
@@ -49,8 +49,20 @@ const RANK: Record<DueAtMeeting, number> = { overdue: 0, 'due-before-meeting': 1
 export async function listMattersArising(
   db: Kysely<DB>, partnershipId: string, bodyId: string, asOf: string, today = todayIso(),
 ): Promise<MatterArising[]> {
-  const actions = await listActions(db, partnershipId, asOf, { bodyId, statuses: ['open', 'in-progress'] });
-  return actions
+  return mattersArisingFrom(await mattersArisingRows(db, partnershipId, bodyId, asOf).execute(), asOf, today);
+}
+
+/**
+ * listMattersArising's query, for a caller that runs it inside a statement of its own (the
+ * signed-in meeting page reads it with the session); the date it was recorded on is
+ * judged in UTC, as the list always has.
+ */
+export const mattersArisingRows = (db: Kysely<DB>, partnershipId: string, bodyId: string, asOf: string) =>
+  actionRows(db, partnershipId, { bodyId, statuses: ['open', 'in-progress'] }).where(sql<string>`(actions.created_at at time zone 'UTC')::date`, '<=', sql<string>`${asOf}::date`);
+
+/** listMattersArising's answer from mattersArisingRows's rows, in the order it gave them. */
+export function mattersArisingFrom(rows: readonly ActionRow[], asOf: string, today = todayIso()): MatterArising[] {
+  return actionViews(rows, asOf)
     .filter((a) => a.created_at.toISOString().slice(0, 10) <= asOf)
     .map((a) => {
       const standing = dueAtMeeting(a.due_on, asOf, today);

@@ -54,15 +54,24 @@ export interface ActionFilters {
 
 /** Actions in the order a list shows them: overdue first, then outstanding, then closed. */
 export async function listActions(db: Db, partnershipId: string, today: string, f: ActionFilters = {}): Promise<ActionView[]> {
+  return actionViews(await actionRows(db, partnershipId, f).execute(), today);
+}
+
+/** listActions's query, for a caller that runs it inside a statement of its own (the meeting page's matters arising). */
+export function actionRows(db: Db, partnershipId: string, f: ActionFilters = {}) {
   let q = actionsWithNames(db, partnershipId);
   if (f.bodyId) q = q.where('actions.body_id', '=', f.bodyId);
   if (f.ownerPersonId) q = q.where('actions.owner_person_id', '=', f.ownerPersonId);
   if (f.ownerOrganisationId) q = q.where('actions.owner_organisation_id', '=', f.ownerOrganisationId);
   if (f.statuses?.length) q = q.where('actions.status', 'in', f.statuses);
   if (f.overdueOn) q = q.where('actions.status', 'in', ['open', 'in-progress']).where('actions.due_on', '<', f.overdueOn);
-  const rows = await q.orderBy('actions.due_on').orderBy('actions.created_at').execute();
-  return rows.map((r) => toView(r, today)).sort(compareActions(today));
+  return q.orderBy('actions.due_on').orderBy('actions.created_at');
 }
+
+export type ActionRow = RawRow;
+
+/** listActions's answer from actionRows's rows, in the order it gave them. */
+export const actionViews = (rows: readonly RawRow[], today: string): ActionView[] => rows.map((r) => toView(r, today)).sort(compareActions(today));
 
 export async function findAction(db: Db, partnershipId: string, id: string, today: string): Promise<ActionView | undefined> {
   const row = await actionsWithNames(db, partnershipId).where('actions.id', '=', id).executeTakeFirst();

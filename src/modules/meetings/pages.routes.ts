@@ -18,6 +18,7 @@ import {
 } from './store.ts';
 import type { MeetingView } from './record.ts';
 import { mattersArisingFor, readMeeting, sendPaper } from './reading.ts';
+import { meetingPageStatement } from './pageStatement.ts';
 import {
   addStandingItem, bodySettings, createSectionDefault, scheduleMeeting, sectionDefaults, takeMeetingStep, updateBodySettings, updateMeeting,
   updateSectionDefault, removeStandingItem,
@@ -171,8 +172,9 @@ export async function meetingPages(app: FastifyInstance): Promise<void> {
 
   // ---------------------------------------------------------------- the meeting page and its steps
 
-  // The meeting's record counter is read with the session: its record may come from memory (recordCache.ts).
-  app.get('/meetings/:id', { config: { meetingVersion: true } }, async (req, reply) => renderMeeting(req, reply, params(req).id));
+  // Read with the session in one statement: the meeting's record counter, so its record may come from
+  // memory (recordCache.ts), its matters arising and the audit of restricted reads (pageStatement.ts).
+  app.get('/meetings/:id', { config: { withSession: meetingPageStatement } }, async (req, reply) => renderMeeting(req, reply, params(req).id));
 
   const stepRoutes: [string, MeetingStep, string][] = [
     ['held', 'hold', 'Meeting recorded as held'],

@@ -13,16 +13,35 @@ import { buildMeetingView } from './record.ts';
 import { auditRestrictedReads, authorizeRecord } from './access.ts';
 import { safeFileName } from './papers.ts';
 import { can } from '../../access/policy.ts';
-import { listMattersArising, type MatterArising } from '../actions/mattersArising.ts';
+import { listMattersArising, mattersArisingFrom, type MatterArising } from '../actions/mattersArising.ts';
+import { MATTER_ARISING_READ, MeetingPageStatement, type Read } from './pageStatement.ts';
 import type { MeetingView } from './record.ts';
 
 /** The meeting as this reader may see it; each restricted record shown is audited unless `audit` is false. */
 export async function readMeeting(db: Kysely<DB>, req: FastifyRequest, id: string | undefined, opts: { audit?: boolean } = {}) {
   if (!id || !isUuid(id)) throw new NotFoundError();
   const record = await meetingRecord(db, req, id);
-  const view = buildMeetingView(record, req.actor, { laterMeetings: record.laterMeetings });
-  if (opts.audit !== false) await auditRestrictedReads(db, req.actor, view.restrictedShown);
+  const read = pageStatementOf(req, id);
+  // Built in advance for this very actor from this very record (pageStatement.ts): the same view.
+  const view = read?.predicted?.record === record ? read.predicted.view : buildMeetingView(record, req.actor, { laterMeetings: record.laterMeetings });
+  if (opts.audit !== false) await auditReads(db, req, view.restrictedShown);
   return { record, view };
+}
+
+/** The statement read with the session for this meeting's page, if it was. */
+const pageStatementOf = (req: FastifyRequest, meetingId: string) =>
+  req.sessionRider instanceof MeetingPageStatement && req.sessionRider.meetingId === meetingId ? req.sessionRider : null;
+
+/** Audits each read, less those the session's statement wrote already (each once). */
+async function auditReads(db: Kysely<DB>, req: FastifyRequest, reads: Read[]): Promise<void> {
+  const written = req.sessionRider instanceof MeetingPageStatement ? req.sessionRider.audited : [];
+  const rest = written.length ? reads.filter((r) => {
+    const at = written.findIndex((w) => w.recordType === r.recordType && w.id === r.id && w.summary === r.summary);
+    if (at === -1) return true;
+    written.splice(at, 1);
+    return false;
+  }) : reads;
+  await auditRestrictedReads(db, req.actor, rest);
 }
 
 /**
@@ -31,7 +50,7 @@ export async function readMeeting(db: Kysely<DB>, req: FastifyRequest, id: strin
  * from the database (and kept, on the routes that read the counter).
  */
 async function meetingRecord(db: Kysely<DB>, req: FastifyRequest, id: string): Promise<MeetingRecord> {
-  const counted = req.meetingVersion?.meetingId === id ? req.meetingVersion : null;
+  const counted = pageStatementOf(req, id);
   const partnershipId = req.partnership.id;
   const generation = changeGeneration(partnershipId);
   const kept = counted?.version != null ? keptRecord(db, partnershipId, id, counted.version, generation) : undefined;
@@ -78,8 +97,12 @@ export async function sendPaper(db: Kysely<DB>, req: FastifyRequest, reply: Fast
  */
 export async function mattersArisingFor(db: Kysely<DB>, req: FastifyRequest, view: MeetingView): Promise<MatterArising[]> {
   if (req.actor.kind !== 'user' || !view.items.some((i) => i.kind === 'matters-arising')) return [];
-  const actions = await listMattersArising(db, req.partnership.id, view.meeting.body_id, view.meeting.meets_on);
+  // Read with the session for the kept record when it is still the meeting's (pageStatement.ts).
+  const read = pageStatementOf(req, view.meeting.id);
+  const actions = read?.matters
+    ? mattersArisingFrom(read.matters, view.meeting.meets_on)
+    : await listMattersArising(db, req.partnership.id, view.meeting.body_id, view.meeting.meets_on);
   const readable = actions.filter((a) => can(req.actor, 'read', { type: 'action', published: false, restricted: a.restricted, bodyId: a.bodyId }));
-  await auditRestrictedReads(db, req.actor, readable.filter((a) => a.restricted).map((a) => ({ recordType: 'action', id: a.id, summary: 'Read as a matter arising' })));
+  await auditReads(db, req, readable.filter((a) => a.restricted).map((a) => ({ recordType: 'action', id: a.id, summary: MATTER_ARISING_READ })));
   return readable;
 }

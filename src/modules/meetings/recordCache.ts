@@ -59,6 +59,15 @@ export function keptRecord(db: Kysely<DB>, partnershipId: string, meetingId: str
   return hit.record;
 }
 
+/**
+ * The kept record as it stands, whatever the database now says of it, and without counting it
+ * as used: what the signed-in meeting page's statement is made for in advance
+ * (pageStatement.ts), before the statement says whether it is still the meeting's.
+ */
+export function peekRecord(db: Kysely<DB>, partnershipId: string, meetingId: string): Readonly<Kept> | undefined {
+  return keptFor(db).get(keyOf(partnershipId, meetingId));
+}
+
 /** Keeps a record read at its own counter, under the partnership's counter as it was before the read began. */
 export function keepRecord(db: Kysely<DB>, partnershipId: string, meetingId: string, record: MeetingRecord, generation: number): void {
   if (record.version === null) return;
