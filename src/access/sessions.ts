@@ -1,7 +1,7 @@
 // Server-side sessions in the database. The cookie holds a random token; the table
 // holds only its SHA-256, so a copy of the database cannot be used to sign in.
 import { createHash, randomBytes } from 'node:crypto';
-import { sql, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Expression, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { prepared } from '../db/prepared.ts';
 import { passwordSignInAllowed, type Actor, type BodySeat, type Grant } from './policy.ts';
@@ -36,7 +36,7 @@ export async function createSession(
   return token;
 }
 
-/** When the session was last used is written at most once a minute per session. */
+/** When the session was last used is written at most once a minute per session (in the session's own statement). */
 const LAST_SEEN_EVERY_MS = 60_000;
 
 export async function endSession(db: Kysely<DB>, token: string): Promise<void> {
@@ -75,9 +75,13 @@ export async function readSession(
   const memory = keptAccess(db);
   const before = memory.get(id)?.last ?? null;
   // A route's rider reads (and writes) what it needs in this same statement.
-  const statement = rider
-    ? rider.statement({ session: query, previous: before?.actor ?? null, unchanged: before ? unchangedSession(before, now) : null }) as CompiledQuery<SessionRow>
-    : query.compile();
+  const more = rider?.statement({ session: query, previous: before?.actor ?? null, unchanged: before ? unchangedSession(before, now) : null });
+  // When the session was last used, written at most once a minute, in the same statement, for a
+  // session found (a session refused below is ended or unusable whatever it says).
+  const touch = sql`touched as (update sessions set last_seen_at = ${new Date(now)} from session
+    where sessions.partnership_id = ${partnershipId} and sessions.id = ${id} and sessions.last_seen_at < ${new Date(now - LAST_SEEN_EVERY_MS)} returning 1)`;
+  const statement = sql<SessionRow>`with session as ${more?.session ?? query}, ${sql.join([touch, ...(more?.with ?? [])])}
+    select ${sql.join([sql`session.*`, ...(more?.columns ?? [])])} from session`.compile(db);
   // Prepared once per connection (src/db/prepared.ts): read on every signed-in request.
   const { rows: [row] } = await db.executeQuery(prepared(statement));
   if (!row || row.expires_at.getTime() < now) {
@@ -90,9 +94,6 @@ export async function readSession(
     memory.delete(id);
     await db.deleteFrom('sessions').where('partnership_id', '=', partnershipId).where('id', '=', id).execute();
     return null;
-  }
-  if (now - row.last_seen_at.getTime() > LAST_SEEN_EVERY_MS) {
-    await db.updateTable('sessions').set({ last_seen_at: new Date() }).where('partnership_id', '=', partnershipId).where('id', '=', id).execute();
   }
   let access = memory.get(id);
   if (!access || access.epoch !== Number(row.access_epoch) || access.userId !== row.userId || access.personId !== row.person_id) {
@@ -122,14 +123,18 @@ type SessionRow = Awaited<ReturnType<SessionSelect['executeTakeFirstOrThrow']>>;
  */
 export interface SessionRider {
   /**
-   * The statement to run instead of the session's select: `session`, that select, is to be
-   * its common table `session`, every column passed through as it is. `previous` is the
-   * actor this session gave on its last request in this process, when kept, and `unchanged`
-   * a condition on `session` that holds only when the session gives that very actor again
-   * and passes every check here that could refuse the request: what the statement does for
-   * `previous` in advance (an audit entry of a read) it does only under it.
+   * What to add to the session's statement, `with session as (select ...) ... select
+   * session.*, ... from session`: `session`, the session's select with columns added (none
+   * taken away); common tables after it (`with`), which may write; columns of the answer.
+   * `previous` is the actor this session gave on its last request in this process, when
+   * kept, and `unchanged` a condition on `session` that holds only when the session gives
+   * that very actor again and passes every check here that could refuse the request: what
+   * the statement does for `previous` in advance (an audit entry of a read) it does only
+   * under it.
    */
-  statement(parts: { session: SessionSelect; previous: Actor | null; unchanged: RawBuilder<boolean> | null }): CompiledQuery<unknown>;
+  statement(parts: { session: SessionSelect; previous: Actor | null; unchanged: RawBuilder<boolean> | null }): {
+    session?: Expression<unknown>; with?: RawBuilder<unknown>[]; columns?: RawBuilder<unknown>[];
+  };
 }
 
 /**

@@ -62,7 +62,7 @@ export class MeetingPageStatement implements SessionRider {
     const withVersion = session.select((eb) => eb.selectFrom('meeting_versions').select('version')
       .where('meeting_versions.partnership_id', '=', partnershipId).where('meeting_versions.meeting_id', '=', meetingId).as('meeting_version'));
     const kept = peekRecord(this.#db, partnershipId, meetingId);
-    if (!kept) return withVersion.compile();
+    if (!kept) return { session: withVersion };
     this.#keptVersion = kept.version;
     const { record } = kept;
     const day = ukToday();
@@ -72,7 +72,7 @@ export class MeetingPageStatement implements SessionRider {
     const listsMatters = (view ? view.items : record.items).some((i) => i.kind === 'matters-arising');
     const matters = listsMatters ? mattersArisingRows(this.#db, partnershipId, record.meeting.body_id, record.meeting.meets_on) : null;
     const audit = view && previous && unchanged && this.#auditInAdvance ? advanceAudit(view, previous, record.meeting.body_id, listsMatters) : null;
-    const parts: RawBuilder<unknown>[] = [sql`session as ${withVersion}`];
+    const parts: RawBuilder<unknown>[] = [];
     if (matters) parts.push(sql`matters as ${matters}`);
     if (audit) {
       const actions = audit.actions && matters
@@ -87,11 +87,11 @@ export class MeetingPageStatement implements SessionRider {
         where session.meeting_version = ${kept.version} and ${unchanged}
         returning record_type, record_id, summary)`);
     }
-    const columns: RawBuilder<unknown>[] = [sql`session.*`];
+    const columns: RawBuilder<unknown>[] = [];
     if (unchanged) columns.push(sql`${unchanged} as unchanged`);
     if (matters) columns.push(sql`(select coalesce(json_agg(m order by m.due_on, m.created_at), '[]') from matters m) as matters`);
     if (audit) columns.push(sql`(select coalesce(json_agg(json_build_object('recordType', a.record_type, 'id', a.record_id, 'summary', a.summary)), '[]') from audited a) as audited`);
-    return sql`with ${sql.join(parts)} select ${sql.join(columns)} from session`.compile(this.#db);
+    return { session: withVersion, with: parts, columns };
   }
 
   /** Takes the statement's row, once the session has been found good. */
