@@ -79,14 +79,18 @@ async function dropTemplates(url) {
  */
 // Each pass has two workers (or two files at a time). The files are dealt longest first,
 // each to the worker with the least work so far, by the times of the last run on this
-// machine (kept per pass); without them (a fresh clone) the never-leak walks and the
-// accessibility crawl, the longest files by far, are dealt first.
+// machine (kept per pass), else of scripts/lib/test-times.json; a file in neither counts
+// 10 s (60 s a journey), the never-leak walks and the accessibility crawl 600 s.
 const WORKERS = 2;
 const timesFile = resolve('node_modules', '.cache', 'ph-test-times.json');
 let lastTimes = {};
 try { lastTimes = JSON.parse(readFileSync(timesFile, 'utf8')); } catch { /* none yet */ }
+// A fresh clone has no times of its own: scripts/lib/test-times.json holds those of one
+// run on this 2-core machine (the journeys; the longest database files of the embedded
+// pass, which stand for the server pass too), for the order only.
+const hints = JSON.parse(readFileSync(new URL('./lib/test-times.json', import.meta.url), 'utf8'));
 const guessTime = (label) => {
-  const times = lastTimes[label] ?? {};
+  const times = { ...hints['PGlite (embedded)'], ...hints[label], ...lastTimes[label] };
   return (f) => times[f] ?? (isLeakWalk(f) || f === join('test', 'browser', 'accessibility.test.ts') ? 600 : f.startsWith(join('test', 'browser')) ? 60 : 10);
 };
 const longestFirst = (label, files) => {
