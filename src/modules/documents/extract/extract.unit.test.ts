@@ -131,3 +131,33 @@ test('a short PDF line set larger than the body text is marked as a heading, the
   ]);
   assert.deepEqual(markLargeLines([[body('One size throughout'), body('Apologies')]])[0]!.map((l) => l.text), ['One size throughout', 'Apologies'], 'one size: no headings');
 });
+
+test('a long PDF read on two threads keeps every page, in order, as one thread reads it', async () => {
+  const { PDFDocument, StandardFonts } = await import('pdf-lib');
+  const helper = await import('./pdfHelper.ts');
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  const topics = ['Alpha', 'Bravo', 'Charlie', 'Delta', 'Echo', 'Foxtrot', 'Golf', 'Hotel', 'India', 'Juliett', 'Kilo', 'Lima', 'Mike', 'November', 'Oscar', 'Papa', 'Quebec', 'Romeo', 'Sierra', 'Tango', 'Uniform', 'Victor', 'Whiskey', 'Xray'];
+  topics.forEach((topic, i) => {
+    const page = pdf.addPage([595, 842]);
+    page.drawText('Northshire Safeguarding Board', { x: 50, y: 800, size: 9, font });
+    page.drawText(`The board noted the ${topic} report (${i + 1}) and agreed its actions.`, { x: 50, y: 760, size: 10, font });
+  });
+  const bytes = await pdf.save();
+  const expected = topics.map((topic, i) => `The board noted the ${topic} report (${i + 1}) and agreed its actions.`);
+  const order = (text: string) => text.split('\n').filter((l) => l.trim());
+  // The first reads may finish before the helper thread has started; later ones share pages.
+  const reads = [];
+  const before = helper.helperPagesRead;
+  for (let i = 0; i < 40 && helper.helperPagesRead === before; i++) reads.push((await extractDocument(bytes, 'long.pdf')).text);
+  assert.ok(helper.helperPagesRead > before, 'the helper thread read some pages');
+  process.env.PH_PDF_HELPER = '0';
+  await helper.stopHelper();
+  try {
+    const alone = (await extractDocument(bytes, 'long.pdf')).text;
+    assert.deepEqual(order(alone), expected);
+    for (const text of reads) assert.equal(text, alone);
+  } finally {
+    delete process.env.PH_PDF_HELPER;
+  }
+});

@@ -51,7 +51,7 @@ async function extractInner(bytes: Uint8Array, fileName: string, lim: Extraction
   if (detected.kind === 'zip') return done('docx', await docxToText(bytes, fileName, lim));
   const format = detected.format;
   if (format === 'pdf') {
-    const { text, pages, notes: pdfNotes } = await pdfToText(bytes, fileName);
+    const { text, pages, notes: pdfNotes } = await pdfToText(bytes, fileName, lim.timeoutMs);
     notes.push(...pdfNotes);
     return done('pdf', text, pages);
   }

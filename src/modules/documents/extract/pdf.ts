@@ -1,14 +1,6 @@
-import { extractTextItems, getDocumentProxy } from 'unpdf';
 import { ExtractionError } from './types.ts';
-
-interface Item {
-  str: string;
-  x: number;
-  y: number;
-  width: number;
-  fontSize: number;
-  hasEOL: boolean;
-}
+import { openPdf, pageRuns, type TextRun as Item } from './pdfPages.ts';
+import { shareDocument } from './pdfHelper.ts';
 
 /** A line as the page sets it: its text and the smallest font size of its printed characters. */
 interface PageLine { text: string; size: number }
@@ -172,12 +164,13 @@ export function unshiftGarbled(line: string, repaired?: string[]): string {
   });
 }
 
-export async function pdfToText(bytes: Uint8Array, fileName: string): Promise<{ text: string; pages: number; notes: string[] }> {
+export async function pdfToText(bytes: Uint8Array, fileName: string, timeoutMs = 30_000): Promise<{ text: string; pages: number; notes: string[] }> {
+  const started = Date.now();
   const repaired: string[] = [];
   let doc;
   try {
     // pdf.js takes ownership of the buffer it is given, so it gets a copy.
-    doc = await getDocumentProxy(new Uint8Array(bytes), { stopAtErrors: false, verbosity: 0 });
+    doc = await openPdf(new Uint8Array(bytes));
   } catch (error) {
     const name = (error as { name?: string }).name ?? '';
     const message = (error as Error).message ?? String(error);
@@ -186,8 +179,20 @@ export async function pdfToText(bytes: Uint8Array, fileName: string): Promise<{ 
     throw new ExtractionError('corrupt', fileName, `the PDF is damaged or incomplete and cannot be opened (${message.slice(0, 120)})`);
   }
   try {
-    const { totalPages, items } = await extractTextItems(doc);
-    const marked = markLargeLines(items.map((pageItems) => pageLines(pageItems as Item[])));
+    const totalPages = doc.numPages;
+    const items: Item[][] = new Array(totalPages);
+    const job = shareDocument(bytes, totalPages, timeoutMs);
+    let failure: unknown = null;
+    try {
+      for (let n = job.claim(); n !== null; n = job.claim()) items[n - 1] = await pageRuns(doc, n);
+    } catch (error) {
+      failure = error;
+    }
+    const helped = await job.finish();
+    if (failure) throw failure;
+    if (Date.now() - started > timeoutMs) throw new ExtractionError('timeout', fileName, `reading took longer than ${Math.round(timeoutMs / 1000)} seconds; stopped`);
+    for (let n = 1; n <= totalPages; n++) items[n - 1] ??= helped.get(n) ?? await pageRuns(doc, n);
+    const marked = markLargeLines(items.map((pageItems) => pageLines(pageItems)));
     const pages = dropRunningLines(marked.map((lines) => lines.map((l) => l.text))).map((lines) => symbolBullets(lines).map((l) => unshiftGarbled(l, repaired)).join('\n'));
     const text = pages.join('\n\n');
     if (text.replace(/\s+/g, '').length < Math.max(1, totalPages) * 3)
@@ -204,6 +209,6 @@ export async function pdfToText(bytes: Uint8Array, fileName: string): Promise<{ 
     if (error instanceof ExtractionError) throw error;
     throw new ExtractionError('corrupt', fileName, `the PDF text could not be read (${String((error as Error).message ?? error).slice(0, 120)})`);
   } finally {
-    await doc.cleanup().catch(() => undefined);
+    await doc.loadingTask.destroy().catch(() => undefined);
   }
 }
