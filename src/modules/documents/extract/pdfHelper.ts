@@ -12,6 +12,10 @@ export const HELPER_MIN_PAGES = 4;
 const IDLE_MS = 60_000;
 
 let worker: Worker | null = null;
+// A helper that failed before it was ready (it cannot load here) is not tried again.
+let unavailable = false;
+// Helpers stopped on purpose, which says nothing about whether one can start.
+const stopping = new WeakSet<Worker>();
 let idleTimer: NodeJS.Timeout | null = null;
 let nextId = 1;
 /** Pages the helper thread has read since the process started (tests look at it). */
@@ -21,7 +25,7 @@ const jobs = new Map<number, { worker: Worker; runs: Map<number, TextRun[] | nul
 
 function helper(): Worker | null {
   if (worker) return worker;
-  if (availableParallelism() < 2 || process.env.PH_PDF_HELPER === '0') return null;
+  if (unavailable || availableParallelism() < 2 || process.env.PH_PDF_HELPER === '0') return null;
   const w = new Worker(new URL('./pdfPages.worker.ts', import.meta.url), {
     resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 64, stackSizeMb: 8 },
     // Whatever pdf.js prints goes to standard error: standard output may be a report.
@@ -31,8 +35,12 @@ function helper(): Worker | null {
   w.stdout.pipe(process.stderr, { end: false });
   w.stderr.pipe(process.stderr, { end: false });
   w.unref();
+  let ready = false;
   w.on('message', (m: PageMessage) => {
-    if ('ready' in m) return;
+    if ('ready' in m) {
+      ready = true;
+      return;
+    }
     const job = jobs.get(m.id);
     if (!job) return;
     if ('done' in m) job.finish();
@@ -44,6 +52,7 @@ function helper(): Worker | null {
   // Out of memory, or stopped: the jobs it held end, and their missing pages are read by the caller.
   const gone = () => {
     if (worker === w) worker = null;
+    if (!ready && !stopping.has(w)) unavailable = true;
     for (const job of jobs.values()) if (job.worker === w) job.finish();
   };
   w.on('error', gone);
@@ -83,7 +92,7 @@ export function shareDocument(bytes: Uint8Array, pages: number, deadlineMs: numb
   jobs.set(id, { worker: w, runs, finish });
   // Waiting on the helper's answer keeps the process alive; an idle helper does not.
   w.ref();
-  const deadline = setTimeout(() => void w.terminate(), deadlineMs);
+  const deadline = setTimeout(() => void stop(w), deadlineMs);
   const copy = new Uint8Array(bytes);
   w.postMessage({ id, bytes: copy, pages, control } satisfies PageJob, [copy.buffer]);
   return {
@@ -109,5 +118,10 @@ export function shareDocument(bytes: Uint8Array, pages: number, deadlineMs: numb
 export async function stopHelper(): Promise<void> {
   const w = worker;
   worker = null;
-  if (w) await w.terminate();
+  if (w) await stop(w);
+}
+
+function stop(w: Worker): Promise<number> {
+  stopping.add(w);
+  return w.terminate();
 }
