@@ -1,6 +1,6 @@
 // One PDF page's positioned text runs, read with pdf.js; shared by the reading thread and
 // the helper thread that reads some of a long document's pages beside it (pdfHelper.ts).
-import { getDocumentProxy } from 'unpdf';
+import { getDocumentProxy, getResolvedPDFJS } from 'unpdf';
 
 export interface TextRun {
   str: string;
@@ -19,6 +19,11 @@ type PdfDocument = Awaited<ReturnType<typeof getDocumentProxy>>;
  */
 export function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
   return getDocumentProxy(bytes, { stopAtErrors: false, verbosity: 0 });
+}
+
+/** Loads pdf.js's modules (once per thread) ahead of the first document. */
+export async function loadPdfJs(): Promise<void> {
+  await getResolvedPDFJS();
 }
 
 export async function pageRuns(doc: PdfDocument, pageNumber: number): Promise<TextRun[]> {

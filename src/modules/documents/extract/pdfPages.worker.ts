@@ -1,7 +1,7 @@
 // The helper thread (see pdfHelper.ts): opens the same PDF and reads pages while the
 // reading thread does, each taking the next unread page from a shared counter.
 import { parentPort } from 'node:worker_threads';
-import { openPdf, pageRuns, NEXT_PAGE, STATE, IDLE, WORKING, type PageJob, type PageMessage } from './pdfPages.ts';
+import { loadPdfJs, openPdf, pageRuns, NEXT_PAGE, STATE, IDLE, WORKING, type PageJob, type PageMessage } from './pdfPages.ts';
 
 parentPort?.on('message', async (job: PageJob) => {
   // The reading thread may have read every page before this thread came to the job.
@@ -25,4 +25,6 @@ parentPort?.on('message', async (job: PageJob) => {
   }
   parentPort?.postMessage({ id: job.id, done: true } satisfies PageMessage);
 });
+// Ready once pdf.js is loaded, so that its first share of a document is not spent on that.
+await loadPdfJs().catch(() => undefined);
 parentPort?.postMessage({ ready: true } satisfies PageMessage);
