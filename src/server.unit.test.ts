@@ -28,7 +28,7 @@ test('npm start serves and logs one line per request; SIGTERM to npm stops the s
   const dataDir = mkdtempSync(join(tmpdir(), 'ph-start-'));
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const child = spawn('npm', ['start', '--silent'], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'development', SESSION_SECRET: 'start-test-secret-start-test-secret-0000', DATABASE_URL: '' },
+    env: { ...process.env, MALLOC_ARENA_MAX: undefined, NODE_OPTIONS: undefined, NODE_COMPILE_CACHE: undefined, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'development', SESSION_SECRET: 'start-test-secret-start-test-secret-0000', DATABASE_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -56,12 +56,16 @@ test('npm start serves and logs one line per request; SIGTERM to npm stops the s
     const underNpm = descendants(child.pid!);
     assert.ok(underNpm.length >= 1);
     // The first start filled the empty folder in a child process that has ended: one Node
-    // process serves, started again with the memory settings for a small VM (src/memory.ts).
+    // process serves, started by the script with the memory settings for a small VM
+    // (src/memory.ts) and the compile cache, so not started again by src/server.ts.
     const nodes = underNpm.filter((pid) => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('src/server.ts'); } catch { return false; } });
     assert.equal(nodes.length, 1, `one server process: ${nodes.join(', ')}`);
     assert.equal(out.match(/Loaded the demo partnership/g)?.length, 1, 'the demo is loaded once');
-    assert.ok(readFileSync(`/proc/${nodes[0]}/environ`, 'utf8').split('\0').includes('MALLOC_ARENA_MAX=2'), 'two malloc arenas');
-    assert.ok(readFileSync(`/proc/${nodes[0]}/cmdline`, 'utf8').split('\0').includes('--max-semi-space-size=8'), 'a small young generation');
+    const environ = readFileSync(`/proc/${nodes[0]}/environ`, 'utf8').split('\0');
+    assert.ok(environ.includes('MALLOC_ARENA_MAX=2'), 'two malloc arenas');
+    assert.ok(environ.some((v) => /^NODE_OPTIONS=--max-semi-space-size=8\b/.test(v)), 'a small young generation');
+    assert.ok(environ.includes('NODE_COMPILE_CACHE=node_modules/.cache/node-compile-cache'), 'the compile cache kept with the app');
+    assert.ok(!environ.some((v) => v.startsWith('PH_MEMORY_SETTINGS=')), 'Node started once: src/server.ts found the settings in place');
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
     // Stopping closes the database, which may take a few seconds; then nothing is left.
