@@ -41,6 +41,8 @@ export const partnershipHost = (n: number) => `p${n}.national.example`;
 // common ones often and rare ones seldom (the cube of a random number leans low).
 const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'tov', 'sul', 'bra', 'dne', 'fi', 'gor', 'hu', 'jel', 'kwa', 'lin', 'mor', 'nep', 'osk', 'pri', 'qua', 'rit', 'sve', 'tam', 'ulv', 'zed'];
 const SENTENCES = 65536;
+/** The vocabulary's first word, the commonest (the cube leans to it): in most paragraphs and every paper. */
+export const COMMONEST_WORD = SYLLABLES[0]!.repeat(3);
 
 // Tables whose rows the generator writes in bulk, in the order their keys are rebuilt.
 const LOADED = ['meetings', 'meeting_sections', 'meeting_publications', 'agenda_items', 'minute_paragraphs', 'papers', 'actions', 'search_entries'];

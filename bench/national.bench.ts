@@ -17,14 +17,15 @@
 import { performance } from 'node:perf_hooks';
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import type { DB } from '../src/db/schema.ts';
 import { openPostgres } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { searchEntries } from '../src/modules/search/store.ts';
-import { addNationalUsers, FULL_SCALE, generateNational, partnershipHost, partnershipId } from './national-data.ts';
+import { addNationalUsers, COMMONEST_WORD, FULL_SCALE, generateNational, partnershipHost, partnershipId } from './national-data.ts';
 
 const scale = process.env.BENCH_NATIONAL === 'full' ? { ...FULL_SCALE }
   : { partnerships: Number(process.env.BENCH_NATIONAL_PARTNERSHIPS ?? 4), years: Number(process.env.BENCH_NATIONAL_YEARS ?? 2) };
@@ -107,7 +108,8 @@ try {
   }
   // Words from the generated vocabulary: common, middling and rare, alone and together.
   const words = (await sql<{ w: string }>`select distinct split_part(content, ' ', 2) as w from search_entries where kind = 'agenda-item' limit 6`.execute(db)).rows.map((r) => r.w.toLowerCase());
-  const queries = [words[0]!, `${words[1]} ${words[2]}`, 'kaloka', 'zedzedzed', `"${words[3]}"`, `${words[4]} -${words[5]}`];
+  // The commonest word is in most entries: a search for it ranks its newest 500 matches.
+  const queries = [words[0]!, `${words[1]} ${words[2]}`, 'kaloka', 'zedzedzed', `"${words[3]}"`, `${words[4]} -${words[5]}`, COMMONEST_WORD];
   const rounds = Number(process.env.BENCH_NATIONAL_ROUNDS ?? 5);
   const one: number[] = [];
   const health: number[] = [];
@@ -190,12 +192,33 @@ try {
   for (const r of await largest(['r'], 'pg_total_relation_size')) console.log(`  ${r.name.padEnd(40)} ${r.size}`);
   console.log('largest indexes:');
   for (const r of await largest(['i'], 'pg_relation_size')) console.log(`  ${r.name.padEnd(40)} ${r.size}`);
-  // The plan of the search's candidate query, to see that it takes the words' index.
-  const plan = await sql<{ 'QUERY PLAN': string }>`explain (analyze, buffers) select kind, record_id from search_entries
-    where partnership_id = ${partnershipId(partnerships[0]!)} and public and search @@ websearch_to_tsquery('english', ${words[0]})
-    order by occurred_on desc nulls last limit 200`.execute(db);
-  console.log('plan of a search for a common word in one partnership:');
-  for (const r of plan.rows) console.log(`  ${r['QUERY PLAN']}`);
+  // The plans of the statements a search sends (the store's own, taken from a log), for a
+  // common word, a rare word and a phrase: each statement's estimated cost, time, pages
+  // read and any JIT compiling (which an estimate above jit_above_cost brings on).
+  const logged: { sql: string; parameters: readonly unknown[] }[] = [];
+  const explainPool = new pg.Pool({ connectionString: url.toString(), max: 1 });
+  const logging = new Kysely<DB>({ dialect: new PostgresDialect({ pool: explainPool }), log: (e) => { if (e.level === 'query') logged.push(e.query); } });
+  for (const [label, q] of [['common word', COMMONEST_WORD], ['rare word', 'zedzedzed'], ['phrase', `"kaloka ${COMMONEST_WORD}"`]] as const) {
+    const query = { q, kinds: [], bodyId: null, from: null, to: null, page: 1 };
+    await searchEntries(logging, partnershipId(partnerships[0]!), { kind: 'public-only' }, query);
+    logged.length = 0;
+    const answer = await searchEntries(logging, partnershipId(partnerships[0]!), { kind: 'public-only' }, query);
+    console.log(`plans of a search for a ${label} (${q}), public, partnership ${partnerships[0]}: ${answer.total}${answer.more ? '+' : ''} matches, ${logged.length} statements`);
+    let costliest: string[] = [];
+    let costliestTime = -1;
+    for (const statement of [...logged]) {
+      const plan = (await explainPool.query(`explain (analyze, buffers) ${statement.sql}`, statement.parameters as unknown[])).rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']);
+      const text = plan.join('\n');
+      const time = Number(/Execution Time: ([\d.]+)/.exec(text)?.[1] ?? 0);
+      const buffers = /Buffers: (shared[^\n]*)/.exec(text)?.[1] ?? 'shared none';
+      const jit = /JIT:[\s\S]*?Total ([\d.]+) ms/.exec(text)?.[1];
+      console.log(`  ${statement.sql.replace(/\s+/g, ' ').trim().slice(0, 60).padEnd(60)} cost ${/cost=[\d.]+\.\.([\d.]+)/.exec(plan[0]!)?.[1]}, ${time.toFixed(2)} ms, ${buffers}${jit ? `, JIT ${jit} ms` : ''}`);
+      if (time > costliestTime) { costliestTime = time; costliest = plan; }
+    }
+    console.log('  the slowest of them:');
+    for (const l of costliest) console.log(`    ${l}`);
+  }
+  await logging.destroy();
   await app.close();
 } finally {
   await database.close();
