@@ -28,7 +28,7 @@ test('npm start serves and logs one line per request; SIGTERM to npm stops the s
   const dataDir = mkdtempSync(join(tmpdir(), 'ph-start-'));
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const child = spawn('npm', ['start', '--silent'], {
-    env: { ...process.env, MALLOC_ARENA_MAX: undefined, NODE_OPTIONS: undefined, NODE_COMPILE_CACHE: undefined, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'development', SESSION_SECRET: 'start-test-secret-start-test-secret-0000', DATABASE_URL: '' },
+    env: { ...process.env, MALLOC_ARENA_MAX: undefined, MALLOC_MMAP_THRESHOLD_: undefined, NODE_OPTIONS: undefined, NODE_COMPILE_CACHE: undefined, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'development', SESSION_SECRET: 'start-test-secret-start-test-secret-0000', DATABASE_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
