@@ -28,12 +28,9 @@ function helper(): Worker | null {
   if (unavailable || availableParallelism() < 2 || process.env.PH_PDF_HELPER === '0') return null;
   const w = new Worker(new URL('./pdfPages.worker.ts', import.meta.url), {
     resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 64, stackSizeMb: 8 },
-    // Whatever pdf.js prints goes to standard error: standard output may be a report.
-    stdout: true,
-    stderr: true,
   });
-  w.stdout.pipe(process.stderr, { end: false });
-  w.stderr.pipe(process.stderr, { end: false });
+  // Not piping its output here (pdf.js prints nothing at verbosity 0): a pipe kept the
+  // process alive after its last document.
   w.unref();
   let ready = false;
   w.on('message', (m: PageMessage) => {
