@@ -161,3 +161,9 @@ test('a long PDF read on two threads keeps every page, in order, as one thread r
     delete process.env.PH_PDF_HELPER;
   }
 });
+
+test('a numbered heading set large at the top of every page is a minute, not a running header', async () => {
+  const { dropRunningLines } = await import('./pdf.ts');
+  const pages = [1, 2, 3, 4].map((n) => [`## ${100 + n}. Item B4: Update on the action plan`, `The board noted update ${n}.`]);
+  assert.deepEqual(dropRunningLines(pages), pages);
+});

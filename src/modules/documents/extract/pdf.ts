@@ -77,7 +77,7 @@ export function markLargeLines(pages: PageLine[][]): PageLine[][] {
 }
 
 const EDGE = 2;
-// A numbered heading or a sentence is content even where pages repeat its shape.
+// A numbered heading (marked "## " when set large) or a sentence is content even where pages repeat its shape.
 const CONTENT_LIKE = /^\d{1,4}[.)]?\s+[A-Za-z]|^(?:\S+\s+){4,}\S+[.;:]$/;
 const shapeOf = (line: string) => line.replace(/\d+/g, '#').replace(/\s+/g, ' ').trim().toLowerCase();
 
@@ -98,7 +98,7 @@ export function dropRunningLines(pages: string[][]): string[][] {
   for (const lines of pages) for (const key of new Set(edges(lines).map((e) => e.key))) counts.set(key, (counts.get(key) ?? 0) + 1);
   const needed = Math.max(2, Math.ceil(pages.length * 0.6));
   return pages.map((lines) => {
-    const drop = new Set(edges(lines).filter((e) => (counts.get(e.key) ?? 0) >= needed && e.key.length > 4 && !CONTENT_LIKE.test(lines[e.i]!.trim())).map((e) => e.i));
+    const drop = new Set(edges(lines).filter((e) => (counts.get(e.key) ?? 0) >= needed && e.key.length > 4 && !CONTENT_LIKE.test(lines[e.i]!.trim().replace(/^#+ /, ''))).map((e) => e.i));
     return lines.filter((_, i) => !drop.has(i));
   });
 }
