@@ -51,30 +51,15 @@ begin
   end if;
   return null;
 end $$;
-create trigger meeting_version_insert after insert on meeting_sections referencing new table as new_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_update after update on meeting_sections referencing old table as old_rows new table as new_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_delete after delete on meeting_sections referencing old table as old_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_insert after insert on agenda_items referencing new table as new_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_update after update on agenda_items referencing old table as old_rows new table as new_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_delete after delete on agenda_items referencing old table as old_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_insert after insert on papers referencing new table as new_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_update after update on papers referencing old table as old_rows new table as new_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_delete after delete on papers referencing old table as old_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_insert after insert on meeting_attendance referencing new table as new_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_update after update on meeting_attendance referencing old table as old_rows new table as new_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_delete after delete on meeting_attendance referencing old table as old_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_insert after insert on declarations_of_interest referencing new table as new_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_update after update on declarations_of_interest referencing old table as old_rows new table as new_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_delete after delete on declarations_of_interest referencing old table as old_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_insert after insert on minute_paragraphs referencing new table as new_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_update after update on minute_paragraphs referencing old table as old_rows new table as new_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_delete after delete on minute_paragraphs referencing old table as old_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_insert after insert on resolutions referencing new table as new_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_update after update on resolutions referencing old table as old_rows new table as new_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_delete after delete on resolutions referencing old table as old_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_insert after insert on minute_amendments referencing new table as new_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_update after update on minute_amendments referencing old table as old_rows new table as new_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_delete after delete on minute_amendments referencing old table as old_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_insert after insert on meeting_publications referencing new table as new_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_update after update on meeting_publications referencing old table as old_rows new table as new_rows for each statement execute function meeting_version_touch();
-create trigger meeting_version_delete after delete on meeting_publications referencing old table as old_rows for each statement execute function meeting_version_touch();
+
+-- The same three triggers on each table whose rows name their meeting in meeting_id.
+do $$
+declare t text;
+begin
+  foreach t in array array['meeting_sections', 'agenda_items', 'papers', 'meeting_attendance', 'declarations_of_interest',
+                           'minute_paragraphs', 'resolutions', 'minute_amendments', 'meeting_publications'] loop
+    execute format('create trigger meeting_version_insert after insert on %I referencing new table as new_rows for each statement execute function meeting_version_touch()', t);
+    execute format('create trigger meeting_version_update after update on %I referencing old table as old_rows new table as new_rows for each statement execute function meeting_version_touch()', t);
+    execute format('create trigger meeting_version_delete after delete on %I referencing old table as old_rows for each statement execute function meeting_version_touch()', t);
+  end loop;
+end $$;
